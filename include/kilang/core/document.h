@@ -1,0 +1,41 @@
+// Document: the unit that flows through every kilang stage, and its JSON Lines form (SPEC.md).
+#ifndef KILANG_CORE_DOCUMENT_H_
+#define KILANG_CORE_DOCUMENT_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kilang {
+
+// Structured facts about a document. Empty strings mean "absent": they are left out of the JSON
+// record (never written as null or "").
+struct Metadata {
+  std::string url;
+  std::string title;
+  std::string date;  // ISO 8601: "2024-10-22T13:38:00+07:00", or "2024-10-22" for a date alone
+  std::string author;
+  std::string site;
+  std::string lang;         // ISO 639-1/3 code
+  double lang_score = -1;   // < 0: absent
+  std::string source;       // "path" or "path#offset"
+  // Free-form annotations added by stages (e.g. "stage", "reason"); written in insertion order.
+  std::vector<std::pair<std::string, std::string>> extra;
+};
+
+struct Document {
+  std::string id;
+  std::string text;  // paragraphs separated by a single '\n'
+  Metadata metadata;
+};
+
+// Appends `s` to `out` as a JSON string literal (quoted, escaped). `s` must be valid UTF-8.
+void AppendJsonString(std::string_view s, std::string* out);
+
+// Serialises `doc` as one JSON object without a trailing newline, keys in SPEC order.
+std::string ToJsonLine(const Document& doc);
+
+}  // namespace kilang
+
+#endif  // KILANG_CORE_DOCUMENT_H_

@@ -1,0 +1,48 @@
+// PageTextExtractor: the article in a page-text dump (all visible text of a page, one block per
+// line, as a naive scraper or a browser's innerText gives it).
+//
+// The dump is split into lines; each line gets features that hold on any site and language
+// (length, words, terminal punctuation, stopword density, lexicon hits for boilerplate, bylines,
+// dates and relative times, "teaser..." / full-title pairs, membership in runs of short
+// title-like lines). Lines are scored in context and the densest coherent run of prose is kept;
+// chrome inside it (share bars, "Baca juga" lines, bylines) is dropped. Title, date, author and
+// site come from the lines around the body.
+//
+// Thread-safety: const methods are thread-safe; per-call scratch lives in the call.
+#ifndef KILANG_EXTRACT_PAGETEXT_H_
+#define KILANG_EXTRACT_PAGETEXT_H_
+
+#include <optional>
+#include <string_view>
+
+#include "kilang/core/document.h"
+#include "kilang/extract/date.h"
+#include "kilang/extract/lexicon.h"
+
+namespace kilang {
+
+struct PageTextOptions {
+  // Lines longer than this (bytes) are cut before feature extraction, so a single 50 MB line
+  // costs linear time and bounded scratch. Default: 1 MiB.
+  size_t max_line_bytes = 1 << 20;
+};
+
+class PageTextExtractor {
+ public:
+  explicit PageTextExtractor(const Lexicon& lexicon = Lexicon::Default(),
+                             PageTextOptions options = {});
+
+  // Fills doc->text and doc->metadata.{title,date,author,site} from `text` (valid UTF-8; CR/CRLF
+  // line ends accepted). `now` anchors relative dates. Never fails: a page without an article
+  // yields an empty text.
+  void Extract(std::string_view text, const std::optional<DateTime>& now, Document* doc) const;
+
+ private:
+  const Lexicon& lex_;
+  DateParser dates_;
+  PageTextOptions options_;
+};
+
+}  // namespace kilang
+
+#endif  // KILANG_EXTRACT_PAGETEXT_H_

@@ -1,0 +1,49 @@
+// Byte-level text hygiene: UTF-8 validation and repair, BOM/UTF-16 decoding, binary sniffing.
+// All functions are pure and thread-safe.
+#ifndef KILANG_UTIL_UTF8_H_
+#define KILANG_UTIL_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kilang/util/status.h"
+
+namespace kilang {
+
+// Copies `in` to `out` (replacing its contents), replacing each maximal invalid UTF-8 subsequence
+// (WHATWG/Unicode "substitution of maximal subparts") with U+FFFD. Overlong forms, surrogates and
+// code points above U+10FFFF are invalid. Returns the number of replacements made.
+size_t RepairUtf8(std::string_view in, std::string* out);
+
+// True when `s` is entirely valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+// Appends the UTF-8 encoding of code point `cp` (must be a valid scalar value).
+void AppendUtf8(uint32_t cp, std::string* out);
+
+// Decodes one code point starting at s[*pos] and advances *pos. Returns U+FFFD (advancing one
+// byte) on an invalid sequence. REQUIRES: *pos < s.size().
+uint32_t NextCodePoint(std::string_view s, size_t* pos);
+
+// What DecodeText found.
+struct DecodeInfo {
+  std::string encoding = "utf-8";  // "utf-8", "utf-8-bom", "utf-16le", "utf-16be"
+  size_t invalid_sequences = 0;    // replaced by U+FFFD
+};
+
+// Turns the raw bytes of a text/HTML file into valid UTF-8 in `out`:
+//   - a UTF-8 BOM is dropped; UTF-16 with a BOM is converted;
+//   - invalid UTF-8 is repaired (counted in info->invalid_sequences);
+//   - NUL bytes are dropped.
+// Returns Unsupported when the bytes look binary (image/archive magic numbers, or many control
+// bytes in the first 4 KiB): such input is not text and must be reported, not extracted.
+Status DecodeText(std::string_view bytes, std::string* out, DecodeInfo* info);
+
+// Whether `bytes` look like a binary (non-text) payload. Checks the first 4 KiB only.
+bool LooksBinary(std::string_view bytes);
+
+}  // namespace kilang
+
+#endif  // KILANG_UTIL_UTF8_H_

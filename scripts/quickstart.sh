@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start: install dependencies, build kilang, and extract the bundled example pages.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+echo "[quickstart] build/kilang extract examples/* :"
+build/kilang extract --now 2024-10-22T15:00:00+07:00 examples/*.txt

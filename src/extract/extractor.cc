@@ -1,0 +1,81 @@
+#include "kilang/extract/extractor.h"
+
+#include <cstring>
+
+#include "kilang/extract/html.h"
+#include "kilang/extract/pagetext.h"
+#include "kilang/util/text.h"
+#include "kilang/util/utf8.h"
+
+namespace kilang {
+
+Result<InputFormat> ParseInputFormat(std::string_view name) {
+  if (name == "auto") return InputFormat::kAuto;
+  if (name == "html") return InputFormat::kHtml;
+  if (name == "text") return InputFormat::kText;
+  return Status::InvalidArgument("unknown format '" + std::string(name) +
+                                 "' (expected auto, html or text)");
+}
+
+std::string_view InputFormatName(InputFormat f) {
+  switch (f) {
+    case InputFormat::kAuto: return "auto";
+    case InputFormat::kHtml: return "html";
+    case InputFormat::kText: return "text";
+  }
+  return "auto";
+}
+
+InputFormat DetectFormat(std::string_view text) {
+  // Look at the first 4 KiB, lower-cased, for markup that only HTML has.
+  std::string head = LowerUtf8(text.substr(0, 4096));
+  std::string_view h = TrimSpace(head);
+  if (StartsWith(h, "<!doctype html") || StartsWith(h, "<html") || StartsWith(h, "<?xml")) {
+    return InputFormat::kHtml;
+  }
+  static const char* kStrong[] = {"<html", "<head>", "<head ", "<body", "<meta ", "<title>",
+                                  "<div", "<p>", "<p ", "<script", "<link ", "<article", "<span"};
+  int hits = 0;
+  for (const char* tag : kStrong) {
+    if (h.find(tag) != std::string_view::npos) ++hits;
+  }
+  if (hits >= 2) return InputFormat::kHtml;
+  // Many closing tags also mean markup.
+  size_t closes = 0, pos = 0;
+  while ((pos = h.find("</", pos)) != std::string_view::npos && closes < 8) {
+    ++closes;
+    pos += 2;
+  }
+  return closes >= 4 ? InputFormat::kHtml : InputFormat::kText;
+}
+
+struct Extractor::Impl {
+  explicit Impl(const Lexicon& lex) : pagetext(lex), html(lex) {}
+  PageTextExtractor pagetext;
+  HtmlExtractor html;
+};
+
+Extractor::Extractor(const Lexicon& lexicon) : impl_(std::make_unique<Impl>(lexicon)) {}
+Extractor::~Extractor() = default;
+
+Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options, Document* doc,
+                          ExtractReport* report) const {
+  ExtractReport local;
+  if (!report) report = &local;
+  std::string text;
+  DecodeInfo info;
+  KILANG_RETURN_IF_ERROR(DecodeText(bytes, &text, &info));
+  report->encoding = info.encoding;
+  report->invalid_utf8 = info.invalid_sequences;
+  InputFormat f = options.format == InputFormat::kAuto ? DetectFormat(text) : options.format;
+  report->format = f;
+  if (!options.url.empty()) doc->metadata.url = options.url;
+  if (f == InputFormat::kHtml) {
+    impl_->html.Extract(text, options.now, doc);
+  } else {
+    impl_->pagetext.Extract(text, options.now, doc);
+  }
+  return Status::Ok();
+}
+
+}  // namespace kilang
