@@ -59,7 +59,7 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
   static const std::unordered_set<std::string> kKnown = {
       "code", "name", "months", "weekdays", "time_units", "ago_after", "ago_before",
       "relative_days", "am", "pm", "date_filler", "boilerplate", "list_headers", "copyright",
-      "byline_prefixes", "ui_lines", "stopwords", "timezones"};
+      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers"};
   try {
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
@@ -138,6 +138,9 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     list_headers_.insert(tmp.begin(), tmp.end());
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["copyright"], "copyright", &copyright_));
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["byline_prefixes"], "byline_prefixes", &byline_prefixes_));
+    tmp.clear();
+    KILANG_RETURN_IF_ERROR(ReadStrings(name, root["end_markers"], "end_markers", &tmp));
+    end_markers_.insert(tmp.begin(), tmp.end());
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ui_lines"], "ui_lines", &tmp));
     ui_lines_.insert(tmp.begin(), tmp.end());
@@ -266,6 +269,10 @@ std::optional<bool> Lexicon::IsPm(std::string_view w) const {
 bool Lexicon::IsDateFiller(std::string_view w) const { return date_filler_.count(std::string(w)) > 0; }
 
 bool Lexicon::IsListHeader(std::string_view l) const { return list_headers_.count(std::string(l)) > 0; }
+
+bool Lexicon::IsEndMarker(std::string_view l) const {
+  return end_markers_.count(std::string(l)) > 0;
+}
 
 bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(std::string(l)) > 0; }
 

@@ -42,10 +42,24 @@ enum LineFlag : uint32_t {
   kListRun = 1u << 9,     // a short line in a run of short lines (menu, link list)
   kDuplicate = 1u << 10,  // the same short line appears elsewhere on the page
   kInitials = 1u << 11,   // "(mas)": an author's initials closing an article
+  kEndMarker = 1u << 12,  // "Comments", "Berita Terkait": the body does not continue past it
 };
 
 constexpr uint32_t kChrome = kBoiler | kListHeader | kUi | kCopyright | kDate | kRelTime |
-                             kByline | kTeaser | kTeaserFull | kInitials;
+                             kByline | kTeaser | kTeaserFull | kInitials | kEndMarker;
+
+// "[ 167 Comments ]" -> "167 comments" -> "comments": lower-case words only, digits dropped.
+std::string NormalizeMarker(const std::vector<std::string_view>& lower_words) {
+  std::string out;
+  for (std::string_view w : lower_words) {
+    bool digits = true;
+    for (char c : w) digits &= (c >= '0' && c <= '9');
+    if (digits) continue;
+    if (!out.empty()) out.push_back(' ');
+    out.append(w);
+  }
+  return out;
+}
 
 struct Line {
   std::string_view text;  // trimmed
@@ -242,9 +256,12 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     std::string_view lower = l.lower;
     std::string_view bare = StripColon(lower);
     if (lex_.IsListHeader(bare)) l.flags |= kListHeader;
+    if (l.units <= 8 && lex_.IsEndMarker(NormalizeMarker(lwords))) l.flags |= kEndMarker;
     if (lex_.IsUiLine(lower) || lex_.IsUiLine(bare)) l.flags |= kUi;
     PhraseMatcher::Match m;
-    if (l.units <= 60 && mt.boiler.Find(lwords, lower, &m)) {
+    if (mt.boiler.Find(lwords, lower, &m)) {
+      // A line that opens with a boilerplate phrase is chrome at any length (cookie banners are
+      // long); elsewhere in the line the phrase only condemns a short line.
       if (m.word_index == 0 || l.units <= 10) l.flags |= kBoiler;
     }
     if (l.units <= 30 && mt.copyright.Find(lwords, lower, &m)) l.flags |= kCopyright;
@@ -338,7 +355,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     if (l.flags & kListRun) s -= 1.0f;
     if (l.flags & kDuplicate) s -= 1.5f;
     if (l.flags & (kTeaser | kTeaserFull)) s = std::min(s, -2.5f);
-    if (l.flags & (kListHeader | kUi | kRelTime)) s = std::min(s, -2.0f);
+    if (l.flags & (kListHeader | kUi | kRelTime | kEndMarker)) s = std::min(s, -2.0f);
     if (l.flags & (kBoiler | kCopyright)) s = std::min(s, -2.0f);
     if (l.flags & (kDate | kByline | kInitials)) s = std::min(s, -0.5f);
     l.score = s;
@@ -382,14 +399,40 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     segs.push_back({i, j, sum});
     i = j;
   }
+  // End markers ("Comments", "Related articles") separate the body from what follows it:
+  // comments and other pages' teasers, however prose-like. A segment that comes after a marker
+  // (which itself follows a strong segment) is a weaker candidate for the body, and segments on
+  // the far side of a marker from the body are not kept with it.
+  constexpr float kStrong = 3.0f, kAfterMarker = 0.4f;
+  std::vector<int> zone(segs.size(), 0);  // number of markers passed before each segment
+  {
+    bool strong_seen = false;
+    int markers = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < segs.size(); ++i) {
+      if (i == segs[k].b) {
+        zone[k] = markers;
+        strong_seen |= segs[k].sum >= kStrong;
+        i = segs[k].e - 1;
+        ++k;
+        continue;
+      }
+      if (strong_seen && (lines[i].flags & kEndMarker)) ++markers;
+    }
+  }
   size_t main_seg = 0;
-  for (size_t k = 1; k < segs.size(); ++k) {
-    if (segs[k].sum > segs[main_seg].sum) main_seg = k;
+  float main_weight = -1e9f;
+  for (size_t k = 0; k < segs.size(); ++k) {
+    float w = segs[k].sum * (zone[k] > 0 ? kAfterMarker : 1.0f);
+    if (w > main_weight) {
+      main_weight = w;
+      main_seg = k;
+    }
   }
   if (!segs.empty()) {
     float best = segs[main_seg].sum;
     for (size_t k = 0; k < segs.size(); ++k) {
-      if (k == main_seg || segs[k].sum >= 0.3f * best) continue;
+      if (k == main_seg || (zone[k] == zone[main_seg] && segs[k].sum >= 0.3f * best)) continue;
       for (size_t i = segs[k].b; i < segs[k].e; ++i) lines[i].content = false;
     }
   }

@@ -77,6 +77,10 @@ class Lexicon {
   const std::vector<std::string>& boilerplate() const { return boilerplate_; }
   // Lines that head a list of links ("berita terkait", "related articles"); matched whole.
   bool IsListHeader(std::string_view lower_line) const;
+  // Lines after which an article's body does not continue ("comments", "berita terkait",
+  // "related articles"); matched whole, on the line lower-cased with digits, brackets and
+  // trailing punctuation removed ("[ 167 comments ]" -> "comments").
+  bool IsEndMarker(std::string_view normalized_line) const;
   // Copyright / rights lexicon ("copyright", "all rights reserved", "hak cipta").
   const std::vector<std::string>& copyright() const { return copyright_; }
   // Byline prefixes, without the colon ("penulis", "editor", "by").
@@ -109,6 +113,7 @@ class Lexicon {
   std::vector<std::string> copyright_;
   std::vector<std::string> byline_prefixes_;
   std::unordered_set<std::string> ui_lines_;
+  std::unordered_set<std::string> end_markers_;
   std::unordered_map<std::string, uint64_t> stopwords_;
 };
 
