@@ -301,10 +301,8 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
         if (dm && dm->coverage >= 0.5) l.flags |= kDate;
       }
     }
-    if (l.units < 25) {
-      auto [it, inserted] = seen.emplace(l.lower, 1);
-      if (!inserted) ++it->second;
-    }
+    auto [it, inserted] = seen.emplace(l.lower, 1);
+    if (!inserted) ++it->second;
   }
   // Teasers: "Title cut..." followed by the same text in full.
   for (size_t i = 0; i + 1 < n; ++i) {
@@ -317,11 +315,11 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
       lines[i + 1].flags |= kTeaserFull;
     }
   }
+  // A line that occurs twice is site chrome (menus, tickers, teasers repeated in a footer):
+  // an article does not repeat its own paragraphs.
   for (Line& l : lines) {
-    if (l.units < 25) {
-      auto it = seen.find(l.lower);
-      if (it != seen.end() && it->second > 1) l.flags |= kDuplicate;
-    }
+    auto it = seen.find(l.lower);
+    if (it != seen.end() && it->second > 1) l.flags |= kDuplicate;
   }
   // Runs of lines with no blank line between them: a run mostly made of short, unpunctuated
   // lines is a menu or a link list.
@@ -353,7 +351,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     s += std::min(l.commas, 3) * 0.2f;
     if (l.letters * 2 < l.chars) s -= 1.0f;  // mostly digits and symbols
     if (l.flags & kListRun) s -= 1.0f;
-    if (l.flags & kDuplicate) s -= 1.5f;
+    if (l.flags & kDuplicate) s -= l.units < 25 ? 1.5f : 2.5f;
     if (l.flags & (kTeaser | kTeaserFull)) s = std::min(s, -2.5f);
     if (l.flags & (kListHeader | kUi | kRelTime | kEndMarker)) s = std::min(s, -2.0f);
     if (l.flags & (kBoiler | kCopyright)) s = std::min(s, -2.0f);
@@ -398,6 +396,28 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     while (j < n && lines[j].content) sum += lines[j++].score;
     segs.push_back({i, j, sum});
     i = j;
+  }
+  // A page whose article is one paragraph has no segment worth two switches: then take the
+  // best-scoring run of lines (maximum subarray), if it is positive at all.
+  if (segs.empty()) {
+    float best = 0, run = 0;
+    size_t run_b = 0, best_b = 0, best_e = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (run <= 0) {
+        run = 0;
+        run_b = i;
+      }
+      run += lines[i].score;
+      if (run > best) {
+        best = run;
+        best_b = run_b;
+        best_e = i + 1;
+      }
+    }
+    if (best >= 1.0f) {
+      for (size_t i = best_b; i < best_e; ++i) lines[i].content = true;
+      segs.push_back({best_b, best_e, best});
+    }
   }
   // End markers ("Comments", "Related articles") separate the body from what follows it:
   // comments and other pages' teasers, however prose-like. A segment that comes after a marker
