@@ -79,15 +79,39 @@ struct Line {
   bool content = false;
 };
 
-bool IsTerminal(uint32_t cp) {
+bool IsSentenceEnd(uint32_t cp) {
   switch (cp) {
-    case '.': case '!': case '?': case '"': case '\'': case ')': case ';':
-    case 0x201D: case 0x2019: case 0xBB: case 0x3002: case 0xFF01: case 0xFF1F: case 0x300D:
-    case 0x300F: case 0xFF09: case 0x2026: case 0x0964: case 0x061F: case 0x06D4:
+    case '.': case '!': case '?': case ';': case 0x3002: case 0xFF01: case 0xFF1F: case 0x2026:
+    case 0x0964: case 0x061F: case 0x06D4: case 0xFF0E:
       return true;
     default:
       return false;
   }
+}
+
+bool IsCloser(uint32_t cp) {
+  switch (cp) {
+    case '"': case '\'': case ')': case ']': case 0x201D: case 0x2019: case 0xBB: case 0x300D:
+    case 0x300F: case 0xFF09:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether a line ends a sentence: "...end." / "...end.)" / "...end.”" — a closing bracket or
+// quote counts only after sentence punctuation, so "Title (185)" and “Quoted title” do not.
+bool EndsSentence(std::string_view t) {
+  for (int k = 0; k < 3 && !t.empty(); ++k) {
+    size_t start = t.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(t[start]) & 0xC0) == 0x80) --start;
+    size_t j = start;
+    uint32_t cp = NextCodePoint(t, &j);
+    if (IsSentenceEnd(cp)) return true;
+    if (!IsCloser(cp)) return false;
+    t = t.substr(0, start);
+  }
+  return false;
 }
 
 // The last code point of `s` (non-empty).
@@ -238,10 +262,9 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     l.cjk = unspaced * 2 > l.letters && unspaced > 0;
     l.units = float(spaced_words) + float(unspaced) / 2.0f;
     l.cap_ratio = spaced_words ? float(upper_starts) / float(spaced_words) : 0;
-    size_t last_start;
-    uint32_t last = LastCodePoint(t, &last_start);
+    uint32_t last = LastCodePoint(t, nullptr);
     l.ellipsis = EndsWithEllipsis(t);
-    l.end_punct = IsTerminal(last) && !l.ellipsis;
+    l.end_punct = EndsSentence(t) && !l.ellipsis;
     l.colon_end = last == ':' || last == 0xFF1A;
 
     // Lower-case text (bounded) and its words, for the lexicon.
@@ -344,7 +367,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     float u = l.units;
     float s = std::clamp((u - 8.0f) / 6.0f, -1.5f, 3.0f);
     if (l.end_punct && u >= 4) s += 1.0f;
-    if (!l.end_punct && u < 12) s -= 0.6f;
+    if (!l.end_punct) s -= u < 12 ? 0.6f : 1.0f;  // long unpunctuated lines: headlines, teasers
     if (l.colon_end && u >= 4) s += 0.3f;
     if (!l.cjk && l.words >= 4) s += std::clamp((l.stop_ratio - 0.12f) * 5.0f, -1.0f, 1.0f);
     if (!l.cjk && l.words >= 3 && l.cap_ratio > 0.6f && !l.end_punct) s -= 1.0f;
@@ -423,36 +446,59 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   // comments and other pages' teasers, however prose-like. A segment that comes after a marker
   // (which itself follows a strong segment) is a weaker candidate for the body, and segments on
   // the far side of a marker from the body are not kept with it.
-  constexpr float kStrong = 3.0f, kAfterMarker = 0.4f;
-  std::vector<int> zone(segs.size(), 0);  // number of markers passed before each segment
+  constexpr float kStrong = 3.0f, kAfterMarker = 0.4f, kRelStrength = 0.15f;
+  std::vector<int> zone(segs.size(), 0);       // number of markers passed before each segment
+  std::vector<float> before(segs.size(), 0);   // strongest segment before the last marker passed
   {
     bool strong_seen = false;
     int markers = 0;
+    float best_before_marker = 0, best_so_far = 0;
     size_t k = 0;
     for (size_t i = 0; i < n && k < segs.size(); ++i) {
       if (i == segs[k].b) {
         zone[k] = markers;
+        before[k] = best_before_marker;
+        best_so_far = std::max(best_so_far, segs[k].sum);
         strong_seen |= segs[k].sum >= kStrong;
         i = segs[k].e - 1;
         ++k;
         continue;
       }
-      if (strong_seen && (lines[i].flags & kEndMarker)) ++markers;
+      if (strong_seen && (lines[i].flags & kEndMarker)) {
+        ++markers;
+        best_before_marker = best_so_far;
+      }
     }
   }
   size_t main_seg = 0;
   float main_weight = -1e9f;
   for (size_t k = 0; k < segs.size(); ++k) {
-    float w = segs[k].sum * (zone[k] > 0 ? kAfterMarker : 1.0f);
+    // A marker weighs only when what precedes it is a real contender: an inline "Related
+    // articles" box after a two-line lead must not cut the article in half.
+    bool behind = zone[k] > 0 && before[k] >= kRelStrength * segs[k].sum;
+    float w = segs[k].sum * (behind ? kAfterMarker : 1.0f);
     if (w > main_weight) {
       main_weight = w;
       main_seg = k;
     }
   }
   if (!segs.empty()) {
+    // Other segments join the body when strong enough and either on the same side of every end
+    // marker, or close to the body (an inline "Related articles" box is a few lines long).
+    constexpr size_t kNearGap = 6;
     float best = segs[main_seg].sum;
+    std::vector<bool> keep(segs.size(), false);
+    keep[main_seg] = true;
+    for (size_t k = main_seg + 1; k < segs.size(); ++k) {
+      if (!keep[k - 1] || segs[k].sum < 0.3f * best) break;
+      keep[k] = zone[k] == zone[main_seg] || segs[k].b - segs[k - 1].e <= kNearGap;
+    }
+    for (size_t k = main_seg; k-- > 0;) {
+      if (!keep[k + 1] || segs[k].sum < 0.3f * best) break;
+      keep[k] = zone[k] == zone[main_seg] || segs[k + 1].b - segs[k].e <= kNearGap;
+    }
     for (size_t k = 0; k < segs.size(); ++k) {
-      if (k == main_seg || (zone[k] == zone[main_seg] && segs[k].sum >= 0.3f * best)) continue;
+      if (keep[k]) continue;
       for (size_t i = segs[k].b; i < segs[k].e; ++i) lines[i].content = false;
     }
   }
