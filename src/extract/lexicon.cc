@@ -59,7 +59,7 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
   static const std::unordered_set<std::string> kKnown = {
       "code", "name", "months", "weekdays", "time_units", "ago_after", "ago_before",
       "relative_days", "am", "pm", "date_filler", "boilerplate", "list_headers", "copyright",
-      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers"};
+      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers", "comment_markers"};
   try {
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
@@ -141,6 +141,10 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["end_markers"], "end_markers", &tmp));
     end_markers_.insert(tmp.begin(), tmp.end());
+    tmp.clear();
+    KILANG_RETURN_IF_ERROR(ReadStrings(name, root["comment_markers"], "comment_markers", &tmp));
+    comment_markers_.insert(tmp.begin(), tmp.end());
+    end_markers_.insert(tmp.begin(), tmp.end());  // a comment marker is also an end marker
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ui_lines"], "ui_lines", &tmp));
     ui_lines_.insert(tmp.begin(), tmp.end());
@@ -272,6 +276,10 @@ bool Lexicon::IsListHeader(std::string_view l) const { return list_headers_.coun
 
 bool Lexicon::IsEndMarker(std::string_view l) const {
   return end_markers_.count(std::string(l)) > 0;
+}
+
+bool Lexicon::IsCommentMarker(std::string_view l) const {
+  return comment_markers_.count(std::string(l)) > 0;
 }
 
 bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(std::string(l)) > 0; }

@@ -43,6 +43,7 @@ enum LineFlag : uint32_t {
   kDuplicate = 1u << 10,  // the same short line appears elsewhere on the page
   kInitials = 1u << 11,   // "(mas)": an author's initials closing an article
   kEndMarker = 1u << 12,  // "Comments", "Berita Terkait": the body does not continue past it
+  kCommentMarker = 1u << 13,  // "Comments", "Leave a reply": a comment thread follows
 };
 
 constexpr uint32_t kChrome = kBoiler | kListHeader | kUi | kCopyright | kDate | kRelTime |
@@ -279,7 +280,11 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     std::string_view lower = l.lower;
     std::string_view bare = StripColon(lower);
     if (lex_.IsListHeader(bare)) l.flags |= kListHeader;
-    if (l.units <= 8 && lex_.IsEndMarker(NormalizeMarker(lwords))) l.flags |= kEndMarker;
+    if (l.units <= 8) {
+      std::string marker = NormalizeMarker(lwords);
+      if (lex_.IsEndMarker(marker)) l.flags |= kEndMarker;
+      if (lex_.IsCommentMarker(marker)) l.flags |= kCommentMarker;
+    }
     if (lex_.IsUiLine(lower) || lex_.IsUiLine(bare)) l.flags |= kUi;
     PhraseMatcher::Match m;
     if (mt.boiler.Find(lwords, lower, &m)) {
@@ -363,6 +368,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   }
 
   // ---- 3. scores ----
+  constexpr float kSwitch = 2.5f;  // cost of entering or leaving the body in the segmentation
   for (Line& l : lines) {
     float u = l.units;
     float s = std::clamp((u - 8.0f) / 6.0f, -1.5f, 3.0f);
@@ -376,14 +382,15 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     if (l.flags & kListRun) s -= 1.0f;
     if (l.flags & kDuplicate) s -= l.units < 25 ? 1.5f : 2.5f;
     if (l.flags & (kTeaser | kTeaserFull)) s = std::min(s, -2.5f);
-    if (l.flags & (kListHeader | kUi | kRelTime | kEndMarker)) s = std::min(s, -2.0f);
+    if (l.flags & (kListHeader | kUi | kRelTime)) s = std::min(s, -2.0f);
+    // Segments never run across an end marker; the chaining below may rejoin them.
+    if (l.flags & kEndMarker) s = std::min(s, -2.5f * kSwitch);
     if (l.flags & (kBoiler | kCopyright)) s = std::min(s, -2.0f);
     if (l.flags & (kDate | kByline | kInitials)) s = std::min(s, -0.5f);
     l.score = s;
   }
 
   // ---- 4. segmentation: two-state Viterbi, switching costs `kSwitch` ----
-  constexpr float kSwitch = 2.5f;
   {
     std::vector<uint8_t> back_c(n), back_b(n);  // predecessor state for content / boilerplate
     float vc = lines[0].score - kSwitch * 0.5f, vb = 0;
@@ -449,7 +456,9 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   constexpr float kStrong = 3.0f, kAfterMarker = 0.4f, kRelStrength = 0.15f;
   std::vector<int> zone(segs.size(), 0);       // number of markers passed before each segment
   std::vector<float> before(segs.size(), 0);   // strongest segment before the last marker passed
+  std::vector<bool> in_thread(segs.size(), false);  // after a comment marker
   {
+    bool thread = false;
     bool strong_seen = false;
     int markers = 0;
     float best_before_marker = 0, best_so_far = 0;
@@ -458,6 +467,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
       if (i == segs[k].b) {
         zone[k] = markers;
         before[k] = best_before_marker;
+        in_thread[k] = thread;
         best_so_far = std::max(best_so_far, segs[k].sum);
         strong_seen |= segs[k].sum >= kStrong;
         i = segs[k].e - 1;
@@ -465,6 +475,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
         continue;
       }
       if (strong_seen && (lines[i].flags & kEndMarker)) {
+        thread |= (lines[i].flags & kCommentMarker) != 0;
         ++markers;
         best_before_marker = best_so_far;
       }
@@ -477,6 +488,8 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     // articles" box after a two-line lead must not cut the article in half.
     bool behind = zone[k] > 0 && before[k] >= kRelStrength * segs[k].sum;
     float w = segs[k].sum * (behind ? kAfterMarker : 1.0f);
+    // Comments are never the article when a real contender came before the thread opened.
+    if (in_thread[k] && before[k] >= kStrong) w = std::min(w, 0.0f);
     if (w > main_weight) {
       main_weight = w;
       main_seg = k;
@@ -491,11 +504,13 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     keep[main_seg] = true;
     for (size_t k = main_seg + 1; k < segs.size(); ++k) {
       if (!keep[k - 1] || segs[k].sum < 0.3f * best) break;
-      keep[k] = zone[k] == zone[main_seg] || segs[k].b - segs[k - 1].e <= kNearGap;
+      keep[k] = in_thread[k] == in_thread[main_seg] &&
+                (zone[k] == zone[main_seg] || segs[k].b - segs[k - 1].e <= kNearGap);
     }
     for (size_t k = main_seg; k-- > 0;) {
       if (!keep[k + 1] || segs[k].sum < 0.3f * best) break;
-      keep[k] = zone[k] == zone[main_seg] || segs[k + 1].b - segs[k].e <= kNearGap;
+      keep[k] = in_thread[k] == in_thread[main_seg] &&
+                (zone[k] == zone[main_seg] || segs[k + 1].b - segs[k].e <= kNearGap);
     }
     for (size_t k = 0; k < segs.size(); ++k) {
       if (keep[k]) continue;

@@ -81,6 +81,9 @@ class Lexicon {
   // "related articles"); matched whole, on the line lower-cased with digits, brackets and
   // trailing punctuation removed ("[ 167 comments ]" -> "comments").
   bool IsEndMarker(std::string_view normalized_line) const;
+  // The subset of end markers that open a comment thread ("comments", "leave a reply",
+  // "komentar"): what follows them is never the article. Same normalisation.
+  bool IsCommentMarker(std::string_view normalized_line) const;
   // Copyright / rights lexicon ("copyright", "all rights reserved", "hak cipta").
   const std::vector<std::string>& copyright() const { return copyright_; }
   // Byline prefixes, without the colon ("penulis", "editor", "by").
@@ -114,6 +117,7 @@ class Lexicon {
   std::vector<std::string> byline_prefixes_;
   std::unordered_set<std::string> ui_lines_;
   std::unordered_set<std::string> end_markers_;
+  std::unordered_set<std::string> comment_markers_;
   std::unordered_map<std::string, uint64_t> stopwords_;
 };
 
