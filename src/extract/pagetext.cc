@@ -14,6 +14,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "kilang/extract/lang_guess.h"
+#include "kilang/util/hash.h"
 #include "kilang/util/phrase_matcher.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
@@ -65,6 +67,7 @@ std::string NormalizeMarker(const std::vector<std::string_view>& lower_words) {
 struct Line {
   std::string_view text;  // trimmed
   std::string lower;      // lower-cased text (first 512 bytes for long lines)
+  uint64_t hash = 0;      // of `lower`
   float units = 0;        // word units: spaced words + unspaced-script characters / 2
   int words = 0;
   int chars = 0;
@@ -164,6 +167,127 @@ std::string_view FindDomain(std::string_view s) {
   return {};
 }
 
+// Character classes of ASCII bytes for the line scanner.
+enum : uint8_t { kAsciiOther = 0, kAsciiLower = 1, kAsciiUpper = 2, kAsciiDigit = 3, kAsciiJoin = 4 };
+constexpr auto kAsciiClass = [] {
+  std::array<uint8_t, 128> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAsciiLower;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAsciiUpper;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kAsciiDigit;
+  t['_'] = kAsciiLower;
+  t['\''] = kAsciiJoin;
+  t['-'] = kAsciiJoin;
+  return t;
+}();
+
+// Everything the features need from one line, in one pass over its bytes.
+struct LineScan {
+  std::string lower;  // lower-cased prefix (up to max_lower bytes)
+  std::vector<std::pair<uint32_t, uint32_t>> words;  // [begin, end) in `lower`
+  int chars = 0, letters = 0, digits = 0, commas = 0, unspaced = 0, upper_starts = 0,
+      spaced_words = 0;
+};
+
+// Words follow SplitWords: runs of letters, digits, marks and '_', with an apostrophe or hyphen
+// kept inside a word when a word character follows.
+void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
+  s->lower.clear();
+  s->words.clear();
+  s->chars = s->letters = s->digits = s->commas = s->unspaced = s->upper_starts =
+      s->spaced_words = 0;
+  int64_t word_start = -1;
+  bool pending_join = false;  // an apostrophe/hyphen inside a word, not yet confirmed
+  size_t i = 0;
+  auto end_word = [&](size_t at) {
+    if (word_start >= 0) s->words.emplace_back(uint32_t(word_start), uint32_t(at));
+    word_start = -1;
+  };
+  while (i < t.size()) {
+    if (s->lower.size() >= max_lower) {
+      // Past the bounded prefix only count characters (cheaply) for the length features.
+      for (; i < t.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(t[i]);
+        if ((c & 0xC0) != 0x80) ++s->chars;
+        if (c < 0x80) {
+          uint8_t k = kAsciiClass[c];
+          if (k == kAsciiLower || k == kAsciiUpper) ++s->letters;
+          else if (k == kAsciiDigit) ++s->digits;
+          else if (c == ',') ++s->commas;
+          if (c == ' ' && i + 1 < t.size() && t[i + 1] != ' ') ++s->spaced_words;
+        } else if (c >= 0xC0) {
+          ++s->letters;
+        }
+      }
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    ++s->chars;
+    bool word_char;
+    bool upper = false, unspaced_cp = false;
+    if (c < 0x80) {
+      ++i;
+      uint8_t k = kAsciiClass[c];
+      word_char = k == kAsciiLower || k == kAsciiUpper || k == kAsciiDigit;
+      if (k == kAsciiLower || k == kAsciiUpper) ++s->letters;
+      else if (k == kAsciiDigit) ++s->digits;
+      else if (c == ',') ++s->commas;
+      upper = k == kAsciiUpper;
+      if (k == kAsciiJoin && word_start >= 0 && !pending_join) {
+        pending_join = true;
+        s->lower.push_back(static_cast<char>(c));
+        continue;
+      }
+      if (pending_join && !word_char) {
+        // The join was not followed by a word character: the word ended before it.
+        pending_join = false;
+        end_word(s->lower.size() - 1);
+      }
+      pending_join = false;
+      if (word_char && word_start < 0) {
+        word_start = int64_t(s->lower.size());
+        ++s->spaced_words;
+        s->upper_starts += upper;
+      } else if (!word_char) {
+        end_word(s->lower.size());
+      }
+      s->lower.push_back(static_cast<char>(upper ? c + 32 : c));
+      continue;
+    }
+    uint32_t cp = NextCodePoint(t, &i);
+    auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME) ||
+                (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    unspaced_cp = IsUnspacedScript(cp);
+    if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++s->letters;
+    else if (cat == UTF8PROC_CATEGORY_ND) ++s->digits;
+    else if (cp == 0x3001 || cp == 0xFF0C || cp == 0x060C) ++s->commas;
+    if (cp == 0x2019 && word_start >= 0 && !pending_join) {
+      pending_join = true;
+      AppendUtf8(cp, &s->lower);
+      continue;
+    }
+    if (pending_join && !word_char) end_word(s->lower.size() - (cp == 0x2019 ? 3 : 1));
+    pending_join = false;
+    if (unspaced_cp) ++s->unspaced;
+    if (word_char && word_start < 0) {
+      word_start = int64_t(s->lower.size());
+      if (!unspaced_cp) {
+        ++s->spaced_words;
+        s->upper_starts += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+      }
+    } else if (!word_char) {
+      end_word(s->lower.size());
+    }
+    AppendUtf8(static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))),
+               &s->lower);
+  }
+  if (pending_join) {
+    end_word(s->lower.size() - 1);
+  } else {
+    end_word(s->lower.size());
+  }
+}
+
 }  // namespace
 
 struct PageTextExtractor::Matchers {
@@ -219,58 +343,29 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   // ---- 2. features ----
   const Matchers& mt = *matchers_;
   std::vector<std::string_view> words, lwords;
-  std::unordered_map<std::string_view, int> seen;  // short-line duplicates
+  std::unordered_map<uint64_t, int> seen;  // line hash -> occurrences
   seen.reserve(n);
+  LineScan scan;
   for (Line& l : lines) {
     std::string_view t = l.text;
-    // Character classes in one pass.
-    size_t i = 0;
-    int unspaced = 0, upper_starts = 0;
-    while (i < t.size()) {
-      unsigned char c = static_cast<unsigned char>(t[i]);
-      if (c < 0x80) {
-        ++i;
-        ++l.chars;
-        if ((c | 32) >= 'a' && (c | 32) <= 'z') ++l.letters;
-        else if (c >= '0' && c <= '9') ++l.digits;
-        else if (c == ',') ++l.commas;
-        continue;
-      }
-      uint32_t cp = NextCodePoint(t, &i);
-      ++l.chars;
-      if (IsUnspacedScript(cp)) {
-        ++unspaced;
-        ++l.letters;
-      } else if (IsLetter(cp)) {
-        ++l.letters;
-      } else if (IsDigit(cp)) {
-        ++l.digits;
-      } else if (cp == 0x3001 || cp == 0xFF0C || cp == 0x060C) {
-        ++l.commas;
-      }
-    }
-    SplitWords(t, &words);
-    int spaced_words = 0;
-    for (std::string_view w : words) {
-      size_t j = 0;
-      uint32_t cp = NextCodePoint(w, &j);
-      if (IsUnspacedScript(cp)) continue;
-      ++spaced_words;
-      if (cp < 0x80 ? (cp >= 'A' && cp <= 'Z') : utf8proc_isupper(static_cast<utf8proc_int32_t>(cp)))
-        ++upper_starts;
-    }
-    l.words = spaced_words;
-    l.cjk = unspaced * 2 > l.letters && unspaced > 0;
-    l.units = float(spaced_words) + float(unspaced) / 2.0f;
-    l.cap_ratio = spaced_words ? float(upper_starts) / float(spaced_words) : 0;
+    // One pass: character classes, word spans and the lower-cased text.
+    ScanLine(t, 512, &scan);
+    l.chars = scan.chars;
+    l.letters = scan.letters;
+    l.digits = scan.digits;
+    l.commas = scan.commas;
+    l.words = scan.spaced_words;
+    l.cjk = scan.unspaced * 2 > l.letters && scan.unspaced > 0;
+    l.units = float(scan.spaced_words) + float(scan.unspaced) / 2.0f;
+    l.cap_ratio = scan.spaced_words ? float(scan.upper_starts) / float(scan.spaced_words) : 0;
+    l.lower = scan.lower;
+    lwords.clear();
+    for (auto [b, e] : scan.words) lwords.push_back(std::string_view(l.lower).substr(b, e - b));
     uint32_t last = LastCodePoint(t, nullptr);
     l.ellipsis = EndsWithEllipsis(t);
     l.end_punct = EndsSentence(t) && !l.ellipsis;
     l.colon_end = last == ':' || last == 0xFF1A;
 
-    // Lower-case text (bounded) and its words, for the lexicon.
-    LowerUtf8(t.substr(0, std::min<size_t>(t.size(), 512)), &l.lower);
-    SplitWords(l.lower, &lwords);
     int stops = 0;
     for (std::string_view w : lwords) stops += lex_.IsStopword(w) ? 1 : 0;
     l.stop_ratio = lwords.empty() ? 0 : float(stops) / float(lwords.size());
@@ -329,7 +424,8 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
         if (dm && dm->coverage >= 0.5) l.flags |= kDate;
       }
     }
-    auto [it, inserted] = seen.emplace(l.lower, 1);
+    l.hash = Hash64(l.lower);
+    auto [it, inserted] = seen.emplace(l.hash, 1);
     if (!inserted) ++it->second;
   }
   // Teasers: "Title cut..." followed by the same text in full.
@@ -346,7 +442,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   // A line that occurs twice is site chrome (menus, tickers, teasers repeated in a footer):
   // an article does not repeat its own paragraphs.
   for (Line& l : lines) {
-    auto it = seen.find(l.lower);
+    auto it = seen.find(l.hash);
     if (it != seen.end() && it->second > 1) l.flags |= kDuplicate;
   }
   // Runs of lines with no blank line between them: a run mostly made of short, unpunctuated

@@ -25,10 +25,8 @@ PhraseMatcher::PhraseMatcher(const std::vector<std::string>& phrases) {
 
 bool PhraseMatcher::Find(const std::vector<std::string_view>& words, std::string_view lower_text,
                          Match* m) const {
-  std::string key;
   for (size_t i = 0; i < words.size(); ++i) {
-    key.assign(words[i]);
-    auto it = by_first_.find(key);
+    auto it = by_first_.find(words[i]);
     if (it == by_first_.end()) continue;
     for (const auto& phrase : it->second) {
       if (i + phrase.size() > words.size()) continue;

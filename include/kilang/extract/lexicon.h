@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "kilang/util/hash.h"
 #include "kilang/util/status.h"
 
 namespace kilang {
@@ -66,7 +67,7 @@ class Lexicon {
   const std::vector<std::string>& ago_before() const { return ago_before_; }
   // Day offset of a relative-day phrase ("kemarin" -> -1, "today" -> 0).
   std::optional<int> RelativeDay(std::string_view lower_phrase) const;
-  const std::unordered_map<std::string, int>& relative_days() const { return relative_days_; }
+  const StringMap<int>& relative_days() const { return relative_days_; }
   // "am"/"pm" words: +0 or +12 hours; nullopt when not one.
   std::optional<bool> IsPm(std::string_view lower_word) const;
   // Words that may appear in a date line without making it prose ("pukul", "at", "updated").
@@ -102,23 +103,23 @@ class Lexicon {
   void Finish();
 
   std::vector<std::string> languages_;
-  std::unordered_map<std::string, int> months_;
-  std::unordered_set<std::string> weekdays_;
-  std::unordered_map<std::string, int> tz_offsets_;
-  std::unordered_map<std::string, DstRule> tz_dst_;
-  std::unordered_map<std::string, int64_t> time_units_;
+  StringMap<int> months_;
+  StringSet weekdays_;
+  StringMap<int> tz_offsets_;
+  StringMap<DstRule> tz_dst_;
+  StringMap<int64_t> time_units_;
   std::vector<std::string> ago_after_, ago_before_;
-  std::unordered_map<std::string, int> relative_days_;
-  std::unordered_map<std::string, bool> am_pm_;
-  std::unordered_set<std::string> date_filler_;
+  StringMap<int> relative_days_;
+  StringMap<bool> am_pm_;
+  StringSet date_filler_;
   std::vector<std::string> boilerplate_;
-  std::unordered_set<std::string> list_headers_;
+  StringSet list_headers_;
   std::vector<std::string> copyright_;
   std::vector<std::string> byline_prefixes_;
-  std::unordered_set<std::string> ui_lines_;
-  std::unordered_set<std::string> end_markers_;
-  std::unordered_set<std::string> comment_markers_;
-  std::unordered_map<std::string, uint64_t> stopwords_;
+  StringSet ui_lines_;
+  StringSet end_markers_;
+  StringSet comment_markers_;
+  StringMap<uint64_t> stopwords_;
 };
 
 }  // namespace kilang

@@ -6,8 +6,9 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "kilang/util/hash.h"
 
 namespace kilang {
 
@@ -33,7 +34,7 @@ class PhraseMatcher {
 
  private:
   // first word -> phrases as word lists (longest first)
-  std::unordered_map<std::string, std::vector<std::vector<std::string>>> by_first_;
+  StringMap<std::vector<std::vector<std::string>>> by_first_;
   std::vector<std::string> symbols_;
 };
 
