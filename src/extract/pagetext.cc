@@ -626,6 +626,16 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
       if (keep[k]) continue;
       for (size_t i = segs[k].b; i < segs[k].e; ++i) lines[i].content = false;
     }
+    // Lines between two kept segments belong to the article (lists, short headings, table
+    // rows) unless they are chrome.
+    if (options_.fill_gaps) {
+      for (size_t k = 0; k + 1 < segs.size(); ++k) {
+        if (!keep[k] || !keep[k + 1]) continue;
+        for (size_t i = segs[k].e; i < segs[k + 1].b; ++i) {
+          if (!(lines[i].flags & (kChrome | kDuplicate | kEndMarker))) lines[i].content = true;
+        }
+      }
+    }
   }
   size_t body_begin = segs.empty() ? n : segs[main_seg].b;
   size_t body_end = segs.empty() ? n : segs[main_seg].e;
