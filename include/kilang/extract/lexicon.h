@@ -60,6 +60,9 @@ class Lexicon {
   DstRule TimezoneDst(std::string_view abbr) const;
   // Seconds in a relative-time unit word ("menit" -> 60, "hours" -> 3600), 0 when not a unit.
   int64_t TimeUnitSeconds(std::string_view lower_word) const;
+  // Value of a small number word that can stand for the amount in a relative time ("an" hour
+  // ago, "einer" Stunde, "dua" jam): 1 for "a"/"an"/"one"..., else nullopt.
+  std::optional<int> NumberWord(std::string_view lower_word) const;
   // Words/phrases that follow ("yang lalu", "ago") or precede ("vor", "il y a", "hace") the amount
   // in a relative time.
   const std::vector<std::string>& ago_after() const { return ago_after_; }
@@ -100,6 +103,7 @@ class Lexicon {
   std::unordered_map<std::string, int> tz_offsets_;
   std::unordered_map<std::string, DstRule> tz_dst_;
   std::unordered_map<std::string, int64_t> time_units_;
+  std::unordered_map<std::string, int> numbers_;
   std::vector<std::string> ago_after_, ago_before_;
   std::unordered_map<std::string, int> relative_days_;
   std::unordered_map<std::string, bool> am_pm_;
