@@ -150,7 +150,61 @@ struct Token {
   uint32_t begin, end;     // byte range in the text
   uint32_t lbegin, lend;   // kWord: the lower-cased form, in Scratch::lower
   int64_t value;           // kNum: the number (-1 past 9 digits); kPunct: the code point
+  const struct WordInfo* info;  // kWord: what the word is, once looked up (null: nothing)
+  bool looked_up;
   int digits() const { return static_cast<int>(end - begin); }
+};
+
+// Everything the date patterns need to know about a word, from every table of the lexicon.
+struct WordInfo {
+  int64_t unit_seconds = 0;  // time unit ("menit" 60)
+  int number = -1;           // number word ("an" 1)
+  int month = 0;             // month name 1..12
+  int ampm = -1;             // 0 am, 1 pm
+  bool weekday = false;
+  bool filler = false;       // date filler
+  bool relative_first = false;  // first word of a relative-day or ago_before phrase
+};
+
+// A read-only open-addressing hash table from lower-cased word to WordInfo, looked up by
+// string_view without allocating. Built once per DateParser.
+class WordTable {
+ public:
+  WordTable() = default;
+  explicit WordTable(const std::unordered_map<std::string, WordInfo>& words) {
+    size_t cap = 16;
+    while (cap < words.size() * 2) cap *= 2;
+    slots_.resize(cap);
+    mask_ = cap - 1;
+    for (const auto& [w, info] : words) {
+      size_t h = Hash(w) & mask_;
+      while (slots_[h].used) h = (h + 1) & mask_;
+      slots_[h] = Slot{w, info, true};
+    }
+  }
+
+  const WordInfo* Find(std::string_view w) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t h = Hash(w) & mask_;; h = (h + 1) & mask_) {
+      const Slot& s = slots_[h];
+      if (!s.used) return nullptr;
+      if (s.word == w) return &s.info;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::string word;
+    WordInfo info;
+    bool used = false;
+  };
+  static size_t Hash(std::string_view w) {
+    uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (unsigned char c : w) h = (h ^ c) * 1099511628211ull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 // Per-thread buffers, reused across calls so the steady state does not allocate.
@@ -171,6 +225,8 @@ bool IsWordCp(uint32_t cp) {
   auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
   return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC;
 }
+
+inline bool IsAsciiAlpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 
 uint32_t CodePointAt(std::string_view s, size_t* pos) {
   unsigned char c = static_cast<unsigned char>(s[*pos]);
@@ -225,6 +281,19 @@ void Tokenize(std::string_view s, Scratch* sc) {
     bool ascii = c < 0x80;
     size_t k = j;
     while (k < s.size()) {
+      const unsigned char d = static_cast<unsigned char>(s[k]);
+      if (d < 0x80) {  // ASCII fast path
+        if (IsAsciiAlpha(d)) {
+          ++k;
+          continue;
+        }
+        if ((d == '\'' || d == '-') && k + 1 < s.size() &&
+            IsAsciiAlpha(static_cast<unsigned char>(s[k + 1]))) {
+          k += 2;
+          continue;
+        }
+        if (d != '\'' && d != '-') break;
+      }
       size_t m = k;
       uint32_t cp2 = CodePointAt(s, &m);
       if (IsWordCp(cp2)) {
@@ -248,7 +317,13 @@ void Tokenize(std::string_view s, Scratch* sc) {
     t.lbegin = static_cast<uint32_t>(sc->lower.size());
     std::string_view word = s.substr(i, k - i);
     if (ascii) {
-      for (char ch : word) sc->lower.push_back(ch >= 'A' && ch <= 'Z' ? char(ch + 32) : ch);
+      const size_t old = sc->lower.size();
+      sc->lower.resize(old + word.size());
+      char* out = sc->lower.data() + old;
+      for (size_t p = 0; p < word.size(); ++p) {
+        const char ch = word[p];
+        out[p] = ch >= 'A' && ch <= 'Z' ? char(ch + 32) : ch;
+      }
     } else {
       LowerUtf8(word, &sc->tmp);
       // Fold the typographic apostrophe, so "aujourd’hui" finds "aujourd'hui".
@@ -364,9 +439,14 @@ struct Relative {
 
 class Matcher {
  public:
-  Matcher(const Lexicon& lex, const std::unordered_set<std::string>& rel_first,
-          const Scratch& sc)
-      : lex_(lex), rel_first_(rel_first), t_(sc.tokens), lower_(sc.lower), n_(sc.tokens.size()) {}
+  // `text` is the tokenised text; `sc` holds its tokens.
+  Matcher(const Lexicon& lex, const WordTable& words, std::string_view text, Scratch& sc)
+      : lex_(lex),
+        words_(words),
+        t_(sc.tokens),
+        lower_(sc.lower),
+        n_(sc.tokens.size()),
+        text_(text) {}
 
   size_t size() const { return n_; }
   bool IsNum(size_t i, int max_digits = 9) const {
@@ -384,6 +464,22 @@ class Matcher {
     return std::string_view(lower_).substr(t_[i].lbegin, t_[i].lend - t_[i].lbegin);
   }
   const Token& tok(size_t i) const { return t_[i]; }
+  // What word token i is; null when not a word or not in any table.
+  const WordInfo* Info(size_t i) const {
+    if (!IsWord(i)) return nullptr;
+    Token& t = t_[i];
+    if (!t.looked_up) {
+      t.info = words_.Find(Word(i));
+      t.looked_up = true;
+    }
+    return t.info;
+  }
+  // Whether word token i is written in ASCII capitals in the text.
+  bool IsUpperAscii(size_t i) const {
+    for (size_t p = t_[i].begin; p < t_[i].end; ++p)
+      if (text_[p] < 'A' || text_[p] > 'Z') return false;
+    return true;
+  }
 
   // ---- absolute dates ----
 
@@ -632,16 +728,18 @@ class Matcher {
         dotted += '.';
         ++e;
       }
-      if (auto pm = lex_.IsPm(dotted)) {
+      const WordInfo* info = words_.Find(dotted);
+      if (info && info->ampm >= 0) {
         *end = e;
-        return pm;
+        return info->ampm == 1;
       }
       return std::nullopt;
     }
-    if (auto pm = lex_.IsPm(w)) {
+    const WordInfo* info = Info(j);
+    if (info && info->ampm >= 0) {
       *end = j + 1;
       if (Punct(*end, '.') && Attached(*end)) ++*end;
-      return pm;
+      return info->ampm == 1;
     }
     return std::nullopt;
   }
@@ -654,6 +752,8 @@ class Matcher {
       if (w.size() == 1 && !(w == "z" && Attached(j))) return j;
       auto off = lex_.TimezoneOffset(w);
       if (!off) return j;
+      // "et", "est", "ist" are also words ("et" = and): those need capitals ("ET").
+      if (lex_.IsStopword(w) && !IsUpperAscii(j)) return j;
       t->tz = off;
       t->dst = lex_.TimezoneDst(w);
       size_t k = j + 1;
@@ -714,19 +814,18 @@ class Matcher {
   bool RelativeAt(size_t i, bool words, Relative* r) const {
     if (IsNum(i, 4)) return AmountUnitAgo(i, Val(i), r);
     if (!words || !IsWord(i)) return false;
-    std::string_view w = Word(i);
-    if (auto n = lex_.NumberWord(w)) {
-      if (AmountUnitAgo(i, *n, r)) return true;
-    }
-    if (!rel_first_.count(std::string(w))) return false;
+    const WordInfo* info = Info(i);
+    if (!info) return false;
+    if (info->number >= 0 && AmountUnitAgo(i, info->number, r)) return true;
+    if (!info->relative_first) return false;
     for (const auto& phrase : lex_.ago_before()) {
       size_t k = Phrase(i, phrase);
       if (!k) continue;
       int64_t amount = -1;
       if (IsNum(k, 4)) {
         amount = Val(k);
-      } else if (auto n = lex_.NumberWord(Word(k))) {
-        amount = *n;
+      } else if (const WordInfo* n = Info(k); n && n->number >= 0) {
+        amount = n->number;
       } else {
         continue;
       }
@@ -797,8 +896,8 @@ class Matcher {
 
   // Seconds of a time-unit word at token k ("menit", "hours", "min."), 0 when not one.
   int64_t Unit(size_t k, size_t* end) const {
-    if (!IsWord(k)) return 0;
-    int64_t s = lex_.TimeUnitSeconds(Word(k));
+    const WordInfo* info = Info(k);
+    int64_t s = info ? info->unit_seconds : 0;
     if (!s) return 0;
     *end = k + 1;
     if (Punct(*end, '.') && Attached(*end)) ++*end;
@@ -819,7 +918,10 @@ class Matcher {
 
   // ---- helpers ----
 
-  int MonthAt(size_t j) const { return IsWord(j) ? lex_.Month(Word(j)) : 0; }
+  int MonthAt(size_t j) const {
+    const WordInfo* info = Info(j);
+    return info ? info->month : 0;
+  }
 
   // "st", "nd", "rd", "th", "er", "º" right after a day number.
   size_t SkipOrdinal(size_t j) const {
@@ -833,7 +935,8 @@ class Matcher {
 
   // One filler word between the parts of a date ("de" in "22 de octubre de 2024").
   size_t SkipConnector(size_t j) const {
-    if (IsWord(j) && lex_.IsDateFiller(Word(j)) && !lex_.Month(Word(j))) return j + 1;
+    const WordInfo* info = Info(j);
+    if (info && info->filler && !info->month) return j + 1;
     return j;
   }
 
@@ -852,11 +955,12 @@ class Matcher {
         *iso = true;
         continue;
       }
-      if (lex_.IsDateFiller(w)) {
+      const WordInfo* info = Info(j);
+      if (info && info->filler) {
         *filler = true;
         continue;
       }
-      if (lex_.IsWeekday(w)) continue;
+      if (info && info->weekday) continue;
       break;
     }
     return j;
@@ -866,9 +970,10 @@ class Matcher {
   bool Coverable(size_t i) const {
     if (IsPunct(i)) return true;
     if (!IsWord(i)) return false;
+    const WordInfo* info = Info(i);
+    if (info && (info->weekday || info->filler)) return true;
     std::string_view w = Word(i);
-    return lex_.IsWeekday(w) || lex_.IsDateFiller(w) ||
-           (w.size() > 1 && lex_.TimezoneOffset(w).has_value());
+    return w.size() > 1 && w.size() <= 5 && lex_.TimezoneOffset(w).has_value();
   }
 
   // Grows [b, e) over coverable neighbours.
@@ -886,10 +991,11 @@ class Matcher {
   }
 
   const Lexicon& lex_;
-  const std::unordered_set<std::string>& rel_first_;
-  const std::vector<Token>& t_;
+  const WordTable& words_;
+  std::vector<Token>& t_;  // the cached word lookups are filled in lazily
   const std::string& lower_;
   size_t n_;
+  std::string_view text_;
 };
 
 bool HasAsciiDigit(std::string_view s) {
@@ -924,17 +1030,33 @@ std::optional<DateTime> Resolve(const Relative& r, const DateTime& now) {
   return d;
 }
 
-// The first word of each phrase.
-void AddFirstWord(std::string_view phrase, std::unordered_set<std::string>* out) {
-  out->emplace(phrase.substr(0, phrase.find(' ')));
+WordTable BuildWordTable(const Lexicon& lex) {
+  std::unordered_map<std::string, WordInfo> w;
+  for (const auto& [word, month] : lex.months()) {
+    // Abbreviations may be listed with their dot ("sept."); tokens never hold one.
+    std::string key = word;
+    if (!key.empty() && key.back() == '.') key.pop_back();
+    w[key].month = month;
+  }
+  for (const auto& word : lex.weekdays()) w[word].weekday = true;
+  for (const auto& [word, secs] : lex.time_units()) w[word].unit_seconds = secs;
+  for (const auto& [word, n] : lex.numbers()) w[word].number = n;
+  for (const auto& [word, pm] : lex.am_pm()) w[word].ampm = pm ? 1 : 0;
+  for (const auto& word : lex.date_filler()) w[word].filler = true;
+  auto first_word = [](const std::string& phrase) { return phrase.substr(0, phrase.find(' ')); };
+  for (const auto& [phrase, days] : lex.relative_days()) w[first_word(phrase)].relative_first = true;
+  for (const auto& phrase : lex.ago_before()) w[first_word(phrase)].relative_first = true;
+  return WordTable(w);
 }
 
 }  // namespace
 
-DateParser::DateParser(const Lexicon& lexicon) : lex_(lexicon) {
-  for (const auto& [phrase, days] : lex_.relative_days()) AddFirstWord(phrase, &relative_first_words_);
-  for (const auto& phrase : lex_.ago_before()) AddFirstWord(phrase, &relative_first_words_);
-}
+struct DateParser::Tables {
+  WordTable words;
+};
+
+DateParser::DateParser(const Lexicon& lexicon)
+    : lex_(lexicon), tables_(std::make_shared<Tables>(Tables{BuildWordTable(lexicon)})) {}
 
 std::optional<DateMatch> DateParser::Find(std::string_view text,
                                           const std::optional<DateTime>& now) const {
@@ -947,7 +1069,7 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
 
   Scratch& sc = ThreadScratch();
   Tokenize(scan, &sc);
-  Matcher m(lex_, relative_first_words_, sc);
+  Matcher m(lex_, tables_->words, scan, sc);
   const size_t n = m.size();
   const size_t total = CountNonSpace(text);
 
@@ -981,7 +1103,7 @@ bool DateParser::IsRelativeTimeLine(std::string_view line) const {
   if (line.empty() || line.size() > kShortText) return false;
   Scratch& sc = ThreadScratch();
   Tokenize(line, &sc);
-  Matcher m(lex_, relative_first_words_, sc);
+  Matcher m(lex_, tables_->words, line, sc);
   const size_t n = m.size();
   for (size_t i = 0; i < n; ++i) {
     Relative r;

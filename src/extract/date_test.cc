@@ -102,9 +102,15 @@ TEST(DateParser, TimeAfterEnglishFillerAndPunctuation) {
   EXPECT_EQ(Iso("October 9, 2018 at 4:02 pm"), "2018-10-09T16:02:00");
   EXPECT_EQ(Iso("Updated on: November 19, 2019 / 10:07 AM"), "2019-11-19T10:07:00");
   EXPECT_EQ(Iso("First Published: Tuesday, November 19, 2019 08:38 AM"), "2019-11-19T08:38:00");
-  EXPECT_EQ(Iso("Nov 20 2019, 11:06am ist"), "2019-11-20T11:06:00+05:30");
   EXPECT_EQ(Iso("1:00 a.m. Oct 22, 2024"), "2024-10-22T01:00:00");
   EXPECT_EQ(Iso("Oct 22, 2024 12:15 p.m."), "2024-10-22T12:15:00");
+}
+
+TEST(DateParser, ZoneThatIsAlsoAWordNeedsCapitals) {
+  EXPECT_EQ(Iso("le 22 octobre 2024 à 13h38 et demain"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("22.10.2024 um 13:38 ist es soweit"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Oct 22, 2024 1:38 PM ET"), "2024-10-22T13:38:00-04:00");
+  EXPECT_EQ(Iso("Nov 20 2019, 11:06 IST"), "2019-11-20T11:06:00+05:30");
 }
 
 TEST(DateParser, TimeBeforeTheDate) {

@@ -13,10 +13,10 @@
 #define KILANG_EXTRACT_DATE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "kilang/extract/lexicon.h"
 
@@ -85,10 +85,10 @@ class DateParser {
   bool IsRelativeTimeLine(std::string_view line) const;
 
  private:
+  struct Tables;  // every date word of the lexicon in one table: a word costs one lookup
+
   const Lexicon& lex_;
-  // Lower-cased first words of the relative-day phrases and of the ago_before phrases, so a word
-  // costs one lookup before any phrase is tried.
-  std::unordered_set<std::string> relative_first_words_;
+  std::shared_ptr<const Tables> tables_;
 };
 
 }  // namespace kilang

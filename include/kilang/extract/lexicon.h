@@ -74,6 +74,14 @@ class Lexicon {
   std::optional<bool> IsPm(std::string_view lower_word) const;
   // Words that may appear in a date line without making it prose ("pukul", "at", "updated").
   bool IsDateFiller(std::string_view lower_word) const;
+  // The merged date tables behind the lookups above, for callers that build their own index
+  // (DateParser folds them into one table so a word costs one lookup).
+  const std::unordered_map<std::string, int>& months() const { return months_; }
+  const std::unordered_set<std::string>& weekdays() const { return weekdays_; }
+  const std::unordered_map<std::string, int64_t>& time_units() const { return time_units_; }
+  const std::unordered_map<std::string, int>& numbers() const { return numbers_; }
+  const std::unordered_map<std::string, bool>& am_pm() const { return am_pm_; }
+  const std::unordered_set<std::string>& date_filler() const { return date_filler_; }
 
   // ---- boilerplate ----
   // Phrases whose presence marks a short line as site chrome ("baca juga", "read more").
