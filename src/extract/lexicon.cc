@@ -59,7 +59,8 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
   static const StringSet kKnown = {
       "code", "name", "months", "weekdays", "time_units", "ago_after", "ago_before",
       "relative_days", "am", "pm", "date_filler", "boilerplate", "list_headers", "copyright",
-      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers", "comment_markers"};
+      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers", "comment_markers",
+      "numbers"};
   try {
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
@@ -116,6 +117,10 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     if (auto units = root["time_units"]) {
       if (!units.IsMap()) return KeyError(name, units, "time_units", "expected word: seconds");
       for (const auto& kv : units) time_units_[LowerUtf8(kv.first.as<std::string>())] = kv.second.as<int64_t>();
+    }
+    if (auto nums = root["numbers"]) {
+      if (!nums.IsMap()) return KeyError(name, nums, "numbers", "expected word: number");
+      for (const auto& kv : nums) numbers_[LowerUtf8(kv.first.as<std::string>())] = kv.second.as<int>();
     }
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ago_after"], "ago_after", &ago_after_));
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ago_before"], "ago_before", &ago_before_));
@@ -261,6 +266,12 @@ int64_t Lexicon::TimeUnitSeconds(std::string_view w) const {
 std::optional<int> Lexicon::RelativeDay(std::string_view p) const {
   auto it = relative_days_.find(p);
   if (it == relative_days_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int> Lexicon::NumberWord(std::string_view w) const {
+  auto it = numbers_.find(w);
+  if (it == numbers_.end()) return std::nullopt;
   return it->second;
 }
 

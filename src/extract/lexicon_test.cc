@@ -46,5 +46,16 @@ TEST(Lexicon, AddingALanguageIsADataChange) {
   EXPECT_EQ((*r)->languages(), std::vector<std::string>{"ms"});
 }
 
+TEST(Lexicon, NumbersKeyMapsWordsToAmounts) {
+  auto r = Lexicon::LoadFiles({{"xx.yaml", "code: xx\nnumbers:\n  An: 1\n  dua: 2\n"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->NumberWord("an"), 1);
+  EXPECT_EQ((*r)->NumberWord("dua"), 2);
+  EXPECT_EQ((*r)->NumberWord("tiga"), std::nullopt);
+  auto bad = Lexicon::LoadFiles({{"xx.yaml", "code: xx\nnumbers: [a, b]\n"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("numbers"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kilang

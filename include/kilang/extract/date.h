@@ -13,6 +13,7 @@
 #define KILANG_EXTRACT_DATE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,18 +51,44 @@ struct DateMatch {
 
 class DateParser {
  public:
-  explicit DateParser(const Lexicon& lexicon) : lex_(lexicon) {}
+  // `lexicon` must outlive the parser.
+  explicit DateParser(const Lexicon& lexicon);
 
   // Finds the first date/time expression in `text` (a line or a short phrase). `now` anchors
   // relative expressions; without it, relative expressions are not resolved (nullopt). Returns
   // nullopt when no plausible date is found (years outside 1970..2100 are rejected).
+  //
+  // What counts as a date:
+  //   - a full date: day, month and a four-digit year, numeric ("22/10/2024", "22.10.2024",
+  //     "2024-10-22", "2024/10/22"; day first unless the middle number cannot be a month:
+  //     "10/22/2024" is October 22) or with a month name in any loaded language ("22 Okt 2024",
+  //     "22. Oktober 2024", "22 de octubre de 2024", "Oct 22, 2024", "2024年10月22日"). A month and
+  //     a year without a day ("Februari 2022") is not a date.
+  //   - optionally a time before or after it ("13:38", "1:38 PM", "13.38 WIB" after "pukul",
+  //     "13h38"), with a zone: an abbreviation from common.yaml (US/EU daylight-saving rules
+  //     applied), "GMT+7", "+07:00", "Z".
+  //   - relative times (need `now`): "15 menit yang lalu", "vor 2 Stunden", "an hour ago",
+  //     "kemarin", "yesterday, 13:38". Amounts under a day give a date and time at `now`'s
+  //     offset; a day or more, and relative days without a time, give a date alone.
+  // An absolute date anywhere in the text wins over a relative one.
+  // Numbers that are not dates (phone numbers, prices, versions, scores "7-2") do not match.
+  //
+  // Speed: no regular expressions, one tokenisation per call, and an early exit for text without
+  // digits. Text longer than 200 bytes is scanned only for expressions anchored on a number
+  // (relative days and number words such as "kemarin", "an hour ago" are looked for in short
+  // text only); only its first 64 KiB are scanned.
   std::optional<DateMatch> Find(std::string_view text, const std::optional<DateTime>& now) const;
 
-  // True when `line` is only a relative time ("15 menit yang lalu", "2 hours ago", "kemarin").
+  // True when `line` is only a relative time ("15 menit yang lalu", "2 hours ago", "kemarin"),
+  // possibly with date filler words and punctuation around it ("Updated 2 hours ago", "• 5 jam
+  // lalu"). Does not need `now`.
   bool IsRelativeTimeLine(std::string_view line) const;
 
  private:
+  struct Tables;  // every date word of the lexicon in one table: a word costs one lookup
+
   const Lexicon& lex_;
+  std::shared_ptr<const Tables> tables_;
 };
 
 }  // namespace kilang

@@ -61,6 +61,9 @@ class Lexicon {
   DstRule TimezoneDst(std::string_view abbr) const;
   // Seconds in a relative-time unit word ("menit" -> 60, "hours" -> 3600), 0 when not a unit.
   int64_t TimeUnitSeconds(std::string_view lower_word) const;
+  // Value of a small number word that can stand for the amount in a relative time ("an" hour
+  // ago, "einer" Stunde, "dua" jam): 1 for "a"/"an"/"one"..., else nullopt.
+  std::optional<int> NumberWord(std::string_view lower_word) const;
   // Words/phrases that follow ("yang lalu", "ago") or precede ("vor", "il y a", "hace") the amount
   // in a relative time.
   const std::vector<std::string>& ago_after() const { return ago_after_; }
@@ -72,6 +75,14 @@ class Lexicon {
   std::optional<bool> IsPm(std::string_view lower_word) const;
   // Words that may appear in a date line without making it prose ("pukul", "at", "updated").
   bool IsDateFiller(std::string_view lower_word) const;
+  // The merged date tables behind the lookups above, for callers that build their own index
+  // (DateParser folds them into one table so a word costs one lookup).
+  const StringMap<int>& months() const { return months_; }
+  const StringSet& weekdays() const { return weekdays_; }
+  const StringMap<int64_t>& time_units() const { return time_units_; }
+  const StringMap<int>& numbers() const { return numbers_; }
+  const StringMap<bool>& am_pm() const { return am_pm_; }
+  const StringSet& date_filler() const { return date_filler_; }
 
   // ---- boilerplate ----
   // Phrases whose presence marks a short line as site chrome ("baca juga", "read more").
@@ -108,6 +119,7 @@ class Lexicon {
   StringMap<int> tz_offsets_;
   StringMap<DstRule> tz_dst_;
   StringMap<int64_t> time_units_;
+  StringMap<int> numbers_;
   std::vector<std::string> ago_after_, ago_before_;
   StringMap<int> relative_days_;
   StringMap<bool> am_pm_;
