@@ -1,7 +1,7 @@
 // Page-text extraction throughput on the AEB page-text dumps, one thread, after a warm-up pass.
 // Reports MB/s, pages/s and peak RSS; prints one line of key=value pairs (easy to log/compare).
 //
-//   build/pagetext_bench [DIR] [--seconds S]
+//   build/bench/pagetext_bench [DIR] [--seconds S | --iters N]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,8 +13,10 @@
 int main(int argc, char** argv) {
   std::string dir = std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext";
   double min_seconds = 3.0;
+  int fixed_iters = 0;  // --iters N: exactly N timed passes (for instruction counts)
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) min_seconds = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--iters") && i + 1 < argc) fixed_iters = std::atoi(argv[++i]);
     else dir = argv[i];
   }
   std::vector<std::string> pages = kilang::bench::LoadPages(dir, ".txt");
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
   double rss_after_warmup = kilang::bench::PeakRssMiB();
   int iters = 0;
   double t0 = kilang::bench::NowSeconds(), t1 = t0;
-  while (t1 - t0 < min_seconds) {
+  while (fixed_iters ? iters < fixed_iters : t1 - t0 < min_seconds) {
     sink += pass();
     ++iters;
     t1 = kilang::bench::NowSeconds();

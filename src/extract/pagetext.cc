@@ -17,6 +17,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -167,6 +169,30 @@ std::string_view FindDomain(std::string_view s) {
   return {};
 }
 
+// Writes the UTF-8 encoding of `cp` at `out`; returns its length (1..4).
+inline size_t EncodeUtf8(uint32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 // Character classes of ASCII bytes for the line scanner.
 enum : uint8_t { kAsciiOther = 0, kAsciiLower = 1, kAsciiUpper = 2, kAsciiDigit = 3, kAsciiJoin = 4 };
 constexpr auto kAsciiClass = [] {
@@ -182,8 +208,18 @@ constexpr auto kAsciiClass = [] {
 
 // Everything the features need from one line, in one pass over its bytes.
 struct LineScan {
-  std::string lower;  // lower-cased prefixes of all lines so far (an arena; never cleared)
-  size_t base = 0;    // where this line's lower-cased prefix starts in `lower`
+  // Lower-cased prefixes of all lines so far: an arena that never moves once sized by Reset().
+  std::unique_ptr<char[]> buf;
+  size_t cap = 0, size = 0;
+  size_t base = 0;    // where this line's lower-cased prefix starts in `buf`
+  void Reset(size_t capacity) {
+    if (capacity > cap) {
+      buf.reset(new char[capacity]);
+      cap = capacity;
+    }
+    size = 0;
+  }
+  std::string_view view() const { return {buf.get(), size}; }
   std::vector<std::pair<uint32_t, uint32_t>> words;  // [begin, end) in `lower`
   int chars = 0, letters = 0, digits = 0, commas = 0, unspaced = 0, upper_starts = 0,
       spaced_words = 0;
@@ -192,20 +228,25 @@ struct LineScan {
 // Words follow SplitWords: runs of letters, digits, marks and '_', with an apostrophe or hyphen
 // kept inside a word when a word character follows.
 void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
-  s->base = s->lower.size();
-  max_lower += s->base;
+  s->base = s->size;
   s->words.clear();
   s->chars = s->letters = s->digits = s->commas = s->unspaced = s->upper_starts =
       s->spaced_words = 0;
+  // The caller sized the arena for the whole page (a code point grows by at most one byte when
+  // lower-cased), so writing through a raw pointer stays in bounds.
+  char* const out0 = s->buf.get();
+  char* out = out0 + s->base;
+  char* const out_limit = out + max_lower;
   int64_t word_start = -1;
-  bool pending_join = false;  // an apostrophe/hyphen inside a word, not yet confirmed
+  size_t pending_join = 0;  // bytes of an apostrophe/hyphen inside a word, not yet confirmed
   size_t i = 0;
-  auto end_word = [&](size_t at) {
-    if (word_start >= 0) s->words.emplace_back(uint32_t(word_start), uint32_t(at));
+  auto at = [&] { return size_t(out - out0); };
+  auto end_word = [&](size_t end) {
+    if (word_start >= 0) s->words.emplace_back(uint32_t(word_start), uint32_t(end));
     word_start = -1;
   };
   while (i < t.size()) {
-    if (s->lower.size() >= max_lower) {
+    if (out >= out_limit) {
       // Past the bounded prefix only count characters (cheaply) for the length features.
       for (; i < t.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(t[i]);
@@ -224,70 +265,93 @@ void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
     }
     unsigned char c = static_cast<unsigned char>(t[i]);
     ++s->chars;
-    bool word_char;
-    bool upper = false, unspaced_cp = false;
     if (c < 0x80) {
       ++i;
       uint8_t k = kAsciiClass[c];
-      word_char = k == kAsciiLower || k == kAsciiUpper || k == kAsciiDigit;
-      if (k == kAsciiLower || k == kAsciiUpper) ++s->letters;
-      else if (k == kAsciiDigit) ++s->digits;
-      else if (c == ',') ++s->commas;
-      upper = k == kAsciiUpper;
+      bool letter = k == kAsciiLower || k == kAsciiUpper;
+      bool word_char = letter || k == kAsciiDigit;
+      s->letters += letter;
+      s->digits += k == kAsciiDigit;
+      s->commas += c == ',';
       if (k == kAsciiJoin && word_start >= 0 && !pending_join) {
-        pending_join = true;
-        s->lower.push_back(static_cast<char>(c));
+        pending_join = 1;
+        *out++ = static_cast<char>(c);
         continue;
       }
-      if (pending_join && !word_char) {
-        // The join was not followed by a word character: the word ended before it.
-        pending_join = false;
-        end_word(s->lower.size() - 1);
+      if (pending_join && !word_char) end_word(at() - pending_join);  // the join ended the word
+      pending_join = 0;
+      if (word_char) {
+        if (word_start < 0) {
+          word_start = int64_t(at());
+          ++s->spaced_words;
+          s->upper_starts += k == kAsciiUpper;
+        }
+        *out++ = static_cast<char>(k == kAsciiUpper ? c + 32 : c);
+        // The common case, the rest of an ASCII word: a tight loop.
+        const size_t room = size_t(out_limit - out);
+        const size_t stop = i + std::min(room, t.size() - i);
+        size_t j = i;
+        int letters = 0, digits = 0;
+        while (j < stop) {
+          unsigned char d = static_cast<unsigned char>(t[j]);
+          if (d >= 0x80) break;
+          uint8_t kd = kAsciiClass[d];
+          if (kd == kAsciiLower) {
+            ++letters;
+            *out++ = static_cast<char>(d);
+          } else if (kd == kAsciiUpper) {
+            ++letters;
+            *out++ = static_cast<char>(d + 32);
+          } else if (kd == kAsciiDigit) {
+            ++digits;
+            *out++ = static_cast<char>(d);
+          } else {
+            break;
+          }
+          ++j;
+        }
+        s->letters += letters;
+        s->digits += digits;
+        s->chars += int(j - i);
+        i = j;
+      } else {
+        end_word(at());
+        *out++ = static_cast<char>(c);
       }
-      pending_join = false;
-      if (word_char && word_start < 0) {
-        word_start = int64_t(s->lower.size());
-        ++s->spaced_words;
-        s->upper_starts += upper;
-      } else if (!word_char) {
-        end_word(s->lower.size());
-      }
-      s->lower.push_back(static_cast<char>(upper ? c + 32 : c));
       continue;
     }
     uint32_t cp = NextCodePoint(t, &i);
     auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-    word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME) ||
-                (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
-    unspaced_cp = IsUnspacedScript(cp);
+    bool word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME) ||
+                     (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    bool unspaced_cp = IsUnspacedScript(cp);
     if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ++s->letters;
     else if (cat == UTF8PROC_CATEGORY_ND) ++s->digits;
     else if (cp == 0x3001 || cp == 0xFF0C || cp == 0x060C) ++s->commas;
     if (cp == 0x2019 && word_start >= 0 && !pending_join) {
-      pending_join = true;
-      AppendUtf8(cp, &s->lower);
+      pending_join = 3;
+      out += EncodeUtf8(cp, out);
       continue;
     }
-    if (pending_join && !word_char) end_word(s->lower.size() - (cp == 0x2019 ? 3 : 1));
-    pending_join = false;
+    if (pending_join && !word_char) end_word(at() - pending_join);
+    pending_join = 0;
     if (unspaced_cp) ++s->unspaced;
-    if (word_char && word_start < 0) {
-      word_start = int64_t(s->lower.size());
-      if (!unspaced_cp) {
-        ++s->spaced_words;
-        s->upper_starts += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    if (word_char) {
+      if (word_start < 0) {
+        word_start = int64_t(at());
+        if (!unspaced_cp) {
+          ++s->spaced_words;
+          s->upper_starts += cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+        }
       }
-    } else if (!word_char) {
-      end_word(s->lower.size());
+    } else {
+      end_word(at());
     }
-    AppendUtf8(static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))),
-               &s->lower);
+    out += EncodeUtf8(
+        static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp))), out);
   }
-  if (pending_join) {
-    end_word(s->lower.size() - 1);
-  } else {
-    end_word(s->lower.size());
-  }
+  end_word(at() - pending_join);
+  s->size = at();
 }
 
 }  // namespace
@@ -320,10 +384,17 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   std::vector<Line> lines;
   {
     bool blank = true;  // the page start counts as a block boundary
+    const bool has_cr = text.find('\r') != std::string_view::npos;
     size_t pos = 0;
     while (pos < text.size()) {
-      size_t nl = pos;
-      while (nl < text.size() && text[nl] != '\n' && text[nl] != '\r') ++nl;
+      size_t nl;
+      if (!has_cr) {
+        nl = text.find('\n', pos);  // memchr
+        if (nl == std::string_view::npos) nl = text.size();
+      } else {
+        nl = pos;
+        while (nl < text.size() && text[nl] != '\n' && text[nl] != '\r') ++nl;
+      }
       std::string_view raw = text.substr(pos, nl - pos);
       pos = nl + 1;
       if (nl < text.size() && text[nl] == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
@@ -358,7 +429,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   LineScan scan;
   // The arena must not move while lines point into it: lower-casing never more than triples a
   // line's length (a code point grows by at most half), and each line's prefix is bounded.
-  scan.lower.reserve(text.size() * 2 + 16);
+  scan.Reset(text.size() * 2 + 16);
   for (Line& l : lines) {
     std::string_view t = l.text;
     // One pass: character classes, word spans and the lower-cased text.
@@ -371,17 +442,19 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     l.cjk = scan.unspaced * 2 > l.letters && scan.unspaced > 0;
     l.units = float(scan.spaced_words) + float(scan.unspaced) / 2.0f;
     l.cap_ratio = scan.spaced_words ? float(scan.upper_starts) / float(scan.spaced_words) : 0;
-    l.lower = std::string_view(scan.lower).substr(scan.base);
+    l.lower = scan.view().substr(scan.base);
     lwords.clear();
-    for (auto [b, e] : scan.words) lwords.push_back(std::string_view(scan.lower).substr(b, e - b));
+    for (auto [b, e] : scan.words) lwords.push_back(scan.view().substr(b, e - b));
     uint32_t last = LastCodePoint(t, nullptr);
     l.ellipsis = EndsWithEllipsis(t);
     l.end_punct = EndsSentence(t) && !l.ellipsis;
     l.colon_end = last == ':' || last == 0xFF1A;
 
     int stops = 0;
-    for (std::string_view w : lwords) stops += lex_.IsStopword(w) ? 1 : 0;
-    l.stop_ratio = lwords.empty() ? 0 : float(stops) / float(lwords.size());
+    // The ratio of the first 48 words is as good as the whole line's.
+    size_t sampled = std::min<size_t>(lwords.size(), 48);
+    for (size_t k = 0; k < sampled; ++k) stops += lex_.IsStopword(lwords[k]) ? 1 : 0;
+    l.stop_ratio = sampled ? float(stops) / float(sampled) : 0;
 
     // Lexicon flags. Long lines are prose whatever words they contain, so only short ones are
     // judged by phrases, except that a line *starting* with a boilerplate phrase is chrome.
@@ -395,7 +468,9 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     }
     if (lex_.IsUiLine(lower) || lex_.IsUiLine(bare)) l.flags |= kUi;
     std::array<PhraseMatcher::Match, PhraseMatcher::kMaxCategories> found;
-    uint32_t cats = mt.all.FindAll(lwords, lower, &found);
+    // Phrases only condemn lines they open, or short lines (copyright <= 30 units): a long line
+    // needs no look-up past its first words.
+    uint32_t cats = mt.all.FindAll(lwords, lower, &found, l.units > 30 ? 1 : SIZE_MAX);
     // A line that opens with a boilerplate phrase is chrome at any length (cookie banners are
     // long); elsewhere in the line the phrase only condemns a short line.
     if ((cats >> kCatBoiler & 1) && (found[kCatBoiler].word_index == 0 || l.units <= 10))
@@ -430,10 +505,13 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
       }
       if (ok) l.flags |= kInitials;
     }
-    if (l.units <= 20 && (l.digits > 0 || l.units <= 6)) {
-      if (dates_.IsRelativeTimeLine(t)) {
+    if (l.digits == 0) {
+      // Without a number only a relative day ("kemarin", "yesterday") can be a time line.
+      if (l.units <= 3 && lex_.RelativeDay(bare)) l.flags |= kRelTime;
+    } else if (l.units <= 20) {
+      if (l.units <= 8 && dates_.IsRelativeTimeLine(t)) {
         l.flags |= kRelTime;
-      } else if (l.digits > 0) {
+      } else {
         auto dm = dates_.Find(t, now);
         if (dm && dm->coverage >= 0.5) l.flags |= kDate;
       }

@@ -24,9 +24,10 @@ void PhraseMatcher::Add(const std::vector<std::string>& phrases, int category) {
 
 uint32_t PhraseMatcher::FindAll(const std::vector<std::string_view>& words,
                                 std::string_view lower_text,
-                                std::array<Match, kMaxCategories>* found) const {
+                                std::array<Match, kMaxCategories>* found,
+                                size_t max_start) const {
   uint32_t mask = 0;
-  for (size_t i = 0; i < words.size(); ++i) {
+  for (size_t i = 0; i < words.size() && i < max_start; ++i) {
     auto it = by_first_.find(words[i]);
     if (it == by_first_.end()) continue;
     for (const Phrase& phrase : it->second) {

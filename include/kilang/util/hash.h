@@ -28,8 +28,17 @@ inline uint64_t Hash64(std::string_view s) {
     p += 8;
     n -= 8;
   }
+  // The last 0..7 bytes, without a variable-length memcpy call.
   uint64_t w = 0;
-  std::memcpy(&w, p, n);
+  if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = (uint64_t{a} << 32) | b;
+  } else if (n > 0) {
+    w = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+        (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+  }
   h = (h ^ w) * 0x94D049BB133111EBULL;
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ULL;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,9 @@ class PhraseMatcher {
   // Looks for phrases in `words` (the lower-cased words of a text, from SplitWords) and in
   // `lower_text` (for symbol phrases). Returns the bit set of categories found; (*found)[c] is
   // the earliest-starting (then longest) match of category c.
+  // Only phrases starting before word `max_start` are looked for (a line's opening words, say).
   uint32_t FindAll(const std::vector<std::string_view>& words, std::string_view lower_text,
-                   std::array<Match, kMaxCategories>* found) const;
+                   std::array<Match, kMaxCategories>* found, size_t max_start = SIZE_MAX) const;
 
   // Whether any phrase matches; `*m` gets the earliest match of the lowest category found.
   bool Find(const std::vector<std::string_view>& words, std::string_view lower_text,
