@@ -1004,8 +1004,10 @@ bool HasAsciiDigit(std::string_view s) {
   return false;
 }
 
-double Coverage(const Matcher& m, std::string_view text, size_t b, size_t e, size_t total) {
+// Share of the non-space characters of `text` in tokens [b, e) grown over coverable neighbours.
+double Coverage(const Matcher& m, std::string_view text, size_t b, size_t e) {
   m.Extend(&b, &e);
+  const size_t total = CountNonSpace(text);
   if (total == 0 || e <= b) return 0;
   size_t covered = CountNonSpace(text.substr(m.tok(b).begin, m.tok(e - 1).end - m.tok(b).begin));
   return std::min(1.0, double(covered) / double(total));
@@ -1071,7 +1073,6 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
   Tokenize(scan, &sc);
   Matcher m(lex_, tables_->words, scan, sc);
   const size_t n = m.size();
-  const size_t total = CountNonSpace(text);
 
   if (digits) {
     for (size_t i = 0; i < n; ++i) {
@@ -1083,7 +1084,7 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
       }
       DateTime d;
       if (size_t e = m.Absolute(i, &d)) {
-        return DateMatch{d, DateKind::kAbsolute, Coverage(m, text, i, e, total)};
+        return DateMatch{d, DateKind::kAbsolute, Coverage(m, text, i, e)};
       }
     }
   }
@@ -1093,7 +1094,7 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
     if (!m.RelativeAt(i, is_short, &r)) continue;
     auto d = Resolve(r, *now);
     if (!d) continue;
-    return DateMatch{*d, DateKind::kRelative, Coverage(m, text, i, r.end, total)};
+    return DateMatch{*d, DateKind::kRelative, Coverage(m, text, i, r.end)};
   }
   return std::nullopt;
 }

@@ -1,5 +1,6 @@
 #include "kilang/extract/extractor.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "kilang/extract/html.h"
@@ -50,7 +51,9 @@ InputFormat DetectFormat(std::string_view text) {
 }
 
 struct Extractor::Impl {
-  explicit Impl(const Lexicon& lex) : pagetext(lex), html(lex) {}
+  explicit Impl(const Lexicon& lex)
+      : pagetext(lex, PageTextOptions{.debug = std::getenv("KILANG_DEBUG_PAGETEXT") != nullptr}),
+        html(lex) {}
   PageTextExtractor pagetext;
   HtmlExtractor html;
 };

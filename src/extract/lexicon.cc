@@ -56,10 +56,11 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     return Status::InvalidArgument(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   if (!root.IsMap()) return Status::InvalidArgument(name + ": expected a mapping at the top");
-  static const std::unordered_set<std::string> kKnown = {
+  static const StringSet kKnown = {
       "code", "name", "months", "weekdays", "time_units", "ago_after", "ago_before",
       "relative_days", "am", "pm", "date_filler", "boilerplate", "list_headers", "copyright",
-      "byline_prefixes", "ui_lines", "stopwords", "timezones", "numbers"};
+      "byline_prefixes", "ui_lines", "stopwords", "timezones", "end_markers", "comment_markers",
+      "numbers"};
   try {
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
@@ -143,6 +144,13 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["copyright"], "copyright", &copyright_));
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["byline_prefixes"], "byline_prefixes", &byline_prefixes_));
     tmp.clear();
+    KILANG_RETURN_IF_ERROR(ReadStrings(name, root["end_markers"], "end_markers", &tmp));
+    end_markers_.insert(tmp.begin(), tmp.end());
+    tmp.clear();
+    KILANG_RETURN_IF_ERROR(ReadStrings(name, root["comment_markers"], "comment_markers", &tmp));
+    comment_markers_.insert(tmp.begin(), tmp.end());
+    end_markers_.insert(tmp.begin(), tmp.end());  // a comment marker is also an end marker
+    tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ui_lines"], "ui_lines", &tmp));
     ui_lines_.insert(tmp.begin(), tmp.end());
     tmp.clear();
@@ -225,10 +233,10 @@ const Lexicon& Lexicon::Default() {
 }
 
 int Lexicon::Month(std::string_view w) const {
-  auto it = months_.find(std::string(w));
+  auto it = months_.find(w);
   if (it != months_.end()) return it->second;
   if (!w.empty() && w.back() == '.') {
-    it = months_.find(std::string(w.substr(0, w.size() - 1)));
+    it = months_.find(w.substr(0, w.size() - 1));
     if (it != months_.end()) return it->second;
   }
   return 0;
@@ -236,7 +244,7 @@ int Lexicon::Month(std::string_view w) const {
 
 bool Lexicon::IsWeekday(std::string_view w) const {
   if (!w.empty() && (w.back() == '.' || w.back() == ',')) w.remove_suffix(1);
-  return weekdays_.count(std::string(w)) > 0;
+  return weekdays_.count(w) > 0;
 }
 
 std::optional<int> Lexicon::TimezoneOffset(std::string_view abbr) const {
@@ -251,36 +259,44 @@ Lexicon::DstRule Lexicon::TimezoneDst(std::string_view abbr) const {
 }
 
 int64_t Lexicon::TimeUnitSeconds(std::string_view w) const {
-  auto it = time_units_.find(std::string(w));
+  auto it = time_units_.find(w);
   return it == time_units_.end() ? 0 : it->second;
 }
 
 std::optional<int> Lexicon::RelativeDay(std::string_view p) const {
-  auto it = relative_days_.find(std::string(p));
+  auto it = relative_days_.find(p);
   if (it == relative_days_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<int> Lexicon::NumberWord(std::string_view w) const {
-  auto it = numbers_.find(std::string(w));
+  auto it = numbers_.find(w);
   if (it == numbers_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<bool> Lexicon::IsPm(std::string_view w) const {
-  auto it = am_pm_.find(std::string(w));
+  auto it = am_pm_.find(w);
   if (it == am_pm_.end()) return std::nullopt;
   return it->second;
 }
 
-bool Lexicon::IsDateFiller(std::string_view w) const { return date_filler_.count(std::string(w)) > 0; }
+bool Lexicon::IsDateFiller(std::string_view w) const { return date_filler_.count(w) > 0; }
 
-bool Lexicon::IsListHeader(std::string_view l) const { return list_headers_.count(std::string(l)) > 0; }
+bool Lexicon::IsListHeader(std::string_view l) const { return list_headers_.count(l) > 0; }
 
-bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(std::string(l)) > 0; }
+bool Lexicon::IsEndMarker(std::string_view l) const {
+  return end_markers_.count(l) > 0;
+}
+
+bool Lexicon::IsCommentMarker(std::string_view l) const {
+  return comment_markers_.count(l) > 0;
+}
+
+bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(l) > 0; }
 
 uint64_t Lexicon::StopwordMask(std::string_view w) const {
-  auto it = stopwords_.find(std::string(w));
+  auto it = stopwords_.find(w);
   return it == stopwords_.end() ? 0 : it->second;
 }
 

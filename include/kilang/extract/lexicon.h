@@ -23,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "kilang/util/hash.h"
 #include "kilang/util/status.h"
 
 namespace kilang {
@@ -69,25 +70,32 @@ class Lexicon {
   const std::vector<std::string>& ago_before() const { return ago_before_; }
   // Day offset of a relative-day phrase ("kemarin" -> -1, "today" -> 0).
   std::optional<int> RelativeDay(std::string_view lower_phrase) const;
-  const std::unordered_map<std::string, int>& relative_days() const { return relative_days_; }
+  const StringMap<int>& relative_days() const { return relative_days_; }
   // "am"/"pm" words: +0 or +12 hours; nullopt when not one.
   std::optional<bool> IsPm(std::string_view lower_word) const;
   // Words that may appear in a date line without making it prose ("pukul", "at", "updated").
   bool IsDateFiller(std::string_view lower_word) const;
   // The merged date tables behind the lookups above, for callers that build their own index
   // (DateParser folds them into one table so a word costs one lookup).
-  const std::unordered_map<std::string, int>& months() const { return months_; }
-  const std::unordered_set<std::string>& weekdays() const { return weekdays_; }
-  const std::unordered_map<std::string, int64_t>& time_units() const { return time_units_; }
-  const std::unordered_map<std::string, int>& numbers() const { return numbers_; }
-  const std::unordered_map<std::string, bool>& am_pm() const { return am_pm_; }
-  const std::unordered_set<std::string>& date_filler() const { return date_filler_; }
+  const StringMap<int>& months() const { return months_; }
+  const StringSet& weekdays() const { return weekdays_; }
+  const StringMap<int64_t>& time_units() const { return time_units_; }
+  const StringMap<int>& numbers() const { return numbers_; }
+  const StringMap<bool>& am_pm() const { return am_pm_; }
+  const StringSet& date_filler() const { return date_filler_; }
 
   // ---- boilerplate ----
   // Phrases whose presence marks a short line as site chrome ("baca juga", "read more").
   const std::vector<std::string>& boilerplate() const { return boilerplate_; }
   // Lines that head a list of links ("berita terkait", "related articles"); matched whole.
   bool IsListHeader(std::string_view lower_line) const;
+  // Lines after which an article's body does not continue ("comments", "berita terkait",
+  // "related articles"); matched whole, on the line lower-cased with digits, brackets and
+  // trailing punctuation removed ("[ 167 comments ]" -> "comments").
+  bool IsEndMarker(std::string_view normalized_line) const;
+  // The subset of end markers that open a comment thread ("comments", "leave a reply",
+  // "komentar"): what follows them is never the article. Same normalisation.
+  bool IsCommentMarker(std::string_view normalized_line) const;
   // Copyright / rights lexicon ("copyright", "all rights reserved", "hak cipta").
   const std::vector<std::string>& copyright() const { return copyright_; }
   // Byline prefixes, without the colon ("penulis", "editor", "by").
@@ -106,22 +114,24 @@ class Lexicon {
   void Finish();
 
   std::vector<std::string> languages_;
-  std::unordered_map<std::string, int> months_;
-  std::unordered_set<std::string> weekdays_;
-  std::unordered_map<std::string, int> tz_offsets_;
-  std::unordered_map<std::string, DstRule> tz_dst_;
-  std::unordered_map<std::string, int64_t> time_units_;
-  std::unordered_map<std::string, int> numbers_;
+  StringMap<int> months_;
+  StringSet weekdays_;
+  StringMap<int> tz_offsets_;
+  StringMap<DstRule> tz_dst_;
+  StringMap<int64_t> time_units_;
+  StringMap<int> numbers_;
   std::vector<std::string> ago_after_, ago_before_;
-  std::unordered_map<std::string, int> relative_days_;
-  std::unordered_map<std::string, bool> am_pm_;
-  std::unordered_set<std::string> date_filler_;
+  StringMap<int> relative_days_;
+  StringMap<bool> am_pm_;
+  StringSet date_filler_;
   std::vector<std::string> boilerplate_;
-  std::unordered_set<std::string> list_headers_;
+  StringSet list_headers_;
   std::vector<std::string> copyright_;
   std::vector<std::string> byline_prefixes_;
-  std::unordered_set<std::string> ui_lines_;
-  std::unordered_map<std::string, uint64_t> stopwords_;
+  StringSet ui_lines_;
+  StringSet end_markers_;
+  StringSet comment_markers_;
+  StringMap<uint64_t> stopwords_;
 };
 
 }  // namespace kilang

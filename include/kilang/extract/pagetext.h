@@ -12,6 +12,7 @@
 #ifndef KILANG_EXTRACT_PAGETEXT_H_
 #define KILANG_EXTRACT_PAGETEXT_H_
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -25,12 +26,16 @@ struct PageTextOptions {
   // Lines longer than this (bytes) are cut before feature extraction, so a single 50 MB line
   // costs linear time and bounded scratch. Default: 1 MiB.
   size_t max_line_bytes = 1 << 20;
+  // Print every line with its score, flags and verdict to stderr (for tuning). Default: off;
+  // the CLI sets it from the KILANG_DEBUG_PAGETEXT environment variable.
+  bool debug = false;
 };
 
 class PageTextExtractor {
  public:
   explicit PageTextExtractor(const Lexicon& lexicon = Lexicon::Default(),
                              PageTextOptions options = {});
+  ~PageTextExtractor();
 
   // Fills doc->text and doc->metadata.{title,date,author,site} from `text` (valid UTF-8; CR/CRLF
   // line ends accepted). `now` anchors relative dates. Never fails: a page without an article
@@ -41,6 +46,8 @@ class PageTextExtractor {
   const Lexicon& lex_;
   DateParser dates_;
   PageTextOptions options_;
+  struct Matchers;  // phrase matchers built from the lexicon
+  std::shared_ptr<const Matchers> matchers_;
 };
 
 }  // namespace kilang

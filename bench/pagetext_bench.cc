@@ -1,0 +1,54 @@
+// Page-text extraction throughput on the AEB page-text dumps, one thread, after a warm-up pass.
+// Reports MB/s, pages/s and peak RSS; prints one line of key=value pairs (easy to log/compare).
+//
+//   build/pagetext_bench [DIR] [--seconds S]
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "bench_util.h"
+#include "kilang/extract/pagetext.h"
+#include "kilang/util/utf8.h"
+
+int main(int argc, char** argv) {
+  std::string dir = std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext";
+  double min_seconds = 3.0;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) min_seconds = std::atof(argv[++i]);
+    else dir = argv[i];
+  }
+  std::vector<std::string> pages = kilang::bench::LoadPages(dir, ".txt");
+  if (pages.empty()) {
+    std::fprintf(stderr, "pagetext_bench: no .txt pages in %s\n", dir.c_str());
+    return 1;
+  }
+  size_t bytes = 0;
+  for (auto& p : pages) bytes += p.size();
+  const kilang::PageTextExtractor extractor;
+  kilang::Document doc;
+  auto pass = [&] {
+    size_t out = 0;
+    for (const std::string& p : pages) {
+      extractor.Extract(p, std::nullopt, &doc);
+      out += doc.text.size();
+    }
+    return out;
+  };
+  size_t sink = pass();  // warm-up
+  double rss_after_warmup = kilang::bench::PeakRssMiB();
+  int iters = 0;
+  double t0 = kilang::bench::NowSeconds(), t1 = t0;
+  while (t1 - t0 < min_seconds) {
+    sink += pass();
+    ++iters;
+    t1 = kilang::bench::NowSeconds();
+  }
+  double secs = t1 - t0;
+  double mb = double(bytes) * iters / 1e6;
+  std::printf(
+      "pagetext_bench pages=%zu input_mb=%.2f iters=%d seconds=%.2f mb_per_s=%.1f "
+      "pages_per_s=%.0f peak_rss_mib=%.1f rss_after_warmup_mib=%.1f (sink %zu)\n",
+      pages.size(), bytes / 1e6, iters, secs, mb / secs, double(pages.size()) * iters / secs,
+      kilang::bench::PeakRssMiB(), rss_after_warmup, sink % 10);
+  return 0;
+}
