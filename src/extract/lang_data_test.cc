@@ -78,7 +78,8 @@ TEST(LangData, EachFileParsesAloneWithTwelveMonths) {
 TEST(LangData, EachFileHasEveryKey) {
   const char* kKeys[] = {"code",        "name",           "months",   "weekdays",  "time_units",
                          "relative_days", "date_filler",  "boilerplate", "list_headers",
-                         "copyright",   "byline_prefixes", "ui_lines", "stopwords", "numbers"};
+                         "copyright",   "byline_prefixes", "ui_lines", "stopwords", "numbers",
+                         "end_markers", "comment_markers"};
   for (const auto& f : LanguageFiles()) {
     SCOPED_TRACE(f.name);
     for (const char* key : kKeys) EXPECT_TRUE(f.root[key]) << "missing key " << key;
