@@ -998,19 +998,32 @@ class Matcher {
   std::string_view text_;
 };
 
-bool HasAsciiDigit(std::string_view s) {
-  for (char c : s)
-    if (c >= '0' && c <= '9') return true;
-  return false;
+// Whether `s` has an ASCII digit, and a run of four or more (every absolute date has a year).
+void ScanDigits(std::string_view s, bool* any, bool* run4) {
+  *any = *run4 = false;
+  int run = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      *any = true;
+      if (++run == 4) {
+        *run4 = true;
+        return;
+      }
+    } else {
+      run = 0;
+    }
+  }
 }
 
 // Share of the non-space characters of `text` in tokens [b, e) grown over coverable neighbours.
 double Coverage(const Matcher& m, std::string_view text, size_t b, size_t e) {
   m.Extend(&b, &e);
-  const size_t total = CountNonSpace(text);
-  if (total == 0 || e <= b) return 0;
-  size_t covered = CountNonSpace(text.substr(m.tok(b).begin, m.tok(e - 1).end - m.tok(b).begin));
-  return std::min(1.0, double(covered) / double(total));
+  if (e <= b) return 0;
+  if (b == 0 && e == m.size() && text.size() <= kMaxScanBytes) return 1.0;  // the whole text
+  const size_t begin = m.tok(b).begin, end = m.tok(e - 1).end;
+  const size_t covered = CountNonSpace(text.substr(begin, end - begin));
+  const size_t total = covered + CountNonSpace(text.substr(0, begin)) + CountNonSpace(text.substr(end));
+  return total == 0 ? 0 : std::min(1.0, double(covered) / double(total));
 }
 
 std::optional<DateTime> Resolve(const Relative& r, const DateTime& now) {
@@ -1066,15 +1079,17 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
   if (text.empty()) return std::nullopt;
   const bool is_short = text.size() <= kShortText;
   std::string_view scan = text.substr(0, kMaxScanBytes);
-  const bool digits = HasAsciiDigit(scan);
-  if (!digits && (!now || !is_short)) return std::nullopt;
+  bool digits = false, year_like = false;
+  ScanDigits(scan, &digits, &year_like);
+  if (!year_like && !now) return std::nullopt;
+  if (!digits && !is_short) return std::nullopt;
 
   Scratch& sc = ThreadScratch();
   Tokenize(scan, &sc);
   Matcher m(lex_, tables_->words, scan, sc);
   const size_t n = m.size();
 
-  if (digits) {
+  if (year_like) {
     for (size_t i = 0; i < n; ++i) {
       if (m.IsWord(i)) {
         // A month name is only worth a lookup when a number follows closely.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 
 namespace kilang {
@@ -303,6 +304,29 @@ TEST(DateParser, IsRelativeTimeLineAcceptsOnlyWholeLines) {
   EXPECT_FALSE(p.IsRelativeTimeLine("22 Oktober 2024"));
   EXPECT_FALSE(p.IsRelativeTimeLine("Berita hari ini"));
   EXPECT_FALSE(p.IsRelativeTimeLine(""));
+}
+
+TEST(DateParser, SurvivesArbitraryPiecesOfDates) {
+  // Random concatenations of date fragments: no crash, every result is valid ISO, coverage in
+  // [0, 1]. (Also run under ASan/UBSan during development.)
+  const char* pieces[] = {"1",  "22",  "2024", "20197", ":",   ".",   "/",   "-",    "+",
+                          " ",  "Oct", "okt",  "T",     "Z",   "am",  "p",   "m",    "ago",
+                          "yang", "lalu", "il", "y",    "a",   "h",   "ET",  "GMT",  "(",
+                          ")",  "年",  "月",   "日",    "\xC3", "kemarin", ",", "07", "de",
+                          "’",  "hours", "an", "vor"};
+  uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u, seed >> 8; };
+  for (int it = 0; it < 20000; ++it) {
+    std::string s;
+    for (uint32_t k = 0, n = next() % 12; k < n; ++k) s += pieces[next() % std::size(pieces)];
+    auto m = Parser().Find(s, (it & 1) ? std::optional<DateTime>(Now()) : std::nullopt);
+    if (m) {
+      ASSERT_TRUE(DateTime::ParseIso(m->value.ToIso())) << s;
+      ASSERT_GE(m->coverage, 0.0);
+      ASSERT_LE(m->coverage, 1.0);
+    }
+    Parser().IsRelativeTimeLine(s);
+  }
 }
 
 TEST(DateParser, ResultRoundTripsThroughParseIso) {

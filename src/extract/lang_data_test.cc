@@ -122,5 +122,26 @@ TEST(LangData, TimeUnitsAgreeAcrossLanguages) { ExpectAgreement("time_units", fa
 TEST(LangData, RelativeDaysAgreeAcrossLanguages) { ExpectAgreement("relative_days", false); }
 TEST(LangData, NumberWordsAgreeAcrossLanguages) { ExpectAgreement("numbers", false); }
 
+// Malay lists only the words that tell it from Indonesian (see data/lang/README.md, "Close
+// languages"); a shared stopword would make every Indonesian page a tie.
+TEST(LangData, MalayStopwordsDoNotOverlapIndonesian) {
+  auto r = Lexicon::LoadBuiltin();
+  ASSERT_TRUE(r.ok());
+  const Lexicon& lex = **r;
+  const auto& langs = lex.languages();
+  const size_t id = std::find(langs.begin(), langs.end(), "id") - langs.begin();
+  const size_t ms = std::find(langs.begin(), langs.end(), "ms") - langs.begin();
+  ASSERT_LT(id, langs.size());
+  ASSERT_LT(ms, langs.size());
+  for (const auto& f : LanguageFiles()) {
+    if (f.name != "ms.yaml") continue;
+    for (const auto& w : f.root["stopwords"]) {
+      uint64_t mask = lex.StopwordMask(LowerUtf8(w.as<std::string>()));
+      EXPECT_FALSE(mask >> id & 1) << w.as<std::string>() << " is an Indonesian stopword too";
+      EXPECT_TRUE(mask >> ms & 1);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kilang
