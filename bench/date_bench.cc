@@ -31,9 +31,10 @@ void Time(const char* name, size_t items, size_t bytes, double min_seconds, Pass
     t1 = kilang::bench::NowSeconds();
   }
   const double secs = t1 - t0, calls = double(items) * iters;
-  std::printf("date_bench case=%s calls=%.0f ns_per_call=%.1f mlines_per_s=%.2f mb_per_s=%.1f (sink %zu)\n",
-              name, calls, secs * 1e9 / calls, calls / secs / 1e6, double(bytes) * iters / secs / 1e6,
-              sink % 10);
+  std::printf(
+      "date_bench case=%s calls=%.0f ns_per_call=%.1f mlines_per_s=%.2f mb_per_s=%.1f (sink %zu)\n",
+      name, calls, secs * 1e9 / calls, calls / secs / 1e6, double(bytes) * iters / secs / 1e6,
+      sink % 10);
 }
 
 }  // namespace
@@ -45,19 +46,26 @@ int main(int argc, char** argv) {
   long calls = 1;
   bool line_now = false;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) min_seconds = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--line") && i + 1 < argc) line = argv[++i];
-    else if (!std::strcmp(argv[i], "--calls") && i + 1 < argc) calls = std::atol(argv[++i]);
-    else if (!std::strcmp(argv[i], "--now")) line_now = true;
-    else dir = argv[i];
+    if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
+      min_seconds = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--line") && i + 1 < argc)
+      line = argv[++i];
+    else if (!std::strcmp(argv[i], "--calls") && i + 1 < argc)
+      calls = std::atol(argv[++i]);
+    else if (!std::strcmp(argv[i], "--now"))
+      line_now = true;
+    else
+      dir = argv[i];
   }
   const DateParser parser(kilang::Lexicon::Default());
   const std::optional<DateTime> now = DateTime::ParseIso("2024-10-22T15:00:00+07:00");
   if (line) {
     std::optional<kilang::DateMatch> m;
     for (long k = 0; k < calls; ++k) m = parser.Find(line, line_now ? now : std::nullopt);
-    if (m) std::printf("%s coverage=%.3f\n", m->value.ToIso().c_str(), m->coverage);
-    else std::printf("no date\n");
+    if (m)
+      std::printf("%s coverage=%.3f\n", m->value.ToIso().c_str(), m->coverage);
+    else
+      std::printf("no date\n");
     return 0;
   }
 
@@ -79,7 +87,8 @@ int main(int argc, char** argv) {
     for (int with_now = 0; with_now < 2; ++with_now) {
       Time(with_now ? "corpus_lines_now" : "corpus_lines", lines.size(), bytes, min_seconds, [&] {
         size_t found = 0;
-        for (std::string_view l : lines) found += parser.Find(l, with_now ? now : std::nullopt) ? 1 : 0;
+        for (std::string_view l : lines)
+          found += parser.Find(l, with_now ? now : std::nullopt) ? 1 : 0;
         return found;
       });
     }

@@ -309,11 +309,11 @@ TEST(DateParser, IsRelativeTimeLineAcceptsOnlyWholeLines) {
 TEST(DateParser, SurvivesArbitraryPiecesOfDates) {
   // Random concatenations of date fragments: no crash, every result is valid ISO, coverage in
   // [0, 1]. (Also run under ASan/UBSan during development.)
-  const char* pieces[] = {"1",  "22",  "2024", "20197", ":",   ".",   "/",   "-",    "+",
-                          " ",  "Oct", "okt",  "T",     "Z",   "am",  "p",   "m",    "ago",
-                          "yang", "lalu", "il", "y",    "a",   "h",   "ET",  "GMT",  "(",
-                          ")",  "年",  "月",   "日",    "\xC3", "kemarin", ",", "07", "de",
-                          "’",  "hours", "an", "vor"};
+  const char* pieces[] = {"1",       "22",  "2024", "20197", ":",  ".",     "/",  "-",
+                          "+",       " ",   "Oct",  "okt",   "T",  "Z",     "am", "p",
+                          "m",       "ago", "yang", "lalu",  "il", "y",     "a",  "h",
+                          "ET",      "GMT", "(",    ")",     "年", "月",    "日", "\xC3",
+                          "kemarin", ",",   "07",   "de",    "’",  "hours", "an", "vor"};
   uint32_t seed = 7;
   auto next = [&] { return seed = seed * 1664525u + 1013904223u, seed >> 8; };
   for (int it = 0; it < 20000; ++it) {

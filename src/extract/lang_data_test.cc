@@ -69,17 +69,18 @@ TEST(LangData, EachFileParsesAloneWithTwelveMonths) {
     for (size_t i = 0; i < 12; ++i) {
       ASSERT_GE(months[i].size(), 1u) << "month " << i + 1;
       for (const auto& name : months[i]) {
-        EXPECT_EQ(lex.Month(LowerUtf8(name.as<std::string>())), int(i) + 1) << name.as<std::string>();
+        EXPECT_EQ(lex.Month(LowerUtf8(name.as<std::string>())), int(i) + 1)
+            << name.as<std::string>();
       }
     }
   }
 }
 
 TEST(LangData, EachFileHasEveryKey) {
-  const char* kKeys[] = {"code",        "name",           "months",   "weekdays",  "time_units",
-                         "relative_days", "date_filler",  "boilerplate", "list_headers",
-                         "copyright",   "byline_prefixes", "ui_lines", "stopwords", "numbers",
-                         "end_markers", "comment_markers"};
+  const char* kKeys[] = {"code",         "name",          "months",          "weekdays",
+                         "time_units",   "relative_days", "date_filler",     "boilerplate",
+                         "list_headers", "copyright",     "byline_prefixes", "ui_lines",
+                         "stopwords",    "numbers",       "end_markers",     "comment_markers"};
   for (const auto& f : LanguageFiles()) {
     SCOPED_TRACE(f.name);
     for (const char* key : kKeys) EXPECT_TRUE(f.root[key]) << "missing key " << key;
