@@ -700,8 +700,9 @@ class Matcher {
         m = Val(j);
         ++j;
       }
-    } else if (allow_dot && Punct(j, '.') && Attached(j) && IsNumDigits(j + 1, 2) &&
-               Attached(j + 1) && !(Punct(j + 2, '.') && Attached(j + 2) && IsNum(j + 3))) {
+    } else if ((allow_dot || IsZoneWord(j + 2)) && Punct(j, '.') && Attached(j) &&
+               IsNumDigits(j + 1, 2) && Attached(j + 1) &&
+               !(Punct(j + 2, '.') && Attached(j + 2) && IsNum(j + 3))) {
       m = Val(j + 1);
       j += 2;
     } else {
@@ -719,6 +720,12 @@ class Matcher {
     t->minute = int(m);
     t->second = int(s);
     return Zone(j, iso || seconds, t);
+  }
+
+  // Whether token j is a time-zone abbreviation ("WIB"), so "10.30 WIB" is a time.
+  bool IsZoneWord(size_t j) const {
+    std::string_view w = Word(j);
+    return w.size() > 1 && w.size() <= 5 && lex_.TimezoneOffset(w).has_value();
   }
 
   // "am", "PM", "a.m.", "p.m".

@@ -124,6 +124,15 @@ TEST(DateParser, IndonesianDotTimeAfterPukul) {
   EXPECT_EQ(Iso("22 Oktober 2024 13.38"), "2024-10-22");
 }
 
+TEST(DateParser, IndonesianNewsSiteDateLines) {
+  EXPECT_EQ(Iso("Selasa, 22 Okt 2024 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Kompas.com - 22/10/2024, 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Sabtu, 5 Oktober 2024 | 10.30 WIB"), "2024-10-05T10:30:00+07:00");
+  EXPECT_EQ(Iso("Diperbarui 22 Okt 2024, 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Rabu, 23/10/2024 - 08:15"), "2024-10-23T08:15:00");
+  EXPECT_EQ(Iso("Jumat, 25 Okt 2024 - 19:27 WIT"), "2024-10-25T19:27:00+09:00");
+}
+
 TEST(DateParser, GermanFrenchSpanishPortugueseMalayDates) {
   EXPECT_EQ(Iso("Dienstag, 22. Oktober 2024, 13:38 Uhr"), "2024-10-22T13:38:00");
   EXPECT_EQ(Iso("3. März 2023"), "2023-03-03");
@@ -133,6 +142,12 @@ TEST(DateParser, GermanFrenchSpanishPortugueseMalayDates) {
   EXPECT_EQ(Iso("22 de outubro de 2024 às 13h38"), "2024-10-22T13:38:00");
   EXPECT_EQ(Iso("Khamis, 3 Ogos 2023 8:15 PM MYT"), "2023-08-03T20:15:00+08:00");
   EXPECT_EQ(Iso("Posted on Maret 30, 2015 by Admin"), "2015-03-30");
+  EXPECT_EQ(Iso("Veröffentlicht am 22.10.2024 um 13:38 Uhr"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Publié le 22 octobre 2024 à 13h38, mis à jour le 23 octobre 2024"),
+            "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Madrid - 22 OCT 2024 - 13:38 CEST"), "2024-10-22T13:38:00+02:00");
+  EXPECT_EQ(Iso("Atualizado 22 out 2024, 13h38"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Oktober 22, 2024 @ 1:38pm"), "2024-10-22T13:38:00");
 }
 
 TEST(DateParser, YearFirstWithMonthName) {
