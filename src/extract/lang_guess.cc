@@ -57,8 +57,11 @@ std::string GuessLanguage(std::string_view text, const Lexicon& lex) {
     uint64_t mask = lex.StopwordMask(lw);
     if (!mask) continue;
     ++counted;
+    // Words that only one language lists weigh more: they separate close relatives
+    // (Indonesian "karena" / Malay "kerana").
+    size_t weight = (mask & (mask - 1)) == 0 ? 3 : 1;
     for (size_t k = 0; k < langs.size(); ++k) {
-      if (mask >> k & 1) ++votes[k];
+      if (mask >> k & 1) votes[k] += weight;
     }
   }
   size_t best = 0, second = 0, best_k = 0;
@@ -71,7 +74,8 @@ std::string GuessLanguage(std::string_view text, const Lexicon& lex) {
       second = votes[k];
     }
   }
-  if (best < 3 || best * 2 < second * 3) return "";
+  // Clearly ahead overall, or ahead by at least two words only that language uses.
+  if (best < 3 || (best * 4 < second * 5 && best - second < 6)) return "";
   return langs[best_k];
 }
 

@@ -66,8 +66,8 @@ std::string NormalizeMarker(const std::vector<std::string_view>& lower_words) {
 
 struct Line {
   std::string_view text;  // trimmed
-  std::string lower;      // lower-cased text (first 512 bytes for long lines)
-  uint64_t hash = 0;      // of `lower`
+  std::string_view lower;  // lower-cased text (first 512 bytes for long lines), in the arena
+  uint64_t hash = 0;       // of `lower`
   float units = 0;        // word units: spaced words + unspaced-script characters / 2
   int words = 0;
   int chars = 0;
@@ -182,7 +182,8 @@ constexpr auto kAsciiClass = [] {
 
 // Everything the features need from one line, in one pass over its bytes.
 struct LineScan {
-  std::string lower;  // lower-cased prefix (up to max_lower bytes)
+  std::string lower;  // lower-cased prefixes of all lines so far (an arena; never cleared)
+  size_t base = 0;    // where this line's lower-cased prefix starts in `lower`
   std::vector<std::pair<uint32_t, uint32_t>> words;  // [begin, end) in `lower`
   int chars = 0, letters = 0, digits = 0, commas = 0, unspaced = 0, upper_starts = 0,
       spaced_words = 0;
@@ -191,7 +192,8 @@ struct LineScan {
 // Words follow SplitWords: runs of letters, digits, marks and '_', with an apostrophe or hyphen
 // kept inside a word when a word character follows.
 void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
-  s->lower.clear();
+  s->base = s->lower.size();
+  max_lower += s->base;
   s->words.clear();
   s->chars = s->letters = s->digits = s->commas = s->unspaced = s->upper_starts =
       s->spaced_words = 0;
@@ -290,10 +292,18 @@ void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
 
 }  // namespace
 
+// One phrase matcher over the lexicon's boilerplate, copyright and byline phrases, so each word
+// of a line is looked up once.
+enum PhraseCategory { kCatBoiler = 0, kCatCopyright = 1, kCatByline = 2 };
+
 struct PageTextExtractor::Matchers {
-  explicit Matchers(const Lexicon& lex)
-      : boiler(lex.boilerplate()), copyright(lex.copyright()), byline(lex.byline_prefixes()) {}
-  PhraseMatcher boiler, copyright, byline;
+  explicit Matchers(const Lexicon& lex) {
+    all.Add(lex.boilerplate(), kCatBoiler);
+    all.Add(lex.copyright(), kCatCopyright);
+    all.Add(lex.byline_prefixes(), kCatByline);
+    byline.Add(lex.byline_prefixes(), 0);
+  }
+  PhraseMatcher all, byline;
 };
 
 PageTextExtractor::PageTextExtractor(const Lexicon& lexicon, PageTextOptions options)
@@ -312,8 +322,8 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     bool blank = true;  // the page start counts as a block boundary
     size_t pos = 0;
     while (pos < text.size()) {
-      size_t nl = text.find_first_of("\r\n", pos);
-      if (nl == std::string_view::npos) nl = text.size();
+      size_t nl = pos;
+      while (nl < text.size() && text[nl] != '\n' && text[nl] != '\r') ++nl;
       std::string_view raw = text.substr(pos, nl - pos);
       pos = nl + 1;
       if (nl < text.size() && text[nl] == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
@@ -346,6 +356,9 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   std::unordered_map<uint64_t, int> seen;  // line hash -> occurrences
   seen.reserve(n);
   LineScan scan;
+  // The arena must not move while lines point into it: lower-casing never more than triples a
+  // line's length (a code point grows by at most half), and each line's prefix is bounded.
+  scan.lower.reserve(text.size() * 2 + 16);
   for (Line& l : lines) {
     std::string_view t = l.text;
     // One pass: character classes, word spans and the lower-cased text.
@@ -358,9 +371,9 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     l.cjk = scan.unspaced * 2 > l.letters && scan.unspaced > 0;
     l.units = float(scan.spaced_words) + float(scan.unspaced) / 2.0f;
     l.cap_ratio = scan.spaced_words ? float(scan.upper_starts) / float(scan.spaced_words) : 0;
-    l.lower = scan.lower;
+    l.lower = std::string_view(scan.lower).substr(scan.base);
     lwords.clear();
-    for (auto [b, e] : scan.words) lwords.push_back(std::string_view(l.lower).substr(b, e - b));
+    for (auto [b, e] : scan.words) lwords.push_back(std::string_view(scan.lower).substr(b, e - b));
     uint32_t last = LastCodePoint(t, nullptr);
     l.ellipsis = EndsWithEllipsis(t);
     l.end_punct = EndsSentence(t) && !l.ellipsis;
@@ -381,14 +394,15 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
       if (lex_.IsCommentMarker(marker)) l.flags |= kCommentMarker;
     }
     if (lex_.IsUiLine(lower) || lex_.IsUiLine(bare)) l.flags |= kUi;
-    PhraseMatcher::Match m;
-    if (mt.boiler.Find(lwords, lower, &m)) {
-      // A line that opens with a boilerplate phrase is chrome at any length (cookie banners are
-      // long); elsewhere in the line the phrase only condemns a short line.
-      if (m.word_index == 0 || l.units <= 10) l.flags |= kBoiler;
-    }
-    if (l.units <= 30 && mt.copyright.Find(lwords, lower, &m)) l.flags |= kCopyright;
-    if (l.units <= 8 && mt.byline.Find(lwords, lower, &m) && m.word_index == 0 &&
+    std::array<PhraseMatcher::Match, PhraseMatcher::kMaxCategories> found;
+    uint32_t cats = mt.all.FindAll(lwords, lower, &found);
+    // A line that opens with a boilerplate phrase is chrome at any length (cookie banners are
+    // long); elsewhere in the line the phrase only condemns a short line.
+    if ((cats >> kCatBoiler & 1) && (found[kCatBoiler].word_index == 0 || l.units <= 10))
+      l.flags |= kBoiler;
+    if ((cats >> kCatCopyright & 1) && l.units <= 30) l.flags |= kCopyright;
+    const PhraseMatcher::Match& m = found[kCatByline];
+    if ((cats >> kCatByline & 1) && l.units <= 8 && m.word_index == 0 &&
         lwords.size() > m.word_count) {
       // "Penulis: Rina", "By Jane Doe": the prefix, then a name.
       std::string_view after = t;
@@ -611,6 +625,16 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     for (size_t k = 0; k < segs.size(); ++k) {
       if (keep[k]) continue;
       for (size_t i = segs[k].b; i < segs[k].e; ++i) lines[i].content = false;
+    }
+    // Lines between two kept segments belong to the article (lists, short headings, table
+    // rows) unless they are chrome.
+    if (options_.fill_gaps) {
+      for (size_t k = 0; k + 1 < segs.size(); ++k) {
+        if (!keep[k] || !keep[k + 1]) continue;
+        for (size_t i = segs[k].e; i < segs[k + 1].b; ++i) {
+          if (!(lines[i].flags & (kChrome | kDuplicate | kEndMarker))) lines[i].content = true;
+        }
+      }
     }
   }
   size_t body_begin = segs.empty() ? n : segs[main_seg].b;

@@ -6,45 +6,57 @@
 
 namespace kilang {
 
-PhraseMatcher::PhraseMatcher(const std::vector<std::string>& phrases) {
+void PhraseMatcher::Add(const std::vector<std::string>& phrases, int category) {
   std::vector<std::string_view> words;
   for (const std::string& p : phrases) {
     SplitWords(p, &words);
     if (words.empty()) {
-      if (!p.empty()) symbols_.push_back(p);
+      if (!p.empty()) symbols_.emplace_back(p, category);
       continue;
     }
-    std::vector<std::string> ws(words.begin(), words.end());
-    by_first_[ws[0]].push_back(std::move(ws));
+    std::vector<Phrase>& list = by_first_[std::string(words[0])];
+    list.push_back({std::vector<std::string>(words.begin(), words.end()), category});
+    std::stable_sort(list.begin(), list.end(), [](const Phrase& a, const Phrase& b) {
+      return a.words.size() > b.words.size();
+    });
   }
-  for (auto& [first, list] : by_first_) {
-    std::sort(list.begin(), list.end(),
-              [](const auto& a, const auto& b) { return a.size() > b.size(); });
+}
+
+uint32_t PhraseMatcher::FindAll(const std::vector<std::string_view>& words,
+                                std::string_view lower_text,
+                                std::array<Match, kMaxCategories>* found) const {
+  uint32_t mask = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    auto it = by_first_.find(words[i]);
+    if (it == by_first_.end()) continue;
+    for (const Phrase& phrase : it->second) {
+      uint32_t bit = 1u << phrase.category;
+      if ((mask & bit) || i + phrase.words.size() > words.size()) continue;
+      bool ok = true;
+      for (size_t k = 1; k < phrase.words.size() && ok; ++k) ok = words[i + k] == phrase.words[k];
+      if (ok) {
+        mask |= bit;
+        (*found)[phrase.category] = {i, phrase.words.size()};
+      }
+    }
   }
+  for (const auto& [s, category] : symbols_) {
+    uint32_t bit = 1u << category;
+    if (!(mask & bit) && lower_text.find(s) != std::string_view::npos) {
+      mask |= bit;
+      (*found)[category] = {words.size(), 0};
+    }
+  }
+  return mask;
 }
 
 bool PhraseMatcher::Find(const std::vector<std::string_view>& words, std::string_view lower_text,
                          Match* m) const {
-  for (size_t i = 0; i < words.size(); ++i) {
-    auto it = by_first_.find(words[i]);
-    if (it == by_first_.end()) continue;
-    for (const auto& phrase : it->second) {
-      if (i + phrase.size() > words.size()) continue;
-      bool ok = true;
-      for (size_t k = 1; k < phrase.size() && ok; ++k) ok = words[i + k] == phrase[k];
-      if (ok) {
-        if (m) *m = {i, phrase.size()};
-        return true;
-      }
-    }
-  }
-  for (const std::string& s : symbols_) {
-    if (lower_text.find(s) != std::string_view::npos) {
-      if (m) *m = {words.size(), 0};
-      return true;
-    }
-  }
-  return false;
+  std::array<Match, kMaxCategories> found;
+  uint32_t mask = FindAll(words, lower_text, &found);
+  if (!mask) return false;
+  if (m) *m = found[__builtin_ctz(mask)];
+  return true;
 }
 
 }  // namespace kilang

@@ -29,6 +29,8 @@ struct PageTextOptions {
   // Print every line with its score, flags and verdict to stderr (for tuning). Default: off;
   // the CLI sets it from the KILANG_DEBUG_PAGETEXT environment variable.
   bool debug = false;
+  // Keep non-chrome lines lying between two parts of the body (lists, short headings).
+  bool fill_gaps = true;
 };
 
 class PageTextExtractor {
