@@ -847,7 +847,10 @@ class Matcher {
       SetAmount(amount * unit, e, r);
       return true;
     }
-    // Relative days, longest phrase first ("kemarin lusa" before "kemarin").
+    // Relative days, longest phrase first ("kemarin lusa" before "kemarin"). They count at the
+    // start of the text or after punctuation / filler / a weekday ("Published today"), not
+    // inside a name or a phrase ("USA TODAY", "CMO Today", "NBC 5 Today at 6am").
+    if (i > 0 && !Coverable(i - 1)) return false;
     std::string joined;
     size_t best_end = 0;
     int best_days = 0;

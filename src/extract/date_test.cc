@@ -203,6 +203,14 @@ TEST(DateParser, YesterdayGivesADateAlone) {
   EXPECT_EQ(Iso("kemarin lusa", Now()), "2024-10-20");
 }
 
+TEST(DateParser, RelativeDayInsideANameIsNotADate) {
+  EXPECT_EQ(Iso("CMO Today", Now()), "");
+  EXPECT_EQ(Iso("Welcome to USA TODAY NETWORK", Now()), "");
+  EXPECT_EQ(Iso("NBC 5 Today at 6am", Now()), "");
+  EXPECT_EQ(Iso("Updated today", Now()), "2024-10-22");
+  EXPECT_EQ(Iso("Senin, hari ini", Now()), "2024-10-22");
+}
+
 TEST(DateParser, RelativeDayWithATime) {
   EXPECT_EQ(Iso("Kemarin, 13:38 WIB", Now()), "2024-10-21T13:38:00+07:00");
   EXPECT_EQ(Iso("Yesterday at 3:45 PM", Now()), "2024-10-21T15:45:00+07:00");
