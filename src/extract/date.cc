@@ -95,7 +95,8 @@ std::optional<DateTime> DateTime::ParseIso(std::string_view s) {
   if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31) return std::nullopt;
   size_t p = 10;
   if (p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
-    if (!num(p + 1, 2, &d.hour) || p + 3 >= s.size() || s[p + 3] != ':' || !num(p + 4, 2, &d.minute))
+    if (!num(p + 1, 2, &d.hour) || p + 3 >= s.size() || s[p + 3] != ':' ||
+        !num(p + 4, 2, &d.minute))
       return std::nullopt;
     p += 6;
     d.second = 0;
@@ -117,7 +118,10 @@ std::optional<DateTime> DateTime::ParseIso(std::string_view s) {
         if (!num(p + 1, 2, &h)) return std::nullopt;
         size_t q = p + 3;
         if (q < s.size() && s[q] == ':') ++q;
-        if (!num(q, 2, &m)) m = 0, q -= 0; else q += 2;
+        if (!num(q, 2, &m))
+          m = 0, q -= 0;
+        else
+          q += 2;
         d.tz_offset_minutes = (s[p] == '-' ? -1 : 1) * (h * 60 + m);
         p = q;
       }
@@ -146,10 +150,10 @@ enum class TokKind : uint8_t { kNum, kWord, kPunct };
 
 struct Token {
   TokKind kind;
-  bool space_before;       // white space (or the start of the text) right before the token
-  uint32_t begin, end;     // byte range in the text
-  uint32_t lbegin, lend;   // kWord: the lower-cased form, in Scratch::lower
-  int64_t value;           // kNum: the number (-1 past 9 digits); kPunct: the code point
+  bool space_before;            // white space (or the start of the text) right before the token
+  uint32_t begin, end;          // byte range in the text
+  uint32_t lbegin, lend;        // kWord: the lower-cased form, in Scratch::lower
+  int64_t value;                // kNum: the number (-1 past 9 digits); kPunct: the code point
   const struct WordInfo* info;  // kWord: what the word is, once looked up (null: nothing)
   bool looked_up;
   int digits() const { return static_cast<int>(end - begin); }
@@ -162,7 +166,7 @@ struct WordInfo {
   int month = 0;             // month name 1..12
   int ampm = -1;             // 0 am, 1 pm
   bool weekday = false;
-  bool filler = false;       // date filler
+  bool filler = false;          // date filler
   bool relative_first = false;  // first word of a relative-day or ago_before phrase
 };
 
@@ -404,7 +408,8 @@ bool InDst(const DateTime& d, Lexicon::DstRule rule, int std_offset) {
     int64_t utc = wall - std_offset;
     int64_t start = DaysFromCivil(y, 3, unsigned(LastSunday(y, 3))) * 1440 + 60;
     int end_month = y >= 1996 ? 10 : 9;
-    int64_t end = DaysFromCivil(y, unsigned(end_month), unsigned(LastSunday(y, end_month))) * 1440 + 60;
+    int64_t end =
+        DaysFromCivil(y, unsigned(end_month), unsigned(LastSunday(y, end_month))) * 1440 + 60;
     return utc >= start && utc - 60 < end;
   }
   return false;
@@ -695,8 +700,9 @@ class Matcher {
         m = Val(j);
         ++j;
       }
-    } else if (allow_dot && Punct(j, '.') && Attached(j) && IsNumDigits(j + 1, 2) &&
-               Attached(j + 1) && !(Punct(j + 2, '.') && Attached(j + 2) && IsNum(j + 3))) {
+    } else if ((allow_dot || IsZoneWord(j + 2)) && Punct(j, '.') && Attached(j) &&
+               IsNumDigits(j + 1, 2) && Attached(j + 1) &&
+               !(Punct(j + 2, '.') && Attached(j + 2) && IsNum(j + 3))) {
       m = Val(j + 1);
       j += 2;
     } else {
@@ -716,12 +722,18 @@ class Matcher {
     return Zone(j, iso || seconds, t);
   }
 
+  // Whether token j is a time-zone abbreviation ("WIB"), so "10.30 WIB" is a time.
+  bool IsZoneWord(size_t j) const {
+    std::string_view w = Word(j);
+    return w.size() > 1 && w.size() <= 5 && lex_.TimezoneOffset(w).has_value();
+  }
+
   // "am", "PM", "a.m.", "p.m".
   std::optional<bool> AmPm(size_t j, size_t* end) const {
     if (!IsWord(j)) return std::nullopt;
     std::string_view w = Word(j);
-    if (w.size() == 1 && Punct(j + 1, '.') && Attached(j + 1) && IsWord(j + 2) &&
-        Attached(j + 2) && Word(j + 2).size() == 1) {
+    if (w.size() == 1 && Punct(j + 1, '.') && Attached(j + 1) && IsWord(j + 2) && Attached(j + 2) &&
+        Word(j + 2).size() == 1) {
       std::string dotted = std::string(w) + "." + std::string(Word(j + 2));
       size_t e = j + 3;
       if (Punct(e, '.') && Attached(e)) {
@@ -835,7 +847,10 @@ class Matcher {
       SetAmount(amount * unit, e, r);
       return true;
     }
-    // Relative days, longest phrase first ("kemarin lusa" before "kemarin").
+    // Relative days, longest phrase first ("kemarin lusa" before "kemarin"). They count at the
+    // start of the text or after punctuation / filler / a weekday ("Published today"), not
+    // inside a name or a phrase ("USA TODAY", "CMO Today", "NBC 5 Today at 6am").
+    if (i > 0 && !Coverable(i - 1)) return false;
     std::string joined;
     size_t best_end = 0;
     int best_days = 0;
@@ -998,17 +1013,33 @@ class Matcher {
   std::string_view text_;
 };
 
-bool HasAsciiDigit(std::string_view s) {
-  for (char c : s)
-    if (c >= '0' && c <= '9') return true;
-  return false;
+// Whether `s` has an ASCII digit, and a run of four or more (every absolute date has a year).
+void ScanDigits(std::string_view s, bool* any, bool* run4) {
+  *any = *run4 = false;
+  int run = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      *any = true;
+      if (++run == 4) {
+        *run4 = true;
+        return;
+      }
+    } else {
+      run = 0;
+    }
+  }
 }
 
-double Coverage(const Matcher& m, std::string_view text, size_t b, size_t e, size_t total) {
+// Share of the non-space characters of `text` in tokens [b, e) grown over coverable neighbours.
+double Coverage(const Matcher& m, std::string_view text, size_t b, size_t e) {
   m.Extend(&b, &e);
-  if (total == 0 || e <= b) return 0;
-  size_t covered = CountNonSpace(text.substr(m.tok(b).begin, m.tok(e - 1).end - m.tok(b).begin));
-  return std::min(1.0, double(covered) / double(total));
+  if (e <= b) return 0;
+  if (b == 0 && e == m.size() && text.size() <= kMaxScanBytes) return 1.0;  // the whole text
+  const size_t begin = m.tok(b).begin, end = m.tok(e - 1).end;
+  const size_t covered = CountNonSpace(text.substr(begin, end - begin));
+  const size_t total =
+      covered + CountNonSpace(text.substr(0, begin)) + CountNonSpace(text.substr(end));
+  return total == 0 ? 0 : std::min(1.0, double(covered) / double(total));
 }
 
 std::optional<DateTime> Resolve(const Relative& r, const DateTime& now) {
@@ -1023,7 +1054,8 @@ std::optional<DateTime> Resolve(const Relative& r, const DateTime& now) {
       ApplyTime(t, &d);
     }
   } else {
-    d = DateTime::FromUnixSeconds(now.ToUnixSeconds() - r.seconds, now.tz_offset_minutes.value_or(0));
+    d = DateTime::FromUnixSeconds(now.ToUnixSeconds() - r.seconds,
+                                  now.tz_offset_minutes.value_or(0));
     if (!now.tz_offset_minutes) d.tz_offset_minutes.reset();
   }
   if (d.year < kMinYear || d.year > kMaxYear) return std::nullopt;
@@ -1044,7 +1076,8 @@ WordTable BuildWordTable(const Lexicon& lex) {
   for (const auto& [word, pm] : lex.am_pm()) w[word].ampm = pm ? 1 : 0;
   for (const auto& word : lex.date_filler()) w[word].filler = true;
   auto first_word = [](const std::string& phrase) { return phrase.substr(0, phrase.find(' ')); };
-  for (const auto& [phrase, days] : lex.relative_days()) w[first_word(phrase)].relative_first = true;
+  for (const auto& [phrase, days] : lex.relative_days())
+    w[first_word(phrase)].relative_first = true;
   for (const auto& phrase : lex.ago_before()) w[first_word(phrase)].relative_first = true;
   return WordTable(w);
 }
@@ -1064,16 +1097,17 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
   if (text.empty()) return std::nullopt;
   const bool is_short = text.size() <= kShortText;
   std::string_view scan = text.substr(0, kMaxScanBytes);
-  const bool digits = HasAsciiDigit(scan);
-  if (!digits && (!now || !is_short)) return std::nullopt;
+  bool digits = false, year_like = false;
+  ScanDigits(scan, &digits, &year_like);
+  if (!year_like && !now) return std::nullopt;
+  if (!digits && !is_short) return std::nullopt;
 
   Scratch& sc = ThreadScratch();
   Tokenize(scan, &sc);
   Matcher m(lex_, tables_->words, scan, sc);
   const size_t n = m.size();
-  const size_t total = CountNonSpace(text);
 
-  if (digits) {
+  if (year_like) {
     for (size_t i = 0; i < n; ++i) {
       if (m.IsWord(i)) {
         // A month name is only worth a lookup when a number follows closely.
@@ -1083,7 +1117,7 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
       }
       DateTime d;
       if (size_t e = m.Absolute(i, &d)) {
-        return DateMatch{d, DateKind::kAbsolute, Coverage(m, text, i, e, total)};
+        return DateMatch{d, DateKind::kAbsolute, Coverage(m, text, i, e)};
       }
     }
   }
@@ -1093,7 +1127,7 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
     if (!m.RelativeAt(i, is_short, &r)) continue;
     auto d = Resolve(r, *now);
     if (!d) continue;
-    return DateMatch{*d, DateKind::kRelative, Coverage(m, text, i, r.end, total)};
+    return DateMatch{*d, DateKind::kRelative, Coverage(m, text, i, r.end)};
   }
   return std::nullopt;
 }

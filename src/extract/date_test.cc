@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 
 namespace kilang {
@@ -123,6 +124,15 @@ TEST(DateParser, IndonesianDotTimeAfterPukul) {
   EXPECT_EQ(Iso("22 Oktober 2024 13.38"), "2024-10-22");
 }
 
+TEST(DateParser, IndonesianNewsSiteDateLines) {
+  EXPECT_EQ(Iso("Selasa, 22 Okt 2024 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Kompas.com - 22/10/2024, 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Sabtu, 5 Oktober 2024 | 10.30 WIB"), "2024-10-05T10:30:00+07:00");
+  EXPECT_EQ(Iso("Diperbarui 22 Okt 2024, 13:38 WIB"), "2024-10-22T13:38:00+07:00");
+  EXPECT_EQ(Iso("Rabu, 23/10/2024 - 08:15"), "2024-10-23T08:15:00");
+  EXPECT_EQ(Iso("Jumat, 25 Okt 2024 - 19:27 WIT"), "2024-10-25T19:27:00+09:00");
+}
+
 TEST(DateParser, GermanFrenchSpanishPortugueseMalayDates) {
   EXPECT_EQ(Iso("Dienstag, 22. Oktober 2024, 13:38 Uhr"), "2024-10-22T13:38:00");
   EXPECT_EQ(Iso("3. März 2023"), "2023-03-03");
@@ -132,6 +142,12 @@ TEST(DateParser, GermanFrenchSpanishPortugueseMalayDates) {
   EXPECT_EQ(Iso("22 de outubro de 2024 às 13h38"), "2024-10-22T13:38:00");
   EXPECT_EQ(Iso("Khamis, 3 Ogos 2023 8:15 PM MYT"), "2023-08-03T20:15:00+08:00");
   EXPECT_EQ(Iso("Posted on Maret 30, 2015 by Admin"), "2015-03-30");
+  EXPECT_EQ(Iso("Veröffentlicht am 22.10.2024 um 13:38 Uhr"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Publié le 22 octobre 2024 à 13h38, mis à jour le 23 octobre 2024"),
+            "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Madrid - 22 OCT 2024 - 13:38 CEST"), "2024-10-22T13:38:00+02:00");
+  EXPECT_EQ(Iso("Atualizado 22 out 2024, 13h38"), "2024-10-22T13:38:00");
+  EXPECT_EQ(Iso("Oktober 22, 2024 @ 1:38pm"), "2024-10-22T13:38:00");
 }
 
 TEST(DateParser, YearFirstWithMonthName) {
@@ -185,6 +201,14 @@ TEST(DateParser, YesterdayGivesADateAlone) {
   EXPECT_EQ(Iso("Yesterday", Now()), "2024-10-21");
   EXPECT_EQ(Iso("hari ini", Now()), "2024-10-22");
   EXPECT_EQ(Iso("kemarin lusa", Now()), "2024-10-20");
+}
+
+TEST(DateParser, RelativeDayInsideANameIsNotADate) {
+  EXPECT_EQ(Iso("CMO Today", Now()), "");
+  EXPECT_EQ(Iso("Welcome to USA TODAY NETWORK", Now()), "");
+  EXPECT_EQ(Iso("NBC 5 Today at 6am", Now()), "");
+  EXPECT_EQ(Iso("Updated today", Now()), "2024-10-22");
+  EXPECT_EQ(Iso("Senin, hari ini", Now()), "2024-10-22");
 }
 
 TEST(DateParser, RelativeDayWithATime) {
@@ -303,6 +327,29 @@ TEST(DateParser, IsRelativeTimeLineAcceptsOnlyWholeLines) {
   EXPECT_FALSE(p.IsRelativeTimeLine("22 Oktober 2024"));
   EXPECT_FALSE(p.IsRelativeTimeLine("Berita hari ini"));
   EXPECT_FALSE(p.IsRelativeTimeLine(""));
+}
+
+TEST(DateParser, SurvivesArbitraryPiecesOfDates) {
+  // Random concatenations of date fragments: no crash, every result is valid ISO, coverage in
+  // [0, 1]. (Also run under ASan/UBSan during development.)
+  const char* pieces[] = {"1",       "22",  "2024", "20197", ":",  ".",     "/",  "-",
+                          "+",       " ",   "Oct",  "okt",   "T",  "Z",     "am", "p",
+                          "m",       "ago", "yang", "lalu",  "il", "y",     "a",  "h",
+                          "ET",      "GMT", "(",    ")",     "年", "月",    "日", "\xC3",
+                          "kemarin", ",",   "07",   "de",    "’",  "hours", "an", "vor"};
+  uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u, seed >> 8; };
+  for (int it = 0; it < 20000; ++it) {
+    std::string s;
+    for (uint32_t k = 0, n = next() % 12; k < n; ++k) s += pieces[next() % std::size(pieces)];
+    auto m = Parser().Find(s, (it & 1) ? std::optional<DateTime>(Now()) : std::nullopt);
+    if (m) {
+      ASSERT_TRUE(DateTime::ParseIso(m->value.ToIso())) << s;
+      ASSERT_GE(m->coverage, 0.0);
+      ASSERT_LE(m->coverage, 1.0);
+    }
+    Parser().IsRelativeTimeLine(s);
+  }
 }
 
 TEST(DateParser, ResultRoundTripsThroughParseIso) {

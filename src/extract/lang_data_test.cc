@@ -69,16 +69,18 @@ TEST(LangData, EachFileParsesAloneWithTwelveMonths) {
     for (size_t i = 0; i < 12; ++i) {
       ASSERT_GE(months[i].size(), 1u) << "month " << i + 1;
       for (const auto& name : months[i]) {
-        EXPECT_EQ(lex.Month(LowerUtf8(name.as<std::string>())), int(i) + 1) << name.as<std::string>();
+        EXPECT_EQ(lex.Month(LowerUtf8(name.as<std::string>())), int(i) + 1)
+            << name.as<std::string>();
       }
     }
   }
 }
 
 TEST(LangData, EachFileHasEveryKey) {
-  const char* kKeys[] = {"code",        "name",           "months",   "weekdays",  "time_units",
-                         "relative_days", "date_filler",  "boilerplate", "list_headers",
-                         "copyright",   "byline_prefixes", "ui_lines", "stopwords", "numbers"};
+  const char* kKeys[] = {"code",         "name",          "months",          "weekdays",
+                         "time_units",   "relative_days", "date_filler",     "boilerplate",
+                         "list_headers", "copyright",     "byline_prefixes", "ui_lines",
+                         "stopwords",    "numbers",       "end_markers",     "comment_markers"};
   for (const auto& f : LanguageFiles()) {
     SCOPED_TRACE(f.name);
     for (const char* key : kKeys) EXPECT_TRUE(f.root[key]) << "missing key " << key;
@@ -120,6 +122,27 @@ TEST(LangData, MonthNamesAgreeAcrossLanguages) { ExpectAgreement("months", true)
 TEST(LangData, TimeUnitsAgreeAcrossLanguages) { ExpectAgreement("time_units", false); }
 TEST(LangData, RelativeDaysAgreeAcrossLanguages) { ExpectAgreement("relative_days", false); }
 TEST(LangData, NumberWordsAgreeAcrossLanguages) { ExpectAgreement("numbers", false); }
+
+// Malay lists only the words that tell it from Indonesian (see data/lang/README.md, "Close
+// languages"); a shared stopword would make every Indonesian page a tie.
+TEST(LangData, MalayStopwordsDoNotOverlapIndonesian) {
+  auto r = Lexicon::LoadBuiltin();
+  ASSERT_TRUE(r.ok());
+  const Lexicon& lex = **r;
+  const auto& langs = lex.languages();
+  const size_t id = std::find(langs.begin(), langs.end(), "id") - langs.begin();
+  const size_t ms = std::find(langs.begin(), langs.end(), "ms") - langs.begin();
+  ASSERT_LT(id, langs.size());
+  ASSERT_LT(ms, langs.size());
+  for (const auto& f : LanguageFiles()) {
+    if (f.name != "ms.yaml") continue;
+    for (const auto& w : f.root["stopwords"]) {
+      uint64_t mask = lex.StopwordMask(LowerUtf8(w.as<std::string>()));
+      EXPECT_FALSE(mask >> id & 1) << w.as<std::string>() << " is an Indonesian stopword too";
+      EXPECT_TRUE(mask >> ms & 1);
+    }
+  }
+}
 
 }  // namespace
 }  // namespace kilang

@@ -120,7 +120,9 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     }
     if (auto nums = root["numbers"]) {
       if (!nums.IsMap()) return KeyError(name, nums, "numbers", "expected word: number");
-      for (const auto& kv : nums) numbers_[LowerUtf8(kv.first.as<std::string>())] = kv.second.as<int>();
+      for (const auto& kv : nums) {
+        numbers_[LowerUtf8(kv.first.as<std::string>())] = kv.second.as<int>();
+      }
     }
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ago_after"], "ago_after", &ago_after_));
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ago_before"], "ago_before", &ago_before_));
