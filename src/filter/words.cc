@@ -1,0 +1,308 @@
+#include "kilang/filter/words.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <xxhash.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "kilang/util/text.h"
+#include "kilang/util/utf8.h"
+
+namespace kilang {
+namespace {
+
+// Word_Break classes as used by the fast path. kComplex: not handled by the fast path.
+enum Wb : uint8_t {
+  kOther,
+  kCR,
+  kLF,
+  kNewline,
+  kExtend,  // Extend, Format (WB4 ignorables; ZWJ is complex)
+  kALetter,
+  kSingleQuote,
+  kMidNumLet,
+  kMidLetter,
+  kMidNum,
+  kNumeric,
+  kExtendNumLet,
+  kWSegSpace,
+  kComplex,
+};
+
+constexpr uint32_t kTableSize = 0x2100;
+
+// Whether the fast path may handle `cp`: Latin, Greek, Cyrillic (+ supplements), Latin Extended
+// Additional, general punctuation, super/subscripts and currency signs.
+bool InSimpleRange(uint32_t cp) {
+  return cp < 0x0530 || (cp >= 0x1D00 && cp < 0x1F00) || (cp >= 0x2000 && cp < 0x20D0);
+}
+
+Wb ClassOf(uint32_t cp) {
+  if (!InSimpleRange(cp)) return kComplex;
+  if (u_hasBinaryProperty(cp, UCHAR_EXTENDED_PICTOGRAPHIC)) return kComplex;
+  // ICU's root word rules drop the colons from MidLetter (CLDR tailoring).
+  if (cp == ':') return kOther;
+  if (cp == '@') return kALetter;  // ICU: keeps "user@host" together
+  switch (u_getIntPropertyValue(cp, UCHAR_WORD_BREAK)) {
+    case U_WB_OTHER:
+    case U_WB_DOUBLE_QUOTE:  // only matters next to Hebrew letters, which are complex
+      return kOther;
+    case U_WB_CR: return kCR;
+    case U_WB_LF: return kLF;
+    case U_WB_NEWLINE: return kNewline;
+    case U_WB_EXTEND:
+    case U_WB_FORMAT: return kExtend;
+    case U_WB_ALETTER: return kALetter;
+    case U_WB_SINGLE_QUOTE: return kSingleQuote;
+    case U_WB_MIDNUMLET: return kMidNumLet;
+    case U_WB_MIDLETTER: return kMidLetter;
+    case U_WB_MIDNUM: return kMidNum;
+    case U_WB_NUMERIC: return kNumeric;
+    case U_WB_EXTENDNUMLET: return kExtendNumLet;
+    case U_WB_WSEGSPACE: return kWSegSpace;
+    default: return kComplex;  // Katakana, Hebrew_Letter, RI, ZWJ, E_Base, ...
+  }
+}
+
+const std::array<uint8_t, kTableSize>& Table() {
+  static const auto* table = [] {
+    auto* t = new std::array<uint8_t, kTableSize>();
+    for (uint32_t cp = 0; cp < kTableSize; ++cp) (*t)[cp] = ClassOf(cp);
+    return t;
+  }();
+  return *table;
+}
+
+inline bool IsAHLetter(uint8_t c) { return c == kALetter; }
+inline bool IsMidLetterQ(uint8_t c) { return c == kMidLetter || c == kMidNumLet || c == kSingleQuote; }
+inline bool IsMidNumQ(uint8_t c) { return c == kMidNum || c == kMidNumLet || c == kSingleQuote; }
+inline bool IsNewlineClass(uint8_t c) { return c == kCR || c == kLF || c == kNewline; }
+
+struct Cp {
+  uint32_t begin;  // byte offset in the line
+  uint8_t cls;
+};
+
+// Decodes `line` into classes; false when some character is not simple.
+bool Classify(std::string_view line, std::vector<Cp>* cps) {
+  const auto& table = Table();
+  cps->clear();
+  size_t pos = 0;
+  while (pos < line.size()) {
+    unsigned char b = static_cast<unsigned char>(line[pos]);
+    uint32_t begin = static_cast<uint32_t>(pos);
+    uint32_t cp;
+    if (b < 0x80) {
+      cp = b;
+      ++pos;
+    } else {
+      cp = NextCodePoint(line, &pos);
+      if (cp == 0xFFFD) return false;  // includes invalid bytes: let ICU decide
+    }
+    if (cp >= kTableSize) return false;
+    uint8_t c = table[cp];
+    if (c == kComplex) return false;
+    cps->push_back({begin, c});
+  }
+  return true;
+}
+
+// UAX #29 word boundaries (rules WB3..WB13b, WB999) over simple characters; appends the
+// non-blank segments of `line` to `tokens`.
+void FastSegment(std::string_view line, const std::vector<Cp>& cps,
+                 std::vector<std::string_view>* tokens) {
+  const size_t n = cps.size();
+  if (n == 0) return;
+  // eff[i]: index of the last non-ignorable character at or before i (WB4), or -1.
+  size_t seg_begin = 0;
+  auto flush = [&](size_t end_cp) {
+    size_t b = cps[seg_begin].begin;
+    size_t e = end_cp < n ? cps[end_cp].begin : line.size();
+    std::string_view s = line.substr(b, e - b);
+    // White-space segments (spaces, tab, NBSP, newlines) are not tokens.
+    if (!TrimSpace(s).empty()) tokens->push_back(s);
+  };
+  // prev: effective class before position i; prev_idx its index; prevprev likewise.
+  int prev_idx = 0, prevprev_idx = -1;
+  for (size_t i = 1; i < n; ++i) {
+    uint8_t raw_prev = cps[i - 1].cls;
+    uint8_t cur = cps[i].cls;
+    bool brk;
+    if (raw_prev == kCR && cur == kLF) {
+      brk = false;  // WB3
+    } else if (IsNewlineClass(raw_prev) || IsNewlineClass(cur)) {
+      brk = true;  // WB3a, WB3b
+    } else if (raw_prev == kWSegSpace && cur == kWSegSpace) {
+      brk = false;  // WB3d
+    } else if (cur == kExtend) {
+      brk = false;  // WB4
+    } else {
+      uint8_t prev = cps[prev_idx].cls;
+      uint8_t prevprev = prevprev_idx >= 0 ? cps[prevprev_idx].cls : kOther;
+      // next non-ignorable after i
+      uint8_t next = kOther;
+      for (size_t j = i + 1; j < n; ++j) {
+        if (cps[j].cls != kExtend) {
+          next = cps[j].cls;
+          break;
+        }
+      }
+      if (IsAHLetter(prev) && IsAHLetter(cur)) brk = false;                          // WB5
+      else if (IsAHLetter(prev) && IsMidLetterQ(cur) && IsAHLetter(next)) brk = false;  // WB6
+      else if (IsAHLetter(prevprev) && IsMidLetterQ(prev) && IsAHLetter(cur)) brk = false;  // WB7
+      else if (prev == kNumeric && cur == kNumeric) brk = false;                     // WB8
+      else if (IsAHLetter(prev) && cur == kNumeric) brk = false;                      // WB9
+      else if (prev == kNumeric && IsAHLetter(cur)) brk = false;                      // WB10
+      else if (prevprev == kNumeric && IsMidNumQ(prev) && cur == kNumeric) brk = false;  // WB11
+      else if (prev == kNumeric && IsMidNumQ(cur) && next == kNumeric) brk = false;   // WB12
+      else if ((IsAHLetter(prev) || prev == kNumeric || prev == kExtendNumLet) &&
+               cur == kExtendNumLet) brk = false;  // WB13a
+      else if (prev == kExtendNumLet && (IsAHLetter(cur) || cur == kNumeric)) brk = false;  // WB13b
+      else brk = true;  // WB999
+      // An Extend after a newline class starts its own run (WB4 does not apply there).
+      if (IsNewlineClass(prev)) brk = true;
+    }
+    if (brk) {
+      flush(i);
+      seg_begin = i;
+    }
+    if (cur != kExtend || IsNewlineClass(raw_prev)) {
+      prevprev_idx = prev_idx;
+      prev_idx = static_cast<int>(i);
+    }
+  }
+  flush(n);
+}
+
+}  // namespace
+
+struct WordSegmenter::Impl {
+  std::unique_ptr<icu::BreakIterator> words;
+  std::unique_ptr<icu::BreakIterator> sentences;
+  std::vector<Cp> cps;
+  UText* ut = nullptr;
+
+  ~Impl() {
+    if (ut) utext_close(ut);
+  }
+
+  // ICU segmentation of `text`, appending tokens (views into text).
+  void Icu(std::string_view text, std::vector<std::string_view>* tokens) {
+    if (!words || text.empty()) return;
+    UErrorCode st = U_ZERO_ERROR;
+    ut = utext_openUTF8(ut, text.data(), static_cast<int64_t>(text.size()), &st);
+    if (U_FAILURE(st)) return;
+    words->setText(ut, st);
+    if (U_FAILURE(st)) return;
+    int32_t b = words->first();
+    for (int32_t e = words->next(); e != icu::BreakIterator::DONE; b = e, e = words->next()) {
+      std::string_view s = text.substr(b, e - b);
+      if (!TrimSpace(s).empty()) tokens->push_back(s);
+    }
+  }
+};
+
+WordSegmenter::WordSegmenter(std::string_view locale) : impl_(std::make_unique<Impl>()) {
+  icu::Locale loc(std::string(locale).c_str());
+  UErrorCode st = U_ZERO_ERROR;
+  impl_->words.reset(icu::BreakIterator::createWordInstance(loc, st));
+  if (U_FAILURE(st)) {
+    st = U_ZERO_ERROR;
+    impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), st));
+  }
+  st = U_ZERO_ERROR;
+  impl_->sentences.reset(icu::BreakIterator::createSentenceInstance(loc, st));
+  if (U_FAILURE(st)) impl_->sentences.reset();
+}
+
+WordSegmenter::~WordSegmenter() = default;
+
+void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>* tokens) {
+  tokens->clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty()) {
+      if (Classify(line, &impl_->cps)) {
+        FastSegment(line, impl_->cps, tokens);
+      } else {
+        impl_->Icu(line, tokens);
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+}
+
+void WordSegmenter::SegmentIcu(std::string_view text, std::vector<std::string_view>* tokens) {
+  tokens->clear();
+  impl_->Icu(text, tokens);
+}
+
+int WordSegmenter::CountSentences(std::string_view text) {
+  if (!impl_->sentences || text.empty()) return 0;
+  UErrorCode st = U_ZERO_ERROR;
+  impl_->ut = utext_openUTF8(impl_->ut, text.data(), static_cast<int64_t>(text.size()), &st);
+  if (U_FAILURE(st)) return 0;
+  impl_->sentences->setText(impl_->ut, st);
+  if (U_FAILURE(st)) return 0;
+  int n = 0;
+  int32_t b = impl_->sentences->first();
+  for (int32_t e = impl_->sentences->next(); e != icu::BreakIterator::DONE;
+       b = e, e = impl_->sentences->next()) {
+    if (!TrimSpace(text.substr(b, e - b)).empty()) ++n;
+  }
+  return n;
+}
+
+namespace {
+
+struct SegmenterSlot {
+  std::map<std::string, std::shared_ptr<WordSegmenter>, std::less<>> by_lang;
+};
+
+struct TokenCache {
+  const char* data = nullptr;
+  size_t size = 0;
+  uint64_t hash = 0;
+  std::string lang;
+  bool valid = false;
+  std::vector<std::string_view> tokens;
+};
+
+}  // namespace
+
+WordSegmenter& WorkerSegmenter(std::string_view lang, StageContext& ctx) {
+  auto& slot = ctx.Scratch<SegmenterSlot>("kilang.filter.segmenters");
+  auto it = slot.by_lang.find(lang);
+  if (it == slot.by_lang.end()) {
+    it = slot.by_lang.emplace(std::string(lang), std::make_shared<WordSegmenter>(lang)).first;
+  }
+  return *it->second;
+}
+
+const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::string_view lang,
+                                                    StageContext& ctx) {
+  auto& cache = ctx.Scratch<TokenCache>("kilang.filter.tokens");
+  uint64_t h = XXH3_64bits(text.data(), text.size());
+  if (cache.valid && cache.data == text.data() && cache.size == text.size() && cache.hash == h &&
+      cache.lang == lang) {
+    return cache.tokens;
+  }
+  WorkerSegmenter(lang, ctx).Segment(text, &cache.tokens);
+  cache.data = text.data();
+  cache.size = text.size();
+  cache.hash = h;
+  cache.lang = std::string(lang);
+  cache.valid = true;
+  return cache.tokens;
+}
+
+}  // namespace kilang
