@@ -70,7 +70,7 @@ void ExpectRemove(const Verdict& v, const std::string& reason) {
   EXPECT_EQ(v.reason, reason);
 }
 
-TEST(GopherQuality, MinDocWordsEdge) {
+TEST(Gopher, MinDocWordsEdge) {
   auto o = GopherOff();
   o.min_doc_words = 50;
   auto s = Gopher(o);
@@ -78,7 +78,7 @@ TEST(GopherQuality, MinDocWordsEdge) {
   ExpectRemove(Apply(*s, Words(49) + " ."), "gopher_short_doc");
 }
 
-TEST(GopherQuality, MaxDocWordsEdge) {
+TEST(Gopher, MaxDocWordsEdge) {
   auto o = GopherOff();
   o.max_doc_words = 10;
   auto s = Gopher(o);
@@ -86,7 +86,7 @@ TEST(GopherQuality, MaxDocWordsEdge) {
   ExpectRemove(Apply(*s, Words(11)), "gopher_long_doc");
 }
 
-TEST(GopherQuality, AverageWordLengthEdges) {
+TEST(Gopher, AverageWordLengthEdges) {
   auto o = GopherOff();
   o.min_avg_word_length = 3;
   o.max_avg_word_length = 10;
@@ -99,7 +99,7 @@ TEST(GopherQuality, AverageWordLengthEdges) {
   ExpectKeep(Apply(*s, "été été été"));
 }
 
-TEST(GopherQuality, HashAndEllipsisRatioEdges) {
+TEST(Gopher, HashAndEllipsisRatioEdges) {
   auto o = GopherOff();
   o.max_symbol_word_ratio = 0.1;
   auto s = Gopher(o);
@@ -112,7 +112,7 @@ TEST(GopherQuality, HashAndEllipsisRatioEdges) {
   ExpectRemove(Apply(*s, Words(6) + " ..."), "gopher_too_many_ellipsis");
 }
 
-TEST(GopherQuality, BulletLinesEdge) {
+TEST(Gopher, BulletLinesEdge) {
   auto o = GopherOff();
   o.max_bullet_lines_ratio = 0.9;
   auto s = Gopher(o);
@@ -123,7 +123,7 @@ TEST(GopherQuality, BulletLinesEdge) {
   ExpectRemove(Apply(*s, Lines(lines)), "gopher_too_many_bullets");  // 10 / 10
 }
 
-TEST(GopherQuality, EllipsisLinesEdge) {
+TEST(Gopher, EllipsisLinesEdge) {
   auto o = GopherOff();
   o.max_ellipsis_lines_ratio = 0.3;
   auto s = Gopher(o);
@@ -134,7 +134,7 @@ TEST(GopherQuality, EllipsisLinesEdge) {
   ExpectRemove(Apply(*s, Lines(lines)), "gopher_too_many_end_ellipsis");  // 4 / 10
 }
 
-TEST(GopherQuality, AlphaWordsEdge) {
+TEST(Gopher, AlphaWordsEdge) {
   auto o = GopherOff();
   o.max_non_alpha_words_ratio = 0.8;
   auto s = Gopher(o);
@@ -142,7 +142,7 @@ TEST(GopherQuality, AlphaWordsEdge) {
   ExpectRemove(Apply(*s, Words(7) + " 123 456 789"), "gopher_below_alpha_threshold");  // 7 / 10
 }
 
-TEST(GopherQuality, StopWordsAreDistinct) {
+TEST(Gopher, StopWordsAreDistinct) {
   auto o = GopherOff();
   o.min_stop_words = 2;
   auto s = Gopher(o);
@@ -151,7 +151,7 @@ TEST(GopherQuality, StopWordsAreDistinct) {
   ExpectRemove(Apply(*s, "The cat Of mice"), "gopher_enough_stop_words");  // case-sensitive
 }
 
-TEST(GopherQuality, UsesLanguageConfigStopWords) {
+TEST(Gopher, UsesLanguageConfigStopWords) {
   GopherQualityOptions o = GopherOff();
   o.min_stop_words = 2;
   o.use_language_configs = true;
@@ -162,7 +162,7 @@ TEST(GopherQuality, UsesLanguageConfigStopWords) {
   ExpectKeep(Apply(*s, "l'homme est dans la maison", "fr"));  // "l'" elision + "est"/"dans"/"la"
 }
 
-TEST(GopherQuality, DefaultsKeepARealArticle) {
+TEST(Gopher, DefaultsKeepARealArticle) {
   auto s = Gopher(GopherQualityOptions{});
   std::string text;
   for (int i = 0; i < 8; ++i) {
@@ -287,7 +287,7 @@ std::unique_ptr<DocumentStage> Fw(const FineWebQualityOptions& o) {
   return std::move(r).value();
 }
 
-TEST(FineWebQuality, LinePunctuationRatioEdge) {
+TEST(FineWeb, LinePunctuationRatioEdge) {
   auto o = FwOff();
   o.line_punct_thr = 0.12;
   auto s = Fw(o);
@@ -302,7 +302,7 @@ TEST(FineWebQuality, LinePunctuationRatioEdge) {
   ExpectKeep(Apply(*Fw(o), "no punctuation\nanywhere here"));
 }
 
-TEST(FineWebQuality, ShortLineRatioEdge) {
+TEST(FineWeb, ShortLineRatioEdge) {
   auto o = FwOff();
   o.short_line_thr = 0.67;
   auto s = Fw(o);
@@ -314,7 +314,7 @@ TEST(FineWebQuality, ShortLineRatioEdge) {
   ExpectRemove(Apply(*s, Lines(lines)), "short_line_ratio");  // 0.68
 }
 
-TEST(FineWebQuality, CharDuplicateRatioEdge) {
+TEST(FineWeb, CharDuplicateRatioEdge) {
   // Lines: "abcde" x2 + "0123456789" x3 distinct filler -> dup chars 5 / (5+5+30).
   const std::string text = "abcde\nfiller-one!\nabcde\nfiller-two!\nfiller-333!";
   // chars without "\n": 5 + 11 + 5 + 11 + 11 = 43; duplicate chars 5.
@@ -325,7 +325,7 @@ TEST(FineWebQuality, CharDuplicateRatioEdge) {
   ExpectRemove(Apply(*Fw(o), text), "char_dup_ratio");
 }
 
-TEST(FineWebQuality, NewLineRatioEdge) {
+TEST(FineWeb, NewLineRatioEdge) {
   auto o = FwOff();
   o.new_line_ratio = 0.3;
   auto s = Fw(o);
@@ -333,7 +333,7 @@ TEST(FineWebQuality, NewLineRatioEdge) {
   ExpectRemove(Apply(*s, "one two three\nfour\nfive six\nseven eight\nnine ten"), "list_ratio");  // 4 / 10
 }
 
-TEST(FineWebQuality, EmptyTextIsRemovedAsEmpty) {
+TEST(FineWeb, EmptyTextIsRemovedAsEmpty) {
   auto s = Fw(FineWebQualityOptions{});
   ExpectRemove(Apply(*s, ""), "empty");
   ExpectRemove(Apply(*s, " \n\t\n "), "empty");
@@ -426,7 +426,7 @@ TEST(C4, DefaultsOnARealText) {
 
 // ------------------------------------------------------------- bad input, all stages
 
-TEST(QualityStages, BadInputGetsADefinedVerdict) {
+TEST(FilterStages, BadInputGetsADefinedVerdict) {
   std::vector<std::unique_ptr<DocumentStage>> stages;
   for (const auto& name : FilterStageNames()) {
     if (name == "langid" || name == "pii") continue;  // tested in their own files
@@ -445,6 +445,7 @@ TEST(QualityStages, BadInputGetsADefinedVerdict) {
   for (const auto& stage : stages) {
     for (const auto& text : inputs) {
       for (const char* lang : {"", "en", "id", "zh", "ja"}) {
+        if (text.size() > 1000 && *lang) continue;  // the 10 MB text once per stage
         StageContext ctx;
         Document d;
         d.text = text;
@@ -458,7 +459,7 @@ TEST(QualityStages, BadInputGetsADefinedVerdict) {
   }
 }
 
-TEST(QualityStages, EmptyTextReasons) {
+TEST(FilterStages, EmptyTextReasons) {
   EXPECT_EQ(Apply(*Gopher(GopherQualityOptions{}), "").reason, "gopher_short_doc");
   EXPECT_TRUE(Apply(*Rep(GopherRepetitionOptions{}), "").keep);
   EXPECT_EQ(Apply(*Fw(FineWebQualityOptions{}), "").reason, "empty");
