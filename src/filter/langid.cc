@@ -3,6 +3,7 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
+#include <xxhash.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,39 +35,35 @@ inline bool IsFastTextSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
 }
 
-// Gives access to the loaded model's parts (protected in fasttext::FastText) without changing
-// them. Everything used after loading is const and safe to share between threads.
+// Gives access to the loaded model's parts (protected in fasttext::FastText / Dictionary)
+// without changing them, to precompute a dense copy of what prediction reads.
 class Model : public fasttext::FastText {
  public:
-  void Init() {
-    loss_ = createLoss(output_);
-    dim_ = getDimension();
-  }
+  void Init() { loss_ = createLoss(output_); }
   const fasttext::Dictionary& dict() const { return *dict_; }
   const fasttext::Loss& loss() const { return *loss_; }
-  int dim() const { return dim_; }
-  // Sum of the input rows of `token` (the word id and its character n-grams, or the n-grams of an
-  // out-of-vocabulary word), and how many rows that is. Mirrors Dictionary::getLine/addSubwords.
-  void TokenRows(const std::string& token, std::vector<float>* sum, int* count) const {
-    sum->assign(dim_, 0.0f);
-    *count = 0;
-    int32_t wid = dict_->getId(token);
-    fasttext::entry_type type = wid < 0 ? dict_->getType(token) : dict_->getType(wid);
-    if (type != fasttext::entry_type::word) return;  // a "__label__..." token: ignored
-    std::vector<int32_t> ids = dict_->getSubwords(token);
-    fasttext::Vector v(dim_);
-    for (int32_t id : ids) {
-      v.zero();
-      const_cast<Model*>(this)->getInputVector(v, id);  // const in effect: reads a row
-      for (int d = 0; d < dim_; ++d) (*sum)[d] += v[d];
-    }
-    *count = static_cast<int>(ids.size());
-  }
+  const fasttext::Matrix& input() const { return *input_; }
+  const fasttext::Args& args() const { return *args_; }
 
  private:
   std::shared_ptr<fasttext::Loss> loss_;
-  int dim_ = 0;
 };
+
+// Reads Dictionary's protected pruning table through a member pointer formed in a derived class.
+struct DictionaryAccess : fasttext::Dictionary {
+  static const std::unordered_map<int32_t, int32_t>& PruneIndex(const fasttext::Dictionary& d) {
+    return d.*(&DictionaryAccess::pruneidx_);
+  }
+  static int64_t PruneIndexSize(const fasttext::Dictionary& d) {
+    return d.*(&DictionaryAccess::pruneidx_size_);
+  }
+};
+
+// fastText's string hash (Dictionary::hash): 32-bit FNV-1a over bytes read as signed chars.
+inline uint32_t FtHashStep(uint32_t h, char c) {
+  h ^= static_cast<uint32_t>(static_cast<int8_t>(c));
+  return h * 16777619u;
+}
 
 // Transparent hashing so lookups by string_view do not allocate.
 struct SvHash {
@@ -74,21 +71,122 @@ struct SvHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
+constexpr int kDim = 16;  // lid.176's dimension; other models are rejected at load
+
+struct Row {
+  float v[kDim];
+};
+
+// Open-addressing string -> V table keyed by a 64-bit hash, entries in insertion order. No
+// division and one probe array, unlike std::unordered_map (which dominated the profile).
+template <typename V>
+class StringTable {
+ public:
+  size_t size() const { return entries_.size(); }
+  void Clear() {
+    entries_.clear();
+    slots_.assign(slots_.empty() ? 1024 : slots_.size(), 0);
+  }
+  const V* Find(std::string_view key, uint64_t h) const {
+    if (slots_.empty()) return nullptr;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint64_t s = slots_[i];
+      if (s == 0) return nullptr;
+      const Entry& e = entries_[(s & 0xffffffffu) - 1];
+      if ((s >> 32) == (h >> 32) && e.key == key) return &e.value;
+    }
+  }
+  void Insert(std::string_view key, uint64_t h, const V& v) {
+    if ((entries_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 2));
+    entries_.push_back({std::string(key), h, v});
+    Place(h, entries_.size());
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    uint64_t hash;
+    V value;
+  };
+  void Place(uint64_t h, size_t index1) {
+    size_t mask = slots_.size() - 1;
+    size_t i = h & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = (h >> 32) << 32 | index1;
+  }
+  void Rehash(size_t n) {
+    slots_.assign(n, 0);
+    for (size_t k = 0; k < entries_.size(); ++k) Place(entries_[k].hash, k + 1);
+  }
+  std::vector<Entry> entries_;
+  std::vector<uint64_t> slots_;
+};
+
+inline uint64_t TokenHash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
 }  // namespace
 
+// Per-worker cache of out-of-vocabulary tokens (their summed n-gram rows).
 struct LanguageIdentifier::Scratch {
   const void* owner = nullptr;
   struct Entry {
-    std::vector<float> sum;
+    Row sum;
     int count = 0;
   };
-  std::unordered_map<std::string, Entry, SvHash, std::equal_to<>> cache;
-  std::string token;
+  StringTable<Entry> cache;
+  std::string word;  // "<token>" buffer
 };
 
+// What prediction needs, precomputed at load: every input row decoded from the product
+// quantizer into floats, the pruned-bucket index, and for each vocabulary word the sum of its
+// rows (word + character n-grams) and how many rows that is.
 struct LanguageIdentifier::Impl {
   Model model;
   std::vector<std::string> labels;  // without prefix
+  std::vector<Row> rows;            // input matrix, dense
+  // bucket -> compact n-gram index: open addressing, keys + 1 (0 = empty); fits in L2.
+  std::vector<uint64_t> prune;  // (bucket + 1) << 32 | index
+  uint64_t prune_mask = 0;
+  bool pruned = false;                         // pruneidx_size_ > 0
+  bool no_subwords = false;                    // pruneidx_size_ == 0
+  int32_t nwords = 0, minn = 0, maxn = 0, bucket = 0;
+  std::string label_prefix;
+  struct Word {
+    Row sum;
+    int count = 0;
+  };
+  StringTable<Word> vocab;
+  Word eos;
+
+  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
+  int AddNgrams(std::string_view word, Row* sum) const {
+    if (no_subwords) return 0;
+    int count = 0;
+    const size_t n = word.size();
+    for (size_t i = 0; i < n; ++i) {
+      if ((static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
+      uint32_t h = 2166136261u;
+      size_t j = i;
+      for (int len = 1; j < n && len <= maxn; ++len) {
+        h = FtHashStep(h, word[j++]);
+        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) h = FtHashStep(h, word[j++]);
+        if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
+        int32_t id = static_cast<int32_t>(h % static_cast<uint32_t>(bucket));
+        if (pruned) {
+          uint64_t key = static_cast<uint64_t>(id) + 1;
+          size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & prune_mask;
+          while (prune[slot] != 0 && (prune[slot] >> 32) != key) slot = (slot + 1) & prune_mask;
+          if (prune[slot] == 0) continue;
+          id = static_cast<int32_t>(prune[slot] & 0xffffffffu);
+        }
+        const Row& r = rows[nwords + id];
+        for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+        ++count;
+      }
+    }
+    return count;
+  }
 };
 
 LanguageIdentifier::LanguageIdentifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -107,13 +205,57 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
   } catch (const std::exception& e) {
     return Status::Corruption("cannot load fastText model " + path + ": " + e.what());
   }
-  const auto& dict = impl->model.dict();
+  Model& m = impl->model;
+  const auto& dict = m.dict();
+  const auto& args = m.args();
+  if (m.getDimension() != kDim || args.wordNgrams > 1 || dict.nlabels() == 0) {
+    return Status::Unsupported(path + ": expected a lid.176-style model (dim 16, no word n-grams)");
+  }
   for (int32_t i = 0; i < dict.nlabels(); ++i) {
     std::string l = dict.getLabel(i);
     if (l.compare(0, kLabelPrefix.size(), kLabelPrefix) == 0) l.erase(0, kLabelPrefix.size());
     impl->labels.push_back(std::move(l));
   }
-  if (impl->labels.empty()) return Status::Corruption(path + ": not a supervised fastText model");
+  impl->nwords = dict.nwords();
+  impl->minn = args.minn;
+  impl->maxn = args.maxn;
+  impl->bucket = args.bucket;
+  impl->label_prefix = args.label;
+  int64_t psize = DictionaryAccess::PruneIndexSize(dict);
+  impl->pruned = psize > 0;
+  impl->no_subwords = psize == 0 || args.maxn <= 0;
+  {
+    const auto& pi = DictionaryAccess::PruneIndex(dict);
+    size_t cap = 16;
+    while (cap < pi.size() * 2) cap <<= 1;
+    impl->prune.assign(cap, 0);
+    impl->prune_mask = cap - 1;
+    for (const auto& [bucket, index] : pi) {
+      uint64_t key = static_cast<uint64_t>(bucket) + 1;
+      size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & impl->prune_mask;
+      while (impl->prune[slot] != 0) slot = (slot + 1) & impl->prune_mask;
+      impl->prune[slot] = key << 32 | static_cast<uint32_t>(index);
+    }
+  }
+  const int64_t nrows = m.input().size(0);
+  impl->rows.resize(nrows);
+  fasttext::Vector v(kDim);
+  for (int64_t r = 0; r < nrows; ++r) {
+    v.zero();
+    m.input().addRowToVector(v, static_cast<int32_t>(r));
+    for (int d = 0; d < kDim; ++d) impl->rows[r].v[d] = v[d];
+  }
+  for (int32_t w = 0; w < impl->nwords; ++w) {
+    Impl::Word e{};
+    for (int32_t id : dict.getSubwords(w)) {
+      if (id < 0 || id >= nrows) continue;
+      for (int d = 0; d < kDim; ++d) e.sum.v[d] += impl->rows[id].v[d];
+      ++e.count;
+    }
+    std::string word = dict.getWord(w);
+    if (word == fasttext::Dictionary::EOS) impl->eos = e;
+    impl->vocab.Insert(word, TokenHash(word), e);
+  }
   return std::unique_ptr<LanguageIdentifier>(new LanguageIdentifier(std::move(impl)));
 }
 
@@ -127,6 +269,7 @@ std::string LanguageIdentifier::DefaultModelPath() {
   if (!ec) {
     fs::path dir = exe.parent_path();
     candidates.push_back(dir / ".." / "third_party" / "models" / "lid.176.ftz");
+    candidates.push_back(dir / ".." / ".." / "third_party" / "models" / "lid.176.ftz");
     candidates.push_back(dir / "models" / "lid.176.ftz");
   }
 #ifdef KILANG_SOURCE_DIR
@@ -163,28 +306,32 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                                                    Scratch* scratch) const {
   thread_local Scratch local;
   if (!scratch) scratch = &local;
-  if (scratch->owner != this) {
-    scratch->cache.clear();
+  if (scratch->owner != this || scratch->cache.size() > kMaxCachedTokens) {
+    scratch->cache.Clear();
     scratch->owner = this;
   }
-  if (scratch->cache.size() > kMaxCachedTokens) scratch->cache.clear();
-  const Model& m = impl_->model;
-  const int dim = m.dim();
-  fasttext::Model::State state(dim, num_labels(), 0);
-  std::vector<double> hidden(dim, 0.0);
+  const Impl& im = *impl_;
+  Row hidden{};
   int64_t rows = 0;
-  auto add = [&](std::string_view tok) {
-    auto it = scratch->cache.find(tok);
-    if (it == scratch->cache.end()) {
-      Scratch::Entry e;
-      scratch->token.assign(tok);
-      m.TokenRows(scratch->token, &e.sum, &e.count);
-      it = scratch->cache.emplace(scratch->token, std::move(e)).first;
+  auto add = [&](const Row& r, int count) {
+    for (int d = 0; d < kDim; ++d) hidden.v[d] += r.v[d];
+    rows += count;
+  };
+  auto add_token = [&](std::string_view tok) {
+    const uint64_t h = TokenHash(tok);
+    if (const Impl::Word* w = im.vocab.Find(tok, h)) return add(w->sum, w->count);
+    if (tok.size() >= im.label_prefix.size() &&
+        tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
+      return;  // fastText treats it as a label, not a word
     }
-    const auto& e = it->second;
-    if (e.count == 0) return;
-    for (int d = 0; d < dim; ++d) hidden[d] += e.sum[d];
-    rows += e.count;
+    if (const Scratch::Entry* e = scratch->cache.Find(tok, h)) return add(e->sum, e->count);
+    Scratch::Entry e{};
+    scratch->word.assign("<");
+    scratch->word.append(tok);
+    scratch->word.push_back('>');
+    e.count = im.AddNgrams(scratch->word, &e.sum);
+    scratch->cache.Insert(tok, h, e);
+    add(e.sum, e.count);
   };
   // Tokens as fastText reads them; newlines count as spaces (the text is one line).
   size_t i = 0;
@@ -202,20 +349,19 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
         while (cut > 0 && (static_cast<unsigned char>(tok[cut]) & 0xC0) == 0x80) --cut;
         tok = tok.substr(0, cut);
       }
-      add(tok);
+      add_token(tok);
     }
   }
-  add(fasttext::Dictionary::EOS);  // the line's terminating newline
-  for (int d = 0; d < dim; ++d) {
-    state.hidden[d] = rows > 0 ? static_cast<float>(hidden[d] / static_cast<double>(rows)) : 0.0f;
-  }
+  add(im.eos.sum, im.eos.count);  // the line's terminating newline
+  fasttext::Model::State state(kDim, num_labels(), 0);
+  for (int d = 0; d < kDim; ++d) state.hidden[d] = rows > 0 ? hidden.v[d] / rows : 0.0f;
   fasttext::Predictions heap;
   int kk = k <= 0 ? num_labels() : std::min(k, num_labels());
   heap.reserve(kk + 1);
-  m.loss().predict(kk, 0.0, heap, state);
+  im.model.loss().predict(kk, 0.0, heap, state);
   std::vector<LangScore> out;
   out.reserve(heap.size());
-  for (const auto& [logp, id] : heap) out.push_back({impl_->labels[id], std::exp(logp)});
+  for (const auto& [logp, id] : heap) out.push_back({im.labels[id], std::exp(logp)});
   return out;
 }
 
