@@ -235,6 +235,8 @@ struct RepetitionScratch {
     uint32_t first = 0;
   };
   FlatMap<Count> counts;
+  std::vector<uint8_t> multi;
+  std::vector<uint64_t> gram;
 };
 
 // Duplicates among `pieces` from the second occurrence on: (count, code points).
@@ -357,22 +359,51 @@ class GopherRepetitionStage : public DocumentStage {
         return Verdict::Remove("top_" + std::to_string(n) + "_gram");
       }
     }
-    for (const auto& [n, frac] : o.dup_n_grams) {
-      if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
-      s->seen.Clear(nw);
-      size_t repeated = 0, i = 0;
-      while (i + n <= nw) {
-        bool inserted;
-        s->seen.Upsert(NgramHash(s->word_hash, i, n), &inserted);
-        if (!inserted) {
-          for (int k = 0; k < n; ++k) repeated += s->word_len[i + k];  // joined without spaces
-          i += n;
-        } else {
-          ++i;
+    if (!o.dup_n_grams.empty()) {
+      // An n-gram can only repeat when its first m words (m = the smallest n) occur more than
+      // once in the document. Mark those positions once; the scans then skip every other
+      // position without a lookup (it is new and can never be seen again), which gives the same
+      // sums as datatrove's full scan.
+      int m = 64;
+      for (const auto& [n, frac] : o.dup_n_grams) {
+        if (frac > 0) m = std::min(m, n);
+      }
+      s->multi.assign(nw, 0);
+      bool any = false;
+      if (nw >= static_cast<size_t>(m)) {
+        s->counts.Clear(nw);
+        s->gram.resize(nw - m + 1);
+        for (size_t i = 0; i + m <= nw; ++i) {
+          bool inserted;
+          s->gram[i] = NgramHash(s->word_hash, i, m);
+          ++s->counts.Upsert(s->gram[i], &inserted).count;
+        }
+        for (size_t i = 0; i + m <= nw; ++i) {
+          bool inserted;
+          if (s->counts.Upsert(s->gram[i], &inserted).count > 1) s->multi[i] = any = true;
         }
       }
-      if (static_cast<double>(repeated) / text_len > frac) {
-        return Verdict::Remove("duplicated_" + std::to_string(n) + "_n_grams");
+      for (const auto& [n, frac] : o.dup_n_grams) {
+        if (frac <= 0 || nw < static_cast<size_t>(n) || !any) continue;
+        s->seen.Clear(64);
+        size_t repeated = 0, i = 0;
+        while (i + n <= nw) {
+          if (!s->multi[i]) {
+            ++i;
+            continue;
+          }
+          bool inserted;
+          s->seen.Upsert(NgramHash(s->word_hash, i, n), &inserted);
+          if (!inserted) {
+            for (int k = 0; k < n; ++k) repeated += s->word_len[i + k];  // joined without spaces
+            i += n;
+          } else {
+            ++i;
+          }
+        }
+        if (static_cast<double>(repeated) / text_len > frac) {
+          return Verdict::Remove("duplicated_" + std::to_string(n) + "_n_grams");
+        }
       }
     }
     return Verdict::Keep();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -254,6 +256,58 @@ TEST(GopherRepetition, DuplicatedNgramScanJumpsAfterARepeat) {
   ExpectKeep(Apply(*Rep(o), "a a a a a a a"));
   o.dup_n_grams = {{2, 6.0 / 13 - 1e-9}};
   ExpectRemove(Apply(*Rep(o), "a a a a a a a"), "duplicated_2_n_grams");
+}
+
+// Reference: datatrove's duplicated n-gram scan on whitespace-split words.
+double NaiveDupNgramFraction(const std::string& text, int n) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text + " ") {
+    if (c == ' ') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  std::set<std::string> unique;
+  size_t repeated = 0, idx = 0;
+  while (idx + n <= words.size()) {
+    std::string g;
+    for (int k = 0; k < n; ++k) g += words[idx + k] + "\x01";
+    if (unique.count(g)) {
+      for (int k = 0; k < n; ++k) repeated += words[idx + k].size();
+      idx += n;
+    } else {
+      unique.insert(g);
+      ++idx;
+    }
+  }
+  return static_cast<double>(repeated) / text.size();
+}
+
+TEST(GopherRepetition, DuplicatedNgramsMatchTheNaiveScanOnRandomText) {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    int len = 5 + rng() % 60;
+    for (int i = 0; i < len; ++i) {
+      if (i) text += ' ';
+      text += static_cast<char>('a' + rng() % 3);
+      if (rng() % 2) text += static_cast<char>('a' + rng() % 2);
+    }
+    for (int n : {5, 6, 8, 10}) {
+      double f = NaiveDupNgramFraction(text, n);
+      if (f == 0) continue;
+      auto o = RepOff();
+      // Several sizes at once, as in the defaults: the scan for n must not depend on the others.
+      o.dup_n_grams = {{5, 999}, {n, f}, {10, 999}};
+      ASSERT_TRUE(Apply(*Rep(o), text).keep) << text << " n=" << n;
+      o.dup_n_grams = {{5, 999}, {n, f - 1e-9}, {10, 999}};
+      ASSERT_EQ(Apply(*Rep(o), text).reason, "duplicated_" + std::to_string(n) + "_n_grams")
+          << text;
+    }
+  }
 }
 
 TEST(GopherRepetition, IndonesianConfigDisablesParagraphChecks) {

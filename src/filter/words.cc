@@ -35,6 +35,8 @@ enum Wb : uint8_t {
 };
 
 constexpr uint32_t kTableSize = 0x2100;
+constexpr uint8_t kClassMask = 0x1f;
+constexpr uint8_t kSpaceBit = 0x80;  // white space (not a token by itself)
 
 // Whether the fast path may handle `cp`: Latin, Greek, Cyrillic (+ supplements), Latin Extended
 // Additional, general punctuation, super/subscripts and currency signs.
@@ -72,7 +74,13 @@ Wb ClassOf(uint32_t cp) {
 const std::array<uint8_t, kTableSize>& Table() {
   static const auto* table = [] {
     auto* t = new std::array<uint8_t, kTableSize>();
-    for (uint32_t cp = 0; cp < kTableSize; ++cp) (*t)[cp] = ClassOf(cp);
+    for (uint32_t cp = 0; cp < kTableSize; ++cp) {
+      uint8_t c = ClassOf(cp);
+      if (c != kComplex && IsSpace(cp)) {  // the predicate TrimSpace uses on the ICU path
+        c |= kSpaceBit;
+      }
+      (*t)[cp] = c;
+    }
     return t;
   }();
   return *table;
@@ -106,7 +114,7 @@ bool Classify(std::string_view line, std::vector<Cp>* cps) {
     }
     if (cp >= kTableSize) return false;
     uint8_t c = table[cp];
-    if (c == kComplex) return false;
+    if ((c & kClassMask) == kComplex) return false;
     cps->push_back({begin, c});
   }
   return true;
@@ -118,20 +126,19 @@ void FastSegment(std::string_view line, const std::vector<Cp>& cps,
                  std::vector<std::string_view>* tokens) {
   const size_t n = cps.size();
   if (n == 0) return;
-  // eff[i]: index of the last non-ignorable character at or before i (WB4), or -1.
   size_t seg_begin = 0;
+  bool seg_blank = (cps[0].cls & kSpaceBit) != 0;
   auto flush = [&](size_t end_cp) {
+    if (seg_blank) return;
     size_t b = cps[seg_begin].begin;
     size_t e = end_cp < n ? cps[end_cp].begin : line.size();
-    std::string_view s = line.substr(b, e - b);
-    // White-space segments (spaces, tab, NBSP, newlines) are not tokens.
-    if (!TrimSpace(s).empty()) tokens->push_back(s);
+    tokens->push_back(line.substr(b, e - b));
   };
-  // prev: effective class before position i; prev_idx its index; prevprev likewise.
+  // prev_idx / prevprev_idx: the last two non-ignorable characters before i (WB4).
   int prev_idx = 0, prevprev_idx = -1;
   for (size_t i = 1; i < n; ++i) {
-    uint8_t raw_prev = cps[i - 1].cls;
-    uint8_t cur = cps[i].cls;
+    const uint8_t raw_prev = cps[i - 1].cls & kClassMask;
+    const uint8_t cur = cps[i].cls & kClassMask;
     bool brk;
     if (raw_prev == kCR && cur == kLF) {
       brk = false;  // WB3
@@ -142,35 +149,51 @@ void FastSegment(std::string_view line, const std::vector<Cp>& cps,
     } else if (cur == kExtend) {
       brk = false;  // WB4
     } else {
-      uint8_t prev = cps[prev_idx].cls;
-      uint8_t prevprev = prevprev_idx >= 0 ? cps[prevprev_idx].cls : kOther;
-      // next non-ignorable after i
-      uint8_t next = kOther;
-      for (size_t j = i + 1; j < n; ++j) {
-        if (cps[j].cls != kExtend) {
-          next = cps[j].cls;
-          break;
+      const uint8_t prev = cps[prev_idx].cls & kClassMask;
+      auto next = [&]() -> uint8_t {  // next non-ignorable after i
+        for (size_t j = i + 1; j < n; ++j) {
+          uint8_t c = cps[j].cls & kClassMask;
+          if (c != kExtend) return c;
         }
+        return kOther;
+      };
+      auto prevprev = [&]() -> uint8_t {
+        return prevprev_idx >= 0 ? (cps[prevprev_idx].cls & kClassMask) : kOther;
+      };
+      if (IsNewlineClass(prev)) {
+        brk = true;  // an Extend after a newline starts its own run (WB4 does not apply there)
+      } else if (prev == kALetter) {
+        if (cur == kALetter || cur == kNumeric || cur == kExtendNumLet) {
+          brk = false;  // WB5, WB9, WB13a
+        } else if (IsMidLetterQ(cur)) {
+          brk = next() != kALetter;  // WB6
+        } else {
+          brk = true;
+        }
+      } else if (prev == kNumeric) {
+        if (cur == kNumeric || cur == kALetter || cur == kExtendNumLet) {
+          brk = false;  // WB8, WB10, WB13a
+        } else if (IsMidNumQ(cur)) {
+          brk = next() != kNumeric;  // WB12
+        } else {
+          brk = true;
+        }
+      } else if (IsMidLetterQ(prev) && cur == kALetter && prevprev() == kALetter) {
+        brk = false;  // WB7
+      } else if (IsMidNumQ(prev) && cur == kNumeric && prevprev() == kNumeric) {
+        brk = false;  // WB11
+      } else if (prev == kExtendNumLet) {
+        brk = !(cur == kALetter || cur == kNumeric || cur == kExtendNumLet);  // WB13a, WB13b
+      } else {
+        brk = true;  // WB999
       }
-      if (IsAHLetter(prev) && IsAHLetter(cur)) brk = false;                          // WB5
-      else if (IsAHLetter(prev) && IsMidLetterQ(cur) && IsAHLetter(next)) brk = false;  // WB6
-      else if (IsAHLetter(prevprev) && IsMidLetterQ(prev) && IsAHLetter(cur)) brk = false;  // WB7
-      else if (prev == kNumeric && cur == kNumeric) brk = false;                     // WB8
-      else if (IsAHLetter(prev) && cur == kNumeric) brk = false;                      // WB9
-      else if (prev == kNumeric && IsAHLetter(cur)) brk = false;                      // WB10
-      else if (prevprev == kNumeric && IsMidNumQ(prev) && cur == kNumeric) brk = false;  // WB11
-      else if (prev == kNumeric && IsMidNumQ(cur) && next == kNumeric) brk = false;   // WB12
-      else if ((IsAHLetter(prev) || prev == kNumeric || prev == kExtendNumLet) &&
-               cur == kExtendNumLet) brk = false;  // WB13a
-      else if (prev == kExtendNumLet && (IsAHLetter(cur) || cur == kNumeric)) brk = false;  // WB13b
-      else brk = true;  // WB999
-      // An Extend after a newline class starts its own run (WB4 does not apply there).
-      if (IsNewlineClass(prev)) brk = true;
     }
     if (brk) {
       flush(i);
       seg_begin = i;
+      seg_blank = true;
     }
+    if (!(cps[i].cls & kSpaceBit)) seg_blank = false;
     if (cur != kExtend || IsNewlineClass(raw_prev)) {
       prevprev_idx = prev_idx;
       prev_idx = static_cast<int>(i);
