@@ -420,8 +420,18 @@ class LangIdStage : public DocumentStage {
     auto& scratch = ctx.Scratch<std::shared_ptr<LanguageIdentifier::Scratch>>("kilang.langid");
     if (!scratch) scratch = MakeScratch();
     // All labels when a language list must be checked; the top one otherwise.
-    std::vector<LangScore> preds =
-        model_->Predict(doc.text, allowed_.empty() ? 1 : 0, scratch.get());
+    std::string_view text = doc.text;
+    if (o_.max_chars > 0 && text.size() > static_cast<size_t>(o_.max_chars)) {
+      size_t cut = static_cast<size_t>(o_.max_chars);
+      size_t space = text.find_last_of(" \n\t", cut);
+      if (space != std::string_view::npos && space + 64 >= cut) {
+        cut = space;
+      } else {
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      }
+      text = text.substr(0, cut);
+    }
+    std::vector<LangScore> preds = model_->Predict(text, allowed_.empty() ? 1 : 0, scratch.get());
     if (preds.empty()) return o_.label_only ? Verdict::Keep() : Verdict::Remove("lang_empty");
     doc.metadata.lang = preds[0].lang;
     doc.metadata.lang_score = preds[0].score;
@@ -454,6 +464,7 @@ std::shared_ptr<LanguageIdentifier::Scratch> LangIdStage::MakeScratch() {
 }
 
 Result<std::unique_ptr<DocumentStage>> MakeLangIdStage(const LangIdOptions& options) {
+  if (options.max_chars < 0) return Status::InvalidArgument("langid: max_chars must be >= 0");
   if (options.threshold < 0 || options.threshold > 1) {
     return Status::InvalidArgument("langid: threshold must be in [0, 1]");
   }

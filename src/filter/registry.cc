@@ -22,6 +22,7 @@ Status ParseLangIdOptions(const YAML::Node& node, LangIdOptions* o) {
   r.Get("thresholds", &o->thresholds);
   r.Get("use_language_configs", &o->use_language_configs);
   r.Get("label_only", &o->label_only);
+  r.Get("max_chars", &o->max_chars);
   return r.Finish();
 }
 

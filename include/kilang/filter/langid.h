@@ -86,6 +86,10 @@ struct LangIdOptions {
   bool use_language_configs = true;
   // Annotate metadata.lang / metadata.lang_score only; never remove.
   bool label_only = false;
+  // When > 0, predict on the first max_chars bytes only (cut at a space when there is one in the
+  // last 64 bytes, else at a character boundary). 0 (default): the whole text, as datatrove
+  // does. A speed/fidelity trade-off: see docs/filters.md.
+  int max_chars = 0;
 };
 
 // Builds the stage. Loads the model (once per process for the default path). Errors: the model
