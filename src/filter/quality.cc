@@ -225,6 +225,16 @@ class GopherQualityStage : public DocumentStage {
 
 // ---------------------------------------------------------------- Gopher repetition
 
+inline uint64_t NgramHash(const std::vector<uint64_t>& h, size_t i, int n) {
+  uint64_t x = 0x84222325CBF29CE4ULL;
+  for (int k = 0; k < n; ++k) {
+    x ^= h[i + k];
+    x *= 0x100000001B3ULL;
+    x = (x << 23) | (x >> 41);
+  }
+  return x;
+}
+
 struct RepetitionScratch {
   std::vector<std::string_view> pieces;
   std::vector<uint64_t> word_hash;
@@ -235,9 +245,41 @@ struct RepetitionScratch {
     uint32_t first = 0;
   };
   FlatMap<Count> counts;
-  std::vector<uint8_t> multi;
-  std::vector<uint64_t> gram;
+  std::vector<uint8_t> multi, multi2;
 };
+
+struct NgramBest {
+  uint32_t count = 0;
+  uint32_t first = 0;
+};
+
+// Counts the n-grams starting at the positions i with (*only)[i] set (all when null). Marks in
+// `*multi` (when not null; resized and cleared) the positions whose n-gram occurs twice or more.
+// Returns the most frequent n-gram's count and first position (first seen among ties).
+NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
+                      std::vector<uint8_t>* multi) {
+  NgramBest best;
+  if (multi) multi->assign(nw, 0);
+  if (nw < static_cast<size_t>(n)) return best;
+  s->counts.Clear(only ? 64 : nw);
+  for (size_t i = 0; i + n <= nw; ++i) {
+    if (only && !(*only)[i]) continue;
+    bool inserted;
+    auto& c = s->counts.Upsert(NgramHash(s->word_hash, i, n), &inserted);
+    if (inserted) {
+      c.first = static_cast<uint32_t>(i);
+    } else if (multi) {
+      (*multi)[c.first] = 1;
+      (*multi)[i] = 1;
+    }
+    ++c.count;
+    if (c.count > best.count || (c.count == best.count && c.first < best.first)) {
+      best.count = c.count;
+      best.first = c.first;
+    }
+  }
+  return best;
+}
 
 // Duplicates among `pieces` from the second occurrence on: (count, code points).
 std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pieces,
@@ -255,15 +297,6 @@ std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pi
   return {dups, chars};
 }
 
-inline uint64_t NgramHash(const std::vector<uint64_t>& h, size_t i, int n) {
-  uint64_t x = 0x84222325CBF29CE4ULL;
-  for (int k = 0; k < n; ++k) {
-    x ^= h[i + k];
-    x *= 0x100000001B3ULL;
-    x = (x << 23) | (x >> 41);
-  }
-  return x;
-}
 
 class GopherRepetitionStage : public DocumentStage {
  public:
@@ -338,50 +371,45 @@ class GopherRepetitionStage : public DocumentStage {
       s->word_hash[i] = Hash64(words[i]);
       s->word_len[i] = static_cast<uint32_t>(CodePoints(words[i]));
     }
+    // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
+    // occur twice where its first two words do, so one full count of 2-grams marks those
+    // positions (multi2) and the larger sizes are counted there only. Results are exactly those
+    // of full counts: every occurrence of a repeated n-gram is at a marked position, and when
+    // nothing repeats, Counter.most_common(1) returns the first n-gram (count 1).
+    int min_n = 64;
+    for (const auto* list : {&o.top_n_grams, &o.dup_n_grams}) {
+      for (const auto& [n, frac] : *list) {
+        if (frac > 0) min_n = std::min(min_n, n);
+      }
+    }
+    const bool sparse = min_n >= 2 && nw >= 2;
+    NgramBest base;
+    if (sparse) base = CountNgrams(s.get(), nw, 2, nullptr, &s->multi2);
     for (const auto& [n, frac] : o.top_n_grams) {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
-      s->counts.Clear(nw);
-      uint32_t best_count = 0, best_first = 0;
-      for (size_t i = 0; i + n <= nw; ++i) {
-        bool inserted;
-        auto& c = s->counts.Upsert(NgramHash(s->word_hash, i, n), &inserted);
-        if (inserted) c.first = static_cast<uint32_t>(i);
-        ++c.count;
-        // Counter.most_common(1): highest count, first inserted among ties.
-        if (c.count > best_count || (c.count == best_count && c.first < best_first)) {
-          best_count = c.count;
-          best_first = c.first;
-        }
-      }
+      NgramBest best = (sparse && n == 2)  ? base
+                       : sparse            ? CountNgrams(s.get(), nw, n, &s->multi2, nullptr)
+                                           : CountNgrams(s.get(), nw, n, nullptr, nullptr);
+      if (best.count < 2) best = {1, 0};
       size_t len = n - 1;
-      for (int k = 0; k < n; ++k) len += s->word_len[best_first + k];
-      if (static_cast<double>(len) * best_count / text_len > frac) {
+      for (int k = 0; k < n; ++k) len += s->word_len[best.first + k];
+      if (static_cast<double>(len) * best.count / text_len > frac) {
         return Verdict::Remove("top_" + std::to_string(n) + "_gram");
       }
     }
     if (!o.dup_n_grams.empty()) {
-      // An n-gram can only repeat when its first m words (m = the smallest n) occur more than
-      // once in the document. Mark those positions once; the scans then skip every other
-      // position without a lookup (it is new and can never be seen again), which gives the same
-      // sums as datatrove's full scan.
+      // A scan for n only needs lookups where the first m words (m = the smallest n) repeat: any
+      // other position holds a new n-gram that can never be seen again. Same sums as datatrove's
+      // full scan.
       int m = 64;
       for (const auto& [n, frac] : o.dup_n_grams) {
         if (frac > 0) m = std::min(m, n);
       }
-      s->multi.assign(nw, 0);
       bool any = false;
-      if (nw >= static_cast<size_t>(m)) {
-        s->counts.Clear(nw);
-        s->gram.resize(nw - m + 1);
-        for (size_t i = 0; i + m <= nw; ++i) {
-          bool inserted;
-          s->gram[i] = NgramHash(s->word_hash, i, m);
-          ++s->counts.Upsert(s->gram[i], &inserted).count;
-        }
-        for (size_t i = 0; i + m <= nw; ++i) {
-          bool inserted;
-          if (s->counts.Upsert(s->gram[i], &inserted).count > 1) s->multi[i] = any = true;
-        }
+      s->multi.assign(nw, 0);
+      if (nw >= static_cast<size_t>(m) && m < 64) {
+        CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
+        for (size_t i = 0; i < nw && !any; ++i) any = s->multi[i];
       }
       for (const auto& [n, frac] : o.dup_n_grams) {
         if (frac <= 0 || nw < static_cast<size_t>(n) || !any) continue;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -306,6 +307,59 @@ TEST(GopherRepetition, DuplicatedNgramsMatchTheNaiveScanOnRandomText) {
       o.dup_n_grams = {{5, 999}, {n, f - 1e-9}, {10, 999}};
       ASSERT_EQ(Apply(*Rep(o), text).reason, "duplicated_" + std::to_string(n) + "_n_grams")
           << text;
+    }
+  }
+}
+
+// Reference: datatrove's top n-gram measure (Counter.most_common(1)) on whitespace-split words.
+double NaiveTopNgramFraction(const std::string& text, int n) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text + " ") {
+    if (c == ' ') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  std::map<std::string, std::pair<int, size_t>> counts;  // gram -> (count, first)
+  std::string best;
+  int best_count = 0;
+  size_t best_first = 0;
+  for (size_t i = 0; i + n <= words.size(); ++i) {
+    std::string g = words[i];
+    for (int k = 1; k < n; ++k) g += " " + words[i + k];
+    auto& c = counts[g];
+    if (c.first == 0) c.second = i;
+    ++c.first;
+    if (c.first > best_count || (c.first == best_count && c.second < best_first)) {
+      best_count = c.first;
+      best_first = c.second;
+      best = g;
+    }
+  }
+  return static_cast<double>(best.size()) * best_count / text.size();
+}
+
+TEST(GopherRepetition, TopNgramsMatchTheNaiveCounterOnRandomText) {
+  std::mt19937 rng(11);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    int len = 2 + rng() % 40;
+    for (int i = 0; i < len; ++i) {
+      if (i) text += ' ';
+      text += static_cast<char>('a' + rng() % 4);
+      for (int k = rng() % 3; k > 0; --k) text += static_cast<char>('a' + rng() % 2);
+    }
+    for (int n : {2, 3, 4}) {
+      if (len < n) continue;
+      double f = NaiveTopNgramFraction(text, n);
+      auto o = RepOff();
+      o.top_n_grams = {{2, 999}, {n, f}, {4, 999}};
+      ASSERT_TRUE(Apply(*Rep(o), text).keep) << text << " n=" << n;
+      o.top_n_grams = {{2, 999}, {n, f - 1e-9}, {4, 999}};
+      ASSERT_EQ(Apply(*Rep(o), text).reason, "top_" + std::to_string(n) + "_gram") << text;
     }
   }
 }
