@@ -319,17 +319,21 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   };
   auto add_token = [&](std::string_view tok) {
     const uint64_t h = TokenHash(tok);
-    if (const Impl::Word* w = im.vocab.Find(tok, h)) return add(w->sum, w->count);
-    if (tok.size() >= im.label_prefix.size() &&
-        tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
-      return;  // fastText treats it as a label, not a word
-    }
+    // The worker cache holds every token seen (vocabulary words too): one probe when warm.
     if (const Scratch::Entry* e = scratch->cache.Find(tok, h)) return add(e->sum, e->count);
     Scratch::Entry e{};
-    scratch->word.assign("<");
-    scratch->word.append(tok);
-    scratch->word.push_back('>');
-    e.count = im.AddNgrams(scratch->word, &e.sum);
+    if (const Impl::Word* w = im.vocab.Find(tok, h)) {
+      e.sum = w->sum;
+      e.count = w->count;
+    } else if (tok.size() >= im.label_prefix.size() &&
+               tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
+      // fastText treats it as a label, not a word: no rows.
+    } else {
+      scratch->word.assign("<");
+      scratch->word.append(tok);
+      scratch->word.push_back('>');
+      e.count = im.AddNgrams(scratch->word, &e.sum);
+    }
     scratch->cache.Insert(tok, h, e);
     add(e.sum, e.count);
   };
