@@ -27,7 +27,7 @@ namespace kilang {
 namespace {
 
 constexpr std::string_view kLabelPrefix = "__label__";
-constexpr size_t kMaxCachedTokens = 1 << 18;
+constexpr size_t kMaxCachedTokens = 1 << 17;  // 20 MiB of slots at most
 constexpr size_t kMaxTokenBytes = 1024;
 
 // fastText's word separators (Dictionary::readWord).
@@ -127,15 +127,61 @@ inline uint64_t TokenHash(std::string_view s) { return XXH3_64bits(s.data(), s.s
 
 }  // namespace
 
-// Per-worker cache of out-of-vocabulary tokens (their summed n-gram rows).
+// Per-worker cache: token -> summed input rows, in one open-addressing array of 80-byte slots so
+// a lookup touches one cache line pair. Tokens are identified by their 64-bit XXH3 hash alone
+// (a collision among the at most kMaxCachedTokens cached tokens has probability ~1e-9 and would
+// only perturb one score).
 struct LanguageIdentifier::Scratch {
   const void* owner = nullptr;
   struct Entry {
     Row sum;
     int count = 0;
   };
-  StringTable<Entry> cache;
+  struct Slot {
+    uint64_t hash = 0;  // 0: empty
+    int32_t count = 0;
+    Row sum;
+  };
+  std::vector<Slot> slots;
+  size_t used = 0;
   std::string word;  // "<token>" buffer
+
+  void Clear() {
+    slots.assign(4096, Slot{});
+    used = 0;
+  }
+  const Slot* Find(uint64_t h) const {
+    h |= 1;  // never 0
+    size_t mask = slots.size() - 1;
+    for (size_t i = (h >> 7) & mask;; i = (i + 1) & mask) {
+      if (slots[i].hash == h) return &slots[i];
+      if (slots[i].hash == 0) return nullptr;
+    }
+  }
+  void Insert(uint64_t h, const Entry& e) {
+    if ((used + 1) * 2 > slots.size()) {
+      std::vector<Slot> old = std::move(slots);
+      slots.assign(old.size() * 2, Slot{});
+      used = 0;
+      for (const Slot& s : old) {
+        if (s.hash) Put(s);
+      }
+    }
+    Slot s;
+    s.hash = h | 1;
+    s.count = e.count;
+    s.sum = e.sum;
+    Put(s);
+  }
+
+ private:
+  void Put(const Slot& s) {
+    size_t mask = slots.size() - 1;
+    size_t i = (s.hash >> 7) & mask;
+    while (slots[i].hash != 0) i = (i + 1) & mask;
+    slots[i] = s;
+    ++used;
+  }
 };
 
 // What prediction needs, precomputed at load: every input row decoded from the product
@@ -306,8 +352,8 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                                                    Scratch* scratch) const {
   thread_local Scratch local;
   if (!scratch) scratch = &local;
-  if (scratch->owner != this || scratch->cache.size() > kMaxCachedTokens) {
-    scratch->cache.Clear();
+  if (scratch->owner != this || scratch->used > kMaxCachedTokens || scratch->slots.empty()) {
+    scratch->Clear();
     scratch->owner = this;
   }
   const Impl& im = *impl_;
@@ -320,7 +366,7 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   auto add_token = [&](std::string_view tok) {
     const uint64_t h = TokenHash(tok);
     // The worker cache holds every token seen (vocabulary words too): one probe when warm.
-    if (const Scratch::Entry* e = scratch->cache.Find(tok, h)) return add(e->sum, e->count);
+    if (const Scratch::Slot* e = scratch->Find(h)) return add(e->sum, e->count);
     Scratch::Entry e{};
     if (const Impl::Word* w = im.vocab.Find(tok, h)) {
       e.sum = w->sum;
@@ -334,7 +380,7 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
       scratch->word.push_back('>');
       e.count = im.AddNgrams(scratch->word, &e.sum);
     }
-    scratch->cache.Insert(tok, h, e);
+    scratch->Insert(h, e);
     add(e.sum, e.count);
   };
   // Tokens as fastText reads them; newlines count as spaces (the text is one line).
