@@ -3,6 +3,7 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 #include <unistd.h>
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <string>
@@ -320,7 +321,18 @@ PiiCounts RedactPii(std::string_view t, const PiiOptions& o, std::string* out) {
     copied = e;
     i = e;
   };
+  // Bytes that can start or mark a match: '@', hex digits, '+', '(', ':'.
+  static const auto* interesting = [] {
+    auto* tab = new std::array<bool, 256>();
+    for (int b = 0; b < 256; ++b) {
+      char c = static_cast<char>(b);
+      (*tab)[b] = c == '@' || IsHex(c) || c == '+' || c == '(' || c == ':';
+    }
+    return tab;
+  }();
   while (i < n) {
+    while (i < n && !(*interesting)[static_cast<unsigned char>(t[i])]) ++i;
+    if (i >= n) break;
     char c = t[i];
     if (c == '@') {
       size_t b, e;

@@ -1,5 +1,6 @@
 #include "text_util.h"
 
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cctype>
@@ -8,13 +9,6 @@
 #include "kilang/util/utf8.h"
 
 namespace kilang::filter_internal {
-
-size_t CodePoints(std::string_view s) {
-  // Counts bytes that do not continue a sequence. Exact for valid UTF-8.
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
   lines->clear();

@@ -10,8 +10,12 @@
 
 namespace kilang::filter_internal {
 
-// Number of code points (invalid bytes count one each, like U+FFFD after repair).
-size_t CodePoints(std::string_view s);
+// Number of code points (bytes that do not continue a UTF-8 sequence; exact for valid UTF-8).
+inline size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
 
 // Python str.splitlines(): splits on \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029;
 // no trailing empty line.

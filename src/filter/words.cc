@@ -3,6 +3,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <array>
