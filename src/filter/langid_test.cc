@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace kilang {
@@ -52,6 +57,39 @@ TEST(LanguageIdentifier, MatchesFastTextPredictLine) {
       EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
     }
   }
+}
+
+// Every gold article body of the extraction benchmark: same top-3 labels and scores as fastText.
+TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
+  REQUIRE_MODEL();
+  namespace fs = std::filesystem;
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(ss.str());
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (!doc["articleBody"]) continue;
+    std::string text = doc["articleBody"].Scalar();
+    auto fast = model->Predict(text, 3);
+    auto ref = model->PredictReference(text, 3);
+    ASSERT_EQ(fast.size(), ref.size());
+    for (size_t i = 0; i < fast.size(); ++i) {
+      // Labels may swap only when their scores are equal to within rounding.
+      if (fast[i].lang != ref[i].lang) {
+        EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+      }
+      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 100);
 }
 
 TEST(LanguageIdentifier, AllLabelsWhenKIsZero) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -71,6 +74,32 @@ TEST(WordSegmenter, FastPathMatchesIcuOnGoldCorpusSlow) {
     RepairUtf8(line, &fixed);
     ASSERT_EQ(Fast(s, fixed), Icu(s, fixed)) << fixed;
   }
+}
+
+TEST(WordSegmenter, FastPathMatchesIcuOnGoldArticlesSlow) {
+  WordSegmenter s("en");
+  namespace fs = std::filesystem;
+  int lines = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(ss.str());
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (!doc["articleBody"]) continue;
+    std::istringstream in(doc["articleBody"].Scalar());
+    std::string line;
+    while (std::getline(in, line)) {
+      ASSERT_EQ(Fast(s, line), Icu(s, line)) << line;
+      ++lines;
+    }
+  }
+  EXPECT_GT(lines, 1000);
 }
 
 TEST(WordSegmenter, InvalidUtf8DoesNotCrash) {
