@@ -18,10 +18,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -61,7 +61,8 @@ std::vector<std::string> LoadCorpus() {
     for (const auto& p : files) {
       try {
         YAML::Node n = YAML::Load(ReadFile(p));  // JSON is YAML
-        if (n[key] && n[key].IsScalar() && !n[key].Scalar().empty()) docs.push_back(n[key].Scalar());
+        if (n[key] && n[key].IsScalar() && !n[key].Scalar().empty())
+          docs.push_back(n[key].Scalar());
       } catch (const std::exception&) {
         std::fprintf(stderr, "skipped %s (parse error)\n", p.c_str());
       }
@@ -103,9 +104,8 @@ Timing Measure(int passes, F pass) {
 }
 
 void Report(const char* name, const Timing& t, double mb) {
-  std::printf("%-28s first %8.1f MB/s   mean %8.1f MB/s   (%6.2f ns/byte)\n", name,
-              mb / t.cold_s, t.warm_passes ? mb / t.warm_s : 0.0,
-              t.warm_passes ? t.warm_s * 1e3 / mb : 0.0);
+  std::printf("%-28s first %8.1f MB/s   mean %8.1f MB/s   (%6.2f ns/byte)\n", name, mb / t.cold_s,
+              t.warm_passes ? mb / t.warm_s : 0.0, t.warm_passes ? t.warm_s * 1e3 / mb : 0.0);
 }
 
 }  // namespace
@@ -154,12 +154,18 @@ int main(int argc, char** argv) {
   {
     WordSegmenter seg("en");
     std::vector<std::string_view> tokens;
-    Report("segmentation (kilang)", Measure(passes, [&](int) {
-             for (const auto& d : corpus) seg.Segment(d, &tokens);
-           }), mb);
-    Report("segmentation (ICU only)", Measure(2, [&](int) {
-             for (const auto& d : corpus) seg.SegmentIcu(d, &tokens);
-           }), mb);
+    Report("segmentation (kilang)",
+           Measure(passes,
+                   [&](int) {
+                     for (const auto& d : corpus) seg.Segment(d, &tokens);
+                   }),
+           mb);
+    Report("segmentation (ICU only)",
+           Measure(2,
+                   [&](int) {
+                     for (const auto& d : corpus) seg.SegmentIcu(d, &tokens);
+                   }),
+           mb);
   }
   for (size_t s = 0; s < stages.size(); ++s) {
     std::vector<Document> docs;
@@ -207,10 +213,13 @@ int main(int argc, char** argv) {
     auto capped = MakeFilterStage("langid", YAML::Load("max_chars: 2000"));
     if (capped.ok()) {
       stages[0] = std::move(capped).value();
-      Report("chain, langid max_chars 2000", Measure(passes, [&](int) {
-               StageContext ctx;
-               chain_pass(ctx);
-             }), mb);
+      Report("chain, langid max_chars 2000",
+             Measure(passes,
+                     [&](int) {
+                       StageContext ctx;
+                       chain_pass(ctx);
+                     }),
+             mb);
     }
   }
   std::printf("documents kept by the whole chain: %zu of %zu\n", kept, corpus.size());

@@ -53,7 +53,8 @@ const Loaded& Load() {
     for (size_t i = 0; i < kEmbeddedFilterFileCount; ++i) {
       const auto& f = kEmbeddedFilterFiles[i];
       FilterLanguageConfig c;
-      Status st = ParseOne(f.name, std::string_view(reinterpret_cast<const char*>(f.data), f.size), &c);
+      Status st =
+          ParseOne(f.name, std::string_view(reinterpret_cast<const char*>(f.data), f.size), &c);
       if (!st.ok()) {
         l->status = st;
         l->configs.clear();

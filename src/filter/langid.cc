@@ -4,8 +4,8 @@
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
 #define XXH_INLINE_ALL
-#include <xxhash.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cctype>
@@ -99,7 +99,8 @@ class StringTable {
     }
   }
   void Insert(std::string_view key, uint64_t h, const V& v) {
-    if ((entries_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 2));
+    if ((entries_.size() + 1) * 2 > slots_.size())
+      Rehash(std::max<size_t>(1024, slots_.size() * 2));
     entries_.push_back({std::string(key), h, v});
     Place(h, entries_.size());
   }
@@ -195,8 +196,8 @@ struct LanguageIdentifier::Impl {
   // bucket -> compact n-gram index: open addressing, keys + 1 (0 = empty); fits in L2.
   std::vector<uint64_t> prune;  // (bucket + 1) << 32 | index
   uint64_t prune_mask = 0;
-  bool pruned = false;                         // pruneidx_size_ > 0
-  bool no_subwords = false;                    // pruneidx_size_ == 0
+  bool pruned = false;       // pruneidx_size_ > 0
+  bool no_subwords = false;  // pruneidx_size_ == 0
   int32_t nwords = 0, minn = 0, maxn = 0, bucket = 0;
   std::string label_prefix;
   struct Word {
@@ -217,7 +218,8 @@ struct LanguageIdentifier::Impl {
       size_t j = i;
       for (int len = 1; j < n && len <= maxn; ++len) {
         h = FtHashStep(h, word[j++]);
-        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) h = FtHashStep(h, word[j++]);
+        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80)
+          h = FtHashStep(h, word[j++]);
         if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
         int32_t id = static_cast<int32_t>(h % static_cast<uint32_t>(bucket));
         if (pruned) {
@@ -520,7 +522,8 @@ Result<std::unique_ptr<DocumentStage>> MakeLangIdStage(const LangIdOptions& opti
     return Status::InvalidArgument("langid: threshold must be in [0, 1]");
   }
   for (const auto& [lang, t] : options.thresholds) {
-    if (t < 0 || t > 1) return Status::InvalidArgument("langid: threshold of " + lang + " must be in [0, 1]");
+    if (t < 0 || t > 1)
+      return Status::InvalidArgument("langid: threshold of " + lang + " must be in [0, 1]");
   }
   const LanguageIdentifier* model = nullptr;
   std::unique_ptr<LanguageIdentifier> owned;

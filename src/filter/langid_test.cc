@@ -1,7 +1,6 @@
 #include "kilang/filter/langid.h"
 
 #include <gtest/gtest.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -18,8 +17,8 @@ const LanguageIdentifier* Model() {
   return r.ok() ? r.value() : nullptr;
 }
 
-#define REQUIRE_MODEL()                                                            \
-  const LanguageIdentifier* model = Model();                                       \
+#define REQUIRE_MODEL()                      \
+  const LanguageIdentifier* model = Model(); \
   if (!model) GTEST_SKIP() << "lid.176.ftz not found; run scripts/setup.sh";
 
 const char* kIndonesian =
@@ -46,9 +45,10 @@ TEST(LanguageIdentifier, IdentifiesIndonesianAndEnglish) {
 TEST(LanguageIdentifier, MatchesFastTextPredictLine) {
   REQUIRE_MODEL();
   for (const char* text :
-       {kIndonesian, kEnglish, "", "   ", "Das ist ein kleiner Test auf Deutsch.", "東京は日本の首都です。",
-        "Ceci est une phrase en français, avec des accents: été, déjà.", "1234 5678 !!!",
-        "__label__en mixed token", "Kami\tsedang\r\nmakan nasi goreng di warung"}) {
+       {kIndonesian, kEnglish, "", "   ", "Das ist ein kleiner Test auf Deutsch.",
+        "東京は日本の首都です。", "Ceci est une phrase en français, avec des accents: été, déjà.",
+        "1234 5678 !!!", "__label__en mixed token",
+        "Kami\tsedang\r\nmakan nasi goreng di warung"}) {
     auto fast = model->Predict(text, 5);
     auto ref = model->PredictReference(text, 5);
     ASSERT_EQ(fast.size(), ref.size()) << text;
@@ -65,7 +65,8 @@ TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
   namespace fs = std::filesystem;
   int n = 0;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+  for (const auto& e :
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
     std::ifstream f(e.path());
     std::stringstream ss;
     ss << f.rdbuf();
@@ -170,8 +171,7 @@ TEST(LangIdStage, BadInputHasDefinedVerdicts) {
   ASSERT_TRUE(stage.ok());
   StageContext ctx;
   for (std::string text : {std::string(), std::string("   \n\t "), std::string("!!! ... ???"),
-                           std::string("\xff\xfe\xc3 bad \x80"),
-                           std::string(10 << 20, 'a')}) {
+                           std::string("\xff\xfe\xc3 bad \x80"), std::string(10 << 20, 'a')}) {
     Document d = Doc(text);
     Verdict v = (*stage)->Process(d, ctx);
     if (!v.keep) EXPECT_FALSE(v.reason.empty());

@@ -43,7 +43,8 @@ bool MatchEmail(std::string_view t, size_t at, size_t floor, size_t* b, size_t* 
   while (true) {
     size_t dot = dom.find('.', start);
     std::string_view label = dom.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (label.empty() || label.front() == '-' || label.back() == '-' || label.size() > 63) return false;
+    if (label.empty() || label.front() == '-' || label.back() == '-' || label.size() > 63)
+      return false;
     ++labels;
     if (dot == std::string_view::npos) {
       if (label.size() < 2 || label.size() > 24) return false;
@@ -88,8 +89,8 @@ bool IsPublicIpv4(const int o[4]) {
   if (o[0] == 192 && o[1] == 168) return false;
   if (o[0] == 192 && o[1] == 0 && (o[2] == 0 || o[2] == 2)) return false;  // IETF, TEST-NET-1
   if (o[0] == 198 && (o[1] == 18 || o[1] == 19)) return false;             // benchmarking
-  if (o[0] == 198 && o[1] == 51 && o[2] == 100) return false;               // TEST-NET-2
-  if (o[0] == 203 && o[1] == 0 && o[2] == 113) return false;                // TEST-NET-3
+  if (o[0] == 198 && o[1] == 51 && o[2] == 100) return false;              // TEST-NET-2
+  if (o[0] == 203 && o[1] == 0 && o[2] == 113) return false;               // TEST-NET-3
   return true;
 }
 

@@ -34,9 +34,9 @@ TEST(Pii, RedactsPublicIpv4AndKeepsSpecialRanges) {
   PiiCounts c;
   EXPECT_EQ(Redact("server 8.8.8.8 and 203.0.114.9", &c), "server 192.0.2.1 and 192.0.2.1");
   EXPECT_EQ(c.ips, 2u);
-  for (const char* s : {"10.0.0.1", "172.16.5.4", "192.168.1.1", "127.0.0.1", "169.254.10.20",
-                        "192.0.2.55", "198.51.100.7", "203.0.113.200", "0.0.0.0",
-                        "255.255.255.255", "224.0.0.1", "100.64.1.1"}) {
+  for (const char* s :
+       {"10.0.0.1", "172.16.5.4", "192.168.1.1", "127.0.0.1", "169.254.10.20", "192.0.2.55",
+        "198.51.100.7", "203.0.113.200", "0.0.0.0", "255.255.255.255", "224.0.0.1", "100.64.1.1"}) {
     EXPECT_EQ(Redact(s), s) << s;
   }
 }
@@ -65,25 +65,24 @@ TEST(Pii, RedactsInternationalAndIndonesianPhones) {
 }
 
 TEST(Pii, NoFalseHitsOnDatesPricesVersionsIsbnsCoordinates) {
-  for (const char* s : {
-           // dates and times
-           "2024-10-22", "22/10/2024", "22.10.2024", "2024-10-22T13:38:00+07:00", "08-10-2024",
-           "pukul 08.30 WIB", "10:30", "Senin, 21 Oktober 2024 20:15",
-           // prices and amounts
-           "Rp 1.500.000", "Rp1.250.000,00", "$1,234.56", "USD 12.345.678", "Rp 1.250.100.200",
-           "harga 150.000.000 rupiah", "€ 1.234.567.890", "IDR 100.200.300.400",
-           // version numbers
-           "v1.2.3", "version 10.0.19041.1", "versi 1.2.3.4", "Python 3.12.1", "v1.2.3.4",
-           "1.2.3.4.5",
-           // ISBNs
-           "ISBN 978-3-16-148410-0", "ISBN 0-306-40615-2", "ISBN-13: 9780306406157",
-           "ISBN 979-602-03-1234-5", "0-8044-2957-X",
-           // coordinates
-           "-6.2088, 106.8456", "+6.2088, +106.8456", "6°10′S 106°49′E", "lat -6.175392 lon 106.827153",
-           "+106.845612",
-           // plain numbers
-           "populasi 270.203.917 jiwa", "NIK 3174012345678901", "12345678901234567890",
-           "tahun 2024 sebanyak 1.234 kasus"}) {
+  for (const char* s :
+       {// dates and times
+        "2024-10-22", "22/10/2024", "22.10.2024", "2024-10-22T13:38:00+07:00", "08-10-2024",
+        "pukul 08.30 WIB", "10:30", "Senin, 21 Oktober 2024 20:15",
+        // prices and amounts
+        "Rp 1.500.000", "Rp1.250.000,00", "$1,234.56", "USD 12.345.678", "Rp 1.250.100.200",
+        "harga 150.000.000 rupiah", "€ 1.234.567.890", "IDR 100.200.300.400",
+        // version numbers
+        "v1.2.3", "version 10.0.19041.1", "versi 1.2.3.4", "Python 3.12.1", "v1.2.3.4", "1.2.3.4.5",
+        // ISBNs
+        "ISBN 978-3-16-148410-0", "ISBN 0-306-40615-2", "ISBN-13: 9780306406157",
+        "ISBN 979-602-03-1234-5", "0-8044-2957-X",
+        // coordinates
+        "-6.2088, 106.8456", "+6.2088, +106.8456", "6°10′S 106°49′E",
+        "lat -6.175392 lon 106.827153", "+106.845612",
+        // plain numbers
+        "populasi 270.203.917 jiwa", "NIK 3174012345678901", "12345678901234567890",
+        "tahun 2024 sebanyak 1.234 kasus"}) {
     PiiCounts c;
     EXPECT_EQ(Redact(s, &c), s) << s;
     EXPECT_EQ(c.total(), 0u) << s;
@@ -119,9 +118,9 @@ TEST(PiiStage, ReportsCountsInMetadata) {
 TEST(PiiStage, BadInputIsCopiedThrough) {
   auto stage = MakePiiStage(PiiOptions{});
   StageContext ctx;
-  for (std::string text : {std::string(), std::string(" \n "), std::string("@@@...+++((("),
-                           std::string("\xff\xfe@\xc3\x28 8.8.8.8\x80"),
-                           std::string(10 << 20, '9')}) {
+  for (std::string text :
+       {std::string(), std::string(" \n "), std::string("@@@...+++((("),
+        std::string("\xff\xfe@\xc3\x28 8.8.8.8\x80"), std::string(10 << 20, '9')}) {
     Document d;
     d.text = text;
     EXPECT_TRUE((*stage)->Process(d, ctx).keep);

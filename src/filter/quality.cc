@@ -44,7 +44,8 @@ class PerLanguage {
     for (const auto& [code, cfg] : *configs.value()) {
       O o = base;
       Status st = parse(section(cfg), &o);
-      if (!st.ok()) return Status::InvalidArgument("data/filters/" + code + ".yaml: " + st.message());
+      if (!st.ok())
+        return Status::InvalidArgument("data/filters/" + code + ".yaml: " + st.message());
       extra(&cfg, &o);
       by_lang_.emplace(code, std::move(o));
     }
@@ -61,7 +62,8 @@ class PerLanguage {
 };
 
 std::string_view DocLang(const Document& doc, const std::string& fallback) {
-  return doc.metadata.lang.empty() ? std::string_view(fallback) : std::string_view(doc.metadata.lang);
+  return doc.metadata.lang.empty() ? std::string_view(fallback)
+                                   : std::string_view(doc.metadata.lang);
 }
 
 // ---------------------------------------------------------------- Gopher quality
@@ -207,7 +209,8 @@ class GopherQualityStage : public DocumentStage {
     };
     base_resolved_ = make(opts_.For(""));
     if (auto configs = FilterLanguageConfigs(); configs.ok()) {
-      for (const auto& [code, cfg] : *configs.value()) resolved_.emplace(code, make(opts_.For(code)));
+      for (const auto& [code, cfg] : *configs.value())
+        resolved_.emplace(code, make(opts_.For(code)));
     }
   }
 
@@ -296,7 +299,6 @@ std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pi
   }
   return {dups, chars};
 }
-
 
 class GopherRepetitionStage : public DocumentStage {
  public:
@@ -387,9 +389,9 @@ class GopherRepetitionStage : public DocumentStage {
     if (sparse) base = CountNgrams(s.get(), nw, 2, nullptr, &s->multi2);
     for (const auto& [n, frac] : o.top_n_grams) {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
-      NgramBest best = (sparse && n == 2)  ? base
-                       : sparse            ? CountNgrams(s.get(), nw, n, &s->multi2, nullptr)
-                                           : CountNgrams(s.get(), nw, n, nullptr, nullptr);
+      NgramBest best = (sparse && n == 2) ? base
+                       : sparse           ? CountNgrams(s.get(), nw, n, &s->multi2, nullptr)
+                                          : CountNgrams(s.get(), nw, n, nullptr, nullptr);
       if (best.count < 2) best = {1, 0};
       size_t len = n - 1;
       for (int k = 0; k < n; ++k) len += s->word_len[best.first + k];
@@ -595,9 +597,9 @@ class C4Stage : public DocumentStage {
       }
       std::string line = o.remove_citations ? RemoveCitations(stripped) : std::string(stripped);
       if (o.filter_no_terminal_punct) {
-        bool ends = !line.empty() && (line.back() == '.' || line.back() == '?' ||
-                                      line.back() == '!' || line.back() == '"' ||
-                                      line.back() == '\'');
+        bool ends =
+            !line.empty() && (line.back() == '.' || line.back() == '?' || line.back() == '!' ||
+                              line.back() == '"' || line.back() == '\'');
         if (!ends || EndsWith(line, "...")) {
           ++removed;
           continue;
@@ -683,7 +685,8 @@ Result<std::unique_ptr<DocumentStage>> MakeGopherRepetitionStage(const GopherRep
   }
   for (const auto* list : {&o.top_n_grams, &o.dup_n_grams}) {
     for (const auto& [n, f] : *list) {
-      if (n < 1 || n > 64) return Status::InvalidArgument("gopher_repetition: n-gram size out of 1..64");
+      if (n < 1 || n > 64)
+        return Status::InvalidArgument("gopher_repetition: n-gram size out of 1..64");
       KILANG_RETURN_IF_ERROR(CheckFraction("gopher_repetition", "n-gram fraction", f));
     }
   }

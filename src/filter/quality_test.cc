@@ -23,7 +23,8 @@ std::string Words(int n, int len = 5, char c = 'w') {
     if (i) s += ' ';
     // distinct words: a letter pattern from i
     std::string w(len, c);
-    for (int k = 0; k < len && k < 3; ++k) w[len - 1 - k] = static_cast<char>('a' + (i / (k == 0 ? 1 : k == 1 ? 26 : 676)) % 26);
+    for (int k = 0; k < len && k < 3; ++k)
+      w[len - 1 - k] = static_cast<char>('a' + (i / (k == 0 ? 1 : k == 1 ? 26 : 676)) % 26);
     s += w;
   }
   return s;
@@ -94,9 +95,9 @@ TEST(Gopher, AverageWordLengthEdges) {
   o.min_avg_word_length = 3;
   o.max_avg_word_length = 10;
   auto s = Gopher(o);
-  ExpectKeep(Apply(*s, Words(10, 3)));                                   // mean 3
-  ExpectRemove(Apply(*s, Words(9, 3) + " ab"), "gopher_below_avg_threshold");  // 2.9
-  ExpectKeep(Apply(*s, Words(10, 10)));                                  // mean 10
+  ExpectKeep(Apply(*s, Words(10, 3)));                                                   // mean 3
+  ExpectRemove(Apply(*s, Words(9, 3) + " ab"), "gopher_below_avg_threshold");            // 2.9
+  ExpectKeep(Apply(*s, Words(10, 10)));                                                  // mean 10
   ExpectRemove(Apply(*s, Words(9, 10) + " abcdefghijk"), "gopher_above_avg_threshold");  // 10.1
   // Lengths are in code points, not bytes.
   ExpectKeep(Apply(*s, "été été été"));
@@ -106,7 +107,7 @@ TEST(Gopher, HashAndEllipsisRatioEdges) {
   auto o = GopherOff();
   o.max_symbol_word_ratio = 0.1;
   auto s = Gopher(o);
-  ExpectKeep(Apply(*s, Words(9) + " #"));  // 1 / 10 tokens
+  ExpectKeep(Apply(*s, Words(9) + " #"));                              // 1 / 10 tokens
   ExpectRemove(Apply(*s, Words(8) + " #"), "gopher_too_many_hashes");  // 1 / 9
   ExpectKeep(Apply(*s, Words(9) + " \u2026"));
   ExpectRemove(Apply(*s, Words(8) + " \u2026"), "gopher_too_many_ellipsis");
@@ -141,7 +142,7 @@ TEST(Gopher, AlphaWordsEdge) {
   auto o = GopherOff();
   o.max_non_alpha_words_ratio = 0.8;
   auto s = Gopher(o);
-  ExpectKeep(Apply(*s, Words(8) + " 123 456"));         // 8 / 10
+  ExpectKeep(Apply(*s, Words(8) + " 123 456"));                                        // 8 / 10
   ExpectRemove(Apply(*s, Words(7) + " 123 456 789"), "gopher_below_alpha_threshold");  // 7 / 10
 }
 
@@ -151,7 +152,7 @@ TEST(Gopher, StopWordsAreDistinct) {
   auto s = Gopher(o);
   ExpectKeep(Apply(*s, "the cat of the house"));
   ExpectRemove(Apply(*s, "the cat the dog the"), "gopher_enough_stop_words");  // one distinct
-  ExpectRemove(Apply(*s, "The cat Of mice"), "gopher_enough_stop_words");  // case-sensitive
+  ExpectRemove(Apply(*s, "The cat Of mice"), "gopher_enough_stop_words");      // case-sensitive
 }
 
 TEST(Gopher, UsesLanguageConfigStopWords) {
@@ -169,9 +170,10 @@ TEST(Gopher, DefaultsKeepARealArticle) {
   auto s = Gopher(GopherQualityOptions{});
   std::string text;
   for (int i = 0; i < 8; ++i) {
-    text += "The committee said that the new rules would have an effect on the price of "
-            "housing and on the number of people with access to loans in paragraph " +
-            std::to_string(i) + ".\n";
+    text +=
+        "The committee said that the new rules would have an effect on the price of "
+        "housing and on the number of people with access to loans in paragraph " +
+        std::to_string(i) + ".\n";
   }
   ExpectKeep(Apply(*s, text, "en"));
 }
@@ -417,7 +419,7 @@ TEST(FineWeb, ShortLineRatioEdge) {
   std::vector<std::string> lines(100, std::string(31, 'L'));
   for (int i = 0; i < 67; ++i) lines[i] = std::string(30, 's') + std::to_string(i % 1);
   for (int i = 0; i < 67; ++i) lines[i] = std::string(30, 's');  // exactly 30: short
-  ExpectKeep(Apply(*s, Lines(lines)));  // 0.67
+  ExpectKeep(Apply(*s, Lines(lines)));                           // 0.67
   lines[67] = "short";
   ExpectRemove(Apply(*s, Lines(lines)), "short_line_ratio");  // 0.68
 }
@@ -438,7 +440,8 @@ TEST(FineWeb, NewLineRatioEdge) {
   o.new_line_ratio = 0.3;
   auto s = Fw(o);
   ExpectKeep(Apply(*s, "one two three four\nfive six\nseven eight\nnine ten"));  // 3 / 10
-  ExpectRemove(Apply(*s, "one two three\nfour\nfive six\nseven eight\nnine ten"), "list_ratio");  // 4 / 10
+  ExpectRemove(Apply(*s, "one two three\nfour\nfive six\nseven eight\nnine ten"),
+               "list_ratio");  // 4 / 10
 }
 
 TEST(FineWeb, EmptyTextIsRemovedAsEmpty) {
@@ -494,8 +497,9 @@ TEST(C4, LineRules) {
   o = C4Off();
   o.filter_javascript = true;
   o.filter_policy = true;
-  EXPECT_EQ(RunC4(o, "Enable JavaScript to continue.\nRead our Privacy Policy.\nThis site uses "
-                     "cookies.\nA real sentence.",
+  EXPECT_EQ(RunC4(o,
+                  "Enable JavaScript to continue.\nRead our Privacy Policy.\nThis site uses "
+                  "cookies.\nA real sentence.",
                   &v),
             "A real sentence.");
 }

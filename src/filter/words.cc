@@ -55,20 +55,33 @@ Wb ClassOf(uint32_t cp) {
     case U_WB_OTHER:
     case U_WB_DOUBLE_QUOTE:  // only matters next to Hebrew letters, which are complex
       return kOther;
-    case U_WB_CR: return kCR;
-    case U_WB_LF: return kLF;
-    case U_WB_NEWLINE: return kNewline;
+    case U_WB_CR:
+      return kCR;
+    case U_WB_LF:
+      return kLF;
+    case U_WB_NEWLINE:
+      return kNewline;
     case U_WB_EXTEND:
-    case U_WB_FORMAT: return kExtend;
-    case U_WB_ALETTER: return kALetter;
-    case U_WB_SINGLE_QUOTE: return kSingleQuote;
-    case U_WB_MIDNUMLET: return kMidNumLet;
-    case U_WB_MIDLETTER: return kMidLetter;
-    case U_WB_MIDNUM: return kMidNum;
-    case U_WB_NUMERIC: return kNumeric;
-    case U_WB_EXTENDNUMLET: return kExtendNumLet;
-    case U_WB_WSEGSPACE: return kWSegSpace;
-    default: return kComplex;  // Katakana, Hebrew_Letter, RI, ZWJ, E_Base, ...
+    case U_WB_FORMAT:
+      return kExtend;
+    case U_WB_ALETTER:
+      return kALetter;
+    case U_WB_SINGLE_QUOTE:
+      return kSingleQuote;
+    case U_WB_MIDNUMLET:
+      return kMidNumLet;
+    case U_WB_MIDLETTER:
+      return kMidLetter;
+    case U_WB_MIDNUM:
+      return kMidNum;
+    case U_WB_NUMERIC:
+      return kNumeric;
+    case U_WB_EXTENDNUMLET:
+      return kExtendNumLet;
+    case U_WB_WSEGSPACE:
+      return kWSegSpace;
+    default:
+      return kComplex;  // Katakana, Hebrew_Letter, RI, ZWJ, E_Base, ...
   }
 }
 
@@ -88,7 +101,9 @@ const std::array<uint8_t, kTableSize>& Table() {
 }
 
 inline bool IsAHLetter(uint8_t c) { return c == kALetter; }
-inline bool IsMidLetterQ(uint8_t c) { return c == kMidLetter || c == kMidNumLet || c == kSingleQuote; }
+inline bool IsMidLetterQ(uint8_t c) {
+  return c == kMidLetter || c == kMidNumLet || c == kSingleQuote;
+}
 inline bool IsMidNumQ(uint8_t c) { return c == kMidNum || c == kMidNumLet || c == kSingleQuote; }
 inline bool IsNewlineClass(uint8_t c) { return c == kCR || c == kLF || c == kNewline; }
 

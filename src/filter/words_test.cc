@@ -1,7 +1,6 @@
 #include "kilang/filter/words.h"
 
 #include <gtest/gtest.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -47,9 +46,10 @@ TEST(WordSegmenter, UsesDictionaryForChineseAndJapanese) {
 TEST(WordSegmenter, FastPathMatchesIcuOnRandomStrings) {
   WordSegmenter s("en");
   const std::vector<std::string> alphabet = {
-      "a", "B", "z", "é", "ß", "ж", "Ω", "0", "7", " ", "  ", "\t", ".", ",", ";", ":", "'",
-      "’", "‘", "\"", "-", "_", "@", "#", "$", "%", "(", ")", "/", "\u00a0", "\u0301", "\u00ad",
-      "…", "–", "—", "“", "”", "!", "?", "\u202f", "·", "\r", "+", "&", "€", "²"};
+      "a", "B", "z", "é",      "ß", "ж",      "Ω",      "0",      "7", " ", "  ", "\t",
+      ".", ",", ";", ":",      "'", "’",      "‘",      "\"",     "-", "_", "@",  "#",
+      "$", "%", "(", ")",      "/", "\u00a0", "\u0301", "\u00ad", "…", "–", "—",  "“",
+      "”", "!", "?", "\u202f", "·", "\r",     "+",      "&",      "€", "²"};
   std::mt19937 rng(42);
   for (int iter = 0; iter < 20000; ++iter) {
     std::string text;
@@ -81,7 +81,8 @@ TEST(WordSegmenter, FastPathMatchesIcuOnGoldArticlesSlow) {
   namespace fs = std::filesystem;
   int lines = 0;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+  for (const auto& e :
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
     std::ifstream f(e.path());
     std::stringstream ss;
     ss << f.rdbuf();

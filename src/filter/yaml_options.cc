@@ -21,7 +21,8 @@ OptionReader::OptionReader(const YAML::Node& node, std::string_view stage)
 
 YAML::Node OptionReader::Find(const char* key) {
   known_.insert(key);
-  if (!status_.ok() || !node_.IsDefined() || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  if (!status_.ok() || !node_.IsDefined() || !node_.IsMap())
+    return YAML::Node(YAML::NodeType::Undefined);
   for (const auto& kv : node_) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
   }

@@ -58,7 +58,8 @@ class LanguageIdentifier {
   // The `k` most likely languages for `text` (k <= 0: all 176), best first. Never empty for a
   // loaded model (empty or all-space text scores the end-of-sentence token alone). Thread-safe;
   // `scratch` may be null (a thread-local one is used).
-  std::vector<LangScore> Predict(std::string_view text, int k = 1, Scratch* scratch = nullptr) const;
+  std::vector<LangScore> Predict(std::string_view text, int k = 1,
+                                 Scratch* scratch = nullptr) const;
 
   // Reference implementation: fastText's own predictLine on the same input. Slow; for tests.
   std::vector<LangScore> PredictReference(std::string_view text, int k = 1) const;
@@ -79,7 +80,8 @@ struct LangIdOptions {
   // Languages to keep (fastText codes: "id", "en", "ms", ...). Empty: any language.
   std::vector<std::string> languages;
   // A document is kept when an allowed language scores strictly above its threshold (FineWeb:
-  // 0.65). Per-language overrides in `thresholds` win over the defaults from data/filters/<lang>.yaml
+  // 0.65). Per-language overrides in `thresholds` win over the defaults from
+  // data/filters/<lang>.yaml
   // (`language_score`, used when use_language_configs), which win over `threshold`.
   double threshold = 0.65;
   std::map<std::string, double> thresholds;

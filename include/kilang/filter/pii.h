@@ -36,8 +36,8 @@ struct PiiOptions {
   bool ips = true;
   bool phones = true;
   std::string email_placeholder = "email@example.com";
-  std::string ipv4_placeholder = "192.0.2.1";      // a documentation address: never re-matched
-  std::string ipv6_placeholder = "2001:db8::1";    // likewise
+  std::string ipv4_placeholder = "192.0.2.1";    // a documentation address: never re-matched
+  std::string ipv6_placeholder = "2001:db8::1";  // likewise
   std::string phone_placeholder = "<PHONE>";
   // Add the counts to metadata.extra as "pii_email", "pii_ip", "pii_phone" (only when > 0).
   bool report_counts = true;

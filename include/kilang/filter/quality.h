@@ -26,14 +26,16 @@ namespace kilang {
 
 // Stage `gopher_quality`.
 struct GopherQualityOptions {
-  int min_doc_words = 50;          // non-symbol words < min: "gopher_short_doc"
-  int max_doc_words = 100000;      // non-symbol words > max: "gopher_long_doc"
-  double min_avg_word_length = 3;  // mean length of non-symbol words < min: "gopher_below_avg_threshold"
+  int min_doc_words = 50;      // non-symbol words < min: "gopher_short_doc"
+  int max_doc_words = 100000;  // non-symbol words > max: "gopher_long_doc"
+  double min_avg_word_length =
+      3;  // mean length of non-symbol words < min: "gopher_below_avg_threshold"
   double max_avg_word_length = 10;  // ... > max: "gopher_above_avg_threshold"
   // count("#") / words > ratio: "gopher_too_many_hashes";
   // (count("...") + count("…")) / words > ratio: "gopher_too_many_ellipsis".
   double max_symbol_word_ratio = 0.1;
-  // Lines starting (after leading space) with "•" or "-", fraction > ratio: "gopher_too_many_bullets".
+  // Lines starting (after leading space) with "•" or "-", fraction > ratio:
+  // "gopher_too_many_bullets".
   double max_bullet_lines_ratio = 0.9;
   // Lines ending with "..." or "…", fraction > ratio: "gopher_too_many_end_ellipsis".
   double max_ellipsis_lines_ratio = 0.3;
@@ -54,10 +56,10 @@ struct GopherQualityOptions {
 // Stage `gopher_repetition`. Fractions are "greater than: remove"; duplicates count from the
 // second occurrence on.
 struct GopherRepetitionOptions {
-  double dup_para_frac = 0.3;        // duplicate paragraphs / paragraphs: "dup_para_frac"
-  double dup_para_char_frac = 0.2;   // chars in duplicate paragraphs / chars: "dup_para_char_frac"
-  double dup_line_frac = 0.3;        // duplicate lines / lines: "dup_line_frac"
-  double dup_line_char_frac = 0.2;   // chars in duplicate lines / chars: "dup_line_char_frac"
+  double dup_para_frac = 0.3;       // duplicate paragraphs / paragraphs: "dup_para_frac"
+  double dup_para_char_frac = 0.2;  // chars in duplicate paragraphs / chars: "dup_para_char_frac"
+  double dup_line_frac = 0.3;       // duplicate lines / lines: "dup_line_frac"
+  double dup_line_char_frac = 0.2;  // chars in duplicate lines / chars: "dup_line_char_frac"
   // Most frequent n-gram: len(joined with spaces) * count / chars > f: "top_<n>_gram".
   std::vector<std::pair<int, double>> top_n_grams = {{2, 0.20}, {3, 0.18}, {4, 0.16}};
   // Chars of repeated n-grams (scan jumps n words after a repeat) / chars > f:
@@ -80,7 +82,7 @@ struct C4Options {
   bool filter_javascript = true;         // drop lines containing "javascript"
   bool filter_curly_bracket = true;      // "{" in a kept line: remove doc, "curly_bracket"
   bool filter_policy = true;             // drop lines with terms-of-use/privacy/cookie phrases
-  int min_num_sentences = 5;             // sentences in kept lines < min: "too_few_sentences" (-1: off)
+  int min_num_sentences = 5;  // sentences in kept lines < min: "too_few_sentences" (-1: off)
   std::string default_language = "en";
   bool use_language_configs = true;
 };
@@ -108,7 +110,8 @@ Result<std::unique_ptr<DocumentStage>> MakeGopherQualityStage(const GopherQualit
 Result<std::unique_ptr<DocumentStage>> MakeGopherRepetitionStage(
     const GopherRepetitionOptions& options);
 Result<std::unique_ptr<DocumentStage>> MakeC4Stage(const C4Options& options);
-Result<std::unique_ptr<DocumentStage>> MakeFineWebQualityStage(const FineWebQualityOptions& options);
+Result<std::unique_ptr<DocumentStage>> MakeFineWebQualityStage(
+    const FineWebQualityOptions& options);
 
 }  // namespace kilang
 
