@@ -198,7 +198,9 @@ struct LanguageIdentifier::Impl {
   uint64_t prune_mask = 0;
   bool pruned = false;       // pruneidx_size_ > 0
   bool no_subwords = false;  // pruneidx_size_ == 0
-  int32_t nwords = 0, minn = 0, maxn = 0, bucket = 0;
+  int32_t nwords = 0, minn = 0, maxn = 0;
+  uint32_t bucket = 1;
+  uint64_t bucket_magic = 0;  // for Mod()
   std::string label_prefix;
   struct Word {
     Row sum;
@@ -208,9 +210,43 @@ struct LanguageIdentifier::Impl {
   Word eos;
 
   // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
+  // x % bucket without a division (Lemire's fastmod; exact for 32-bit operands).
+  uint32_t Mod(uint32_t x) const {
+    return static_cast<uint32_t>((static_cast<__uint128_t>(bucket_magic * x) * bucket) >> 64);
+  }
+  size_t PruneSlot(uint32_t id) const {
+    return ((static_cast<uint64_t>(id) + 1) * 0x9E3779B97F4A7C15ULL >> 20) & prune_mask;
+  }
+
+  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
+  // Works in batches so the table and row reads (cache misses) overlap.
   int AddNgrams(std::string_view word, Row* sum) const {
     if (no_subwords) return 0;
-    int count = 0;
+    constexpr int kBatch = 32;
+    uint32_t ids[kBatch];
+    int pending = 0, count = 0;
+    auto flush = [&] {
+      int32_t row_ids[kBatch];
+      int m = 0;
+      for (int k = 0; k < pending; ++k) {
+        int32_t id = static_cast<int32_t>(ids[k]);
+        if (pruned) {
+          uint64_t key = static_cast<uint64_t>(ids[k]) + 1;
+          size_t slot = PruneSlot(ids[k]);
+          while (prune[slot] != 0 && (prune[slot] >> 32) != key) slot = (slot + 1) & prune_mask;
+          if (prune[slot] == 0) continue;
+          id = static_cast<int32_t>(prune[slot] & 0xffffffffu);
+        }
+        row_ids[m++] = nwords + id;
+        __builtin_prefetch(&rows[nwords + id]);
+      }
+      for (int k = 0; k < m; ++k) {
+        const Row& r = rows[row_ids[k]];
+        for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+      }
+      count += m;
+      pending = 0;
+    };
     const size_t n = word.size();
     for (size_t i = 0; i < n; ++i) {
       if ((static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
@@ -218,22 +254,17 @@ struct LanguageIdentifier::Impl {
       size_t j = i;
       for (int len = 1; j < n && len <= maxn; ++len) {
         h = FtHashStep(h, word[j++]);
-        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80)
+        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) {
           h = FtHashStep(h, word[j++]);
-        if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-        int32_t id = static_cast<int32_t>(h % static_cast<uint32_t>(bucket));
-        if (pruned) {
-          uint64_t key = static_cast<uint64_t>(id) + 1;
-          size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & prune_mask;
-          while (prune[slot] != 0 && (prune[slot] >> 32) != key) slot = (slot + 1) & prune_mask;
-          if (prune[slot] == 0) continue;
-          id = static_cast<int32_t>(prune[slot] & 0xffffffffu);
         }
-        const Row& r = rows[nwords + id];
-        for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
-        ++count;
+        if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
+        uint32_t id = Mod(h);
+        if (pruned) __builtin_prefetch(&prune[PruneSlot(id)]);
+        ids[pending++] = id;
+        if (pending == kBatch) flush();
       }
     }
+    flush();
     return count;
   }
 };
@@ -268,7 +299,11 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
   impl->nwords = dict.nwords();
   impl->minn = args.minn;
   impl->maxn = args.maxn;
-  impl->bucket = args.bucket;
+  if (args.bucket <= 0 && !(DictionaryAccess::PruneIndexSize(dict) == 0 || args.maxn <= 0)) {
+    return Status::Corruption(path + ": bad bucket count");
+  }
+  impl->bucket = static_cast<uint32_t>(std::max(1, args.bucket));
+  impl->bucket_magic = UINT64_C(0xFFFFFFFFFFFFFFFF) / impl->bucket + 1;
   impl->label_prefix = args.label;
   int64_t psize = DictionaryAccess::PruneIndexSize(dict);
   impl->pruned = psize > 0;
