@@ -1,8 +1,5 @@
 #include "text_util.h"
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <cctype>
 
 #include "kilang/util/text.h"
@@ -120,6 +117,5 @@ bool HasLetter(std::string_view s) {
   return false;
 }
 
-uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
 
 }  // namespace kilang::filter_internal

@@ -3,6 +3,9 @@
 #ifndef KILANG_SRC_FILTER_TEXT_UTIL_H_
 #define KILANG_SRC_FILTER_TEXT_UTIL_H_
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
@@ -37,8 +40,8 @@ bool AllPunctOrSymbol(std::string_view s);
 // Whether some code point of `s` is a letter (Python str.isalpha on one character).
 bool HasLetter(std::string_view s);
 
-// 64-bit hash of bytes.
-uint64_t Hash64(std::string_view s);
+// 64-bit hash of bytes (XXH3, inlined).
+inline uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
 
 // Open-addressing map from non-zero 64-bit keys to V, reused across documents (Clear keeps the
 // memory). Not thread-safe.
