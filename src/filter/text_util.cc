@@ -93,7 +93,10 @@ bool AllPunctOrSymbol(std::string_view s) {
   while (pos < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[pos]);
     if (c < 0x80) {
-      if (!std::ispunct(c)) return false;
+      // ASCII punctuation: ! through /, : through @, [ through `, { through ~ (C locale ispunct).
+      bool punct = (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
+                   (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+      if (!punct) return false;
       ++pos;
       continue;
     }
@@ -108,7 +111,7 @@ bool HasLetter(std::string_view s) {
   while (pos < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[pos]);
     if (c < 0x80) {
-      if (std::isalpha(c)) return true;
+      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
       ++pos;
       continue;
     }
