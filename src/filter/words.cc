@@ -318,6 +318,42 @@ struct TokenCache {
 
 }  // namespace
 
+namespace {
+
+// A token with a letter or digit in it (cheap test on the first and last byte, then a scan).
+bool IsWordLike(std::string_view t) {
+  for (unsigned char c : t) {
+    if (c >= 0x80) return true;  // non-ASCII: letters of other scripts (punctuation rarely)
+    if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return true;
+  }
+  return false;
+}
+
+bool IsInfix(std::string_view t) {
+  return t == "-" || t == "/" || t == ":" || t == "\u2013" || t == "\u2010" || t == "\u2011";
+}
+
+}  // namespace
+
+void JoinInfixes(std::vector<std::string_view>* tokens) {
+  auto& t = *tokens;
+  size_t out = 0;
+  for (size_t i = 0; i < t.size();) {
+    std::string_view cur = t[i];
+    size_t j = i + 1;
+    if (IsWordLike(cur)) {
+      while (j + 1 < t.size() && IsInfix(t[j]) && t[j].data() == cur.data() + cur.size() &&
+             t[j + 1].data() == t[j].data() + t[j].size() && IsWordLike(t[j + 1])) {
+        cur = std::string_view(cur.data(), t[j + 1].data() + t[j + 1].size() - cur.data());
+        j += 2;
+      }
+    }
+    t[out++] = cur;
+    i = j;
+  }
+  t.resize(out);
+}
+
 WordSegmenter& WorkerSegmenter(std::string_view lang, StageContext& ctx) {
   auto& slot = ctx.Scratch<SegmenterSlot>("kilang.filter.segmenters");
   auto it = slot.by_lang.find(lang);
@@ -336,6 +372,7 @@ const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::
     return cache.tokens;
   }
   WorkerSegmenter(lang, ctx).Segment(text, &cache.tokens);
+  JoinInfixes(&cache.tokens);
   cache.data = text.data();
   cache.size = text.size();
   cache.hash = h;

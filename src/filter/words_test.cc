@@ -103,6 +103,15 @@ TEST(WordSegmenter, FastPathMatchesIcuOnGoldArticlesSlow) {
   EXPECT_GT(lines, 1000);
 }
 
+TEST(WordSegmenter, DocumentTokensJoinHyphenatedWordsAndNumbers) {
+  StageContext ctx;
+  std::string text = "A well-known 7-6 win at 2:55 on 10/22/2019 - really.";
+  const auto& t = DocumentTokens(text, "en", ctx);
+  EXPECT_EQ(std::vector<std::string>(t.begin(), t.end()),
+            (std::vector<std::string>{"A", "well-known", "7-6", "win", "at", "2:55", "on",
+                                      "10/22/2019", "-", "really", "."}));
+}
+
 TEST(WordSegmenter, InvalidUtf8DoesNotCrash) {
   WordSegmenter s("en");
   std::string bad = "abc \xff\xfe def \xc3";

@@ -47,7 +47,13 @@ class WordSegmenter {
   std::unique_ptr<Impl> impl_;
 };
 
-// The tokens of `text` for the current worker, computed once per document and shared by the
+// Joins word/number tokens written together with a hyphen, slash, colon or en dash between them
+// ("well-known", "70-44", "2:55", "10/22/2019") into one token, as the tokenizers of the
+// reference pipelines (NLTK, spaCy) do; ICU's word rules split them into three.
+void JoinInfixes(std::vector<std::string_view>* tokens);
+
+// The tokens of `text` for the current worker (Segment, then JoinInfixes), computed once per
+// document and shared by the
 // stages that run on it one after another (cached in `ctx` under the text's address, size and
 // hash, so an edited text is segmented again). The result is valid until the next call with the
 // same `ctx`.
