@@ -174,7 +174,9 @@ TEST(LangIdStage, BadInputHasDefinedVerdicts) {
                            std::string("\xff\xfe\xc3 bad \x80"), std::string(10 << 20, 'a')}) {
     Document d = Doc(text);
     Verdict v = (*stage)->Process(d, ctx);
-    if (!v.keep) EXPECT_FALSE(v.reason.empty());
+    if (!v.keep) {
+      EXPECT_FALSE(v.reason.empty());
+    }
     EXPECT_FALSE(d.metadata.lang.empty());
   }
   Document empty = Doc("");
