@@ -1,5 +1,6 @@
 #include "text_util.h"
 
+#include <array>
 #include <cctype>
 
 #include "kilang/util/text.h"
@@ -11,7 +12,16 @@ void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
   lines->clear();
   size_t start = 0, i = 0;
   const size_t n = text.size();
+  // Bytes that may start a line break: \n \v \f \r \x1c-\x1e, and the lead bytes of U+0085
+  // (C2) and U+2028/U+2029 (E2).
+  static const auto* may_break = [] {
+    auto* t = new std::array<bool, 256>();
+    for (int b : {0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0xc2, 0xe2}) (*t)[b] = true;
+    return t;
+  }();
   while (i < n) {
+    while (i < n && !(*may_break)[static_cast<unsigned char>(text[i])]) ++i;
+    if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(text[i]);
     size_t brk_len = 0;
     if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {

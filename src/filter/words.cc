@@ -155,6 +155,13 @@ void FastSegment(std::string_view line, const std::vector<Cp>& cps,
   for (size_t i = 1; i < n; ++i) {
     const uint8_t raw_prev = cps[i - 1].cls & kClassMask;
     const uint8_t cur = cps[i].cls & kClassMask;
+    if (cur == raw_prev && (cur == kALetter || cur == kNumeric)) {
+      // The common case inside a word or number (WB5, WB8); raw_prev is not ignorable.
+      seg_blank = false;
+      prevprev_idx = prev_idx;
+      prev_idx = static_cast<int>(i);
+      continue;
+    }
     bool brk;
     if (raw_prev == kCR && cur == kLF) {
       brk = false;  // WB3
