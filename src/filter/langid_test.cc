@@ -1,0 +1,187 @@
+#include "kilang/filter/langid.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace kilang {
+namespace {
+
+const LanguageIdentifier* Model() {
+  auto r = LanguageIdentifier::Default();
+  return r.ok() ? r.value() : nullptr;
+}
+
+#define REQUIRE_MODEL()                      \
+  const LanguageIdentifier* model = Model(); \
+  if (!model) GTEST_SKIP() << "lid.176.ftz not found; run scripts/setup.sh";
+
+const char* kIndonesian =
+    "Rusia juga belum mengonfirmasi klaim pengerahan pasukan Korea Utara tetapi membela kerja "
+    "sama militer Moskow dengan Pyongyang.\nSetelah Seoul memanggil duta besar Moskow di Korea "
+    "Selatan untuk mengajukan keluhan, diplomat tersebut menekankan bahwa kerja sama itu tidak "
+    "ditujukan untuk melawan kepentingan keamanan Korea Selatan.";
+const char* kEnglish =
+    "The library will be closed on Monday for the public holiday. Books that are due on that day "
+    "can be returned on Tuesday without a fine.";
+
+TEST(LanguageIdentifier, IdentifiesIndonesianAndEnglish) {
+  REQUIRE_MODEL();
+  EXPECT_EQ(model->num_labels(), 176);
+  auto id = model->Predict(kIndonesian);
+  ASSERT_EQ(id.size(), 1u);
+  EXPECT_EQ(id[0].lang, "id");
+  EXPECT_GT(id[0].score, 0.65);
+  auto en = model->Predict(kEnglish);
+  EXPECT_EQ(en[0].lang, "en");
+  EXPECT_GT(en[0].score, 0.9);
+}
+
+TEST(LanguageIdentifier, MatchesFastTextPredictLine) {
+  REQUIRE_MODEL();
+  for (const char* text :
+       {kIndonesian, kEnglish, "", "   ", "Das ist ein kleiner Test auf Deutsch.",
+        "東京は日本の首都です。", "Ceci est une phrase en français, avec des accents: été, déjà.",
+        "1234 5678 !!!", "__label__en mixed token",
+        "Kami\tsedang\r\nmakan nasi goreng di warung"}) {
+    auto fast = model->Predict(text, 5);
+    auto ref = model->PredictReference(text, 5);
+    ASSERT_EQ(fast.size(), ref.size()) << text;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].lang, ref[i].lang) << text;
+      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
+    }
+  }
+}
+
+// Every gold article body of the extraction benchmark: same top-3 labels and scores as fastText.
+TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
+  REQUIRE_MODEL();
+  namespace fs = std::filesystem;
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e :
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(ss.str());
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (!doc["articleBody"]) continue;
+    std::string text = doc["articleBody"].Scalar();
+    auto fast = model->Predict(text, 3);
+    auto ref = model->PredictReference(text, 3);
+    ASSERT_EQ(fast.size(), ref.size());
+    for (size_t i = 0; i < fast.size(); ++i) {
+      // Labels may swap only when their scores are equal to within rounding.
+      if (fast[i].lang != ref[i].lang) {
+        EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+      }
+      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 100);
+}
+
+TEST(LanguageIdentifier, AllLabelsWhenKIsZero) {
+  REQUIRE_MODEL();
+  auto all = model->Predict(kEnglish, 0);
+  // Like fastText's predict(k=-1, threshold=0): labels under ~1e-5 are pruned by the tree search.
+  EXPECT_GT(all.size(), 10u);
+  EXPECT_LE(all.size(), 176u);
+  double sum = 0;
+  for (const auto& p : all) sum += p.score;
+  EXPECT_NEAR(sum, 1.0, 1e-2);
+  EXPECT_EQ(all.size(), model->PredictReference(kEnglish, 0).size());
+}
+
+TEST(LanguageIdentifier, MissingModelIsNotFound) {
+  auto r = LanguageIdentifier::Load("/nonexistent/lid.176.ftz");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+Document Doc(std::string text) {
+  Document d;
+  d.text = std::move(text);
+  return d;
+}
+
+TEST(LangIdStage, AnnotatesAndKeepsAllowedLanguage) {
+  REQUIRE_MODEL();
+  LangIdOptions o;
+  o.languages = {"id"};
+  auto stage = MakeLangIdStage(o);
+  ASSERT_TRUE(stage.ok()) << stage.status().ToString();
+  StageContext ctx;
+  Document d = Doc(kIndonesian);
+  EXPECT_TRUE((*stage)->Process(d, ctx).keep);
+  EXPECT_EQ(d.metadata.lang, "id");
+  EXPECT_GT(d.metadata.lang_score, 0.685);
+  Document e = Doc(kEnglish);
+  Verdict v = (*stage)->Process(e, ctx);
+  EXPECT_FALSE(v.keep);
+  EXPECT_EQ(v.reason, "lang_not_allowed");
+  EXPECT_EQ(e.metadata.lang, "en");
+}
+
+TEST(LangIdStage, ThresholdIsStrictAndOverridable) {
+  REQUIRE_MODEL();
+  double score = model->Predict(kEnglish)[0].score;
+  LangIdOptions o;
+  o.use_language_configs = false;
+  o.threshold = score - 1e-6;  // just under the score: kept
+  StageContext ctx;
+  Document d = Doc(kEnglish);
+  EXPECT_TRUE((*MakeLangIdStage(o))->Process(d, ctx).keep);
+  o.threshold = std::min(1.0, score + 1e-6);  // just over: removed
+  Document e = Doc(kEnglish);
+  Verdict v = (*MakeLangIdStage(o))->Process(e, ctx);
+  EXPECT_FALSE(v.keep);
+  EXPECT_EQ(v.reason, "lang_low_score");
+  o.thresholds["en"] = 0.1;  // per-language override wins
+  Document f = Doc(kEnglish);
+  EXPECT_TRUE((*MakeLangIdStage(o))->Process(f, ctx).keep);
+}
+
+TEST(LangIdStage, LabelOnlyNeverRemoves) {
+  REQUIRE_MODEL();
+  LangIdOptions o;
+  o.label_only = true;
+  o.languages = {"fr"};
+  StageContext ctx;
+  Document d = Doc(kEnglish);
+  EXPECT_TRUE((*MakeLangIdStage(o))->Process(d, ctx).keep);
+  EXPECT_EQ(d.metadata.lang, "en");
+}
+
+TEST(LangIdStage, BadInputHasDefinedVerdicts) {
+  REQUIRE_MODEL();
+  auto stage = MakeLangIdStage(LangIdOptions{});
+  ASSERT_TRUE(stage.ok());
+  StageContext ctx;
+  for (std::string text : {std::string(), std::string("   \n\t "), std::string("!!! ... ???"),
+                           std::string("\xff\xfe\xc3 bad \x80"), std::string(10 << 20, 'a')}) {
+    Document d = Doc(text);
+    Verdict v = (*stage)->Process(d, ctx);
+    if (!v.keep) {
+      EXPECT_FALSE(v.reason.empty());
+    }
+    EXPECT_FALSE(d.metadata.lang.empty());
+  }
+  Document empty = Doc("");
+  EXPECT_EQ((*stage)->Process(empty, ctx).reason, "lang_empty");
+}
+
+}  // namespace
+}  // namespace kilang

@@ -1,0 +1,617 @@
+// Threshold-edge tests for the quality stages: for each rule a hand-made document whose measure
+// sits exactly at the threshold (kept: the rules are strict) and one just past it (removed with
+// the rule's tag). Other rules are switched off (0) so each test sees one rule only.
+#include "kilang/filter/quality.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kilang/filter/registry.h"
+
+namespace kilang {
+namespace {
+
+// n words "wordN" of `len` letters each, space-separated.
+std::string Words(int n, int len = 5, char c = 'w') {
+  std::string s;
+  for (int i = 0; i < n; ++i) {
+    if (i) s += ' ';
+    // distinct words: a letter pattern from i
+    std::string w(len, c);
+    for (int k = 0; k < len && k < 3; ++k)
+      w[len - 1 - k] = static_cast<char>('a' + (i / (k == 0 ? 1 : k == 1 ? 26 : 676)) % 26);
+    s += w;
+  }
+  return s;
+}
+
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) s += '\n';
+    s += lines[i];
+  }
+  return s;
+}
+
+Verdict Apply(const DocumentStage& stage, std::string text, std::string lang = "") {
+  StageContext ctx;
+  Document d;
+  d.text = std::move(text);
+  d.metadata.lang = std::move(lang);
+  return stage.Process(d, ctx);
+}
+
+GopherQualityOptions GopherOff() {
+  GopherQualityOptions o;
+  o.min_doc_words = 0;
+  o.max_doc_words = 0;
+  o.min_avg_word_length = 0;
+  o.max_avg_word_length = 0;
+  o.max_symbol_word_ratio = 0;
+  o.max_bullet_lines_ratio = 0;
+  o.max_ellipsis_lines_ratio = 0;
+  o.max_non_alpha_words_ratio = 0;
+  o.min_stop_words = 0;
+  o.use_language_configs = false;
+  return o;
+}
+
+std::unique_ptr<DocumentStage> Gopher(const GopherQualityOptions& o) {
+  auto r = MakeGopherQualityStage(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return std::move(r).value();
+}
+
+void ExpectKeep(const Verdict& v) { EXPECT_TRUE(v.keep) << v.reason; }
+void ExpectRemove(const Verdict& v, const std::string& reason) {
+  EXPECT_FALSE(v.keep);
+  EXPECT_EQ(v.reason, reason);
+}
+
+TEST(Gopher, MinDocWordsEdge) {
+  auto o = GopherOff();
+  o.min_doc_words = 50;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, Words(50) + " ."));  // the "." is a symbol token: not counted
+  ExpectRemove(Apply(*s, Words(49) + " ."), "gopher_short_doc");
+}
+
+TEST(Gopher, MaxDocWordsEdge) {
+  auto o = GopherOff();
+  o.max_doc_words = 10;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, Words(10)));
+  ExpectRemove(Apply(*s, Words(11)), "gopher_long_doc");
+}
+
+TEST(Gopher, AverageWordLengthEdges) {
+  auto o = GopherOff();
+  o.min_avg_word_length = 3;
+  o.max_avg_word_length = 10;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, Words(10, 3)));                                                   // mean 3
+  ExpectRemove(Apply(*s, Words(9, 3) + " ab"), "gopher_below_avg_threshold");            // 2.9
+  ExpectKeep(Apply(*s, Words(10, 10)));                                                  // mean 10
+  ExpectRemove(Apply(*s, Words(9, 10) + " abcdefghijk"), "gopher_above_avg_threshold");  // 10.1
+  // Lengths are in code points, not bytes.
+  ExpectKeep(Apply(*s, "été été été"));
+}
+
+TEST(Gopher, HashAndEllipsisRatioEdges) {
+  auto o = GopherOff();
+  o.max_symbol_word_ratio = 0.1;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, Words(9) + " #"));                              // 1 / 10 tokens
+  ExpectRemove(Apply(*s, Words(8) + " #"), "gopher_too_many_hashes");  // 1 / 9
+  ExpectKeep(Apply(*s, Words(9) + " \u2026"));
+  ExpectRemove(Apply(*s, Words(8) + " \u2026"), "gopher_too_many_ellipsis");
+  // "..." is three "." tokens for ICU: 1 / 12 is under, 1 / 10 ("..." + 7 words) is at the edge.
+  ExpectKeep(Apply(*s, Words(7) + " ..."));
+  ExpectRemove(Apply(*s, Words(6) + " ..."), "gopher_too_many_ellipsis");
+}
+
+TEST(Gopher, BulletLinesEdge) {
+  auto o = GopherOff();
+  o.max_bullet_lines_ratio = 0.9;
+  auto s = Gopher(o);
+  std::vector<std::string> lines(9, "- item here");
+  lines.push_back("plain line");
+  ExpectKeep(Apply(*s, Lines(lines)));  // 9 / 10
+  lines.back() = "  \u2022 bullet";
+  ExpectRemove(Apply(*s, Lines(lines)), "gopher_too_many_bullets");  // 10 / 10
+}
+
+TEST(Gopher, EllipsisLinesEdge) {
+  auto o = GopherOff();
+  o.max_ellipsis_lines_ratio = 0.3;
+  auto s = Gopher(o);
+  std::vector<std::string> lines(10, "a normal line.");
+  for (int i = 0; i < 3; ++i) lines[i] = "and then...";
+  ExpectKeep(Apply(*s, Lines(lines)));  // 3 / 10
+  lines[3] = "and so on\u2026  ";
+  ExpectRemove(Apply(*s, Lines(lines)), "gopher_too_many_end_ellipsis");  // 4 / 10
+}
+
+TEST(Gopher, AlphaWordsEdge) {
+  auto o = GopherOff();
+  o.max_non_alpha_words_ratio = 0.8;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, Words(8) + " 123 456"));                                        // 8 / 10
+  ExpectRemove(Apply(*s, Words(7) + " 123 456 789"), "gopher_below_alpha_threshold");  // 7 / 10
+}
+
+TEST(Gopher, StopWordsAreDistinct) {
+  auto o = GopherOff();
+  o.min_stop_words = 2;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, "the cat of the house"));
+  ExpectRemove(Apply(*s, "the cat the dog the"), "gopher_enough_stop_words");  // one distinct
+  ExpectRemove(Apply(*s, "The cat Of mice"), "gopher_enough_stop_words");      // case-sensitive
+}
+
+TEST(Gopher, UsesLanguageConfigStopWords) {
+  GopherQualityOptions o = GopherOff();
+  o.min_stop_words = 2;
+  o.use_language_configs = true;
+  auto s = Gopher(o);
+  ExpectKeep(Apply(*s, "rumah yang besar dan indah", "id"));
+  ExpectRemove(Apply(*s, "the house of cards", "id"), "gopher_enough_stop_words");
+  ExpectKeep(Apply(*s, "the house of cards", "en"));
+  ExpectKeep(Apply(*s, "l'homme est dans la maison", "fr"));  // "l'" elision + "est"/"dans"/"la"
+}
+
+TEST(Gopher, DefaultsKeepARealArticle) {
+  auto s = Gopher(GopherQualityOptions{});
+  std::string text;
+  for (int i = 0; i < 8; ++i) {
+    text +=
+        "The committee said that the new rules would have an effect on the price of "
+        "housing and on the number of people with access to loans in paragraph " +
+        std::to_string(i) + ".\n";
+  }
+  ExpectKeep(Apply(*s, text, "en"));
+}
+
+// ------------------------------------------------------------- Gopher repetition
+
+GopherRepetitionOptions RepOff() {
+  GopherRepetitionOptions o;
+  o.dup_para_frac = o.dup_para_char_frac = o.dup_line_frac = o.dup_line_char_frac = 0;
+  o.top_n_grams.clear();
+  o.dup_n_grams.clear();
+  o.use_language_configs = false;
+  return o;
+}
+
+std::unique_ptr<DocumentStage> Rep(const GopherRepetitionOptions& o) {
+  auto r = MakeGopherRepetitionStage(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return std::move(r).value();
+}
+
+TEST(GopherRepetition, DuplicateLineFractionEdge) {
+  auto o = RepOff();
+  o.dup_line_frac = 0.3;
+  auto s = Rep(o);
+  // 10 lines, 3 of them second occurrences.
+  std::vector<std::string> lines = {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a1", "a2", "a3"};
+  ExpectKeep(Apply(*s, Lines(lines)));
+  lines[6] = "a4";  // 4 duplicates
+  ExpectRemove(Apply(*s, Lines(lines)), "dup_line_frac");
+}
+
+TEST(GopherRepetition, DuplicateLineCharFractionEdge) {
+  // "aaaa\nbbbb\naaaa": 4 duplicate chars / 14 chars.
+  auto o = RepOff();
+  o.dup_line_char_frac = 4.0 / 14;
+  ExpectKeep(Apply(*Rep(o), "aaaa\nbbbb\naaaa"));
+  o.dup_line_char_frac = 4.0 / 14 - 1e-9;
+  ExpectRemove(Apply(*Rep(o), "aaaa\nbbbb\naaaa"), "dup_line_char_frac");
+}
+
+TEST(GopherRepetition, DuplicateParagraphEdges) {
+  // Paragraphs split on 2+ newlines: [p, q, p] -> 1 / 3 duplicates, 5 chars / 20.
+  const std::string text = "ppppp\n\nqqqqq\n\n\nppppp";
+  auto o = RepOff();
+  o.dup_para_frac = 1.0 / 3;
+  ExpectKeep(Apply(*Rep(o), text));
+  o.dup_para_frac = 1.0 / 3 - 1e-9;
+  ExpectRemove(Apply(*Rep(o), text), "dup_para_frac");
+  o = RepOff();
+  o.dup_para_char_frac = 5.0 / 20;
+  ExpectKeep(Apply(*Rep(o), text));
+  o.dup_para_char_frac = 5.0 / 20 - 1e-9;
+  ExpectRemove(Apply(*Rep(o), text), "dup_para_char_frac");
+}
+
+TEST(GopherRepetition, TopNgramEdge) {
+  // Tokens x y x y z w: top 2-gram "x y" x2, 3 chars each -> 6 / 11.
+  const std::string text = "x y x y z w";
+  auto o = RepOff();
+  o.top_n_grams = {{2, 6.0 / 11}};
+  ExpectKeep(Apply(*Rep(o), text));
+  o.top_n_grams = {{2, 6.0 / 11 - 1e-9}};
+  ExpectRemove(Apply(*Rep(o), text), "top_2_gram");
+}
+
+TEST(GopherRepetition, DuplicatedNgramEdge) {
+  // a b c d e a b c d e f: the second "a b c d e" is a repeat: 5 chars (joined without spaces)
+  // / 21 chars.
+  const std::string text = "a b c d e a b c d e f";
+  auto o = RepOff();
+  o.dup_n_grams = {{5, 5.0 / 21}};
+  ExpectKeep(Apply(*Rep(o), text));
+  o.dup_n_grams = {{5, 5.0 / 21 - 1e-9}};
+  ExpectRemove(Apply(*Rep(o), text), "duplicated_5_n_grams");
+}
+
+TEST(GopherRepetition, DuplicatedNgramScanJumpsAfterARepeat) {
+  // "a a a a a a a": 2-grams at 0 (new), 1 (repeat: +2, jump to 3), 3 (repeat, +2, jump to 5),
+  // 5 (repeat, +2) -> 6 chars / 13.
+  auto o = RepOff();
+  o.dup_n_grams = {{2, 6.0 / 13}};
+  ExpectKeep(Apply(*Rep(o), "a a a a a a a"));
+  o.dup_n_grams = {{2, 6.0 / 13 - 1e-9}};
+  ExpectRemove(Apply(*Rep(o), "a a a a a a a"), "duplicated_2_n_grams");
+}
+
+// Reference: datatrove's duplicated n-gram scan on whitespace-split words.
+double NaiveDupNgramFraction(const std::string& text, int n) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text + " ") {
+    if (c == ' ') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  std::set<std::string> unique;
+  size_t repeated = 0, idx = 0;
+  while (idx + n <= words.size()) {
+    std::string g;
+    for (int k = 0; k < n; ++k) g += words[idx + k] + "\x01";
+    if (unique.count(g)) {
+      for (int k = 0; k < n; ++k) repeated += words[idx + k].size();
+      idx += n;
+    } else {
+      unique.insert(g);
+      ++idx;
+    }
+  }
+  return static_cast<double>(repeated) / text.size();
+}
+
+TEST(GopherRepetition, DuplicatedNgramsMatchTheNaiveScanOnRandomText) {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    int len = 5 + rng() % 60;
+    for (int i = 0; i < len; ++i) {
+      if (i) text += ' ';
+      text += static_cast<char>('a' + rng() % 3);
+      if (rng() % 2) text += static_cast<char>('a' + rng() % 2);
+    }
+    for (int n : {5, 6, 8, 10}) {
+      double f = NaiveDupNgramFraction(text, n);
+      if (f == 0) continue;
+      auto o = RepOff();
+      // Several sizes at once, as in the defaults: the scan for n must not depend on the others.
+      o.dup_n_grams = {{5, 999}, {n, f}, {10, 999}};
+      ASSERT_TRUE(Apply(*Rep(o), text).keep) << text << " n=" << n;
+      o.dup_n_grams = {{5, 999}, {n, f - 1e-9}, {10, 999}};
+      ASSERT_EQ(Apply(*Rep(o), text).reason, "duplicated_" + std::to_string(n) + "_n_grams")
+          << text;
+    }
+  }
+}
+
+// Reference: datatrove's top n-gram measure (Counter.most_common(1)) on whitespace-split words.
+double NaiveTopNgramFraction(const std::string& text, int n) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : text + " ") {
+    if (c == ' ') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  std::map<std::string, std::pair<int, size_t>> counts;  // gram -> (count, first)
+  std::string best;
+  int best_count = 0;
+  size_t best_first = 0;
+  for (size_t i = 0; i + n <= words.size(); ++i) {
+    std::string g = words[i];
+    for (int k = 1; k < n; ++k) g += " " + words[i + k];
+    auto& c = counts[g];
+    if (c.first == 0) c.second = i;
+    ++c.first;
+    if (c.first > best_count || (c.first == best_count && c.second < best_first)) {
+      best_count = c.first;
+      best_first = c.second;
+      best = g;
+    }
+  }
+  return static_cast<double>(best.size()) * best_count / text.size();
+}
+
+TEST(GopherRepetition, TopNgramsMatchTheNaiveCounterOnRandomText) {
+  std::mt19937 rng(11);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    int len = 2 + rng() % 40;
+    for (int i = 0; i < len; ++i) {
+      if (i) text += ' ';
+      text += static_cast<char>('a' + rng() % 4);
+      for (int k = rng() % 3; k > 0; --k) text += static_cast<char>('a' + rng() % 2);
+    }
+    for (int n : {2, 3, 4}) {
+      if (len < n) continue;
+      double f = NaiveTopNgramFraction(text, n);
+      auto o = RepOff();
+      o.top_n_grams = {{2, 999}, {n, f}, {4, 999}};
+      ASSERT_TRUE(Apply(*Rep(o), text).keep) << text << " n=" << n;
+      o.top_n_grams = {{2, 999}, {n, f - 1e-9}, {4, 999}};
+      ASSERT_EQ(Apply(*Rep(o), text).reason, "top_" + std::to_string(n) + "_gram") << text;
+    }
+  }
+}
+
+TEST(GopherRepetition, IndonesianConfigDisablesParagraphChecks) {
+  GopherRepetitionOptions o = RepOff();
+  o.dup_para_frac = 0.3;
+  o.use_language_configs = true;
+  auto s = Rep(o);
+  // 10 paragraphs, 4 of them repeats.
+  const std::string text =
+      "sama\n\nsama\n\nsama\n\nsama\n\nsama\n\nbaru\n\nini\n\nitu\n\nada\n\napa";
+  ExpectRemove(Apply(*s, text, "en"), "dup_para_frac");
+  // id.yaml switches the paragraph rules off and sets dup_line_frac 0.241 (0.4 here).
+  ExpectRemove(Apply(*s, text, "id"), "dup_line_frac");
+}
+
+// ------------------------------------------------------------- FineWeb quality
+
+FineWebQualityOptions FwOff() {
+  FineWebQualityOptions o;
+  o.line_punct_thr = 0;
+  o.short_line_thr = 999;
+  o.char_duplicates_ratio = 999;
+  o.new_line_ratio = 999;
+  o.use_language_configs = false;
+  return o;
+}
+
+std::unique_ptr<DocumentStage> Fw(const FineWebQualityOptions& o) {
+  auto r = MakeFineWebQualityStage(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return std::move(r).value();
+}
+
+TEST(FineWeb, LinePunctuationRatioEdge) {
+  auto o = FwOff();
+  o.line_punct_thr = 0.12;
+  auto s = Fw(o);
+  std::vector<std::string> lines(25, "a line without an end");
+  for (int i = 0; i < 3; ++i) lines[i] = "a finished line.";
+  ExpectKeep(Apply(*s, Lines(lines)));  // 3 / 25 = 0.12
+  lines[2] = "not finished";
+  ExpectRemove(Apply(*s, Lines(lines)), "line_punct_ratio");  // 2 / 25
+  // Unicode terminal punctuation counts: "。" and "؟".
+  ExpectKeep(Apply(*s, "日本語の文です。\n¿Qué?\nسؤال؟"));
+  o.line_punct_exclude_zero = true;
+  ExpectKeep(Apply(*Fw(o), "no punctuation\nanywhere here"));
+}
+
+TEST(FineWeb, ShortLineRatioEdge) {
+  auto o = FwOff();
+  o.short_line_thr = 0.67;
+  auto s = Fw(o);
+  std::vector<std::string> lines(100, std::string(31, 'L'));
+  for (int i = 0; i < 67; ++i) lines[i] = std::string(30, 's') + std::to_string(i % 1);
+  for (int i = 0; i < 67; ++i) lines[i] = std::string(30, 's');  // exactly 30: short
+  ExpectKeep(Apply(*s, Lines(lines)));                           // 0.67
+  lines[67] = "short";
+  ExpectRemove(Apply(*s, Lines(lines)), "short_line_ratio");  // 0.68
+}
+
+TEST(FineWeb, CharDuplicateRatioEdge) {
+  // Lines: "abcde" x2 + "0123456789" x3 distinct filler -> dup chars 5 / (5+5+30).
+  const std::string text = "abcde\nfiller-one!\nabcde\nfiller-two!\nfiller-333!";
+  // chars without "\n": 5 + 11 + 5 + 11 + 11 = 43; duplicate chars 5.
+  auto o = FwOff();
+  o.char_duplicates_ratio = 5.0 / 43;
+  ExpectKeep(Apply(*Fw(o), text));
+  o.char_duplicates_ratio = 5.0 / 43 - 1e-9;
+  ExpectRemove(Apply(*Fw(o), text), "char_dup_ratio");
+}
+
+TEST(FineWeb, NewLineRatioEdge) {
+  auto o = FwOff();
+  o.new_line_ratio = 0.3;
+  auto s = Fw(o);
+  ExpectKeep(Apply(*s, "one two three four\nfive six\nseven eight\nnine ten"));  // 3 / 10
+  ExpectRemove(Apply(*s, "one two three\nfour\nfive six\nseven eight\nnine ten"),
+               "list_ratio");  // 4 / 10
+}
+
+TEST(FineWeb, EmptyTextIsRemovedAsEmpty) {
+  auto s = Fw(FineWebQualityOptions{});
+  ExpectRemove(Apply(*s, ""), "empty");
+  ExpectRemove(Apply(*s, " \n\t\n "), "empty");
+}
+
+// ------------------------------------------------------------- C4
+
+C4Options C4Off() {
+  C4Options o;
+  o.filter_no_terminal_punct = false;
+  o.min_words_per_line = 0;
+  o.max_word_length = -1;
+  o.remove_citations = false;
+  o.filter_lorem_ipsum = false;
+  o.filter_javascript = false;
+  o.filter_curly_bracket = false;
+  o.filter_policy = false;
+  o.min_num_sentences = -1;
+  o.use_language_configs = false;
+  return o;
+}
+
+std::string RunC4(const C4Options& o, std::string text, Verdict* v) {
+  auto stage = MakeC4Stage(o);
+  EXPECT_TRUE(stage.ok());
+  StageContext ctx;
+  Document d;
+  d.text = std::move(text);
+  *v = (*stage)->Process(d, ctx);
+  return d.text;
+}
+
+TEST(C4, LineRules) {
+  Verdict v;
+  auto o = C4Off();
+  o.filter_no_terminal_punct = true;
+  EXPECT_EQ(RunC4(o, "Ends well.\nNo end\nTrailing dots...\nQuote said \"yes\"", &v),
+            "Ends well.\nQuote said \"yes\"");
+  o = C4Off();
+  o.min_words_per_line = 3;
+  EXPECT_EQ(RunC4(o, "one two three\none two\nfour five six seven", &v),
+            "one two three\nfour five six seven");
+  o = C4Off();
+  o.max_word_length = 10;
+  EXPECT_EQ(RunC4(o, "short words only\nhas averyveryverylongword in it", &v), "short words only");
+  o = C4Off();
+  o.remove_citations = true;
+  EXPECT_EQ(RunC4(o, "Fact[1] here[edit] and[citation needed] there[12].", &v),
+            "Fact here and there.");
+  o = C4Off();
+  o.filter_javascript = true;
+  o.filter_policy = true;
+  EXPECT_EQ(RunC4(o,
+                  "Enable JavaScript to continue.\nRead our Privacy Policy.\nThis site uses "
+                  "cookies.\nA real sentence.",
+                  &v),
+            "A real sentence.");
+}
+
+TEST(C4, DocumentRules) {
+  Verdict v;
+  auto o = C4Off();
+  o.filter_lorem_ipsum = true;
+  RunC4(o, "Good line.\nLorem Ipsum dolor sit amet.", &v);
+  ExpectRemove(v, "lorem_ipsum");
+  o = C4Off();
+  o.filter_curly_bracket = true;
+  RunC4(o, "function() { return 1; }", &v);
+  ExpectRemove(v, "curly_bracket");
+}
+
+TEST(C4, MinSentencesEdge) {
+  Verdict v;
+  auto o = C4Off();
+  o.min_num_sentences = 5;
+  RunC4(o, "One. Two. Three.\nFour. Five.", &v);
+  ExpectKeep(v);
+  RunC4(o, "One. Two. Three.\nFour.", &v);
+  ExpectRemove(v, "too_few_sentences");
+}
+
+TEST(C4, DefaultsOnARealText) {
+  Verdict v;
+  std::string text =
+      "The council met on Monday. It approved the budget.\nMembers debated for hours. They voted "
+      "at noon.\nShare this article\nThe mayor thanked everyone. The session closed.";
+  std::string out = RunC4(C4Options{}, text, &v);
+  ExpectKeep(v);
+  EXPECT_EQ(out.find("Share this"), std::string::npos);
+}
+
+// ------------------------------------------------------------- bad input, all stages
+
+TEST(FilterStages, BadInputGetsADefinedVerdict) {
+  std::vector<std::unique_ptr<DocumentStage>> stages;
+  for (const auto& name : FilterStageNames()) {
+    if (name == "langid" || name == "pii") continue;  // tested in their own files
+    auto s = MakeFilterStage(name, YAML::Node());
+    ASSERT_TRUE(s.ok()) << name << ": " << s.status().ToString();
+    stages.push_back(std::move(s).value());
+  }
+  const std::vector<std::string> inputs = {
+      "",
+      "   \n\t\n  ",
+      "!!! ??? ... ,,, ### --- \u2026\u2026",
+      std::string(10 << 20, 'x'),
+      "Mixed scripts: Bahasa Indonesia, 日本語の文章, русский текст, العربية, ไทย.",
+      "invalid \xff\xfe utf-8 \xc3\x28 here \xed\xa0\x80 end \xf0\x28\x8c",
+  };
+  for (const auto& stage : stages) {
+    for (const auto& text : inputs) {
+      for (const char* lang : {"", "en", "id", "zh", "ja"}) {
+        if (text.size() > 1000 && *lang) continue;  // the 10 MB text once per stage
+        StageContext ctx;
+        Document d;
+        d.text = text;
+        d.metadata.lang = lang;
+        Verdict v = stage->Process(d, ctx);
+        if (!v.keep) {
+          EXPECT_FALSE(v.reason.empty()) << stage->name();
+        }
+      }
+    }
+  }
+}
+
+TEST(FilterStages, EmptyTextReasons) {
+  EXPECT_EQ(Apply(*Gopher(GopherQualityOptions{}), "").reason, "gopher_short_doc");
+  EXPECT_TRUE(Apply(*Rep(GopherRepetitionOptions{}), "").keep);
+  EXPECT_EQ(Apply(*Fw(FineWebQualityOptions{}), "").reason, "empty");
+}
+
+// ------------------------------------------------------------- registry
+
+TEST(FilterRegistry, UnknownOptionNamesKeyAndLine) {
+  YAML::Node n = YAML::Load("min_doc_words: 10\nmin_dock_words: 5\n");
+  auto r = MakeFilterStage("gopher_quality", n);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("min_dock_words"), std::string::npos);
+  EXPECT_NE(r.status().message().find("line 2"), std::string::npos);
+}
+
+TEST(FilterRegistry, BadValuesAndNamesAreErrors) {
+  EXPECT_FALSE(MakeFilterStage("gopher_quality", YAML::Load("min_doc_words: many")).ok());
+  EXPECT_FALSE(MakeFilterStage("nope", YAML::Node()).ok());
+  EXPECT_FALSE(MakeFilterStage("fineweb_quality", YAML::Load("[1, 2]")).ok());
+  EXPECT_FALSE(MakeFilterStage("gopher_repetition", YAML::Load("top_n_grams: {0: 0.1}")).ok());
+}
+
+TEST(FilterRegistry, ParsesNgramListsBothWays) {
+  GopherRepetitionOptions o;
+  ASSERT_TRUE(ParseGopherRepetitionOptions(
+                  YAML::Load("top_n_grams: [[2, 0.5]]\ndup_n_grams: {5: 0.25, 6: 0.2}"), &o)
+                  .ok());
+  ASSERT_EQ(o.top_n_grams.size(), 1u);
+  EXPECT_EQ(o.top_n_grams[0], (std::pair<int, double>{2, 0.5}));
+  ASSERT_EQ(o.dup_n_grams.size(), 2u);
+}
+
+TEST(FilterRegistry, EveryNamedStageBuildsWithDefaults) {
+  for (const auto& name : FilterStageNames()) {
+    auto r = MakeFilterStage(name, YAML::Node());
+    if (name == "langid" && !r.ok() && r.status().code() == StatusCode::kNotFound) continue;
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+    EXPECT_EQ((*r)->name(), name);
+  }
+}
+
+}  // namespace
+}  // namespace kilang

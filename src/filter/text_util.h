@@ -1,0 +1,127 @@
+// Internal text helpers for the filters: Python-compatible line splitting and stripping, code
+// point counts, and a small flat hash map for n-gram counting.
+#ifndef KILANG_SRC_FILTER_TEXT_UTIL_H_
+#define KILANG_SRC_FILTER_TEXT_UTIL_H_
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace kilang::filter_internal {
+
+// Number of code points (bytes that do not continue a UTF-8 sequence; exact for valid UTF-8).
+inline size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Python str.splitlines(): splits on \n, \r, \r\n, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029;
+// no trailing empty line.
+void SplitLines(std::string_view text, std::vector<std::string_view>* lines);
+
+// Python str.strip()/lstrip()/rstrip() with Unicode white space.
+std::string_view Strip(std::string_view s);
+std::string_view LStrip(std::string_view s);
+std::string_view RStrip(std::string_view s);
+
+// Non-overlapping occurrences of `needle` (Python str.count).
+size_t CountOf(std::string_view haystack, std::string_view needle);
+
+// The last code point of `s` (0 when empty).
+uint32_t LastCodePoint(std::string_view s);
+
+// Whether every code point of `s` is punctuation or a symbol (datatrove's PUNCTUATION_SET role).
+bool AllPunctOrSymbol(std::string_view s);
+// Whether some code point of `s` is a letter (Python str.isalpha on one character).
+bool HasLetter(std::string_view s);
+
+// 64-bit hash of bytes (XXH3, inlined).
+inline uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+// Open-addressing map from non-zero 64-bit keys to V, reused across documents (Clear keeps the
+// memory). Not thread-safe.
+template <typename V>
+class FlatMap {
+ public:
+  void Clear(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    if (keys_.size() < cap || keys_.size() > 8 * cap) {
+      keys_.assign(cap, 0);
+      vals_.resize(cap);
+    } else {
+      std::fill(keys_.begin(), keys_.end(), 0);
+    }
+    mask_ = keys_.size() - 1;
+    size_ = 0;
+  }
+  // The value for `key`, inserted default-constructed if absent; `*inserted` tells which.
+  V& Upsert(uint64_t key, bool* inserted) {
+    if (key == 0) key = 1;
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    size_t i = Mix(key) & mask_;
+    while (true) {
+      if (keys_[i] == key) {
+        *inserted = false;
+        return vals_[i];
+      }
+      if (keys_[i] == 0) {
+        keys_[i] = key;
+        vals_[i] = V();
+        ++size_;
+        *inserted = true;
+        return vals_[i];
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+  bool Contains(uint64_t key) const {
+    if (key == 0) key = 1;
+    size_t i = Mix(key) & mask_;
+    while (keys_[i] != 0) {
+      if (keys_[i] == key) return true;
+      i = (i + 1) & mask_;
+    }
+    return false;
+  }
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i]) f(keys_[i], vals_[i]);
+    }
+  }
+
+ private:
+  static size_t Mix(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return static_cast<size_t>(k);
+  }
+  void Grow() {
+    std::vector<uint64_t> ok = std::move(keys_);
+    std::vector<V> ov = std::move(vals_);
+    keys_.assign(ok.size() * 2, 0);
+    vals_.assign(ok.size() * 2, V());
+    mask_ = keys_.size() - 1;
+    size_ = 0;
+    for (size_t i = 0; i < ok.size(); ++i) {
+      if (!ok[i]) continue;
+      bool ins;
+      Upsert(ok[i], &ins) = ov[i];
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<V> vals_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace kilang::filter_internal
+
+#endif  // KILANG_SRC_FILTER_TEXT_UTIL_H_
