@@ -1,9 +1,11 @@
 #include "kilang/extract/extractor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include "kilang/extract/html.h"
+#include "kilang/filter/langid.h"
 #include "kilang/extract/pagetext.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
@@ -51,6 +53,12 @@ InputFormat DetectFormat(std::string_view text) {
 }
 
 struct Extractor::Impl {
+  // The fastText model when it can be loaded (scripts/setup.sh fetches it); otherwise the
+  // extractors' stopword/script guess stands.
+  const LanguageIdentifier* lid = [] {
+    auto r = LanguageIdentifier::Default();
+    return r.ok() ? *r : nullptr;
+  }();
   explicit Impl(const Lexicon& lex)
       : pagetext(lex, PageTextOptions{.debug = std::getenv("KILANG_DEBUG_PAGETEXT") != nullptr}),
         html(lex) {}
@@ -77,6 +85,18 @@ Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options,
     impl_->html.Extract(text, options.now, doc);
   } else {
     impl_->pagetext.Extract(text, options.now, doc);
+  }
+  if (impl_->lid) {
+    // As the reference pipelines do: predict on the text with newlines turned into spaces.
+    std::string sample = doc->text.empty() ? doc->metadata.title : doc->text;
+    std::replace(sample.begin(), sample.end(), '\n', ' ');
+    if (!sample.empty()) {
+      auto top = impl_->lid->Predict(sample, 1);
+      if (!top.empty()) {
+        doc->metadata.lang = top[0].lang;
+        doc->metadata.lang_score = top[0].score;
+      }
+    }
   }
   return Status::Ok();
 }
