@@ -262,14 +262,24 @@ bool CleanConversion(size_t errors, size_t non_ascii_bytes) {
 std::string_view GuessUtf16(std::string_view b) {
   size_t n = std::min<size_t>(b.size(), 4096) & ~size_t{1};
   if (n < 8) return {};
-  size_t even = 0, odd = 0;
+  // Per parity: NUL bytes, and control characters among the units whose other byte is NUL.
+  size_t zero[2] = {0, 0}, ctrl[2] = {0, 0};
   for (size_t i = 0; i < n; i += 2) {
-    even += b[i] == '\0';
-    odd += b[i + 1] == '\0';
+    for (int p = 0; p < 2; ++p) {
+      if (b[i + p] != '\0') continue;
+      ++zero[p];
+      auto c = static_cast<unsigned char>(b[i + 1 - p]);
+      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++ctrl[p];
+    }
   }
   size_t pairs = n / 2;
-  if (odd * 3 >= pairs && even * 8 <= odd) return "utf-16le";
-  if (even * 3 >= pairs && odd * 8 <= even) return "utf-16be";
+  // Little-endian: the high (odd) byte of ASCII units is NUL; the low byte is a real character.
+  if (zero[1] * 3 >= pairs && zero[0] * 8 <= zero[1] && ctrl[1] * 10 <= zero[1]) {
+    return "utf-16le";
+  }
+  if (zero[0] * 3 >= pairs && zero[1] * 8 <= zero[0] && ctrl[0] * 10 <= zero[0]) {
+    return "utf-16be";
+  }
   return {};
 }
 
@@ -629,7 +639,7 @@ Status DecodeHtmlBytes(std::string_view bytes, std::string_view declared_charset
   }
 
   // UTF-16 without a BOM: declared by the transport, or plain to see in the bytes.
-  std::string_view utf16 = GuessUtf16(bytes);
+  std::string_view utf16 = HasBinaryMagic(bytes) ? std::string_view() : GuessUtf16(bytes);
   if (!utf16.empty()) {
     info->encoding = std::string(utf16);
     info->source = utf16 == transport ? "transport" : "detected";

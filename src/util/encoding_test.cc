@@ -348,6 +348,19 @@ TEST(Encoding, Utf16WithoutBomIsRecognised) {
   EXPECT_EQ(info.source, "transport");
 }
 
+TEST(Encoding, BinaryWithAlternatingNulsIsNotUtf16) {
+  std::string words;  // 16-bit little-endian integers: every high byte is NUL
+  for (int i = 0; i < 500; ++i) {
+    words.push_back(static_cast<char>(i % 17));
+    words.push_back('\0');
+  }
+  std::string out;
+  EXPECT_EQ(DecodeHtmlBytes(words, "", &out, nullptr).code(), StatusCode::kUnsupported);
+  // Binary magic wins even when the rest looks like UTF-16.
+  std::string gif = "GIF89a" + Utf16Le(Page("", "hello world"));
+  EXPECT_EQ(DecodeHtmlBytes(gif, "", &out, nullptr).code(), StatusCode::kUnsupported);
+}
+
 TEST(Encoding, Utf16DeclaredOnAsciiBytesIsWrong) {
   std::string out;
   DecodeInfo info;

@@ -53,6 +53,10 @@ Status DecodeText(std::string_view bytes, std::string* out, DecodeInfo* info);
 // Whether `bytes` look like a binary (non-text) payload. Checks the first 4 KiB only.
 bool LooksBinary(std::string_view bytes);
 
+// Whether `bytes` start with the magic number of a binary format (image, archive, font, audio,
+// PDF, executable): the part of LooksBinary that also holds for text in UTF-16.
+bool HasBinaryMagic(std::string_view bytes);
+
 }  // namespace kilang
 
 #endif  // KILANG_UTIL_UTF8_H_
