@@ -2,6 +2,7 @@
 // DateTime::ParseIso. A match must be a real calendar date and print as valid ISO 8601.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,14 @@
 #include "kilang/extract/lexicon.h"
 
 namespace {
+// KILANG_FUZZ_LAX=1 keeps only the memory-safety and range checks: the header's contract checks
+// (years 1970..2100, ToIso round trip) have known findings in fuzz/regressions/date/, and
+// fuzzing must be able to look past them.
+bool Lax() {
+  static const bool lax = std::getenv("KILANG_FUZZ_LAX") != nullptr;
+  return lax;
+}
+
 void CheckDate(const kilang::DateTime& d) {
   using kilang::fuzz::Check;
   Check(d.month >= 1 && d.month <= 12, "month in 1..12");
@@ -18,7 +27,7 @@ void CheckDate(const kilang::DateTime& d) {
   Check(!d.has_time() || (d.hour <= 23 && d.minute >= 0 && d.minute <= 59), "time in range");
   std::string iso = d.ToIso();
   Check(kilang::IsValidUtf8(iso) && iso.size() >= 10, "ToIso gives a date");
-  Check(kilang::DateTime::ParseIso(iso).has_value(), "ToIso output parses as ISO");
+  if (!Lax()) Check(kilang::DateTime::ParseIso(iso).has_value(), "ToIso output parses as ISO");
 }
 }  // namespace
 
@@ -31,7 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   kilang::RepairUtf8(raw, &text);  // callers pass valid UTF-8
   if (auto m = parser->Find(text, std::nullopt)) {
     kilang::fuzz::Check(m->kind == kilang::DateKind::kAbsolute, "no relative date without now");
-    kilang::fuzz::Check(m->value.year >= 1970 && m->value.year <= 2100, "year in 1970..2100");
+    if (!Lax()) {
+      kilang::fuzz::Check(m->value.year >= 1970 && m->value.year <= 2100, "year in 1970..2100");
+    }
     CheckDate(m->value);
   }
   if (auto m = parser->Find(text, now)) CheckDate(m->value);

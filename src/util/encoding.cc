@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -209,38 +210,46 @@ struct Utf8Stats {
   size_t non_ascii_bytes = 0;
   size_t multibyte = 0;  // valid sequences of 2..4 bytes
   size_t invalid = 0;    // invalid bytes (a sequence cut at the very end is not counted)
-  bool has_escape = false;  // an ESC byte (ISO-2022 shift sequences)
+  bool has_escape = false;  // all ASCII with an ESC byte (ISO-2022 shift sequences)
+  bool valid = false;       // entirely valid UTF-8
 };
 
 Utf8Stats ScanUtf8(std::string_view s) {
   Utf8Stats st;
-  size_t i = 0, n = s.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
   while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c == 0x1B) st.has_escape = true;
-      ++i;
-      continue;
+    // Skip ASCII, 8 bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
     }
-    size_t start = i;
-    NextCodePoint(s, &i);
-    size_t len = i - start;
+    while (i < n && p[i] < 0x80) ++i;
+    if (i >= n) break;
+    const size_t start = i;
+    size_t next = i;
+    NextCodePoint(s, &next);
+    const size_t len = next - start;
     st.non_ascii_bytes += len;
+    i = next;
     if (len > 1) {
       ++st.multibyte;
       continue;
     }
     // One byte consumed: invalid, unless it starts a sequence the end of input cut short.
-    bool truncated = c >= 0xC2 && c < 0xF5 && n - start < 4;
-    for (size_t k = start + 1; truncated && k < n; ++k) {
-      truncated = (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80;
-    }
+    bool truncated = p[start] >= 0xC2 && p[start] < 0xF5 && n - start < 4;
+    for (size_t k = start + 1; truncated && k < n; ++k) truncated = (p[k] & 0xC0) == 0x80;
     if (truncated) {
       st.non_ascii_bytes += n - i;
-      break;
+      return st;
     }
     ++st.invalid;
   }
+  st.valid = st.invalid == 0;
+  if (st.non_ascii_bytes == 0) st.has_escape = std::memchr(s.data(), 0x1B, n) != nullptr;
   return st;
 }
 
@@ -359,7 +368,18 @@ struct Decoded {
   size_t errors = 0;
 };
 
-constexpr size_t kDetectSampleBytes = 64 << 10;
+// How much of a page the detector and the trial conversions look at: a window that starts just
+// before the first non-ASCII byte (leading scripts and styles are usually ASCII).
+constexpr size_t kDetectSampleBytes = 16 << 10;
+
+std::string_view DetectionSample(std::string_view bytes) {
+  size_t first = 0;
+  while (first < bytes.size() && static_cast<unsigned char>(bytes[first]) < 0x80) ++first;
+  if (first == bytes.size()) first = 0;
+  // Everything before `first` is ASCII, so any offset there is a character boundary.
+  size_t start = first > 512 ? first - 512 : 0;
+  return bytes.substr(start, kDetectSampleBytes);
+}
 
 size_t CountNonAscii(std::string_view s) {
   size_t k = 0;
@@ -407,10 +427,14 @@ Decoded Detect(std::string_view bytes, const Utf8Stats& st, bool utf8_allowed, s
       }
     }
     d.encoding = "utf-8";
-    d.errors = RepairDroppingNuls(bytes, out);
+    if (st.valid) {
+      CopyDroppingNuls(bytes, out);
+    } else {
+      d.errors = RepairDroppingNuls(bytes, out);
+    }
     return d;
   }
-  std::string_view sample = bytes.substr(0, kDetectSampleBytes);
+  std::string_view sample = DetectionSample(bytes);
   size_t sample_non_ascii = CountNonAscii(sample);
   std::string best;
   size_t best_errors = SIZE_MAX;
@@ -666,7 +690,11 @@ Status DecodeHtmlBytes(std::string_view bytes, std::string_view declared_charset
         return false;
       }
       info->encoding = "utf-8";
-      info->invalid_sequences = RepairDroppingNuls(bytes, out_utf8);
+      if (st.valid) {
+        CopyDroppingNuls(bytes, out_utf8);
+      } else {
+        info->invalid_sequences = RepairDroppingNuls(bytes, out_utf8);
+      }
     } else {
       if (ContradictsLegacy(st)) return false;  // valid UTF-8 with multi-byte characters
       if (IsAllAscii(st) && enc != "iso-2022-jp") {
