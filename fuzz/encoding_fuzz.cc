@@ -11,10 +11,11 @@
 
 namespace {
 const char* const kLabels[] = {
-    "", "utf-8", "UTF8", "windows-1252", "latin1", "iso-8859-2", "iso-8859-5", "iso-8859-7",
-    "iso-8859-8-i", "windows-1251", "koi8-r", "koi8-u", "gbk", "gb18030", "big5", "shift_jis",
-    "euc-jp", "iso-2022-jp", "euc-kr", "tis-620", "utf-16le", "utf-16be", "utf-16",
-    "x-mac-cyrillic", "ibm866", "macintosh", "bogus", "replacement",
+    "",           "utf-8",      "UTF8",         "windows-1252", "latin1", "iso-8859-2",
+    "iso-8859-5", "iso-8859-7", "iso-8859-8-i", "windows-1251", "koi8-r", "koi8-u",
+    "gbk",        "gb18030",    "big5",         "shift_jis",    "euc-jp", "iso-2022-jp",
+    "euc-kr",     "tis-620",    "utf-16le",     "utf-16be",     "utf-16", "x-mac-cyrillic",
+    "ibm866",     "macintosh",  "bogus",        "replacement",
 };
 constexpr size_t kNumLabels = sizeof(kLabels) / sizeof(kLabels[0]);
 }  // namespace
@@ -43,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // The same bytes through the converter the second byte picks.
   if (bytes.empty()) return 0;
-  std::string_view enc = kilang::CanonicalEncodingName(kLabels[static_cast<uint8_t>(bytes[0]) %
-                                                               kNumLabels]);
+  std::string_view enc =
+      kilang::CanonicalEncodingName(kLabels[static_cast<uint8_t>(bytes[0]) % kNumLabels]);
   if (enc.empty()) return 0;
   size_t invalid = 0;
   s = kilang::ConvertToUtf8(bytes.substr(1), enc, &out, &invalid);

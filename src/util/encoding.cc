@@ -75,100 +75,79 @@ const char* IcuName(std::string_view canonical) {
 // superset, and the WHATWG gbk decoder is the gb18030 decoder); "iso-8859-16" (absent from the
 // ICU data Debian ships), "replacement" labels (iso-2022-kr/cn, hz-gb-2312) and "x-user-defined"
 // are unknown, so the page falls through to the next rule instead of decoding to nothing.
-constexpr const char* kLabels[][2] = {
-    // utf-8
-    {"unicode-1-1-utf-8", "utf-8"}, {"unicode11utf8", "utf-8"}, {"unicode20utf8", "utf-8"},
-    {"utf-8", "utf-8"}, {"utf8", "utf-8"}, {"x-unicode20utf8", "utf-8"},
-    // legacy single-byte
-    {"866", "ibm866"}, {"cp866", "ibm866"}, {"csibm866", "ibm866"}, {"ibm866", "ibm866"},
-    {"csisolatin2", "iso-8859-2"}, {"iso-8859-2", "iso-8859-2"}, {"iso-ir-101", "iso-8859-2"},
-    {"iso8859-2", "iso-8859-2"}, {"iso88592", "iso-8859-2"}, {"iso_8859-2", "iso-8859-2"},
-    {"iso_8859-2:1987", "iso-8859-2"}, {"l2", "iso-8859-2"}, {"latin2", "iso-8859-2"},
-    {"csisolatin3", "iso-8859-3"}, {"iso-8859-3", "iso-8859-3"}, {"iso-ir-109", "iso-8859-3"},
-    {"iso8859-3", "iso-8859-3"}, {"iso88593", "iso-8859-3"}, {"iso_8859-3", "iso-8859-3"},
-    {"iso_8859-3:1988", "iso-8859-3"}, {"l3", "iso-8859-3"}, {"latin3", "iso-8859-3"},
-    {"csisolatin4", "iso-8859-4"}, {"iso-8859-4", "iso-8859-4"}, {"iso-ir-110", "iso-8859-4"},
-    {"iso8859-4", "iso-8859-4"}, {"iso88594", "iso-8859-4"}, {"iso_8859-4", "iso-8859-4"},
-    {"iso_8859-4:1988", "iso-8859-4"}, {"l4", "iso-8859-4"}, {"latin4", "iso-8859-4"},
-    {"csisolatincyrillic", "iso-8859-5"}, {"cyrillic", "iso-8859-5"},
-    {"iso-8859-5", "iso-8859-5"}, {"iso-ir-144", "iso-8859-5"}, {"iso8859-5", "iso-8859-5"},
-    {"iso88595", "iso-8859-5"}, {"iso_8859-5", "iso-8859-5"}, {"iso_8859-5:1988", "iso-8859-5"},
-    {"arabic", "iso-8859-6"}, {"asmo-708", "iso-8859-6"}, {"csiso88596e", "iso-8859-6"},
-    {"csiso88596i", "iso-8859-6"}, {"csisolatinarabic", "iso-8859-6"},
-    {"ecma-114", "iso-8859-6"}, {"iso-8859-6", "iso-8859-6"}, {"iso-8859-6-e", "iso-8859-6"},
-    {"iso-8859-6-i", "iso-8859-6"}, {"iso-ir-127", "iso-8859-6"}, {"iso8859-6", "iso-8859-6"},
-    {"iso88596", "iso-8859-6"}, {"iso_8859-6", "iso-8859-6"}, {"iso_8859-6:1987", "iso-8859-6"},
-    {"csisolatingreek", "iso-8859-7"}, {"ecma-118", "iso-8859-7"}, {"elot_928", "iso-8859-7"},
-    {"greek", "iso-8859-7"}, {"greek8", "iso-8859-7"}, {"iso-8859-7", "iso-8859-7"},
-    {"iso-ir-126", "iso-8859-7"}, {"iso8859-7", "iso-8859-7"}, {"iso88597", "iso-8859-7"},
-    {"iso_8859-7", "iso-8859-7"}, {"iso_8859-7:1987", "iso-8859-7"},
-    {"sun_eu_greek", "iso-8859-7"},
-    {"csiso88598e", "iso-8859-8"}, {"csisolatinhebrew", "iso-8859-8"}, {"hebrew", "iso-8859-8"},
-    {"iso-8859-8", "iso-8859-8"}, {"iso-8859-8-e", "iso-8859-8"}, {"iso-ir-138", "iso-8859-8"},
-    {"iso8859-8", "iso-8859-8"}, {"iso88598", "iso-8859-8"}, {"iso_8859-8", "iso-8859-8"},
-    {"iso_8859-8:1988", "iso-8859-8"}, {"visual", "iso-8859-8"},
-    {"csiso88598i", "iso-8859-8-i"}, {"iso-8859-8-i", "iso-8859-8-i"}, {"logical", "iso-8859-8-i"},
-    {"csisolatin6", "iso-8859-10"}, {"iso-8859-10", "iso-8859-10"}, {"iso-ir-157", "iso-8859-10"},
-    {"iso8859-10", "iso-8859-10"}, {"iso885910", "iso-8859-10"}, {"l6", "iso-8859-10"},
-    {"latin6", "iso-8859-10"},
-    {"iso-8859-13", "iso-8859-13"}, {"iso8859-13", "iso-8859-13"}, {"iso885913", "iso-8859-13"},
-    {"iso-8859-14", "iso-8859-14"}, {"iso8859-14", "iso-8859-14"}, {"iso885914", "iso-8859-14"},
-    {"csisolatin9", "iso-8859-15"}, {"iso-8859-15", "iso-8859-15"}, {"iso8859-15", "iso-8859-15"},
-    {"iso885915", "iso-8859-15"}, {"iso_8859-15", "iso-8859-15"}, {"l9", "iso-8859-15"},
-    {"cskoi8r", "koi8-r"}, {"koi", "koi8-r"}, {"koi8", "koi8-r"}, {"koi8-r", "koi8-r"},
-    {"koi8_r", "koi8-r"},
-    {"koi8-ru", "koi8-u"}, {"koi8-u", "koi8-u"},
-    {"csmacintosh", "macintosh"}, {"mac", "macintosh"}, {"macintosh", "macintosh"},
-    {"x-mac-roman", "macintosh"},
-    {"dos-874", "windows-874"}, {"iso-8859-11", "windows-874"}, {"iso8859-11", "windows-874"},
-    {"iso885911", "windows-874"}, {"tis-620", "windows-874"}, {"windows-874", "windows-874"},
-    {"cp1250", "windows-1250"}, {"windows-1250", "windows-1250"}, {"x-cp1250", "windows-1250"},
-    {"cp1251", "windows-1251"}, {"windows-1251", "windows-1251"}, {"x-cp1251", "windows-1251"},
-    {"ansi_x3.4-1968", "windows-1252"}, {"ascii", "windows-1252"}, {"cp1252", "windows-1252"},
-    {"cp819", "windows-1252"}, {"csisolatin1", "windows-1252"}, {"ibm819", "windows-1252"},
-    {"iso-8859-1", "windows-1252"}, {"iso-ir-100", "windows-1252"},
-    {"iso8859-1", "windows-1252"}, {"iso88591", "windows-1252"}, {"iso_8859-1", "windows-1252"},
-    {"iso_8859-1:1987", "windows-1252"}, {"l1", "windows-1252"}, {"latin1", "windows-1252"},
-    {"us-ascii", "windows-1252"}, {"windows-1252", "windows-1252"},
-    {"x-cp1252", "windows-1252"},
-    {"cp1253", "windows-1253"}, {"windows-1253", "windows-1253"}, {"x-cp1253", "windows-1253"},
-    {"cp1254", "windows-1254"}, {"csisolatin5", "windows-1254"}, {"iso-8859-9", "windows-1254"},
-    {"iso-ir-148", "windows-1254"}, {"iso8859-9", "windows-1254"}, {"iso88599", "windows-1254"},
-    {"iso_8859-9", "windows-1254"}, {"iso_8859-9:1989", "windows-1254"}, {"l5", "windows-1254"},
-    {"latin5", "windows-1254"}, {"windows-1254", "windows-1254"}, {"x-cp1254", "windows-1254"},
-    {"cp1255", "windows-1255"}, {"windows-1255", "windows-1255"}, {"x-cp1255", "windows-1255"},
-    {"cp1256", "windows-1256"}, {"windows-1256", "windows-1256"}, {"x-cp1256", "windows-1256"},
-    {"cp1257", "windows-1257"}, {"windows-1257", "windows-1257"}, {"x-cp1257", "windows-1257"},
-    {"cp1258", "windows-1258"}, {"windows-1258", "windows-1258"}, {"x-cp1258", "windows-1258"},
-    {"x-mac-cyrillic", "x-mac-cyrillic"}, {"x-mac-ukrainian", "x-mac-cyrillic"},
-    // legacy multi-byte Chinese
-    {"chinese", "gb18030"}, {"csgb2312", "gb18030"}, {"csiso58gb231280", "gb18030"},
-    {"gb2312", "gb18030"}, {"gb_2312", "gb18030"}, {"gb_2312-80", "gb18030"}, {"gbk", "gb18030"},
-    {"iso-ir-58", "gb18030"}, {"x-gbk", "gb18030"}, {"gb18030", "gb18030"},
-    {"big5", "big5"}, {"big5-hkscs", "big5"}, {"cn-big5", "big5"}, {"csbig5", "big5"},
-    {"x-x-big5", "big5"},
-    // legacy multi-byte Japanese
-    {"cseucpkdfmtjapanese", "euc-jp"}, {"euc-jp", "euc-jp"}, {"x-euc-jp", "euc-jp"},
-    {"csiso2022jp", "iso-2022-jp"}, {"iso-2022-jp", "iso-2022-jp"},
-    {"csshiftjis", "shift_jis"}, {"ms932", "shift_jis"}, {"ms_kanji", "shift_jis"},
-    {"shift-jis", "shift_jis"}, {"shift_jis", "shift_jis"}, {"sjis", "shift_jis"},
-    {"windows-31j", "shift_jis"}, {"x-sjis", "shift_jis"},
-    // legacy multi-byte Korean
-    {"cseuckr", "euc-kr"}, {"csksc56011987", "euc-kr"}, {"euc-kr", "euc-kr"},
-    {"iso-ir-149", "euc-kr"}, {"korean", "euc-kr"}, {"ks_c_5601-1987", "euc-kr"},
-    {"ks_c_5601-1989", "euc-kr"}, {"ksc5601", "euc-kr"}, {"ksc_5601", "euc-kr"},
-    {"windows-949", "euc-kr"},
-    // utf-16
-    {"unicodefffe", "utf-16be"}, {"utf-16be", "utf-16be"},
-    {"csunicode", "utf-16le"}, {"iso-10646-ucs-2", "utf-16le"}, {"ucs-2", "utf-16le"},
-    {"unicode", "utf-16le"}, {"unicodefeff", "utf-16le"}, {"utf-16", "utf-16le"},
-    {"utf-16le", "utf-16le"},
+struct EncodingLabels {
+  const char* name;    // canonical
+  const char* labels;  // space-separated, lower case
+};
+constexpr EncodingLabels kLabels[] = {
+    {"utf-8", "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8"},
+    {"ibm866", "866 cp866 csibm866 ibm866"},
+    {"iso-8859-2",
+     "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2"},
+    {"iso-8859-3",
+     "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3"},
+    {"iso-8859-4",
+     "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4"},
+    {"iso-8859-5",
+     "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 "
+     "iso_8859-5:1988"},
+    {"iso-8859-6",
+     "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6 iso-8859-6-e "
+     "iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987"},
+    {"iso-8859-7",
+     "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 iso8859-7 iso88597 "
+     "iso_8859-7 iso_8859-7:1987 sun_eu_greek"},
+    {"iso-8859-8",
+     "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 iso8859-8 iso88598 "
+     "iso_8859-8 iso_8859-8:1988 visual"},
+    {"iso-8859-8-i", "csiso88598i iso-8859-8-i logical"},
+    {"iso-8859-10", "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6"},
+    {"iso-8859-13", "iso-8859-13 iso8859-13 iso885913"},
+    {"iso-8859-14", "iso-8859-14 iso8859-14 iso885914"},
+    {"iso-8859-15", "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9"},
+    {"koi8-r", "cskoi8r koi koi8 koi8-r koi8_r"},
+    {"koi8-u", "koi8-ru koi8-u"},
+    {"macintosh", "csmacintosh mac macintosh x-mac-roman"},
+    {"windows-874", "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874"},
+    {"windows-1250", "cp1250 windows-1250 x-cp1250"},
+    {"windows-1251", "cp1251 windows-1251 x-cp1251"},
+    {"windows-1252",
+     "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+     "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252"},
+    {"windows-1253", "cp1253 windows-1253 x-cp1253"},
+    {"windows-1254",
+     "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 l5 "
+     "latin5 windows-1254 x-cp1254"},
+    {"windows-1255", "cp1255 windows-1255 x-cp1255"},
+    {"windows-1256", "cp1256 windows-1256 x-cp1256"},
+    {"windows-1257", "cp1257 windows-1257 x-cp1257"},
+    {"windows-1258", "cp1258 windows-1258 x-cp1258"},
+    {"x-mac-cyrillic", "x-mac-cyrillic x-mac-ukrainian"},
+    {"gb18030",
+     "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk gb18030"},
+    {"big5", "big5 big5-hkscs cn-big5 csbig5 x-x-big5"},
+    {"euc-jp", "cseucpkdfmtjapanese euc-jp x-euc-jp"},
+    {"iso-2022-jp", "csiso2022jp iso-2022-jp"},
+    {"shift_jis", "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis"},
+    {"euc-kr",
+     "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 "
+     "ksc_5601 windows-949"},
+    {"utf-16be", "unicodefffe utf-16be"},
+    {"utf-16le", "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le"},
 };
 
 const std::unordered_map<std::string_view, std::string_view>& LabelMap() {
   static const auto* map = [] {
     auto* m = new std::unordered_map<std::string_view, std::string_view>();
-    for (const auto& l : kLabels) m->emplace(l[0], l[1]);
+    for (const auto& row : kLabels) {
+      std::string_view labels(row.labels);
+      while (!labels.empty()) {
+        size_t sp = labels.find(' ');
+        if (sp != 0) m->emplace(labels.substr(0, sp), row.name);
+        if (sp == std::string_view::npos) break;
+        labels.remove_prefix(sp + 1);
+      }
+    }
     return m;
   }();
   return *map;
@@ -208,8 +187,8 @@ bool IsUtf16(std::string_view canonical) {
 // UTF-8 statistics of a byte string.
 struct Utf8Stats {
   size_t non_ascii_bytes = 0;
-  size_t multibyte = 0;  // valid sequences of 2..4 bytes
-  size_t invalid = 0;    // invalid bytes (a sequence cut at the very end is not counted)
+  size_t multibyte = 0;     // valid sequences of 2..4 bytes
+  size_t invalid = 0;       // invalid bytes (a sequence cut at the very end is not counted)
   bool has_escape = false;  // all ASCII with an ESC byte (ISO-2022 shift sequences)
   bool valid = false;       // entirely valid UTF-8
 };
@@ -318,8 +297,8 @@ struct ConvertContext {
 
 // Replaces every unassigned, illegal or truncated sequence with U+FFFD (ICU's default writes
 // U+001A for some single-byte converters) and counts it.
-void CountingToUCallback(const void* context, UConverterToUnicodeArgs* args, const char*,
-                         int32_t, UConverterCallbackReason reason, UErrorCode* err) {
+void CountingToUCallback(const void* context, UConverterToUnicodeArgs* args, const char*, int32_t,
+                         UConverterCallbackReason reason, UErrorCode* err) {
   if (reason > UCNV_IRREGULAR) return;  // reset, close, clone: nothing to write
   auto* ctx = static_cast<ConvertContext*>(const_cast<void*>(context));
   ++ctx->errors;
@@ -531,8 +510,8 @@ bool NextAttribute(std::string_view b, size_t* i, std::string* name, std::string
 }  // namespace
 
 std::string_view CanonicalEncodingName(std::string_view label) {
-  while (!label.empty() && (IsAsciiSpace(label.front()) || label.front() == '"' ||
-                            label.front() == '\'')) {
+  while (!label.empty() &&
+         (IsAsciiSpace(label.front()) || label.front() == '"' || label.front() == '\'')) {
     label.remove_prefix(1);
   }
   while (!label.empty() &&

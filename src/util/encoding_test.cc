@@ -32,7 +32,10 @@ struct Sample {
 
 // Real byte strings, one per supported legacy encoding family.
 const Sample kSamples[] = {
-    {"windows-1252", "Caf\xE9 \x93na\xEFve\x94 fa\xE7" "ade \x97 5 \x80", "Café “naïve” façade — 5 €"},
+    {"windows-1252",
+     "Caf\xE9 \x93na\xEFve\x94 fa\xE7"
+     "ade \x97 5 \x80",
+     "Café “naïve” façade — 5 €"},
     {"iso-8859-2", "Za\xBF\xF3\xB3\xE6 g\xEA\xB6l\xB1 ja\xBC\xF1", "Zażółć gęślą jaźń"},
     {"iso-8859-7", "\xCA\xE1\xEB\xE7\xEC\xDD\xF1\xE1 \xEA\xFC\xF3\xEC\xE5", "Καλημέρα κόσμε"},
     {"iso-8859-5", "\xBF\xE0\xD8\xD2\xD5\xE2 \xDC\xD8\xE0", "Привет мир"},
@@ -41,13 +44,24 @@ const Sample kSamples[] = {
     {"koi8-r", "\xF0\xD2\xC9\xD7\xC5\xD4, \xCD\xC9\xD2! \xEE\xCF\xD7\xCF\xD3\xD4\xC9",
      "Привет, мир! Новости"},
     {"gb18030", "\xD6\xD0\xCE\xC4\xCD\xF8\xD2\xB3\xD0\xC2\xCE\xC5", "中文网页新闻"},
-    {"big5", "\xC1" "c\xC5\xE9\xA4\xA4\xA4\xE5\xB7s\xBB" "D", "繁體中文新聞"},
-    {"shift_jis", "\x93\xFA\x96{\x8C\xEA\x82\xCC\x83" "e\x83L\x83X\x83g", "日本語のテキスト"},
-    {"euc-jp", "\xC6\xFC\xCB\xDC\xB8\xEC\xA4\xCE\xA5\xC6\xA5\xAD\xA5\xB9\xA5\xC8", "日本語のテキスト"},
+    {"big5",
+     "\xC1"
+     "c\xC5\xE9\xA4\xA4\xA4\xE5\xB7s\xBB"
+     "D",
+     "繁體中文新聞"},
+    {"shift_jis",
+     "\x93\xFA\x96{\x8C\xEA\x82\xCC\x83"
+     "e\x83L\x83X\x83g",
+     "日本語のテキスト"},
+    {"euc-jp", "\xC6\xFC\xCB\xDC\xB8\xEC\xA4\xCE\xA5\xC6\xA5\xAD\xA5\xB9\xA5\xC8",
+     "日本語のテキスト"},
     {"euc-kr", "\xC7\xD1\xB1\xB9\xBE\xEE \xC5\xD8\xBD\xBA\xC6\xAE \xB4\xBA\xBD\xBA",
      "한국어 텍스트 뉴스"},
     {"windows-874", "\xC0\xD2\xC9\xD2\xE4\xB7\xC2 \xA2\xE8\xD2\xC7", "ภาษาไทย ข่าว"},
-    {"iso-2022-jp", "\x1B$BF|K\x5C" "8l\x1B(B", "日本語"},
+    {"iso-2022-jp",
+     "\x1B$BF|K\x5C"
+     "8l\x1B(B",
+     "日本語"},
 };
 
 TEST(Encoding, LabelsMapLikeTheWhatwgTable) {
@@ -115,12 +129,9 @@ TEST(Encoding, LegacyLabelsAreAcceptedInMeta) {
     const char* bytes;
     const char* utf8;
   } cases[] = {
-      {"ISO-8859-1", "Caf\xE9", "Café"},
-      {"latin1", "na\xEFve", "naïve"},
-      {"GB2312", "\xD6\xD0\xCE\xC4", "中文"},
-      {"gbk", "\xD6\xD0\xCE\xC4", "中文"},
-      {"x-sjis", "\x93\xFA\x96{", "日本"},
-      {"TIS-620", "\xC0\xD2\xC9\xD2", "ภาษา"},
+      {"ISO-8859-1", "Caf\xE9", "Café"},      {"latin1", "na\xEFve", "naïve"},
+      {"GB2312", "\xD6\xD0\xCE\xC4", "中文"}, {"gbk", "\xD6\xD0\xCE\xC4", "中文"},
+      {"x-sjis", "\x93\xFA\x96{", "日本"},    {"TIS-620", "\xC0\xD2\xC9\xD2", "ภาษา"},
       {"cp1251", "\xCF\xF0\xE8", "При"},
   };
   for (const auto& c : cases) {
@@ -140,8 +151,9 @@ TEST(Encoding, PrescanFindsMetaForms) {
   EXPECT_EQ(PrescanMetaCharset(
                 "<meta content=\"text/html; charset=windows-1251\" http-equiv=\"content-type\">"),
             "windows-1251");
-  EXPECT_EQ(PrescanMetaCharset("<meta http-equiv=Content-Type content='text/html;charset=\"koi8-r\"'>"),
-            "koi8-r");
+  EXPECT_EQ(
+      PrescanMetaCharset("<meta http-equiv=Content-Type content='text/html;charset=\"koi8-r\"'>"),
+      "koi8-r");
   // Without http-equiv, content is not a declaration.
   EXPECT_EQ(PrescanMetaCharset("<meta content=\"text/html; charset=koi8-r\">"), "");
   // Commented-out declarations are skipped; the next one counts.
@@ -294,11 +306,17 @@ TEST(Encoding, UnmappedLegacyBytesBecomeReplacementCharacters) {
   // 0xA5 is unassigned in ISO-8859-3; 0x82 0x20 is a broken Shift_JIS pair.
   std::string out;
   size_t invalid = 0;
-  ASSERT_TRUE(ConvertToUtf8("a\xA5" "b", "iso-8859-3", &out, &invalid).ok());
+  ASSERT_TRUE(ConvertToUtf8("a\xA5"
+                            "b",
+                            "iso-8859-3", &out, &invalid)
+                  .ok());
   EXPECT_EQ(out, "a\uFFFDb");
   EXPECT_EQ(invalid, 1u);
   // As in the WHATWG index, windows-1252's five holes decode to C1 controls, not errors.
-  ASSERT_TRUE(ConvertToUtf8("a\x81" "b", "windows-1252", &out, &invalid).ok());
+  ASSERT_TRUE(ConvertToUtf8("a\x81"
+                            "b",
+                            "windows-1252", &out, &invalid)
+                  .ok());
   EXPECT_EQ(out, "a\u0081b");
   EXPECT_EQ(invalid, 0u);
   ASSERT_TRUE(ConvertToUtf8("\x93\xFA\x82 x", "shift_jis", &out, &invalid).ok());
@@ -399,7 +417,11 @@ TEST(Encoding, NulBytesAreDropped) {
 TEST(Encoding, Iso2022JpIsDetectedFromEscapes) {
   std::string out;
   DecodeInfo info;
-  ASSERT_TRUE(DecodeHtmlBytes(Page("", "\x1B$BF|K\x5C" "8l\x1B(B"), "", &out, &info).ok());
+  ASSERT_TRUE(DecodeHtmlBytes(Page("",
+                                   "\x1B$BF|K\x5C"
+                                   "8l\x1B(B"),
+                              "", &out, &info)
+                  .ok());
   EXPECT_EQ(info.encoding, "iso-2022-jp");
   EXPECT_NE(out.find("日本語"), std::string::npos);
 }
