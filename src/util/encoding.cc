@@ -629,8 +629,8 @@ Status DecodeHtmlBytes(std::string_view bytes, std::string_view declared_charset
   out_utf8->clear();
 
   // 1. A byte order mark wins over any declaration.
-  if (StartsWithNoCase(bytes, "\xEF\xBB\xBF") || StartsWithNoCase(bytes, "\xFF\xFE") ||
-      StartsWithNoCase(bytes, "\xFE\xFF")) {
+  auto starts = [&](std::string_view bom) { return bytes.substr(0, bom.size()) == bom; };
+  if (starts("\xEF\xBB\xBF") || starts("\xFF\xFE") || starts("\xFE\xFF")) {
     Status s = DecodeText(bytes, out_utf8, info);
     info->source = "bom";
     return s;
