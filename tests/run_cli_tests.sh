@@ -91,5 +91,70 @@ for f in "$ROOT"/examples/*.txt "$ROOT"/examples/*.html; do
   check "example $(basename "$f") has text" py "import json,sys; r=json.loads(sys.argv[1]); assert len(r['text'])>100, r" "$out"
 done
 
+# --- bad and odd HTML: charsets, binary, NUL, deep nesting, empty and script-less pages ---
+# Each page must give one record (exit 0), or a clear per-file error (binary: exit 1).
+html_page() {  # html_page FILE HEAD_MARKUP BODY_TEXT (UTF-8; re-encoded by the caller if needed)
+  py "import sys
+head, body = sys.argv[2], sys.argv[3]
+para = '<p>' + body + ' ' + body + '</p>'
+page = ('<!DOCTYPE html><html><head>' + head + '<title>' + body[:40] + '</title></head><body>'
+        '<article><h1>' + body[:40] + '</h1>' + para * 3 + '</article></body></html>')
+open(sys.argv[1], 'w', encoding='utf-8').write(page)" "$@"
+}
+reencode() { py "import sys; p=sys.argv[1]; s=open(p,encoding='utf-8').read(); open(p,'wb').write(s.encode(sys.argv[2]))" "$@"; }
+one_record() { py "import json,sys; lines=sys.argv[1].splitlines(); assert len(lines)==1, lines; json.loads(lines[0])" "$1"; }
+fr_text="Le ministre a annoncé à l'hôtel de ville une série de mesures très attendues pour l'été, « déjà » réclamées par les élèves et leurs familles depuis des années."
+
+html_page "$T/wrongcs.html" '<meta charset="windows-1252">' "$fr_text"
+run extract "$T/wrongcs.html"; check "UTF-8 HTML declaring windows-1252 is processed" test $rc -eq 0
+check "UTF-8 HTML declaring windows-1252 decodes as UTF-8" py "import sys; o=sys.argv[1]; assert 'hôtel' in o and 'Ã' not in o, o" "$out"
+
+html_page "$T/wrongutf8.html" '<meta charset="utf-8">' "$fr_text"; reencode "$T/wrongutf8.html" cp1252
+run extract "$T/wrongutf8.html"; check "windows-1252 HTML declaring UTF-8 is processed" test $rc -eq 0
+check "windows-1252 HTML declaring UTF-8 is readable" py "import sys; o=sys.argv[1]; assert 'hôtel' in o and '\ufffd' not in o, o" "$out"
+check "windows-1252 HTML declaring UTF-8 reports no invalid UTF-8" test -z "$err"
+
+html_page "$T/cp1252.html" '' "$fr_text"; reencode "$T/cp1252.html" cp1252
+run extract "$T/cp1252.html"; check "undeclared windows-1252 HTML is processed" test $rc -eq 0
+check "undeclared windows-1252 HTML is detected" py "import sys; o=sys.argv[1]; assert 'hôtel' in o and 'élèves' in o and '\ufffd' not in o, o" "$out"
+
+ja_text="東京都は二十二日、新しい防災計画を発表した。計画では、大規模な地震に備えて避難所の数を増やし、住民への情報提供を強化する。知事は記者会見で「都民の安全を守るため全力を尽くす」と述べた。"
+html_page "$T/sjis.html" '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">' "$ja_text"
+reencode "$T/sjis.html" shift_jis
+run extract "$T/sjis.html"; check "Shift_JIS HTML with meta charset is processed" test $rc -eq 0
+check "Shift_JIS HTML is decoded" py "import sys; o=sys.argv[1]; assert '防災計画' in o and '\ufffd' not in o, o" "$out"
+
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0' >"$T/photo.html"
+run extract "$T/photo.html" "$good"; check "binary .html makes exit 1" test $rc -eq 1
+check "binary .html is named with the reason" has "$err" "photo.html: unsupported input: binary"
+check "other input still processed after binary .html" test "$(wc -l <"$T/out")" -eq 1
+run extract --format html "$T/photo.html"; check "binary .html with --format html makes exit 1" test $rc -eq 1
+check "binary .html with --format html is named" has "$err" "photo.html: unsupported input: binary"
+
+py "open('$T/nul.html','wb').write(b'<html><head><title>Judul</title></head><body><article><p>Ini adalah\x00 paragraf pertama\x00 yang cukup panjang untuk dianggap sebagai isi artikel berita hari ini.</p></article></body></html>')"
+run extract "$T/nul.html"; check "HTML with NUL bytes is processed" test $rc -eq 0
+check "HTML with NUL bytes gives one record" one_record "$out"
+check "HTML with NUL bytes keeps its text" py "import json,sys; r=json.loads(sys.argv[1]); assert 'paragraf pertama' in r['text'] and '\x00' not in r['text'], r" "$out"
+
+py "open('$T/deep.html','w').write('<html><body>' + '<div>' * 100000 + '<p>Teks yang sangat dalam di dalam banyak sekali elemen div bersarang untuk menguji batas.</p>' + '</div>' * 100000 + '</body></html>')"
+"$KILANG" extract "$T/deep.html" >"$T/out" 2>"$T/err" & kpid=$!
+( sleep 60; kill -9 $kpid 2>/dev/null ) & wpid=$!
+wait $kpid; rc=$?; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+out="$(cat "$T/out")"
+check "100,000-deep nesting is processed in time" test $rc -eq 0
+check "100,000-deep nesting gives one record" one_record "$out"
+
+printf '<!DOCTYPE html><html><head><title>Kosong</title></head><body></body></html>' >"$T/emptybody.html"
+run extract "$T/emptybody.html"; check "empty <body> is processed" test $rc -eq 0
+check "empty <body> gives an empty text" py "import json,sys; r=json.loads(sys.argv[1]); assert r['text']=='', r" "$out"
+
+printf '<html><head><title>Bingkai</title></head><frameset cols="30%%,70%%"><frame src="menu.html"><frame src="isi.html"><noframes><p>Browser Anda tidak mendukung bingkai.</p></noframes></frameset></html>' >"$T/frameset.html"
+run extract "$T/frameset.html"; check "frameset page is processed" test $rc -eq 0
+check "frameset page gives one record" one_record "$out"
+
+printf '<html><head><title>Skrip</title><script>document.write("x")</script></head><body><noscript><p>Aktifkan JavaScript untuk membaca berita ini.</p></noscript></body></html>' >"$T/noscript.html"
+run extract "$T/noscript.html"; check "<noscript>-only page is processed" test $rc -eq 0
+check "<noscript>-only page gives one record" one_record "$out"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

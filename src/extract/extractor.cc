@@ -7,6 +7,7 @@
 #include "kilang/extract/html.h"
 #include "kilang/filter/langid.h"
 #include "kilang/extract/pagetext.h"
+#include "kilang/util/encoding.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
@@ -73,12 +74,23 @@ Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options,
                           ExtractReport* report) const {
   ExtractReport local;
   if (!report) report = &local;
+  InputFormat f = options.format;
+  if (f == InputFormat::kAuto) {
+    // DetectFormat looks at the first 4 KiB of text only: decode just enough of the bytes.
+    std::string head;
+    KILANG_RETURN_IF_ERROR(DecodeText(bytes.substr(0, 8192), &head, nullptr));
+    f = DetectFormat(head);
+  }
   std::string text;
   DecodeInfo info;
-  KILANG_RETURN_IF_ERROR(DecodeText(bytes, &text, &info));
+  if (f == InputFormat::kHtml) {
+    // HTML declares its charset (transport header, <meta>) and legacy encodings are common.
+    KILANG_RETURN_IF_ERROR(DecodeHtmlBytes(bytes, options.declared_charset, &text, &info));
+  } else {
+    KILANG_RETURN_IF_ERROR(DecodeText(bytes, &text, &info));
+  }
   report->encoding = info.encoding;
   report->invalid_utf8 = info.invalid_sequences;
-  InputFormat f = options.format == InputFormat::kAuto ? DetectFormat(text) : options.format;
   report->format = f;
   if (!options.url.empty()) doc->metadata.url = options.url;
   if (f == InputFormat::kHtml) {

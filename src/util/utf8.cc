@@ -144,15 +144,17 @@ uint32_t NextCodePoint(std::string_view sv, size_t* pos) {
   }
 }
 
-bool LooksBinary(std::string_view b) {
+bool HasBinaryMagic(std::string_view b) {
   auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
-  if (starts("\x89PNG") || starts("GIF87a") || starts("GIF89a") || starts("\xFF\xD8\xFF") ||
+  return starts("\x89PNG") || starts("GIF87a") || starts("GIF89a") || starts("\xFF\xD8\xFF") ||
       starts(std::string_view("PK\x03\x04", 4)) || starts("\x1F\x8B") || starts("%PDF-") ||
       starts("\x28\xB5\x2F\xFD") || starts(std::string_view("\x7F" "ELF", 4)) || starts("BZh") ||
       starts("RIFF") || starts(std::string_view("\x00\x00\x01\x00", 4)) || starts("wOFF") ||
-      starts("wOF2") || starts("OggS") || starts("ID3") || starts("fLaC")) {
-    return true;
-  }
+      starts("wOF2") || starts("OggS") || starts("ID3") || starts("fLaC");
+}
+
+bool LooksBinary(std::string_view b) {
+  if (HasBinaryMagic(b)) return true;
   size_t n = std::min<size_t>(b.size(), 4096);
   size_t ctrl = 0;
   for (size_t i = 0; i < n; ++i) {

@@ -27,10 +27,19 @@ void AppendUtf8(uint32_t cp, std::string* out);
 // byte) on an invalid sequence. REQUIRES: *pos < s.size().
 uint32_t NextCodePoint(std::string_view s, size_t* pos);
 
-// What DecodeText found.
+// What DecodeText (or DecodeHtmlBytes, kilang/util/encoding.h) found.
 struct DecodeInfo {
-  std::string encoding = "utf-8";  // "utf-8", "utf-8-bom", "utf-16le", "utf-16be"
+  // The source encoding: "utf-8", "utf-8-bom", "utf-16le", "utf-16be"; DecodeHtmlBytes also
+  // gives legacy encodings by canonical WHATWG name ("windows-1252", "shift_jis", ...).
+  std::string encoding = "utf-8";
   size_t invalid_sequences = 0;    // replaced by U+FFFD
+  // DecodeHtmlBytes only: how the encoding was chosen: "bom", "transport", "meta", "detected".
+  std::string source;
+  // DecodeHtmlBytes only: the declared charset that was considered (canonical name, or the raw
+  // label when unknown), transport before <meta>; "" when the page declared none.
+  std::string declared;
+  // DecodeHtmlBytes only: the bytes contradicted `declared`, so it was not used.
+  bool declared_was_wrong = false;
 };
 
 // Turns the raw bytes of a text/HTML file into valid UTF-8 in `out`:
@@ -43,6 +52,10 @@ Status DecodeText(std::string_view bytes, std::string* out, DecodeInfo* info);
 
 // Whether `bytes` look like a binary (non-text) payload. Checks the first 4 KiB only.
 bool LooksBinary(std::string_view bytes);
+
+// Whether `bytes` start with the magic number of a binary format (image, archive, font, audio,
+// PDF, executable): the part of LooksBinary that also holds for text in UTF-16.
+bool HasBinaryMagic(std::string_view bytes);
 
 }  // namespace kilang
 
