@@ -118,16 +118,19 @@ std::optional<DateTime> DateTime::ParseIso(std::string_view s) {
         if (!num(p + 1, 2, &h)) return std::nullopt;
         size_t q = p + 3;
         if (q < s.size() && s[q] == ':') ++q;
-        if (!num(q, 2, &m))
-          m = 0, q -= 0;
-        else
-          q += 2;
+        if (num(q, 2, &m)) q += 2;
+        else m = 0;
+        if (h > 14 || m > 59) return std::nullopt;
         d.tz_offset_minutes = (s[p] == '-' ? -1 : 1) * (h * 60 + m);
         p = q;
       }
     }
   }
   if (p != s.size()) return std::nullopt;
+  // A real calendar day (Feb 30 is not); any year, as --now may name one.
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
+  if (d.day > kDays[d.month - 1] || (d.month == 2 && d.day == 29 && !leap)) return std::nullopt;
   return d;
 }
 
@@ -373,6 +376,11 @@ int DaysInMonth(int y, int m) {
 bool ValidDate(int64_t y, int64_t m, int64_t d) {
   return y >= kMinYear && y <= kMaxYear && m >= 1 && m <= 12 && d >= 1 &&
          d <= DaysInMonth(int(y), int(m));
+}
+
+// UTC offsets run from -12:00 to +14:00.
+bool ValidOffset(const std::optional<int>& minutes) {
+  return !minutes || (*minutes >= -12 * 60 && *minutes <= 14 * 60);
 }
 
 // 0 = Sunday.
@@ -1117,6 +1125,8 @@ std::optional<DateMatch> DateParser::Find(std::string_view text,
       }
       DateTime d;
       if (size_t e = m.Absolute(i, &d)) {
+        // Whatever path matched, the contract holds: a real day in 1970..2100, a real offset.
+        if (!ValidDate(d.year, d.month, d.day) || !ValidOffset(d.tz_offset_minutes)) continue;
         return DateMatch{d, DateKind::kAbsolute, Coverage(m, text, i, e)};
       }
     }

@@ -363,3 +363,25 @@ TEST(DateParser, ResultRoundTripsThroughParseIso) {
 
 }  // namespace
 }  // namespace kilang
+
+namespace kilang {
+namespace {
+
+// Regressions found by fuzz/date_fuzz.cc (fuzz/regressions/date/).
+TEST(DateParserContract, IsoDatesOutsideTheYearRangeAreRejected) {
+  DateParser p(Lexicon::Default());
+  EXPECT_FALSE(p.Find("2421-01-22T13:38:00+07:00", std::nullopt));
+  EXPECT_FALSE(p.Find("0024-10-22", std::nullopt));
+}
+
+TEST(DateParserContract, ImpossibleUtcOffsetsAreRejected) {
+  DateParser p(Lexicon::Default());
+  auto m = p.Find("2024-10-22T13:00+99:90", std::nullopt);
+  if (m) EXPECT_TRUE(!m->value.tz_offset_minutes || *m->value.tz_offset_minutes <= 14 * 60);
+  EXPECT_FALSE(DateTime::ParseIso("2024-10-22T13:00+99:90"));
+  EXPECT_FALSE(DateTime::ParseIso("2023-02-29"));
+  EXPECT_TRUE(DateTime::ParseIso("2024-02-29"));
+}
+
+}  // namespace
+}  // namespace kilang
