@@ -68,7 +68,7 @@ std::string NormalizeMarker(const std::vector<std::string_view>& lower_words) {
 
 struct Line {
   std::string_view text;  // trimmed
-  std::string_view lower;  // lower-cased text (first 512 bytes for long lines), in the arena
+  std::string_view lower;  // lower-cased text (first 256 bytes for long lines), in the arena
   uint64_t hash = 0;       // of `lower`
   float units = 0;        // word units: spaced words + unspaced-script characters / 2
   int words = 0;
@@ -424,8 +424,6 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   // ---- 2. features ----
   const Matchers& mt = *matchers_;
   std::vector<std::string_view> words, lwords;
-  std::unordered_map<uint64_t, int> seen;  // line hash -> occurrences
-  seen.reserve(n);
   LineScan scan;
   // The arena must not move while lines point into it: lower-casing never more than triples a
   // line's length (a code point grows by at most half), and each line's prefix is bounded.
@@ -433,7 +431,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   for (Line& l : lines) {
     std::string_view t = l.text;
     // One pass: character classes, word spans and the lower-cased text.
-    ScanLine(t, 512, &scan);
+    ScanLine(t, 256, &scan);
     l.chars = scan.chars;
     l.letters = scan.letters;
     l.digits = scan.digits;
@@ -516,9 +514,8 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
         if (dm && dm->coverage >= 0.5) l.flags |= kDate;
       }
     }
-    l.hash = Hash64(l.lower);
-    auto [it, inserted] = seen.emplace(l.hash, 1);
-    if (!inserted) ++it->second;
+    // Short lines repeat case-insensitively ("HOME" / "Home"); long ones whole.
+    l.hash = t.size() > 256 ? Hash64(t) : Hash64(l.lower);
   }
   // Teasers: "Title cut..." followed by the same text in full.
   for (size_t i = 0; i + 1 < n; ++i) {
@@ -533,9 +530,19 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   }
   // A line that occurs twice is site chrome (menus, tickers, teasers repeated in a footer):
   // an article does not repeat its own paragraphs.
-  for (Line& l : lines) {
-    auto it = seen.find(l.hash);
-    if (it != seen.end() && it->second > 1) l.flags |= kDuplicate;
+  {
+    // Sort (hash, index) pairs: runs of equal hashes are repeated lines. No per-line allocation.
+    std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
+    for (size_t i = 0; i < n; ++i) by_hash[i] = {lines[i].hash, uint32_t(i)};
+    std::sort(by_hash.begin(), by_hash.end());
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && by_hash[j].first == by_hash[i].first) ++j;
+      if (j - i > 1) {
+        for (size_t k = i; k < j; ++k) lines[by_hash[k].second].flags |= kDuplicate;
+      }
+      i = j;
+    }
   }
   // Runs of lines with no blank line between them: a run mostly made of short, unpunctuated
   // lines is a menu or a link list.
