@@ -206,6 +206,21 @@ constexpr auto kAsciiClass = [] {
   return t;
 }();
 
+// Per-byte flags for counting past a line's prefix: bit 0 letter (ASCII letter or UTF-8 lead
+// byte), 1 digit, 2 comma, 3 space, 4 UTF-8 continuation byte.
+constexpr auto kByteFlags = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = 1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = 2;
+  t[','] = 4;
+  t[' '] = 8;
+  t['\t'] = 8;
+  for (int c = 0x80; c < 0xC0; ++c) t[c] = 16;
+  for (int c = 0xC0; c < 0x100; ++c) t[c] = 1;
+  return t;
+}();
+
 // Everything the features need from one line, in one pass over its bytes.
 struct LineScan {
   // Lower-cased prefixes of all lines so far: an arena that never moves once sized by Reset().
@@ -247,20 +262,25 @@ void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
   };
   while (i < t.size()) {
     if (out >= out_limit) {
-      // Past the bounded prefix only count characters (cheaply) for the length features.
+      // Past the bounded prefix only count characters for the length features: branch-free,
+      // one table look-up per byte (non-ASCII lead bytes count as letters).
+      int letters = 0, digits = 0, commas = 0, chars = 0, words = 0;
+      unsigned prev_space = 0;
       for (; i < t.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(t[i]);
-        if ((c & 0xC0) != 0x80) ++s->chars;
-        if (c < 0x80) {
-          uint8_t k = kAsciiClass[c];
-          if (k == kAsciiLower || k == kAsciiUpper) ++s->letters;
-          else if (k == kAsciiDigit) ++s->digits;
-          else if (c == ',') ++s->commas;
-          if (c == ' ' && i + 1 < t.size() && t[i + 1] != ' ') ++s->spaced_words;
-        } else if (c >= 0xC0) {
-          ++s->letters;
-        }
+        uint8_t f = kByteFlags[static_cast<unsigned char>(t[i])];
+        letters += f & 1;
+        digits += (f >> 1) & 1;
+        commas += (f >> 2) & 1;
+        chars += !((f >> 4) & 1);
+        unsigned space = (f >> 3) & 1;
+        words += prev_space & !space;
+        prev_space = space;
       }
+      s->letters += letters;
+      s->digits += digits;
+      s->commas += commas;
+      s->chars += chars;
+      s->spaced_words += words;
       break;
     }
     unsigned char c = static_cast<unsigned char>(t[i]);
