@@ -165,6 +165,10 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
 }
 
 void Lexicon::Finish() {
+  for (const auto& w : ui_lines_) whole_lines_[w] |= kUiLine;
+  for (const auto& w : list_headers_) whole_lines_[w] |= kListHeaderLine;
+  for (const auto& w : end_markers_) whole_lines_[w] |= kEndMarkerLine;
+  for (const auto& w : comment_markers_) whole_lines_[w] |= kCommentMarkerLine;
   auto dedup = [](std::vector<std::string>* v) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -293,6 +297,11 @@ bool Lexicon::IsEndMarker(std::string_view l) const {
 
 bool Lexicon::IsCommentMarker(std::string_view l) const {
   return comment_markers_.count(l) > 0;
+}
+
+uint8_t Lexicon::WholeLineKinds(std::string_view l) const {
+  auto it = whole_lines_.find(l);
+  return it == whole_lines_.end() ? 0 : it->second;
 }
 
 bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(l) > 0; }

@@ -478,13 +478,18 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     // judged by phrases, except that a line *starting* with a boilerplate phrase is chrome.
     std::string_view lower = l.lower;
     std::string_view bare = StripColon(lower);
-    if (lex_.IsListHeader(bare)) l.flags |= kListHeader;
+    // Headers, markers and UI words are short whole lines: one look-up per form of the line.
     if (l.units <= 8) {
+      uint8_t kinds = lex_.WholeLineKinds(bare);
+      if (bare.size() != lower.size()) kinds |= lex_.WholeLineKinds(lower) & Lexicon::kUiLine;
+      // "[ 167 Comments ]" -> "comments" for the markers.
       std::string marker = NormalizeMarker(lwords);
-      if (lex_.IsEndMarker(marker)) l.flags |= kEndMarker;
-      if (lex_.IsCommentMarker(marker)) l.flags |= kCommentMarker;
+      uint8_t marker_kinds = marker == bare ? kinds : lex_.WholeLineKinds(marker);
+      if (kinds & Lexicon::kListHeaderLine) l.flags |= kListHeader;
+      if ((kinds & Lexicon::kUiLine) && l.units <= 6) l.flags |= kUi;
+      if (marker_kinds & Lexicon::kEndMarkerLine) l.flags |= kEndMarker;
+      if (marker_kinds & Lexicon::kCommentMarkerLine) l.flags |= kCommentMarker;
     }
-    if (lex_.IsUiLine(lower) || lex_.IsUiLine(bare)) l.flags |= kUi;
     std::array<PhraseMatcher::Match, PhraseMatcher::kMaxCategories> found;
     // Phrases only condemn lines they open, or short lines (copyright <= 30 units): a long line
     // needs no look-up past its first words.

@@ -103,6 +103,11 @@ class Lexicon {
   // Lines that are only a UI word ("loading...", "share", "advertisement"); matched whole.
   bool IsUiLine(std::string_view lower_line) const;
 
+  // All whole-line lexicons in one look-up: a bit set of WholeLine kinds for `lower_line`.
+  enum WholeLine : uint8_t { kUiLine = 1, kListHeaderLine = 2, kEndMarkerLine = 4,
+                             kCommentMarkerLine = 8 };
+  uint8_t WholeLineKinds(std::string_view lower_line) const;
+
   // ---- language hints ----
   // Bitmask over languages() of the languages that list `lower_word` as a stopword; 0 if none.
   uint64_t StopwordMask(std::string_view lower_word) const;
@@ -131,6 +136,7 @@ class Lexicon {
   StringSet ui_lines_;
   StringSet end_markers_;
   StringSet comment_markers_;
+  StringMap<uint8_t> whole_lines_;  // union of the four sets above, built by Finish()
   StringMap<uint64_t> stopwords_;
 };
 
