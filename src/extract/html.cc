@@ -1,61 +1,860 @@
+// HtmlExtractor: main-content extraction by block scoring over the gumbo DOM.
+//
+// Steps (every DOM walk is iterative; the tree depth is capped before parsing):
+//  1. Parse (gumbo), after CapNesting guards against runaway nesting.
+//  2. Index the element tree: parent, tag, hints (class/id/role/itemprop/aria-label against
+//     data/html/hints.yaml), visibility, subtree text and link-text sizes; gather metadata
+//     (<title>, <meta>, <link>, JSON-LD, <time>, author hints) on the way.
+//  3. Decide which subtrees are site chrome (nav/aside/footer/header, chrome roles, remove
+//     hints, hidden elements), shielding any subtree that holds most of the page's prose.
+//  4. Cut the rest into text blocks (one per paragraph, heading, list item, cell, line break).
+//  5. Value each block: prose (long, punctuated, stopword-rich, few links) counts for, link
+//     lists and chrome phrases count against. The container with the highest total wins.
+//  6. Emit the container's blocks minus chrome lines, bylines, datelines and the headline.
 #include "kilang/extract/html.h"
 
 #include <gumbo.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
+#include "html_internal.h"
 #include "kilang/util/text.h"
 
 namespace kilang {
 
+using html_internal::Hints;
+
 HtmlExtractor::HtmlExtractor(const Lexicon& lexicon, HtmlOptions options)
-    : lex_(lexicon), dates_(lexicon), options_(options) {}
+    : lex_(lexicon), dates_(lexicon), options_(options) {
+  Hints::Default();  // load (and validate) once, up front
+}
 
 namespace {
 
-// First cut: all visible text, one line per block element. Replaced by the scoring extractor.
-void Walk(const GumboNode* node, int depth, int max_depth, std::string* out) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) {
-    out->append(node->v.text.text);
-    return;
+enum ElemFlags : uint16_t {
+  kSkip = 1 << 0,         // never text (script, style, form controls, media...)
+  kHidden = 1 << 1,       // hidden attribute, aria-hidden, display:none
+  kChromeTag = 1 << 2,    // nav, aside, footer, header, menu, or a chrome ARIA role
+  kRemoveHint = 1 << 3,   // class/id names chrome
+  kContentHint = 1 << 4,  // class/id names the article
+  kRemoved = 1 << 5,      // decided: dropped with its subtree
+  kInLink = 1 << 6,       // inside <a>
+  kBylineHint = 1 << 7,   // class/rel/itemprop names an author
+  kNoscript = 1 << 8,     // a <noscript> element
+};
+
+struct Elem {
+  const GumboNode* node = nullptr;
+  int parent = -1;
+  GumboTag tag = GUMBO_TAG_UNKNOWN;
+  uint16_t flags = 0;
+  int64_t text = 0;  // subtree text units (own, then aggregated)
+  int64_t link = 0;  // subtree text units inside links
+  int end = 0;       // one past the last descendant's id (ids are in pre-order)
+};
+
+enum class BlockKind : uint8_t { kText, kHeading, kListItem, kCell, kPre, kQuote, kCaption };
+
+struct Block {
+  std::string text;
+  int owner = -1;  // innermost block-level element
+  BlockKind kind = BlockKind::kText;
+  int heading_level = 0;
+  double units = 0, link_units = 0;
+  int words = 0, stopwords = 0, punct = 0;
+  double value = 0;
+  bool prose = false, bad = false;
+};
+
+bool IsSkipTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO: case GUMBO_TAG_AUDIO: case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP: case GUMBO_TAG_DATALIST: case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_HEAD: case GUMBO_TAG_MAP:
+    case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_APPLET:
+    case GUMBO_TAG_MENUITEM: case GUMBO_TAG_KEYGEN: case GUMBO_TAG_PROGRESS:
+    case GUMBO_TAG_METER:
+      return true;
+    default:
+      return false;
   }
-  if (node->type != GUMBO_NODE_ELEMENT || depth > max_depth) return;
-  GumboTag tag = node->v.element.tag;
-  if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT ||
-      tag == GUMBO_TAG_HEAD || tag == GUMBO_TAG_TEMPLATE)
-    return;
-  const GumboVector& ch = node->v.element.children;
-  for (unsigned i = 0; i < ch.length; ++i)
-    Walk(static_cast<const GumboNode*>(ch.data[i]), depth + 1, max_depth, out);
-  if (tag == GUMBO_TAG_P || tag == GUMBO_TAG_DIV || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_LI ||
-      tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_TR)
-    out->push_back('\n');
+}
+
+bool IsBlockTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD: case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL: case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU: case GUMBO_TAG_NAV: case GUMBO_TAG_OL:
+    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TD: case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TH: case GUMBO_TAG_THEAD: case GUMBO_TAG_TR: case GUMBO_TAG_UL:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HTML: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_BR: case GUMBO_TAG_OPTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int HeadingLevel(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_H1: return 1;
+    case GUMBO_TAG_H2: return 2;
+    case GUMBO_TAG_H3: return 3;
+    case GUMBO_TAG_H4: return 4;
+    case GUMBO_TAG_H5: return 5;
+    case GUMBO_TAG_H6: return 6;
+    default: return 0;
+  }
+}
+
+std::string_view Attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? std::string_view(a->value) : std::string_view();
+}
+
+// Decodes one UTF-8 code point at s[*i], advancing *i (invalid bytes yield U+FFFD).
+inline uint32_t NextCp(std::string_view s, size_t* i) {
+  unsigned char c = s[*i];
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
+  int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (len == 1 || *i + len > s.size()) {
+    ++*i;
+    return 0xFFFD;
+  }
+  uint32_t cp = c & (0x3F >> (len - 1));
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[*i + k]) & 0x3F);
+  *i += len;
+  return cp;
+}
+
+// Text size in "units": one per visible character, three per character of the scripts written
+// without spaces (about one word each), none for white space.
+double TextUnits(std::string_view s) {
+  double u = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      if (c > ' ') u += 1;
+      continue;
+    }
+    uint32_t cp = NextCp(s, &i);
+    if (IsUnspacedScript(cp)) u += 3;
+    else if (!IsSpace(cp)) u += 1;
+  }
+  return u;
+}
+
+bool IsSentencePunct(uint32_t cp) {
+  switch (cp) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case 0x3002: case 0xFF0C:
+    case 0x3001: case 0xFF01: case 0xFF1F: case 0x060C: case 0x061F: case 0x0964: case 0xFF1B:
+    case 0xFF1A: case 0x061B:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string LowerAttrs(const GumboNode* n) {
+  std::string s;
+  for (const char* a : {"class", "id", "itemprop", "aria-label", "data-component", "data-testid"}) {
+    std::string_view v = Attr(n, a);
+    if (v.empty() || v.size() > 300) continue;
+    if (!s.empty()) s.push_back(' ');
+    s.append(v);
+  }
+  return LowerUtf8(s);
+}
+
+bool StyleHides(std::string_view style) {
+  if (style.empty()) return false;
+  std::string s;
+  for (char c : style) {
+    if (c != ' ') s.push_back(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return s.find("display:none") != std::string::npos ||
+         s.find("visibility:hidden") != std::string::npos;
+}
+
+// Gathers the text below `root` (iteratively), up to `cap` bytes.
+std::string SubtreeText(const GumboNode* root, size_t cap) {
+  std::string out;
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty() && out.size() < cap) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
+      out.append(n->v.text.text);
+      continue;
+    }
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    if (IsSkipTag(n->v.element.tag)) continue;
+    if (IsBlockTag(n->v.element.tag)) out.push_back(' ');
+    const GumboVector& ch = n->v.element.children;
+    for (unsigned i = ch.length; i > 0; --i) stack.push_back(static_cast<GumboNode*>(ch.data[i - 1]));
+  }
+  return CollapseSpace(out);
+}
+
+bool LooksLikeUrl(std::string_view s) {
+  return StartsWith(s, "http://") || StartsWith(s, "https://") || StartsWith(s, "//") ||
+         StartsWith(s, "www.");
+}
+
+// Metadata candidates collected during the index walk.
+struct MetaBag {
+  std::string title_tag;
+  std::vector<std::pair<std::string, std::string>> metas;  // (lower name/property, content)
+  std::string canonical;
+  std::vector<std::string> jsonld;
+  std::vector<std::string> time_datetimes;  // <time datetime>, pubdate first
+  std::vector<int> byline_elems;            // elements hinted as author
+  std::string rel_author;
+
+  std::string Meta(std::initializer_list<std::string_view> names) const {
+    for (std::string_view want : names) {
+      for (const auto& [k, v] : metas) {
+        if (k == want && !TrimSpace(v).empty()) return std::string(TrimSpace(v));
+      }
+    }
+    return "";
+  }
+};
+
+class Run {
+ public:
+  Run(const Lexicon& lex, const DateParser& dates, const HtmlOptions& opt, const Hints& hints)
+      : lex_(lex), dates_(dates), opt_(opt), hints_(hints) {}
+
+  void Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc);
+
+ private:
+  void Index(const GumboNode* root);
+  void DecideRemovals(bool drop_noscript);
+  void BuildBlocks();
+  void Flush(std::string* buf, double* link_units, int owner, int in_heading, int in_li,
+             int in_cell, int in_pre, int in_quote, int in_caption);
+  void ValueBlocks();
+  int ChooseContainer() const;
+  std::string Emit(int container, const std::string& title);
+  void FillMetadata(const std::optional<DateTime>& now, Document* doc, std::string* title_out);
+  bool IsChromeLine(const Block& b, const std::string& lower) const;
+  bool IsBylineLine(const std::string& lower, int words) const;
+  bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
+
+  const Lexicon& lex_;
+  const DateParser& dates_;
+  const HtmlOptions& opt_;
+  const Hints& hints_;
+  std::vector<Elem> elems_;
+  std::vector<Block> blocks_;
+  MetaBag meta_;
+  int body_ = -1;
+  std::string h1_;
+  bool stopwords_usable_ = false;
+  std::optional<DateTime> now_;
+};
+
+void Run::Index(const GumboNode* root) {
+  struct Frame {
+    const GumboNode* node;
+    int elem;
+    unsigned next;
+  };
+  std::vector<Frame> stack;
+  elems_.reserve(1024);
+  auto enter = [&](const GumboNode* n, int parent) {
+    Elem e;
+    e.node = n;
+    e.parent = parent;
+    e.tag = n->v.element.tag;
+    uint16_t pflags = parent >= 0 ? elems_[parent].flags : 0;
+    if (pflags & kInLink) e.flags |= kInLink;
+    if (e.tag == GUMBO_TAG_A) e.flags |= kInLink;
+    GumboTag t = e.tag;
+    int id = static_cast<int>(elems_.size());
+    // Metadata.
+    switch (t) {
+      case GUMBO_TAG_TITLE:
+        if (meta_.title_tag.empty()) meta_.title_tag = SubtreeText(n, 2000);
+        break;
+      case GUMBO_TAG_META: {
+        std::string_view name = Attr(n, "property");
+        if (name.empty()) name = Attr(n, "name");
+        if (name.empty()) name = Attr(n, "itemprop");
+        std::string_view content = Attr(n, "content");
+        if (!name.empty() && !content.empty() && name.size() < 100 && content.size() < 4000) {
+          meta_.metas.emplace_back(LowerUtf8(name), std::string(content));
+        }
+        break;
+      }
+      case GUMBO_TAG_LINK: {
+        std::string rel = LowerUtf8(Attr(n, "rel"));
+        if (rel == "canonical" && meta_.canonical.empty()) meta_.canonical = Attr(n, "href");
+        break;
+      }
+      case GUMBO_TAG_SCRIPT: {
+        std::string type = LowerUtf8(Attr(n, "type"));
+        if (type.find("ld+json") != std::string::npos && meta_.jsonld.size() < 32) {
+          std::string body;
+          const GumboVector& ch = n->v.element.children;
+          for (unsigned i = 0; i < ch.length; ++i) {
+            const GumboNode* c = static_cast<GumboNode*>(ch.data[i]);
+            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
+                c->type == GUMBO_NODE_CDATA)
+              body.append(c->v.text.text);
+          }
+          meta_.jsonld.push_back(std::move(body));
+        }
+        break;
+      }
+      case GUMBO_TAG_TIME: {
+        std::string_view dt = Attr(n, "datetime");
+        if (!dt.empty() && meta_.time_datetimes.size() < 16) {
+          bool pub = gumbo_get_attribute(&n->v.element.attributes, "pubdate") != nullptr ||
+                     LowerUtf8(Attr(n, "itemprop")).find("datepublished") != std::string::npos;
+          if (pub) meta_.time_datetimes.insert(meta_.time_datetimes.begin(), std::string(dt));
+          else meta_.time_datetimes.emplace_back(dt);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (IsSkipTag(t)) e.flags |= kSkip;
+    if (t == GUMBO_TAG_NOSCRIPT) e.flags |= kNoscript;
+    if (t == GUMBO_TAG_BODY && body_ < 0) body_ = id;
+    if (t == GUMBO_TAG_NAV || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_FOOTER ||
+        t == GUMBO_TAG_HEADER || t == GUMBO_TAG_MENU)
+      e.flags |= kChromeTag;
+    const GumboVector& attrs = n->v.element.attributes;
+    if (attrs.length > 0) {
+      if (gumbo_get_attribute(&attrs, "hidden") || LowerUtf8(Attr(n, "aria-hidden")) == "true" ||
+          StyleHides(Attr(n, "style")))
+        e.flags |= kHidden;
+      std::string role = LowerUtf8(Attr(n, "role"));
+      if (!role.empty() && hints_.IsRemoveRole(role)) e.flags |= kChromeTag;
+      std::string hint = LowerAttrs(n);
+      if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
+        if (hints_.IsRemove(hint)) e.flags |= kRemoveHint;
+        if (hints_.IsContent(hint)) e.flags |= kContentHint;
+        if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos) {
+          e.flags |= kBylineHint;
+        }
+      }
+      std::string rel = LowerUtf8(Attr(n, "rel"));
+      if (rel == "author") {
+        e.flags |= kBylineHint;
+        if (meta_.rel_author.empty()) meta_.rel_author = SubtreeText(n, 200);
+      }
+      if (e.flags & kBylineHint) {
+        if (meta_.byline_elems.size() < 32) meta_.byline_elems.push_back(id);
+      }
+    }
+    if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentHint;
+    elems_.push_back(e);
+    stack.push_back({n, id, 0});
+  };
+  if (root->type != GUMBO_NODE_ELEMENT) return;
+  enter(root, -1);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const GumboVector& ch = f.node->v.element.children;
+    if (f.next >= ch.length || (elems_[f.elem].flags & kSkip)) {
+      stack.pop_back();
+      continue;
+    }
+    const GumboNode* c = static_cast<GumboNode*>(ch.data[f.next++]);
+    int parent = f.elem;
+    if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
+      if (static_cast<int>(stack.size()) >= opt_.max_depth) continue;
+      enter(c, parent);
+    } else if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA) {
+      double u = TextUnits(c->v.text.text);
+      elems_[parent].text += static_cast<int64_t>(u);
+      if (elems_[parent].flags & kInLink) elems_[parent].link += static_cast<int64_t>(u);
+    }
+  }
+  // Aggregate subtree sizes (children have larger ids than their parents).
+  for (size_t i = 0; i < elems_.size(); ++i) elems_[i].end = static_cast<int>(i) + 1;
+  for (size_t i = elems_.size(); i-- > 1;) {
+    const Elem& e = elems_[i];
+    if (e.parent >= 0) elems_[e.parent].end = std::max(elems_[e.parent].end, e.end);
+    if (e.parent < 0 || (e.flags & kSkip)) continue;
+    elems_[e.parent].text += e.text;
+    elems_[e.parent].link += e.link;
+  }
+}
+
+void Run::DecideRemovals(bool drop_noscript) {
+  int64_t body_prose = body_ >= 0 ? elems_[body_].text - elems_[body_].link : 0;
+  for (size_t i = 0; i < elems_.size(); ++i) {
+    Elem& e = elems_[i];
+    e.flags &= ~kRemoved;
+    if (e.parent >= 0 && (elems_[e.parent].flags & kRemoved)) {
+      e.flags |= kRemoved;
+      continue;
+    }
+    if ((e.flags & (kSkip | kHidden)) || (drop_noscript && (e.flags & kNoscript))) {
+      e.flags |= kRemoved;
+      continue;
+    }
+    if (!(e.flags & (kChromeTag | kRemoveHint))) continue;
+    if (e.tag == GUMBO_TAG_BODY || e.tag == GUMBO_TAG_HTML || e.tag == GUMBO_TAG_MAIN) continue;
+    // A subtree holding most of the page's prose is the article whatever its name says.
+    int64_t prose = e.text - e.link;
+    if (body_prose > 0 && prose * 2 > body_prose) continue;
+    e.flags |= kRemoved;
+  }
+}
+
+void Run::Flush(std::string* buf, double* link_units, int owner, int in_heading, int in_li,
+                int in_cell, int in_pre, int in_quote, int in_caption) {
+  if (buf->empty()) return;
+  std::string text = CollapseSpace(*buf);
+  buf->clear();
+  double lu = *link_units;
+  *link_units = 0;
+  if (text.empty()) return;
+  // Strip replacement characters left from NUL bytes and invalid input.
+  if (text.find("\xEF\xBF\xBD") != std::string::npos) {
+    std::string t;
+    for (size_t p = 0; p < text.size();) {
+      if (text.compare(p, 3, "\xEF\xBF\xBD") == 0) {
+        p += 3;
+      } else {
+        t.push_back(text[p++]);
+      }
+    }
+    text = CollapseSpace(t);
+    if (text.empty()) return;
+  }
+  Block b;
+  b.text = std::move(text);
+  b.owner = owner;
+  b.link_units = lu;
+  if (in_heading) b.kind = BlockKind::kHeading, b.heading_level = in_heading;
+  else if (in_pre) b.kind = BlockKind::kPre;
+  else if (in_caption) b.kind = BlockKind::kCaption;
+  else if (in_li) b.kind = BlockKind::kListItem;
+  else if (in_quote) b.kind = BlockKind::kQuote;
+  else if (in_cell) b.kind = BlockKind::kCell;
+  blocks_.push_back(std::move(b));
+}
+
+void Run::BuildBlocks() {
+  blocks_.clear();
+  if (elems_.empty()) return;
+  // Walk the elements in pre-order again; ids are assigned in the same order as in Index.
+  struct Frame {
+    int elem;
+    unsigned next;
+  };
+  std::string buf;
+  double link_units = 0;
+  std::vector<int> block_stack;
+  int in_heading = 0, in_li = 0, in_cell = 0, in_pre = 0, in_quote = 0, in_caption = 0;
+  int heading_level = 0;
+  std::vector<Frame> stack;
+  int next_id = 0;
+  auto is_removed = [&](int id) { return (elems_[id].flags & kRemoved) != 0; };
+  auto owner = [&]() { return block_stack.empty() ? 0 : block_stack.back(); };
+  auto flush = [&]() {
+    Flush(&buf, &link_units, owner(), in_heading ? heading_level : 0, in_li, in_cell, in_pre,
+          in_quote, in_caption);
+  };
+  auto adjust = [&](GumboTag t, int d) {
+    if (HeadingLevel(t)) {
+      in_heading += d;
+      if (d > 0) heading_level = HeadingLevel(t);
+    }
+    if (t == GUMBO_TAG_LI || t == GUMBO_TAG_DD || t == GUMBO_TAG_DT) in_li += d;
+    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) in_cell += d;
+    if (t == GUMBO_TAG_PRE) in_pre += d;
+    if (t == GUMBO_TAG_BLOCKQUOTE) in_quote += d;
+    if (t == GUMBO_TAG_FIGCAPTION || t == GUMBO_TAG_CAPTION) in_caption += d;
+  };
+  // Exit handling: when a frame is popped.
+  auto leave = [&](int id) {
+    GumboTag t = elems_[id].tag;
+    if (IsBlockTag(t)) {
+      flush();
+      if (!block_stack.empty() && block_stack.back() == id) block_stack.pop_back();
+    }
+    adjust(t, -1);
+  };
+  auto enter = [&](int id) {
+    GumboTag t = elems_[id].tag;
+    if (IsBlockTag(t)) {
+      flush();
+      if (t != GUMBO_TAG_BR) block_stack.push_back(id);
+    }
+    adjust(t, +1);
+    stack.push_back({id, 0});
+  };
+  // Index skipped the children of kSkip elements and of elements past max_depth; mirror that.
+  enter(next_id++);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const Elem& e = elems_[f.elem];
+    const GumboVector& ch = e.node->v.element.children;
+    if (f.next >= ch.length || (e.flags & kSkip)) {
+      int id = f.elem;
+      stack.pop_back();
+      leave(id);
+      continue;
+    }
+    const GumboNode* c = static_cast<GumboNode*>(ch.data[f.next++]);
+    if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
+      if (static_cast<int>(stack.size()) >= opt_.max_depth) continue;
+      int id = next_id;
+      // Skip the whole indexed subtree of a removed element: ids are contiguous per subtree.
+      if (is_removed(id)) {
+        next_id = elems_[id].end;
+        if (elems_[id].tag == GUMBO_TAG_BR) {
+          // a removed <br> still breaks the line
+          flush();
+        }
+        continue;
+      }
+      ++next_id;
+      enter(id);
+    } else if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
+               c->type == GUMBO_NODE_WHITESPACE) {
+      std::string_view s = c->v.text.text;
+      if (s.find('\0') != std::string_view::npos) continue;
+      buf.append(s);
+      if (e.flags & kInLink) link_units += TextUnits(s);
+    }
+  }
+  flush();
+}
+
+void Run::ValueBlocks() {
+  std::vector<std::string_view> words;
+  std::string lower;
+  int64_t all_words = 0, all_stop = 0;
+  for (Block& b : blocks_) {
+    b.units = TextUnits(b.text);
+    LowerUtf8(b.text, &lower);
+    words.clear();
+    SplitWords(lower, &words);
+    b.words = static_cast<int>(words.size());
+    for (std::string_view w : words) {
+      if (lex_.IsStopword(w)) ++b.stopwords;
+    }
+    size_t i = 0;
+    while (i < b.text.size()) {
+      uint32_t cp = NextCp(b.text, &i);
+      if (IsSentencePunct(cp)) ++b.punct;
+    }
+    if (b.words >= 10) {
+      all_words += b.words;
+      all_stop += b.stopwords;
+    }
+  }
+  stopwords_usable_ = all_words > 0 && all_stop * 10 >= all_words;
+  for (Block& b : blocks_) {
+    double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
+    LowerUtf8(b.text, &lower);
+    bool chrome = IsChromeLine(b, lower);
+    double sd = b.words > 0 ? static_cast<double>(b.stopwords) / b.words : 0;
+    bool stop_ok = !stopwords_usable_ || sd >= 0.12 || b.words < 8;
+    b.bad = chrome || (ld > 0.5 && b.units > 0);
+    b.prose = !b.bad && b.units >= 60 && ld < 0.35 && b.punct >= 1 && stop_ok &&
+              b.kind != BlockKind::kHeading;
+    if (b.prose) {
+      b.value = b.units * (1 - ld);
+      if (stopwords_usable_ && sd >= 0.25) b.value *= 1.2;
+    } else if (b.bad) {
+      b.value = -b.units;
+    } else if (b.kind == BlockKind::kHeading) {
+      b.value = 0;
+    } else if (b.punct >= 1 && ld < 0.2 && b.units >= 20) {
+      b.value = 0.3 * b.units;  // a short sentence
+    } else {
+      b.value = -0.3 * b.units;
+    }
+  }
+}
+
+int Run::ChooseContainer() const {
+  std::vector<double> score(elems_.size(), 0.0);
+  for (const Block& b : blocks_) {
+    if (b.owner >= 0) score[b.owner] += b.value;
+  }
+  for (size_t i = elems_.size(); i-- > 1;) {
+    int p = elems_[i].parent;
+    if (p >= 0) score[p] += score[i];
+  }
+  int best = -1;
+  double best_score = 0;
+  for (size_t i = 0; i < elems_.size(); ++i) {
+    if (elems_[i].flags & kRemoved) continue;
+    double s = score[i];
+    if (s > 0 && (elems_[i].flags & kContentHint)) s *= 1.05;
+    if (s > 0 && s >= best_score * 0.999 && best >= 0 && s <= best_score) {
+      // Nearly equal: prefer the descendant (tighter container) only if it is one.
+      int p = elems_[i].parent;
+      while (p > best) p = elems_[p].parent;
+      if (p == best) best = static_cast<int>(i);
+      continue;
+    }
+    if (s > best_score) {
+      best_score = s;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+bool Run::IsChromeLine(const Block& b, const std::string& lower) const {
+  std::string_view l = TrimSpace(lower);
+  if (l.empty()) return true;
+  if (b.units > 200) return false;
+  std::string_view core = l;
+  while (!core.empty() && (core.back() == ':' || core.back() == '.' || core.back() == '>' ||
+                           core.back() == '|'))
+    core.remove_suffix(1);
+  core = TrimSpace(core);
+  if (lex_.IsUiLine(core) || lex_.IsListHeader(core) || hints_.IsDropLine(core)) return true;
+  if (b.units <= 80) {
+    for (const std::string& c : lex_.copyright()) {
+      if (l.find(c) != std::string_view::npos) return true;
+    }
+    for (const std::string& p : lex_.boilerplate()) {
+      if (l.find(p) != std::string_view::npos && b.units <= 60) return true;
+    }
+  }
+  return false;
+}
+
+bool Run::IsBylineLine(const std::string& lower, int words) const {
+  if (words > 10 || words == 0) return false;
+  std::string_view l = TrimSpace(lower);
+  for (const std::string& p : lex_.byline_prefixes()) {
+    if (StartsWith(l, p) && l.size() > p.size()) {
+      char c = l[p.size()];
+      if (c == ' ' || c == ':') return true;
+    }
+  }
+  return false;
+}
+
+bool Run::IsDateLine(const Block& b, const std::optional<DateTime>& now) const {
+  if (b.words > 14) return false;
+  auto m = dates_.Find(b.text, now);
+  return m && m->coverage >= 0.6;
+}
+
+std::string Run::Emit(int container, const std::string& title) {
+  std::vector<const Block*> keep;
+  std::vector<int> in;  // indices of blocks in container
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    int o = blocks_[i].owner;
+    bool inside = false;
+    if (container < 0) {
+      inside = true;
+    } else {
+      int p = o;
+      while (p > container) p = elems_[p].parent;
+      inside = p == container;
+    }
+    if (inside) in.push_back(static_cast<int>(i));
+  }
+  int first_prose = -1, last_prose = -1;
+  for (size_t k = 0; k < in.size(); ++k) {
+    if (blocks_[in[k]].prose) {
+      if (first_prose < 0) first_prose = static_cast<int>(k);
+      last_prose = static_cast<int>(k);
+    }
+  }
+  std::string title_sq = LowerUtf8(CollapseSpace(title));
+  std::unordered_set<std::string> seen;
+  std::string lower, out;
+  for (size_t k = 0; k < in.size(); ++k) {
+    const Block& b = blocks_[in[k]];
+    if (b.bad) continue;
+    LowerUtf8(b.text, &lower);
+    bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
+    bool after = last_prose >= 0 && static_cast<int>(k) > last_prose;
+    if (!b.prose) {
+      if (b.kind == BlockKind::kHeading && b.heading_level <= 1 && (before || first_prose < 0)) {
+        continue;  // the headline: metadata.title
+      }
+      if (!title_sq.empty() && lower == title_sq) continue;
+      if (IsBylineLine(lower, b.words)) continue;
+      if (IsDateLine(b, now_)) continue;
+      if (before && b.kind != BlockKind::kHeading && b.units < 40 && b.punct == 0) continue;
+      if (after && b.units < 50 && b.kind != BlockKind::kListItem) {
+        char last = b.text.back();
+        if (last != '.' && last != '!' && last != '?' && last != '"') continue;
+      }
+      if (after && b.kind == BlockKind::kHeading) continue;
+    }
+    if (b.units >= 10 && !seen.insert(b.text).second) continue;
+    if (!out.empty()) out.push_back('\n');
+    out += b.text;
+  }
+  return out;
+}
+
+void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::string* title_out) {
+  Metadata& md = doc->metadata;
+  html_internal::JsonLdInfo ld;
+  for (const std::string& j : meta_.jsonld) html_internal::ParseJsonLd(j, &ld);
+  // Site.
+  std::string site = ld.is_article ? ld.publisher : "";
+  std::string og_site = meta_.Meta({"og:site_name"});
+  if (!og_site.empty()) site = og_site;
+  if (site.empty()) site = ld.publisher;
+  if (site.empty()) site = meta_.Meta({"application-name", "twitter:app:name:iphone"});
+  std::string url = meta_.canonical;
+  if (!LooksLikeUrl(url)) url = meta_.Meta({"og:url"});
+  if (!LooksLikeUrl(url)) url = ld.url;
+  if (!LooksLikeUrl(url)) url.clear();
+  if (md.url.empty() && !url.empty()) md.url = url;
+  if (site.empty()) site = html_internal::HostOf(md.url.empty() ? url : md.url);
+  md.site = CollapseSpace(site);
+  // Title.
+  std::string title = ld.headline;
+  if (title.empty()) title = meta_.Meta({"og:title", "twitter:title", "headline", "dc.title"});
+  if (title.empty()) title = meta_.title_tag;
+  if (title.empty()) title = h1_;
+  md.title = html_internal::CleanTitle(title, md.site, h1_);
+  *title_out = md.title;
+  // Date.
+  std::optional<DateTime> date;
+  auto try_date = [&](const std::string& s) {
+    if (!date && !s.empty()) date = html_internal::ParseMachineDate(s);
+  };
+  try_date(ld.date_published);
+  try_date(meta_.Meta({"article:published_time", "og:published_time", "datepublished",
+                       "article.published", "published_time", "publish-date", "publish_date",
+                       "publishdate", "pubdate", "date", "dc.date", "dc.date.issued",
+                       "dcterms.date", "dcterms.created", "dcterms.issued", "sailthru.date",
+                       "parsely-pub-date", "citation_publication_date", "og:pubdate",
+                       "datecreated", "article:published", "release_date"}));
+  for (const std::string& t : meta_.time_datetimes) try_date(t);
+  try_date(ld.date_modified);
+  try_date(meta_.Meta({"article:modified_time", "og:updated_time", "datemodified",
+                       "last-modified", "dcterms.modified"}));
+  if (!date) {
+    // Visible text: the first short line that is a date.
+    for (const Block& b : blocks_) {
+      if (b.words > 14 || b.units > 100) continue;
+      auto m = dates_.Find(b.text, now);
+      if (m && m->coverage >= 0.5) {
+        date = m->value;
+        break;
+      }
+    }
+  }
+  if (date) md.date = date->ToIso();
+  // Author.
+  std::vector<std::string> authors = ld.authors;
+  auto add_author = [&](std::string a) {
+    a = CollapseSpace(a);
+    std::string low = LowerUtf8(a);
+    for (const std::string& p : lex_.byline_prefixes()) {
+      if (StartsWith(low, p + " ") || StartsWith(low, p + ":")) {
+        a = std::string(TrimSpace(std::string_view(a).substr(p.size() + 1)));
+        break;
+      }
+    }
+    if (a.empty() || LooksLikeUrl(a) || a.size() > 200 || a[0] == '@') return;
+    authors.push_back(a);
+  };
+  if (authors.empty()) {
+    for (const char* k : {"article:author", "author", "byl", "dc.creator", "sailthru.author",
+                          "parsely-author", "citation_author"}) {
+      std::string v = meta_.Meta({k});
+      if (!v.empty()) add_author(v);
+      if (!authors.empty()) break;
+    }
+  }
+  if (authors.empty() && !meta_.rel_author.empty()) add_author(meta_.rel_author);
+  if (authors.empty()) {
+    for (int id : meta_.byline_elems) {
+      std::string t = SubtreeText(elems_[id].node, 300);
+      std::vector<std::string_view> w;
+      SplitWords(t, &w);
+      if (w.empty() || w.size() > 8) continue;
+      add_author(t);
+      if (!authors.empty()) break;
+    }
+  }
+  // Deduplicate, keep order.
+  std::string joined;
+  std::unordered_set<std::string> seen;
+  for (const std::string& a : authors) {
+    if (a.empty() || !seen.insert(LowerUtf8(a)).second) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += a;
+  }
+  md.author = joined;
+}
+
+void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc) {
+  now_ = now;
+  Index(root);
+  DecideRemovals(true);
+  BuildBlocks();
+  if (blocks_.empty()) {  // a page whose only content is in <noscript>
+    DecideRemovals(false);
+    BuildBlocks();
+  }
+  for (const Block& b : blocks_) {
+    if (b.kind == BlockKind::kHeading && b.heading_level == 1) {
+      h1_ = b.text;
+      break;
+    }
+  }
+  ValueBlocks();
+  std::string title;
+  FillMetadata(now, doc, &title);
+  int container = ChooseContainer();
+  doc->text = Emit(container, title);
 }
 
 }  // namespace
 
 void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>& now,
                             Document* doc) const {
-  if (html.size() > options_.max_html_bytes) html = html.substr(0, options_.max_html_bytes);
+  if (html.size() > options_.max_html_bytes) {
+    // Cut at a UTF-8 character boundary.
+    size_t cut = options_.max_html_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
+    html = html.substr(0, cut);
+  }
+  std::string capped;
+  if (html_internal::CapNesting(html, options_.max_depth, &capped)) html = capped;
   GumboOptions opts = kGumboDefaultOptions;
   opts.max_errors = 0;
   GumboOutput* out = gumbo_parse_with_options(&opts, html.data(), html.size());
-  std::string raw;
-  Walk(out->root, 0, options_.max_depth, &raw);
-  gumbo_destroy_output(&opts, out);
-  std::string text;
-  size_t pos = 0;
-  while (pos <= raw.size()) {
-    size_t nl = raw.find('\n', pos);
-    if (nl == std::string::npos) nl = raw.size();
-    std::string line = CollapseSpace(std::string_view(raw).substr(pos, nl - pos));
-    if (!line.empty()) {
-      if (!text.empty()) text.push_back('\n');
-      text += line;
-    }
-    pos = nl + 1;
+  {
+    Run run(lex_, dates_, options_, Hints::Default());
+    run.Extract(out->root, now, doc);
   }
-  doc->text = std::move(text);
+  gumbo_destroy_output(&opts, out);
 }
 
 }  // namespace kilang

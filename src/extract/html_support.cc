@@ -1,0 +1,362 @@
+// Hints vocabulary, nesting guard, and title/URL/date helpers of the HTML extractor.
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "html_internal.h"
+#include "kilang/util/text.h"
+
+namespace kilang {
+
+// Generated at build time from data/html/*.yaml (see cmake/embed_data.cmake).
+struct EmbeddedFile {
+  const char* name;
+  const unsigned char* data;
+  size_t size;
+};
+extern const EmbeddedFile kEmbeddedHtmlFiles[];
+extern const size_t kEmbeddedHtmlFileCount;
+
+namespace html_internal {
+
+namespace {
+
+std::string FoldHint(std::string_view s) {
+  std::string out = LowerUtf8(s);
+  for (char& c : out) {
+    if (c == '_') c = '-';
+  }
+  return out;
+}
+
+bool IsHintBoundary(char c) { return c == ' ' || c == '-' || c == '\t' || c == '\n'; }
+
+}  // namespace
+
+bool Hints::Matches(const std::vector<Pattern>& pats, std::string_view value) {
+  if (value.empty()) return false;
+  for (const Pattern& p : pats) {
+    size_t pos = 0;
+    while ((pos = value.find(p.text, pos)) != std::string_view::npos) {
+      bool start_ok = pos == 0 || IsHintBoundary(value[pos - 1]);
+      size_t end = pos + p.text.size();
+      bool end_ok = p.prefix || end == value.size() || IsHintBoundary(value[end]);
+      if (start_ok && end_ok) return true;
+      ++pos;
+    }
+  }
+  return false;
+}
+
+bool Hints::IsDropLine(std::string_view lower_line) const {
+  while (!lower_line.empty() && (lower_line.back() == ':' || lower_line.back() == '.')) {
+    lower_line.remove_suffix(1);
+  }
+  return drop_lines_.count(std::string(TrimSpace(lower_line))) > 0;
+}
+
+Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
+  Hints h;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+    if (!root.IsMap()) return Status::InvalidArgument(name + ": expected a mapping");
+    auto read = [&](const char* key, std::vector<Pattern>* out) -> Status {
+      YAML::Node n = root[key];
+      if (!n) return Status::Ok();
+      if (!n.IsSequence()) return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      for (const auto& item : n) {
+        std::string v = FoldHint(item.as<std::string>());
+        Pattern p;
+        if (!v.empty() && v.back() == '*') {
+          p.prefix = true;
+          v.pop_back();
+        }
+        if (v.empty()) continue;
+        p.text = v;
+        out->push_back(std::move(p));
+      }
+      return Status::Ok();
+    };
+    KILANG_RETURN_IF_ERROR(read("remove", &h.remove_));
+    KILANG_RETURN_IF_ERROR(read("content", &h.content_));
+    for (const char* key : {"remove_roles", "drop_lines"}) {
+      YAML::Node n = root[key];
+      if (!n) continue;
+      if (!n.IsSequence()) return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      auto& set = std::string(key) == "remove_roles" ? h.remove_roles_ : h.drop_lines_;
+      for (const auto& item : n) set.insert(LowerUtf8(item.as<std::string>()));
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return h;
+}
+
+const Hints& Hints::Default() {
+  static const Hints* hints = [] {
+    for (size_t i = 0; i < kEmbeddedHtmlFileCount; ++i) {
+      if (std::string(kEmbeddedHtmlFiles[i].name) != "hints.yaml") continue;
+      std::string text(reinterpret_cast<const char*>(kEmbeddedHtmlFiles[i].data),
+                       kEmbeddedHtmlFiles[i].size);
+      Result<Hints> r = Parse("data/html/hints.yaml", text);
+      if (!r.ok()) {
+        std::fprintf(stderr, "kilang: invalid built-in HTML hints: %s\n",
+                     r.status().ToString().c_str());
+        std::abort();
+      }
+      return new Hints(std::move(r).value());
+    }
+    std::fprintf(stderr, "kilang: data/html/hints.yaml was not embedded\n");
+    std::abort();
+    return static_cast<Hints*>(nullptr);
+  }();
+  return *hints;
+}
+
+// ---- nesting guard ----
+
+namespace {
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+// Elements that do not deepen the tree as counted here: void elements and elements whose end tag
+// may be omitted (the tree builder closes them implicitly).
+bool IsUncounted(std::string_view t) {
+  static const std::unordered_set<std::string_view> kSet = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+      "source", "track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr",
+      "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "rtc", "html", "head",
+      "body", "image", "basefont", "bgsound", "frame", "menuitem"};
+  return kSet.count(t) > 0;
+}
+
+bool IsRawText(std::string_view t) {
+  return t == "script" || t == "style" || t == "textarea" || t == "title" || t == "xmp" ||
+         t == "iframe" || t == "noembed" || t == "noframes" || t == "plaintext";
+}
+
+}  // namespace
+
+bool CapNesting(std::string_view html, int max_depth, std::string* out) {
+  const size_t n = html.size();
+  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges of tags to leave out
+  int depth = 0;
+  long dropped_open = 0;
+  size_t i = 0;
+  char name_buf[16];
+  while (i < n) {
+    const void* lt = std::memchr(html.data() + i, '<', n - i);
+    if (!lt) break;
+    i = static_cast<const char*>(lt) - html.data();
+    size_t tag_start = i;
+    if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
+      size_t e = html.find("-->", i + 4);
+      i = e == std::string_view::npos ? n : e + 3;
+      continue;
+    }
+    bool end_tag = i + 1 < n && html[i + 1] == '/';
+    size_t j = i + (end_tag ? 2 : 1);
+    size_t len = 0;
+    while (j < n && ((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z') ||
+                     (html[j] >= '0' && html[j] <= '9'))) {
+      if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(html[j]);
+      ++len;
+      ++j;
+    }
+    if (len == 0 || len > sizeof(name_buf)) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    std::string_view name(name_buf, len);
+    size_t gt = html.find('>', j);
+    if (gt == std::string_view::npos) break;
+    bool self_closing = gt > 0 && html[gt - 1] == '/';
+    i = gt + 1;
+    if (!end_tag && IsRawText(name)) {
+      // Skip to the matching end tag, case-insensitively.
+      size_t k = i;
+      while (true) {
+        size_t c = html.find("</", k);
+        if (c == std::string_view::npos) {
+          k = n;
+          break;
+        }
+        bool match = c + 2 + len <= n;
+        for (size_t m = 0; match && m < len; ++m) {
+          if (AsciiLower(html[c + 2 + m]) != name[m]) match = false;
+        }
+        if (match) {
+          k = c;
+          break;
+        }
+        k = c + 2;
+      }
+      i = k;
+      continue;
+    }
+    if (IsUncounted(name) || self_closing) continue;
+    if (end_tag) {
+      if (dropped_open > 0) {
+        --dropped_open;
+        drops.emplace_back(tag_start, i);
+      } else if (depth > 0) {
+        --depth;
+      }
+    } else if (depth >= max_depth) {
+      ++dropped_open;
+      drops.emplace_back(tag_start, i);
+    } else {
+      ++depth;
+    }
+  }
+  if (drops.empty()) return false;
+  out->clear();
+  out->reserve(n);
+  size_t pos = 0;
+  for (const auto& [b, e] : drops) {
+    out->append(html.data() + pos, b - pos);
+    pos = e;
+  }
+  out->append(html.data() + pos, n - pos);
+  return true;
+}
+
+// ---- dates, titles, hosts ----
+
+std::optional<DateTime> ParseMachineDate(std::string_view s) {
+  s = TrimSpace(s);
+  if (s.size() < 8 || s.size() > 64) return std::nullopt;
+  if (auto d = DateTime::ParseIso(s)) return d;
+  std::string t(s);
+  // "2019-11-21T10:00:00 +0000", "2019-11-21T10:00:00 GMT", "2019-11-21T10:00:00.000Z"
+  if (t.size() >= 19) {
+    std::string head = t.substr(0, 19);
+    std::string rest(TrimSpace(std::string_view(t).substr(19)));
+    if (!rest.empty() && rest[0] == '.') {
+      size_t k = 1;
+      while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
+      rest = std::string(TrimSpace(std::string_view(rest).substr(k)));
+    }
+    if (rest == "GMT" || rest == "UTC" || rest == "Z") rest = "Z";
+    if (auto d = DateTime::ParseIso(head + rest)) return d;
+    if (auto d = DateTime::ParseIso(head)) return d;
+  }
+  // "20191121" / "2019/11/21"
+  if (t.size() >= 10 && t[4] == '/' && t[7] == '/') {
+    std::string u = t;
+    u[4] = u[7] = '-';
+    if (auto d = DateTime::ParseIso(u.substr(0, 10))) return d;
+  }
+  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
+    return DateTime::ParseIso(t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2));
+  }
+  if (t.size() >= 10) {
+    if (auto d = DateTime::ParseIso(t.substr(0, 10))) return d;
+  }
+  return std::nullopt;
+}
+
+std::string HostOf(std::string_view url) {
+  size_t p = url.find("://");
+  if (p == std::string_view::npos) {
+    if (StartsWith(url, "//")) p = 0;
+    else return "";
+  }
+  url.remove_prefix(p + (p == 0 && StartsWith(url, "//") ? 2 : 3));
+  size_t e = url.find_first_of("/?#:");
+  std::string host = LowerUtf8(url.substr(0, e));
+  if (StartsWith(host, "www.")) host = host.substr(4);
+  return host;
+}
+
+namespace {
+
+// Letters and digits only, lower-cased: "The Verge" -> "theverge".
+std::string Squash(std::string_view s) {
+  std::string low = LowerUtf8(s), out;
+  for (unsigned char c : low) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out.push_back(c);
+  }
+  return out;
+}
+
+size_t CountWords(std::string_view s) {
+  std::vector<std::string_view> w;
+  SplitWords(s, &w);
+  return w.size();
+}
+
+}  // namespace
+
+std::string CleanTitle(std::string_view title_in, std::string_view site, std::string_view h1) {
+  std::string title = CollapseSpace(title_in);
+  if (title.empty()) return title;
+  // Split on separators surrounded by spaces.
+  static const char* kSeps[] = {" | ", " - ", " – ", " — ", " :: ", " · ", " / ", " » ", " « ",
+                                " : "};
+  std::vector<std::string> parts;
+  std::string_view rest = title;
+  while (true) {
+    size_t best = std::string_view::npos, blen = 0;
+    for (const char* sep : kSeps) {
+      size_t p = rest.find(sep);
+      if (p != std::string_view::npos && p < best) best = p, blen = std::strlen(sep);
+    }
+    if (best == std::string_view::npos) break;
+    parts.emplace_back(TrimSpace(rest.substr(0, best)));
+    rest.remove_prefix(best + blen);
+  }
+  parts.emplace_back(TrimSpace(rest));
+  if (parts.size() == 1) return title;
+  std::string site_sq = Squash(site), h1_sq = Squash(h1);
+  // An h1 that equals one part, or that the title starts with, is the headline.
+  if (!h1_sq.empty()) {
+    for (const std::string& p : parts) {
+      if (Squash(p) == h1_sq) return p;
+    }
+  }
+  auto is_site = [&](const std::string& p) {
+    std::string sq = Squash(p);
+    if (sq.empty()) return true;
+    if (!site_sq.empty() && (sq == site_sq || site_sq.find(sq) != std::string::npos ||
+                             sq.find(site_sq) != std::string::npos))
+      return true;
+    return false;
+  };
+  // Drop site parts from both ends, then short trailing section names.
+  size_t b = 0, e = parts.size();
+  while (e - b > 1 && is_site(parts[e - 1])) --e;
+  while (e - b > 1 && is_site(parts[b])) ++b;
+  if (e - b > 1) {
+    // Keep the longest remaining part when the others are short (names, sections).
+    size_t longest = b;
+    for (size_t i = b; i < e; ++i) {
+      if (CountWords(parts[i]) > CountWords(parts[longest])) longest = i;
+    }
+    bool others_short = true;
+    for (size_t i = b; i < e; ++i) {
+      if (i != longest && CountWords(parts[i]) > 4) others_short = false;
+    }
+    if (others_short && CountWords(parts[longest]) >= 3) return parts[longest];
+    // Otherwise join back what is left: the separator was part of the headline.
+    std::string joined;
+    size_t pos = 0;
+    std::string_view t = title;
+    // Rebuild from the original text between parts b and e-1.
+    size_t start = t.find(parts[b]);
+    size_t last = t.rfind(parts[e - 1]);
+    if (start != std::string_view::npos && last != std::string_view::npos && last >= start) {
+      return std::string(t.substr(start, last + parts[e - 1].size() - start));
+    }
+    (void)pos;
+    return title;
+  }
+  return parts[b];
+}
+
+}  // namespace html_internal
+}  // namespace kilang
