@@ -16,6 +16,8 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_set>
@@ -45,6 +47,7 @@ enum ElemFlags : uint16_t {
   kInLink = 1 << 6,       // inside <a>
   kBylineHint = 1 << 7,   // class/rel/itemprop names an author
   kNoscript = 1 << 8,     // a <noscript> element
+  kContentTag = 1 << 9,   // <article>, <main>
 };
 
 struct Elem {
@@ -55,6 +58,8 @@ struct Elem {
   int64_t text = 0;  // subtree text units (own, then aggregated)
   int64_t link = 0;  // subtree text units inside links
   int end = 0;       // one past the last descendant's id (ids are in pre-order)
+  int paragraphs = 0;  // <p> elements in the subtree
+  bool has_anchor = false;  // subtree holds an <h1>, <article> or <main>
 };
 
 enum class BlockKind : uint8_t { kText, kHeading, kListItem, kCell, kPre, kQuote, kCaption };
@@ -97,8 +102,8 @@ bool IsBlockTag(GumboTag t) {
     case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LI:
     case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU: case GUMBO_TAG_NAV: case GUMBO_TAG_OL:
     case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TD: case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_TH: case GUMBO_TAG_THEAD: case GUMBO_TAG_TR: case GUMBO_TAG_UL:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TR: case GUMBO_TAG_UL:
     case GUMBO_TAG_CAPTION: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HTML: case GUMBO_TAG_NOSCRIPT:
     case GUMBO_TAG_BR: case GUMBO_TAG_OPTION:
       return true;
@@ -259,6 +264,8 @@ class Run {
   bool IsChromeLine(const Block& b, const std::string& lower) const;
   bool IsBylineLine(const std::string& lower, int words) const;
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
+  // KILANG_HTML_DEBUG=1: the blocks, their values and owners, and the container, on stderr.
+  void DebugDump(int container) const;
 
   const Lexicon& lex_;
   const DateParser& dates_;
@@ -369,7 +376,7 @@ void Run::Index(const GumboNode* root) {
         if (meta_.byline_elems.size() < 32) meta_.byline_elems.push_back(id);
       }
     }
-    if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentHint;
+    if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
     elems_.push_back(e);
     stack.push_back({n, id, 0});
   };
@@ -398,6 +405,12 @@ void Run::Index(const GumboNode* root) {
   for (size_t i = elems_.size(); i-- > 1;) {
     const Elem& e = elems_[i];
     if (e.parent >= 0) elems_[e.parent].end = std::max(elems_[e.parent].end, e.end);
+    if (e.parent >= 0) {
+      Elem& p = elems_[e.parent];
+      p.paragraphs += e.paragraphs + (e.tag == GUMBO_TAG_P ? 1 : 0);
+      p.has_anchor = p.has_anchor || e.has_anchor || e.tag == GUMBO_TAG_H1 ||
+                     e.tag == GUMBO_TAG_ARTICLE || e.tag == GUMBO_TAG_MAIN;
+    }
     if (e.parent < 0 || (e.flags & kSkip)) continue;
     elems_[e.parent].text += e.text;
     elems_[e.parent].link += e.link;
@@ -418,10 +431,14 @@ void Run::DecideRemovals(bool drop_noscript) {
       continue;
     }
     if (!(e.flags & (kChromeTag | kRemoveHint))) continue;
+    // Named both ways ("article modal-enabled", "entry-content-read-more"): the content name
+    // wins, as the chrome words are often modifiers.
+    if ((e.flags & kRemoveHint) && (e.flags & kContentHint) && !(e.flags & kChromeTag)) continue;
     if (e.tag == GUMBO_TAG_BODY || e.tag == GUMBO_TAG_HTML || e.tag == GUMBO_TAG_MAIN) continue;
-    // A subtree holding most of the page's prose is the article whatever its name says.
+    // A subtree holding most of the page's prose, in several paragraphs or around the headline,
+    // is (or wraps) the article whatever its name says.
     int64_t prose = e.text - e.link;
-    if (body_prose > 0 && prose * 2 > body_prose) continue;
+    if (body_prose > 0 && prose * 2 > body_prose && (e.paragraphs >= 3 || e.has_anchor)) continue;
     e.flags |= kRemoved;
   }
 }
@@ -487,7 +504,7 @@ void Run::BuildBlocks() {
       if (d > 0) heading_level = HeadingLevel(t);
     }
     if (t == GUMBO_TAG_LI || t == GUMBO_TAG_DD || t == GUMBO_TAG_DT) in_li += d;
-    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) in_cell += d;
+    if (t == GUMBO_TAG_TR) in_cell += d;
     if (t == GUMBO_TAG_PRE) in_pre += d;
     if (t == GUMBO_TAG_BLOCKQUOTE) in_quote += d;
     if (t == GUMBO_TAG_FIGCAPTION || t == GUMBO_TAG_CAPTION) in_caption += d;
@@ -503,6 +520,7 @@ void Run::BuildBlocks() {
   };
   auto enter = [&](int id) {
     GumboTag t = elems_[id].tag;
+    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) buf.push_back(' ');  // cells of a row: one line
     if (IsBlockTag(t)) {
       flush();
       if (t != GUMBO_TAG_BR) block_stack.push_back(id);
@@ -579,10 +597,10 @@ void Run::ValueBlocks() {
     double sd = b.words > 0 ? static_cast<double>(b.stopwords) / b.words : 0;
     bool stop_ok = !stopwords_usable_ || sd >= 0.12 || b.words < 8;
     b.bad = chrome || (ld > 0.5 && b.units > 0);
-    b.prose = !b.bad && b.units >= 60 && ld < 0.35 && b.punct >= 1 && stop_ok &&
+    b.prose = !b.bad && b.units >= 60 && ld < 0.5 && b.punct >= 1 && stop_ok &&
               b.kind != BlockKind::kHeading;
     if (b.prose) {
-      b.value = b.units * (1 - ld);
+      b.value = b.units * (1 - 1.5 * ld);
       if (stopwords_usable_ && sd >= 0.25) b.value *= 1.2;
     } else if (b.bad) {
       b.value = -b.units;
@@ -610,7 +628,8 @@ int Run::ChooseContainer() const {
   for (size_t i = 0; i < elems_.size(); ++i) {
     if (elems_[i].flags & kRemoved) continue;
     double s = score[i];
-    if (s > 0 && (elems_[i].flags & kContentHint)) s *= 1.05;
+    if (s > 0 && (elems_[i].flags & (kContentHint | kContentTag)) && !(elems_[i].flags & kRemoveHint))
+      s *= 1.05;
     if (s > 0 && s >= best_score * 0.999 && best >= 0 && s <= best_score) {
       // Nearly equal: prefer the descendant (tighter container) only if it is one.
       int p = elems_[i].parent;
@@ -813,6 +832,27 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   md.author = joined;
 }
 
+void Run::DebugDump(int container) const {
+  auto describe = [&](int id) {
+    std::string d = gumbo_normalized_tagname(elems_[id].tag);
+    std::string_view c = Attr(elems_[id].node, "class"), i = Attr(elems_[id].node, "id");
+    if (!i.empty()) d += "#" + std::string(i.substr(0, 40));
+    if (!c.empty()) d += "." + std::string(c.substr(0, 60));
+    return d;
+  };
+  std::string path;
+  for (int p = container; p >= 0; p = elems_[p].parent) path = describe(p) + " > " + path;
+  std::fprintf(stderr, "container %d: %s\n", container, path.c_str());
+  for (const Block& b : blocks_) {
+    int p = b.owner;
+    while (p > container) p = elems_[p].parent;
+    std::fprintf(stderr, "%c %7.1f %c%c u=%.0f l=%.0f w=%d s=%d p=%d [%s] %.80s\n",
+                 p == container ? '+' : ' ', b.value, b.prose ? 'P' : '-', b.bad ? 'B' : '-',
+                 b.units, b.link_units, b.words, b.stopwords, b.punct,
+                 describe(b.owner).c_str(), b.text.c_str());
+  }
+}
+
 void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc) {
   now_ = now;
   Index(root);
@@ -833,6 +873,8 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
   FillMetadata(now, doc, &title);
   int container = ChooseContainer();
   doc->text = Emit(container, title);
+  static const bool debug = std::getenv("KILANG_HTML_DEBUG") != nullptr;
+  if (debug) DebugDump(container);
 }
 
 }  // namespace
