@@ -73,6 +73,7 @@ struct Block {
   int words = 0, stopwords = 0, punct = 0;
   double value = 0;
   bool prose = false, bad = false;
+  bool teaser = false;  // a long text cut with an ellipsis: an excerpt of another page
 };
 
 bool IsSkipTag(GumboTag t) {
@@ -566,6 +567,9 @@ void Run::BuildBlocks() {
   flush();
 }
 
+static const double kBadWeight = std::getenv("KB") ? atof(std::getenv("KB")) : 1.0;
+static const double kShortWeight = std::getenv("KS") ? atof(std::getenv("KS")) : 0.3;
+
 void Run::ValueBlocks() {
   std::vector<std::string_view> words;
   std::string lower;
@@ -599,17 +603,22 @@ void Run::ValueBlocks() {
     b.bad = chrome || (ld > 0.5 && b.units > 0);
     b.prose = !b.bad && b.units >= 60 && ld < 0.5 && b.punct >= 1 && stop_ok &&
               b.kind != BlockKind::kHeading;
-    if (b.prose) {
+    if (b.prose && b.units >= 150 &&
+        (EndsWith(b.text, "\xE2\x80\xA6") || EndsWith(b.text, "...") || EndsWith(b.text, "[…]"))) {
+      b.teaser = true;
+      b.prose = false;
+      b.value = 0;
+    } else if (b.prose) {
       b.value = b.units * (1 - 1.5 * ld);
       if (stopwords_usable_ && sd >= 0.25) b.value *= 1.2;
     } else if (b.bad) {
-      b.value = -b.units;
+      b.value = -kBadWeight * b.units;
     } else if (b.kind == BlockKind::kHeading) {
       b.value = 0;
     } else if (b.punct >= 1 && ld < 0.2 && b.units >= 20) {
       b.value = 0.3 * b.units;  // a short sentence
     } else {
-      b.value = -0.3 * b.units;
+      b.value = -kShortWeight * b.units;
     }
   }
 }
@@ -706,12 +715,14 @@ std::string Run::Emit(int container, const std::string& title) {
       last_prose = static_cast<int>(k);
     }
   }
+  int teasers = 0;
+  for (int i : in) teasers += blocks_[i].teaser ? 1 : 0;
   std::string title_sq = LowerUtf8(CollapseSpace(title));
   std::unordered_set<std::string> seen;
   std::string lower, out;
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
-    if (b.bad) continue;
+    if (b.bad || (b.teaser && teasers >= 2)) continue;
     LowerUtf8(b.text, &lower);
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
     bool after = last_prose >= 0 && static_cast<int>(k) > last_prose;
