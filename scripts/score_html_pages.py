@@ -32,7 +32,7 @@ def main():
         f = 2 * p * r / (p + r) if p + r else 0.0
         rows.append((f, p, r, k, t))
     rows.sort()
-    for f, p, r, k, _ in rows[:top] if top else rows:
+    for f, p, r, k, _ in rows[:top] if top is not None else rows:
         print(f"{f:.3f}  P={p:.3f}  R={r:.3f}  {k}")
     ps = [score.prec(*t) for *_, t in rows if t[0] + t[1] > 0] or [0]
     rs = [score.rec(*t) for *_, t in rows if t[0] + t[2] > 0] or [0]

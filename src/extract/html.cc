@@ -723,6 +723,7 @@ std::string Run::Emit(int container, const std::string& title) {
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
+    if (b.kind == BlockKind::kCaption && !opt_.keep_captions) continue;
     LowerUtf8(b.text, &lower);
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
     bool after = last_prose >= 0 && static_cast<int>(k) > last_prose;

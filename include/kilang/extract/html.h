@@ -19,6 +19,8 @@ struct HtmlOptions {
   size_t max_html_bytes = 64 << 20;
   // DOM depth beyond which nested elements are flattened, bounding recursion.
   int max_depth = 512;
+  // Keep image/table captions (<figcaption>, <caption>) of the article in the text.
+  bool keep_captions = false;
 };
 
 class HtmlExtractor {
