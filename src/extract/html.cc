@@ -178,13 +178,19 @@ bool IsSentencePunct(uint32_t cp) {
   }
 }
 
+// class/id/itemprop/aria-label values, lower-cased, with camelCase split at the case change
+// ("RightRailContainer" -> "right-rail-container") so hints match BEM and CSS-module names.
 std::string LowerAttrs(const GumboNode* n) {
   std::string s;
   for (const char* a : {"class", "id", "itemprop", "aria-label", "data-component", "data-testid"}) {
     std::string_view v = Attr(n, a);
     if (v.empty() || v.size() > 300) continue;
     if (!s.empty()) s.push_back(' ');
-    s.append(v);
+    for (size_t i = 0; i < v.size(); ++i) {
+      char c = v[i];
+      if (c >= 'A' && c <= 'Z' && i > 0 && v[i - 1] >= 'a' && v[i - 1] <= 'z') s.push_back('-');
+      s.push_back(c);
+    }
   }
   return LowerUtf8(s);
 }
@@ -598,6 +604,10 @@ void Run::ValueBlocks() {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
     LowerUtf8(b.text, &lower);
     bool chrome = IsChromeLine(b, lower);
+    // Markup that leaked as text (a <noscript> body, escaped HTML) is not content.
+    if (lower.find("<img ") != std::string::npos || lower.find("<iframe") != std::string::npos ||
+        lower.find("<a href") != std::string::npos || lower.find("<div") != std::string::npos)
+      chrome = true;
     double sd = b.words > 0 ? static_cast<double>(b.stopwords) / b.words : 0;
     bool stop_ok = !stopwords_usable_ || sd >= 0.12 || b.words < 8;
     b.bad = chrome || (ld > 0.5 && b.units > 0);
