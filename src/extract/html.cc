@@ -74,6 +74,7 @@ struct Block {
   double value = 0;
   bool prose = false, bad = false;
   bool teaser = false;  // a long text cut with an ellipsis: an excerpt of another page
+  bool card = false;    // the summary in a small block with a linked headline
 };
 
 bool IsSkipTag(GumboTag t) {
@@ -600,6 +601,31 @@ void Run::ValueBlocks() {
     }
   }
   stopwords_usable_ = all_words > 0 && all_stop * 10 >= all_words;
+  // Teaser cards: a small element holding a linked headline and a summary under it (lists of
+  // other stories). Count linked headings and blocks per element.
+  std::vector<int> linked_headings(elems_.size(), 0), block_count(elems_.size(), 0);
+  for (size_t i = 0; i < elems_.size(); ++i) {
+    const Elem& e = elems_[i];
+    if (HeadingLevel(e.tag) && e.text > 0 && e.link * 10 > e.text * 6) ++linked_headings[i];
+  }
+  for (const Block& b : blocks_) {
+    if (b.owner >= 0) ++block_count[b.owner];
+  }
+  for (size_t i = elems_.size(); i-- > 1;) {
+    int p = elems_[i].parent;
+    if (p < 0) continue;
+    linked_headings[p] += linked_headings[i];
+    block_count[p] += block_count[i];
+  }
+  for (Block& b : blocks_) {
+    if (b.kind == BlockKind::kHeading || b.owner < 0) continue;
+    int a = b.owner;
+    for (int up = 0; up < 5 && a >= 0; ++up, a = elems_[a].parent) {
+      if (linked_headings[a] == 0) continue;
+      if (linked_headings[a] == 1 && block_count[a] <= 5) b.card = true;
+      break;
+    }
+  }
   for (Block& b : blocks_) {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
     LowerUtf8(b.text, &lower);
@@ -613,8 +639,9 @@ void Run::ValueBlocks() {
     b.bad = chrome || (ld > 0.5 && b.units > 0);
     b.prose = !b.bad && b.units >= 60 && ld < 0.5 && b.punct >= 1 && stop_ok &&
               b.kind != BlockKind::kHeading;
-    if (b.prose && b.units >= 150 &&
-        (EndsWith(b.text, "\xE2\x80\xA6") || EndsWith(b.text, "...") || EndsWith(b.text, "[…]"))) {
+    if (b.prose && (b.card || (b.units >= 150 && (EndsWith(b.text, "\xE2\x80\xA6") ||
+                                                  EndsWith(b.text, "...") ||
+                                                  EndsWith(b.text, "[…]"))))) {
       b.teaser = true;
       b.prose = false;
       b.value = 0;
