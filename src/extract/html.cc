@@ -48,6 +48,7 @@ enum ElemFlags : uint16_t {
   kBylineHint = 1 << 7,   // class/rel/itemprop names an author
   kNoscript = 1 << 8,     // a <noscript> element
   kContentTag = 1 << 9,   // <article>, <main>
+  kCaptionHint = 1 << 10,  // class/id names a caption ("wp-caption-text")
 };
 
 struct Elem {
@@ -371,6 +372,7 @@ void Run::Index(const GumboNode* root) {
       if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
         if (hints_.IsRemove(hint)) e.flags |= kRemoveHint;
         if (hints_.IsContent(hint)) e.flags |= kContentHint;
+        if (hints_.IsCaption(hint)) e.flags |= kCaptionHint;
         if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos) {
           e.flags |= kBylineHint;
         }
@@ -506,7 +508,9 @@ void Run::BuildBlocks() {
     Flush(&buf, &link_units, owner(), in_heading ? heading_level : 0, in_li, in_cell, in_pre,
           in_quote, in_caption);
   };
-  auto adjust = [&](GumboTag t, int d) {
+  auto adjust = [&](int id, int d) {
+    GumboTag t = elems_[id].tag;
+    if (elems_[id].flags & kCaptionHint) in_caption += d;
     if (HeadingLevel(t)) {
       in_heading += d;
       if (d > 0) heading_level = HeadingLevel(t);
@@ -524,7 +528,7 @@ void Run::BuildBlocks() {
       flush();
       if (!block_stack.empty() && block_stack.back() == id) block_stack.pop_back();
     }
-    adjust(t, -1);
+    adjust(id, -1);
   };
   auto enter = [&](int id) {
     GumboTag t = elems_[id].tag;
@@ -533,7 +537,7 @@ void Run::BuildBlocks() {
       flush();
       if (t != GUMBO_TAG_BR) block_stack.push_back(id);
     }
-    adjust(t, +1);
+    adjust(id, +1);
     stack.push_back({id, 0});
   };
   // Index skipped the children of kSkip elements and of elements past max_depth; mirror that.
@@ -630,7 +634,19 @@ void Run::ValueBlocks() {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
     LowerUtf8(b.text, &lower);
     bool chrome = IsChromeLine(b, lower);
-    // Markup that leaked as text (a <noscript> body, escaped HTML) is not content.
+    // Markup that leaked as text (a <noscript> body, escaped HTML) is not content; nor is a
+    // list of bare URLs.
+    {
+      size_t url_bytes = 0, pos = 0;
+      while ((pos = lower.find("http", pos)) != std::string::npos) {
+        size_t e = lower.find(' ', pos);
+        if (e == std::string::npos) e = lower.size();
+        if (lower.compare(pos, 7, "http://") == 0 || lower.compare(pos, 8, "https://") == 0)
+          url_bytes += e - pos;
+        pos = e;
+      }
+      if (url_bytes * 2 > lower.size()) chrome = true;
+    }
     if (lower.find("<img ") != std::string::npos || lower.find("<iframe") != std::string::npos ||
         lower.find("<a href") != std::string::npos || lower.find("<div") != std::string::npos)
       chrome = true;
@@ -778,7 +794,7 @@ std::string Run::Emit(int container, const std::string& title) {
       }
       if (after && b.kind == BlockKind::kHeading) continue;
     }
-    if (b.units >= 10 && !seen.insert(b.text).second) continue;
+    if (b.units >= 150 && !seen.insert(b.text).second) continue;
     if (!out.empty()) out.push_back('\n');
     out += b.text;
   }

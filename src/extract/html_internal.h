@@ -25,6 +25,7 @@ class Hints {
   // `value` is a lower-cased class/id/itemprop/aria-label string.
   bool IsRemove(std::string_view value) const { return Matches(remove_, value); }
   bool IsContent(std::string_view value) const { return Matches(content_, value); }
+  bool IsCaption(std::string_view value) const { return Matches(caption_, value); }
   bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
   // `lower_line` lower-cased, trimmed.
   bool IsDropLine(std::string_view lower_line) const;
@@ -35,7 +36,7 @@ class Hints {
     bool prefix = false;
   };
   static bool Matches(const std::vector<Pattern>& pats, std::string_view value);
-  std::vector<Pattern> remove_, content_;
+  std::vector<Pattern> remove_, content_, caption_;
   std::unordered_set<std::string> remove_roles_;
   std::unordered_set<std::string> drop_lines_;
 };

@@ -83,6 +83,7 @@ Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
     };
     KILANG_RETURN_IF_ERROR(read("remove", &h.remove_));
     KILANG_RETURN_IF_ERROR(read("content", &h.content_));
+    KILANG_RETURN_IF_ERROR(read("caption", &h.caption_));
     for (const char* key : {"remove_roles", "drop_lines"}) {
       YAML::Node n = root[key];
       if (!n) continue;
