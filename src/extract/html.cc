@@ -1,7 +1,7 @@
 // HtmlExtractor: main-content extraction by block scoring over the gumbo DOM.
 //
 // Steps (every DOM walk is iterative; the tree depth is capped before parsing):
-//  1. Parse (gumbo), after CapNesting guards against runaway nesting.
+//  1. Parse (gumbo), after PrepareHtml dropped script/style bodies and capped runaway nesting.
 //  2. Index the element tree: parent, tag, hints (class/id/role/itemprop/aria-label against
 //     data/html/hints.yaml), visibility, subtree text and link-text sizes; gather metadata
 //     (<title>, <meta>, <link>, JSON-LD, <time>, author hints) on the way.
@@ -952,8 +952,10 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
     while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
     html = html.substr(0, cut);
   }
-  std::string capped;
-  if (html_internal::CapNesting(html, options_.max_depth, &capped)) html = capped;
+  std::string prepared;
+  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &prepared)) {
+    html = prepared;
+  }
   GumboOptions opts = kGumboDefaultOptions;
   opts.max_errors = 0;
   GumboOutput* out = gumbo_parse_with_options(&opts, html.data(), html.size());

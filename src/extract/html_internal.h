@@ -41,11 +41,15 @@ class Hints {
   std::unordered_set<std::string> drop_lines_;
 };
 
-// Scans `html` for runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep
-// trees cost stack in consumers). Returns true and writes a copy without the start tags nested
-// deeper than `max_depth` (and as many end tags) to `out` when the cap is hit; false (out untouched)
-// otherwise. Tags with optional end tags and void elements are not counted.
-bool CapNesting(std::string_view html, int max_depth, std::string* out);
+// One linear pass over `html` before the tree builder:
+//  - leaves out comments and the bodies of <script> (except JSON ones such as JSON-LD), <style>
+//    and inline <svg>: never text, and most of the bytes of a modern page;
+//  - caps runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep trees
+//    cost stack in consumers): start tags nested deeper than `max_depth` (and as many end tags)
+//    are left out. Void elements and elements with optional end tags are not counted.
+// Returns true and writes the reduced copy to `out` when anything was left out; false (out
+// untouched) otherwise.
+bool PrepareHtml(std::string_view html, int max_depth, std::string* out);
 
 // Article facts from JSON-LD (schema.org). Fields are empty when absent.
 struct JsonLdInfo {

@@ -142,13 +142,16 @@ bool IsRawText(std::string_view t) {
 
 }  // namespace
 
-bool CapNesting(std::string_view html, int max_depth, std::string* out) {
+bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
   const size_t n = html.size();
-  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges of tags to leave out
+  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges to leave out, in order
   int depth = 0;
   long dropped_open = 0;
   size_t i = 0;
   char name_buf[16];
+  auto drop = [&](size_t b, size_t e) {
+    if (e > b) drops.emplace_back(b, e);
+  };
   while (i < n) {
     const void* lt = std::memchr(html.data() + i, '<', n - i);
     if (!lt) break;
@@ -156,7 +159,9 @@ bool CapNesting(std::string_view html, int max_depth, std::string* out) {
     size_t tag_start = i;
     if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
       size_t e = html.find("-->", i + 4);
-      i = e == std::string_view::npos ? n : e + 3;
+      e = e == std::string_view::npos ? n : e + 3;
+      drop(i, e);
+      i = e;
       continue;
     }
     bool end_tag = i + 1 < n && html[i + 1] == '/';
@@ -175,10 +180,11 @@ bool CapNesting(std::string_view html, int max_depth, std::string* out) {
     std::string_view name(name_buf, len);
     size_t gt = html.find('>', j);
     if (gt == std::string_view::npos) break;
-    bool self_closing = gt > 0 && html[gt - 1] == '/';
+    bool self_closing = html[gt - 1] == '/';
     i = gt + 1;
-    if (!end_tag && IsRawText(name)) {
-      // Skip to the matching end tag, case-insensitively.
+    bool raw = IsRawText(name) || name == "svg";
+    if (!end_tag && raw && !(name == "svg" && self_closing)) {
+      // Find the matching end tag, case-insensitively.
       size_t k = i;
       while (true) {
         size_t c = html.find("</", k);
@@ -196,6 +202,13 @@ bool CapNesting(std::string_view html, int max_depth, std::string* out) {
         }
         k = c + 2;
       }
+      // Script, style and inline SVG bodies are never text: leave them out (JSON-LD stays).
+      bool strip = name == "style" || name == "svg";
+      if (name == "script") {
+        std::string_view tag = html.substr(tag_start, gt - tag_start);
+        strip = tag.find("json") == std::string_view::npos;
+      }
+      if (strip) drop(i, k);
       i = k;
       continue;
     }
@@ -203,20 +216,22 @@ bool CapNesting(std::string_view html, int max_depth, std::string* out) {
     if (end_tag) {
       if (dropped_open > 0) {
         --dropped_open;
-        drops.emplace_back(tag_start, i);
+        drop(tag_start, i);
       } else if (depth > 0) {
         --depth;
       }
     } else if (depth >= max_depth) {
       ++dropped_open;
-      drops.emplace_back(tag_start, i);
+      drop(tag_start, i);
     } else {
       ++depth;
     }
   }
   if (drops.empty()) return false;
   out->clear();
-  out->reserve(n);
+  size_t total = n;
+  for (const auto& [b, e] : drops) total -= e - b;
+  out->reserve(total);
   size_t pos = 0;
   for (const auto& [b, e] : drops) {
     out->append(html.data() + pos, b - pos);
