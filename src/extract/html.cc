@@ -84,7 +84,7 @@ bool IsSkipTag(GumboTag t) {
     case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED:
     case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO: case GUMBO_TAG_AUDIO: case GUMBO_TAG_SELECT:
     case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP: case GUMBO_TAG_DATALIST: case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_HEAD: case GUMBO_TAG_MAP:
+    case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_MAP:
     case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_APPLET:
     case GUMBO_TAG_MENUITEM: case GUMBO_TAG_KEYGEN: case GUMBO_TAG_PROGRESS:
     case GUMBO_TAG_METER:
@@ -356,6 +356,7 @@ void Run::Index(const GumboNode* root) {
         break;
     }
     if (IsSkipTag(t)) e.flags |= kSkip;
+    if (t == GUMBO_TAG_HEAD) e.flags |= kHidden;  // walked for metadata, never text
     if (t == GUMBO_TAG_NOSCRIPT) e.flags |= kNoscript;
     if (t == GUMBO_TAG_BODY && body_ < 0) body_ = id;
     if (t == GUMBO_TAG_NAV || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_FOOTER ||
@@ -946,15 +947,15 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
 
 void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>& now,
                             Document* doc) const {
+  std::string prepared;
+  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &prepared)) {
+    html = prepared;
+  }
   if (html.size() > options_.max_html_bytes) {
     // Cut at a UTF-8 character boundary.
     size_t cut = options_.max_html_bytes;
     while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
     html = html.substr(0, cut);
-  }
-  std::string prepared;
-  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &prepared)) {
-    html = prepared;
   }
   GumboOptions opts = kGumboDefaultOptions;
   opts.max_errors = 0;

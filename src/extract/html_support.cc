@@ -331,6 +331,7 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
   std::string site_sq = Squash(site), h1_sq = Squash(h1);
   // An h1 that equals one part, or that the title starts with, is the headline.
   if (!h1_sq.empty()) {
+    if (Squash(title) == h1_sq) return title;
     for (const std::string& p : parts) {
       if (Squash(p) == h1_sq) return p;
     }

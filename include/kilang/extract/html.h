@@ -15,8 +15,10 @@
 namespace kilang {
 
 struct HtmlOptions {
-  // Pages larger than this are cut (bytes) before parsing; the record is still produced.
-  size_t max_html_bytes = 64 << 20;
+  // Markup beyond this many bytes (counted after script/style bodies and comments are dropped)
+  // is cut before parsing; the record is still produced. Peak memory is about 15x this value
+  // plus the input.
+  size_t max_html_bytes = 16 << 20;
   // DOM depth beyond which nested elements are flattened, bounding recursion.
   int max_depth = 512;
   // Keep image/table captions (<figcaption>, <caption>) of the article in the text.
