@@ -818,13 +818,19 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   if (!LooksLikeUrl(url)) url.clear();
   if (md.url.empty() && !url.empty()) md.url = url;
   if (site.empty()) site = html_internal::HostOf(md.url.empty() ? url : md.url);
-  md.site = CollapseSpace(site);
+  site = CollapseSpace(html_internal::DecodeEntities(site));
+  // "Site | tagline | topics": the name is the first part.
+  for (std::string_view sep : {" | ", " :: "}) {
+    size_t p = site.find(sep);
+    if (p != std::string::npos && p > 0) site = site.substr(0, p);
+  }
+  md.site = site;
   // Title.
   std::string title = ld.headline;
   if (title.empty()) title = meta_.Meta({"og:title", "twitter:title", "headline", "dc.title"});
   if (title.empty()) title = meta_.title_tag;
   if (title.empty()) title = h1_;
-  md.title = html_internal::CleanTitle(title, md.site, h1_);
+  md.title = html_internal::CleanTitle(html_internal::DecodeEntities(title), md.site, h1_);
   *title_out = md.title;
   // Date.
   std::optional<DateTime> date;
@@ -855,9 +861,14 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   }
   if (date) md.date = date->ToIso();
   // Author.
-  std::vector<std::string> authors = ld.authors;
+  std::vector<std::string> authors;
   auto add_author = [&](std::string a) {
-    a = CollapseSpace(a);
+    a = CollapseSpace(html_internal::DecodeEntities(a));
+    // "Name • 19 November 2019", "Name | Agency": the name comes first.
+    for (std::string_view sep : {" \xE2\x80\xA2 ", " | ", " \xC2\xB7 "}) {
+      size_t p = a.find(sep);
+      if (p != std::string::npos && p > 0) a = a.substr(0, p);
+    }
     std::string low = LowerUtf8(a);
     for (const std::string& p : lex_.byline_prefixes()) {
       if (StartsWith(low, p + " ") || StartsWith(low, p + ":")) {
@@ -868,6 +879,7 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
     if (a.empty() || LooksLikeUrl(a) || a.size() > 200 || a[0] == '@') return;
     authors.push_back(a);
   };
+  for (const std::string& a : ld.authors) add_author(a);
   if (authors.empty()) {
     for (const char* k : {"article:author", "author", "byl", "dc.creator", "sailthru.author",
                           "parsely-author", "citation_author"}) {

@@ -72,6 +72,9 @@ std::optional<DateTime> ParseMachineDate(std::string_view s);
 // "Headline | Site | Section". `site` (may be empty) helps to recognise the site part.
 std::string CleanTitle(std::string_view title, std::string_view site, std::string_view h1);
 
+// Decodes HTML character references left in attribute or JSON text ("&#8216;", "&amp;amp;").
+std::string DecodeEntities(std::string_view s);
+
 // The host of an absolute URL without "www." ("https://www.example.com/a" -> "example.com").
 std::string HostOf(std::string_view url);
 

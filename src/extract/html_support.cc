@@ -241,6 +241,88 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
   return true;
 }
 
+// ---- entities ----
+
+namespace {
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace
+
+std::string DecodeEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  static const std::pair<std::string_view, uint32_t> kNamed[] = {
+      {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}, {"nbsp", 0xA0},
+      {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+      {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"laquo", 0xAB}, {"raquo", 0xBB},
+      {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122}, {"eacute", 0xE9}, {"egrave", 0xE8},
+      {"aacute", 0xE1}, {"oacute", 0xF3}, {"iacute", 0xED}, {"uacute", 0xFA}, {"ntilde", 0xF1},
+      {"ccedil", 0xE7}, {"uuml", 0xFC}, {"ouml", 0xF6}, {"auml", 0xE4}, {"szlig", 0xDF}};
+  std::string out;
+  out.reserve(s.size());
+  // Twice at most: "&amp;#8216;" is a doubly-encoded entity.
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '&') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    size_t semi = s.find(';', i + 1);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    std::string_view name = s.substr(i + 1, semi - i - 1);
+    uint32_t cp = 0;
+    if (!name.empty() && name[0] == '#') {
+      bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+      std::string_view digits = name.substr(hex ? 2 : 1);
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        int v = (c >= '0' && c <= '9') ? c - '0'
+                : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        if (v < 0) ok = false;
+        else cp = cp * (hex ? 16 : 10) + v;
+        if (cp > 0x10FFFF) ok = false;
+        if (!ok) break;
+      }
+      if (!ok) cp = 0;
+    } else {
+      for (const auto& [n, c] : kNamed) {
+        if (name == n) cp = c;
+      }
+    }
+    if (cp == 0) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    AppendUtf8(cp, &out);
+    i = semi + 1;
+  }
+  if (out.find('&') != std::string::npos && out.find(';') != std::string::npos && out != s) {
+    std::string again = DecodeEntities(out);
+    return again;
+  }
+  return out;
+}
+
 // ---- dates, titles, hosts ----
 
 std::optional<DateTime> ParseMachineDate(std::string_view s) {
