@@ -273,6 +273,8 @@ class Run {
   bool IsChromeLine(const Block& b, const std::string& lower) const;
   bool IsBylineLine(const std::string& lower, int words) const;
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
+  bool IsPromoLine(const Block& b, const std::string& lower) const;
+  bool IsSlideCounter(const std::string& lower) const;
   // KILANG_HTML_DEBUG=1: the blocks, their values and owners, and the container, on stderr.
   void DebugDump(int container) const;
 
@@ -520,7 +522,9 @@ void Run::BuildBlocks() {
     if (t == GUMBO_TAG_TR) in_cell += d;
     if (t == GUMBO_TAG_PRE) in_pre += d;
     if (t == GUMBO_TAG_BLOCKQUOTE) in_quote += d;
-    if (t == GUMBO_TAG_FIGCAPTION || t == GUMBO_TAG_CAPTION) in_caption += d;
+    if (t == GUMBO_TAG_FIGCAPTION || t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_FIGURE) {
+      in_caption += d;
+    }
   };
   // Exit handling: when a frame is popped.
   auto leave = [&](int id) {
@@ -747,8 +751,28 @@ bool Run::IsDateLine(const Block& b, const std::optional<DateTime>& now) const {
   return m && m->coverage >= 0.6;
 }
 
+bool Run::IsPromoLine(const Block& b, const std::string& lower) const {
+  if (b.units > 400) return false;
+  for (const std::string& p : lex_.boilerplate()) {
+    if (lower.find(p) != std::string::npos) return true;
+  }
+  if (hints_.HasPromoPhrase(lower)) return true;
+  // An e-mail address or a social handle: contact lines and author bios.
+  size_t at = lower.find('@');
+  while (at != std::string::npos) {
+    bool handle = at + 1 < lower.size() && lower[at + 1] != ' ' &&
+                  (at == 0 || lower[at - 1] == ' ' || lower[at - 1] == '(');
+    size_t sp = lower.find(' ', at);
+    bool email = at > 0 && lower[at - 1] != ' ' &&
+                 lower.substr(at, sp == std::string::npos ? std::string::npos : sp - at)
+                         .find('.') != std::string::npos;
+    if (handle || email) return true;
+    at = lower.find('@', at + 1);
+  }
+  return false;
+}
+
 std::string Run::Emit(int container, const std::string& title) {
-  std::vector<const Block*> keep;
   std::vector<int> in;  // indices of blocks in container
   for (size_t i = 0; i < blocks_.size(); ++i) {
     int o = blocks_[i].owner;
@@ -773,7 +797,9 @@ std::string Run::Emit(int container, const std::string& title) {
   for (int i : in) teasers += blocks_[i].teaser ? 1 : 0;
   std::string title_sq = LowerUtf8(CollapseSpace(title));
   std::unordered_set<std::string> seen;
-  std::string lower, out;
+  std::string lower;
+  std::vector<int> kept;  // block indices, in order
+  std::vector<std::string> kept_lower;
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
@@ -788,18 +814,64 @@ std::string Run::Emit(int container, const std::string& title) {
       if (!title_sq.empty() && lower == title_sq) continue;
       if (IsBylineLine(lower, b.words)) continue;
       if (IsDateLine(b, now_)) continue;
-      if (before && b.kind != BlockKind::kHeading && b.units < 40 && b.punct == 0) continue;
-      if (after && b.units < 50 && b.kind != BlockKind::kListItem) {
-        char last = b.text.back();
-        if (last != '.' && last != '!' && last != '?' && last != '"') continue;
-      }
-      if (after && b.kind == BlockKind::kHeading) continue;
+      if (IsSlideCounter(lower)) continue;
+      char last = b.text.back();
+      bool sentence_end = last == '.' || last == '!' || last == '?' || last == '"' ||
+                          EndsWith(b.text, "\xE2\x80\x9D") || EndsWith(b.text, "\xE3\x80\x82");
+      // Before the first paragraph: datelines, bylines, kickers, breadcrumbs.
+      if (before && b.kind != BlockKind::kHeading && b.words < 8 && !sentence_end) continue;
+      if (after && b.units < 50 && b.kind != BlockKind::kListItem && !sentence_end) continue;
     }
     if (b.units >= 150 && !seen.insert(b.text).second) continue;
+    kept.push_back(in[k]);
+    kept_lower.push_back(lower);
+  }
+  // Trim the tail: promotional lines, contact lines and trailing "more stories" sections after
+  // the last clean paragraph.
+  size_t end = kept.size();
+  size_t cut = end;
+  bool clean_prose_above = false;
+  for (size_t k = end; k-- > 0;) {
+    const Block& b = blocks_[kept[k]];
+    bool promo = IsPromoLine(b, kept_lower[k]);
+    if (b.prose && !promo) {
+      clean_prose_above = true;
+      break;
+    }
+    if (promo) {
+      cut = k;
+    } else if (b.kind == BlockKind::kHeading) {
+      cut = k;  // a heading with only non-paragraph lines under it, at the end
+    }
+  }
+  if (!clean_prose_above) cut = end;  // never trim an article down to nothing
+  // Lines after the cut point survive only if they are not promotional; everything after a
+  // dropped trailing heading goes.
+  std::string out;
+  bool dropping = false;
+  for (size_t k = 0; k < end; ++k) {
+    const Block& b = blocks_[kept[k]];
+    if (k >= cut) {
+      if (b.kind == BlockKind::kHeading) dropping = true;
+      if (dropping || IsPromoLine(b, kept_lower[k])) continue;
+    }
     if (!out.empty()) out.push_back('\n');
     out += b.text;
   }
   return out;
+}
+
+bool Run::IsSlideCounter(const std::string& lower) const {
+  // "Image 1 of 5", "Photo 3/12", "1 of 12": gallery counters.
+  std::vector<std::string_view> w;
+  SplitWords(lower, &w);
+  if (w.empty() || w.size() > 4) return false;
+  int digits = 0;
+  for (std::string_view x : w) {
+    if (!x.empty() && std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      ++digits;
+  }
+  return digits >= 2 && digits + 2 >= static_cast<int>(w.size());
 }
 
 void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::string* title_out) {

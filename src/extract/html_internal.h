@@ -29,6 +29,8 @@ class Hints {
   bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
   // `lower_line` lower-cased, trimmed.
   bool IsDropLine(std::string_view lower_line) const;
+  // Whether `lower` contains a promotional phrase ("delivered to your inbox").
+  bool HasPromoPhrase(std::string_view lower) const;
 
  private:
   struct Pattern {
@@ -39,6 +41,7 @@ class Hints {
   std::vector<Pattern> remove_, content_, caption_;
   std::unordered_set<std::string> remove_roles_;
   std::unordered_set<std::string> drop_lines_;
+  std::vector<std::string> promo_phrases_;
 };
 
 // One linear pass over `html` before the tree builder:

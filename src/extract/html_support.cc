@@ -58,6 +58,13 @@ bool Hints::IsDropLine(std::string_view lower_line) const {
   return drop_lines_.count(std::string(TrimSpace(lower_line))) > 0;
 }
 
+bool Hints::HasPromoPhrase(std::string_view lower) const {
+  for (const std::string& p : promo_phrases_) {
+    if (lower.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
   Hints h;
   YAML::Node root;
@@ -84,6 +91,10 @@ Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
     KILANG_RETURN_IF_ERROR(read("remove", &h.remove_));
     KILANG_RETURN_IF_ERROR(read("content", &h.content_));
     KILANG_RETURN_IF_ERROR(read("caption", &h.caption_));
+    if (YAML::Node n = root["promo_phrases"]) {
+      if (!n.IsSequence()) return Status::InvalidArgument(name + ": promo_phrases: expected a list");
+      for (const auto& item : n) h.promo_phrases_.push_back(LowerUtf8(item.as<std::string>()));
+    }
     for (const char* key : {"remove_roles", "drop_lines"}) {
       YAML::Node n = root[key];
       if (!n) continue;
