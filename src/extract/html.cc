@@ -838,11 +838,7 @@ std::string Run::Emit(int container, const std::string& title) {
       clean_prose_above = true;
       break;
     }
-    if (promo) {
-      cut = k;
-    } else if (b.kind == BlockKind::kHeading) {
-      cut = k;  // a heading with only non-paragraph lines under it, at the end
-    }
+    if (promo) cut = k;  // a promotional heading takes the lines under it along
   }
   if (!clean_prose_above) cut = end;  // never trim an article down to nothing
   // Lines after the cut point survive only if they are not promotional; everything after a
