@@ -806,7 +806,6 @@ std::string Run::Emit(int container, const std::string& title) {
     if (b.kind == BlockKind::kCaption && !opt_.keep_captions) continue;
     LowerUtf8(b.text, &lower);
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
-    bool after = last_prose >= 0 && static_cast<int>(k) > last_prose;
     if (!b.prose) {
       if (b.kind == BlockKind::kHeading && b.heading_level <= 1 && (before || first_prose < 0)) {
         continue;  // the headline: metadata.title
@@ -817,10 +816,10 @@ std::string Run::Emit(int container, const std::string& title) {
       if (IsSlideCounter(lower)) continue;
       char last = b.text.back();
       bool sentence_end = last == '.' || last == '!' || last == '?' || last == '"' ||
-                          EndsWith(b.text, "\xE2\x80\x9D") || EndsWith(b.text, "\xE3\x80\x82");
+                          last == ':' || EndsWith(b.text, "\xE2\x80\x9D") ||
+                          EndsWith(b.text, "\xE3\x80\x82");
       // Before the first paragraph: datelines, bylines, kickers, breadcrumbs.
       if (before && b.kind != BlockKind::kHeading && b.words < 8 && !sentence_end) continue;
-      if (after && b.units < 50 && b.kind != BlockKind::kListItem && !sentence_end) continue;
     }
     if (b.units >= 150 && !seen.insert(b.text).second) continue;
     kept.push_back(in[k]);
