@@ -275,6 +275,7 @@ class Run {
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
   bool IsPromoLine(const Block& b, const std::string& lower) const;
   bool IsSlideCounter(const std::string& lower) const;
+  bool IsAuthorBio(const Block& b, const std::string& lower) const;
   // KILANG_HTML_DEBUG=1: the blocks, their values and owners, and the container, on stderr.
   void DebugDump(int container) const;
 
@@ -289,6 +290,7 @@ class Run {
   std::string h1_;
   bool stopwords_usable_ = false;
   std::optional<DateTime> now_;
+  std::vector<std::string> author_lower_;  // author names from the metadata, lower-cased
 };
 
 void Run::Index(const GumboNode* root) {
@@ -734,8 +736,12 @@ bool Run::IsChromeLine(const Block& b, const std::string& lower) const {
 }
 
 bool Run::IsBylineLine(const std::string& lower, int words) const {
-  if (words > 10 || words == 0) return false;
+  if (words == 0) return false;
   std::string_view l = TrimSpace(lower);
+  while (!l.empty() && (l[0] == '(' || l[0] == '[')) l.remove_prefix(1);
+  // Agency credit lines: "(Reporting by A; editing by B)".
+  if (words <= 40 && hints_.IsCreditLine(l)) return true;
+  if (words > 10) return false;
   for (const std::string& p : lex_.byline_prefixes()) {
     if (StartsWith(l, p) && l.size() > p.size()) {
       char c = l[p.size()];
@@ -803,8 +809,10 @@ std::string Run::Emit(int container, const std::string& title) {
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
-    if (b.kind == BlockKind::kCaption && !opt_.keep_captions) continue;
     LowerUtf8(b.text, &lower);
+    bool caption = b.kind == BlockKind::kCaption ||
+                   (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
+    if (caption && !opt_.keep_captions) continue;
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
     if (!b.prose) {
       if (b.kind == BlockKind::kHeading && b.heading_level <= 1 && (before || first_prose < 0)) {
@@ -833,10 +841,11 @@ std::string Run::Emit(int container, const std::string& title) {
   for (size_t k = end; k-- > 0;) {
     const Block& b = blocks_[kept[k]];
     bool promo = IsPromoLine(b, kept_lower[k]);
-    if (b.prose && !promo) {
+    if (b.prose && !promo && b.kind != BlockKind::kListItem && !IsAuthorBio(b, kept_lower[k])) {
       clean_prose_above = true;
       break;
     }
+    if (IsAuthorBio(b, kept_lower[k])) promo = true;
     if (promo) cut = k;  // a promotional heading takes the lines under it along
   }
   if (!clean_prose_above) cut = end;  // never trim an article down to nothing
@@ -848,12 +857,28 @@ std::string Run::Emit(int container, const std::string& title) {
     const Block& b = blocks_[kept[k]];
     if (k >= cut) {
       if (b.kind == BlockKind::kHeading) dropping = true;
-      if (dropping || IsPromoLine(b, kept_lower[k])) continue;
+      if (dropping || IsPromoLine(b, kept_lower[k]) || IsAuthorBio(b, kept_lower[k])) continue;
     }
     if (!out.empty()) out.push_back('\n');
     out += b.text;
   }
   return out;
+}
+
+bool Run::IsAuthorBio(const Block& b, const std::string& lower) const {
+  // "Jane Doe is a reporter covering ...", "Jane joined the paper in 2017 ...": a line about the
+  // author (named by the page's metadata) at the end of the article.
+  if (author_lower_.empty() || b.units > 500) return false;
+  for (const std::string& name : author_lower_) {
+    if (name.size() < 4) continue;
+    if (lower.find(name) != std::string::npos) return true;
+    size_t sp = name.find(' ');
+    if (sp != std::string::npos && sp >= 3) {
+      std::string first = name.substr(0, sp + 1);
+      if (StartsWith(lower, first)) return true;
+    }
+  }
+  return false;
 }
 
 bool Run::IsSlideCounter(const std::string& lower) const {
@@ -1016,6 +1041,23 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
   ValueBlocks();
   std::string title;
   FillMetadata(now, doc, &title);
+  if (!doc->metadata.author.empty()) {
+    std::string all = LowerUtf8(doc->metadata.author);
+    size_t pos = 0;
+    while (pos <= all.size()) {
+      size_t c = all.find(", ", pos);
+      if (c == std::string::npos) c = all.size();
+      std::string name(TrimSpace(std::string_view(all).substr(pos, c - pos)));
+      // Full names only, and not the publication itself ("Charlie Wood, Business Insider").
+      std::string site = LowerUtf8(doc->metadata.site);
+      bool is_site = !site.empty() && (site.find(name) != std::string::npos ||
+                                       name.find(site) != std::string::npos);
+      if (name.find(' ') != std::string::npos && !is_site) {
+        author_lower_.push_back(name);
+      }
+      pos = c + 2;
+    }
+  }
   int container = ChooseContainer();
   doc->text = Emit(container, title);
   static const bool debug = std::getenv("KILANG_HTML_DEBUG") != nullptr;

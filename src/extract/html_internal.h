@@ -29,6 +29,10 @@ class Hints {
   bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
   // `lower_line` lower-cased, trimmed.
   bool IsDropLine(std::string_view lower_line) const;
+  // Whether `lower` starts with an agency credit ("reporting by", "editing by").
+  bool IsCreditLine(std::string_view lower) const;
+  // Whether `lower` carries an image caption/credit marker ("(image: getty)", "photo:").
+  bool IsCaptionText(std::string_view lower) const;
   // Whether `lower` contains a promotional phrase ("delivered to your inbox").
   bool HasPromoPhrase(std::string_view lower) const;
 
@@ -41,7 +45,7 @@ class Hints {
   std::vector<Pattern> remove_, content_, caption_;
   std::unordered_set<std::string> remove_roles_;
   std::unordered_set<std::string> drop_lines_;
-  std::vector<std::string> promo_phrases_;
+  std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;
 };
 
 // One linear pass over `html` before the tree builder:

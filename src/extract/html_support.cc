@@ -65,6 +65,20 @@ bool Hints::HasPromoPhrase(std::string_view lower) const {
   return false;
 }
 
+bool Hints::IsCreditLine(std::string_view lower) const {
+  for (const std::string& p : credit_prefixes_) {
+    if (StartsWith(lower, p)) return true;
+  }
+  return false;
+}
+
+bool Hints::IsCaptionText(std::string_view lower) const {
+  for (const std::string& p : caption_markers_) {
+    if (lower.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
   Hints h;
   YAML::Node root;
@@ -91,9 +105,15 @@ Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
     KILANG_RETURN_IF_ERROR(read("remove", &h.remove_));
     KILANG_RETURN_IF_ERROR(read("content", &h.content_));
     KILANG_RETURN_IF_ERROR(read("caption", &h.caption_));
-    if (YAML::Node n = root["promo_phrases"]) {
-      if (!n.IsSequence()) return Status::InvalidArgument(name + ": promo_phrases: expected a list");
-      for (const auto& item : n) h.promo_phrases_.push_back(LowerUtf8(item.as<std::string>()));
+    for (auto [key, out] : {std::pair{"promo_phrases", &h.promo_phrases_},
+                            std::pair{"credit_prefixes", &h.credit_prefixes_},
+                            std::pair{"caption_markers", &h.caption_markers_}}) {
+      YAML::Node n = root[key];
+      if (!n) continue;
+      if (!n.IsSequence()) {
+        return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      }
+      for (const auto& item : n) out->push_back(LowerUtf8(item.as<std::string>()));
     }
     for (const char* key : {"remove_roles", "drop_lines"}) {
       YAML::Node n = root[key];
