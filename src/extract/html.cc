@@ -640,7 +640,7 @@ void Run::ValueBlocks() {
   for (Block& b : blocks_) {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
     LowerUtf8(b.text, &lower);
-    bool chrome = IsChromeLine(b, lower);
+    bool chrome = IsChromeLine(b, lower) || b.words == 0;  // no word at all: symbols, bullets
     // Markup that leaked as text (a <noscript> body, escaped HTML) is not content; nor is a
     // list of bare URLs.
     {
