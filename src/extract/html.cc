@@ -76,6 +76,7 @@ struct Block {
   bool prose = false, bad = false;
   bool teaser = false;  // a long text cut with an ellipsis: an excerpt of another page
   bool card = false;    // the summary in a small block with a linked headline
+  bool in_ld = false;   // found in the JSON-LD articleBody
 };
 
 bool IsSkipTag(GumboTag t) {
@@ -228,6 +229,20 @@ std::string SubtreeText(const GumboNode* root, size_t cap) {
   return CollapseSpace(out);
 }
 
+// Lower-cased letters and digits only: "It's 5 p.m." -> "its5pm". Used to compare page text with
+// the JSON-LD articleBody whatever the spacing, markup and punctuation.
+std::string SquashText(std::string_view s) {
+  std::string low = LowerUtf8(s), out;
+  out.reserve(low.size());
+  size_t i = 0;
+  while (i < low.size()) {
+    size_t start = i;
+    uint32_t cp = NextCp(low, &i);
+    if (IsLetter(cp) || IsDigit(cp)) out.append(low, start, i - start);
+  }
+  return out;
+}
+
 bool LooksLikeUrl(std::string_view s) {
   return StartsWith(s, "http://") || StartsWith(s, "https://") || StartsWith(s, "//") ||
          StartsWith(s, "www.");
@@ -291,6 +306,7 @@ class Run {
   bool stopwords_usable_ = false;
   std::optional<DateTime> now_;
   std::vector<std::string> author_lower_;  // author names from the metadata, lower-cased
+  std::string ld_body_;  // JSON-LD articleBody, squashed (SquashText); empty when absent
 };
 
 void Run::Index(const GumboNode* root) {
@@ -814,7 +830,7 @@ std::string Run::Emit(int container, const std::string& title) {
                    (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
     if (caption && !opt_.keep_captions) continue;
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
-    if (!b.prose) {
+    if (!b.prose && !b.in_ld) {
       if (b.kind == BlockKind::kHeading && b.heading_level <= 1 && (before || first_prose < 0)) {
         continue;  // the headline: metadata.title
       }
@@ -840,7 +856,7 @@ std::string Run::Emit(int container, const std::string& title) {
   bool clean_prose_above = false;
   for (size_t k = end; k-- > 0;) {
     const Block& b = blocks_[kept[k]];
-    bool promo = IsPromoLine(b, kept_lower[k]);
+    bool promo = !b.in_ld && IsPromoLine(b, kept_lower[k]);
     if (b.prose && !promo && b.kind != BlockKind::kListItem && !IsAuthorBio(b, kept_lower[k])) {
       clean_prose_above = true;
       break;
@@ -857,7 +873,9 @@ std::string Run::Emit(int container, const std::string& title) {
     const Block& b = blocks_[kept[k]];
     if (k >= cut) {
       if (b.kind == BlockKind::kHeading) dropping = true;
-      if (dropping || IsPromoLine(b, kept_lower[k]) || IsAuthorBio(b, kept_lower[k])) continue;
+      if (!b.in_ld &&
+          (dropping || IsPromoLine(b, kept_lower[k]) || IsAuthorBio(b, kept_lower[k])))
+        continue;
     }
     if (!out.empty()) out.push_back('\n');
     out += b.text;
@@ -898,6 +916,9 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   Metadata& md = doc->metadata;
   html_internal::JsonLdInfo ld;
   for (const std::string& j : meta_.jsonld) html_internal::ParseJsonLd(j, &ld);
+  if (ld.is_article && ld.article_body.size() >= 200) {
+    ld_body_ = SquashText(html_internal::DecodeEntities(ld.article_body));
+  }
   // Site.
   std::string site = ld.is_article ? ld.publisher : "";
   std::string og_site = meta_.Meta({"og:site_name"});
@@ -1041,6 +1062,20 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
   ValueBlocks();
   std::string title;
   FillMetadata(now, doc, &title);
+  if (!ld_body_.empty()) {
+    // The page's own structured copy of the article: blocks found in it are article text.
+    for (Block& b : blocks_) {
+      if (b.units < 30 || b.bad) continue;
+      std::string sq = SquashText(b.text);
+      if (sq.size() < 20) continue;
+      if (ld_body_.find(sq.substr(0, std::min<size_t>(sq.size(), 60))) == std::string::npos) {
+        continue;
+      }
+      b.in_ld = true;
+      b.teaser = false;
+      b.value = std::max(b.value, 0.0) + b.units;
+    }
+  }
   if (!doc->metadata.author.empty()) {
     std::string all = LowerUtf8(doc->metadata.author);
     size_t pos = 0;
