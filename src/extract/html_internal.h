@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -23,9 +24,9 @@ class Hints {
   static Result<Hints> Parse(const std::string& name, const std::string& yaml);
 
   // `value` is a lower-cased class/id/itemprop/aria-label string.
-  bool IsRemove(std::string_view value) const { return Matches(remove_, value); }
-  bool IsContent(std::string_view value) const { return Matches(content_, value); }
-  bool IsCaption(std::string_view value) const { return Matches(caption_, value); }
+  bool IsRemove(std::string_view value) const { return remove_.Matches(value); }
+  bool IsContent(std::string_view value) const { return content_.Matches(value); }
+  bool IsCaption(std::string_view value) const { return caption_.Matches(value); }
   bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
   // `lower_line` lower-cased, trimmed.
   bool IsDropLine(std::string_view lower_line) const;
@@ -41,8 +42,20 @@ class Hints {
     std::string text;  // '_' folded to '-'
     bool prefix = false;
   };
-  static bool Matches(const std::vector<Pattern>& pats, std::string_view value);
-  std::vector<Pattern> remove_, content_, caption_;
+  // Patterns indexed by their first token, so a value is matched with a few hash look-ups per
+  // token instead of a substring search per pattern.
+  class PatternSet {
+   public:
+    void Add(Pattern p);
+    bool Matches(std::string_view value) const;
+
+   private:
+    std::vector<Pattern> pats_;
+    std::unordered_map<std::string, std::vector<int>> by_first_token_;  // exact first token
+    std::unordered_set<std::string> prefix_tokens_;  // one-token patterns ending in '*'
+    size_t max_prefix_ = 0;
+  };
+  PatternSet remove_, content_, caption_;
   std::unordered_set<std::string> remove_roles_;
   std::unordered_set<std::string> drop_lines_;
   std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;

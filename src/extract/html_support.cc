@@ -1,6 +1,7 @@
 // Hints vocabulary, nesting guard, and title/URL/date helpers of the HTML extractor.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,17 +37,44 @@ bool IsHintBoundary(char c) { return c == ' ' || c == '-' || c == '\t' || c == '
 
 }  // namespace
 
-bool Hints::Matches(const std::vector<Pattern>& pats, std::string_view value) {
-  if (value.empty()) return false;
-  for (const Pattern& p : pats) {
-    size_t pos = 0;
-    while ((pos = value.find(p.text, pos)) != std::string_view::npos) {
-      bool start_ok = pos == 0 || IsHintBoundary(value[pos - 1]);
-      size_t end = pos + p.text.size();
-      bool end_ok = p.prefix || end == value.size() || IsHintBoundary(value[end]);
-      if (start_ok && end_ok) return true;
-      ++pos;
+void Hints::PatternSet::Add(Pattern p) {
+  size_t dash = p.text.find('-');
+  if (p.prefix && dash == std::string::npos) {
+    prefix_tokens_.insert(p.text);
+    max_prefix_ = std::max(max_prefix_, p.text.size());
+    return;
+  }
+  std::string first = dash == std::string::npos ? p.text : p.text.substr(0, dash);
+  by_first_token_[first].push_back(static_cast<int>(pats_.size()));
+  pats_.push_back(std::move(p));
+}
+
+bool Hints::PatternSet::Matches(std::string_view value) const {
+  size_t i = 0;
+  const size_t n = value.size();
+  std::string key;
+  while (i < n) {
+    while (i < n && IsHintBoundary(value[i])) ++i;
+    if (i >= n) break;
+    size_t e = i;
+    while (e < n && !IsHintBoundary(value[e])) ++e;
+    std::string_view token = value.substr(i, e - i);
+    // One-token prefix patterns: "comment*" against "comments", "commentlist".
+    for (size_t len = 1; len <= token.size() && len <= max_prefix_; ++len) {
+      key.assign(token.substr(0, len));
+      if (prefix_tokens_.count(key)) return true;
     }
+    key.assign(token);
+    auto it = by_first_token_.find(key);
+    if (it != by_first_token_.end()) {
+      for (int idx : it->second) {
+        const Pattern& p = pats_[idx];
+        if (value.compare(i, p.text.size(), p.text) != 0) continue;
+        size_t end = i + p.text.size();
+        if (p.prefix || end == n || IsHintBoundary(value[end])) return true;
+      }
+    }
+    i = e;
   }
   return false;
 }
@@ -85,7 +113,7 @@ Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
   try {
     root = YAML::Load(yaml);
     if (!root.IsMap()) return Status::InvalidArgument(name + ": expected a mapping");
-    auto read = [&](const char* key, std::vector<Pattern>* out) -> Status {
+    auto read = [&](const char* key, PatternSet* out) -> Status {
       YAML::Node n = root[key];
       if (!n) return Status::Ok();
       if (!n.IsSequence()) return Status::InvalidArgument(name + ": " + key + ": expected a list");
@@ -98,7 +126,7 @@ Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
         }
         if (v.empty()) continue;
         p.text = v;
-        out->push_back(std::move(p));
+        out->Add(std::move(p));
       }
       return Status::Ok();
     };
