@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -307,6 +308,7 @@ class Run {
   std::optional<DateTime> now_;
   std::vector<std::string> author_lower_;  // author names from the metadata, lower-cased
   std::string ld_body_;  // JSON-LD articleBody, squashed (SquashText); empty when absent
+  std::unordered_map<std::string, uint16_t> hint_cache_;  // hint value -> hint flags
 };
 
 void Run::Index(const GumboNode* root) {
@@ -391,12 +393,19 @@ void Run::Index(const GumboNode* root) {
       if (!role.empty() && hints_.IsRemoveRole(role)) e.flags |= kChromeTag;
       std::string hint = LowerAttrs(n);
       if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
-        if (hints_.IsRemove(hint)) e.flags |= kRemoveHint;
-        if (hints_.IsContent(hint)) e.flags |= kContentHint;
-        if (hints_.IsCaption(hint)) e.flags |= kCaptionHint;
-        if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos) {
-          e.flags |= kBylineHint;
+        // Pages repeat the same class names many times: match each distinct value once.
+        auto [it, fresh] = hint_cache_.try_emplace(hint, 0);
+        if (fresh) {
+          uint16_t f = 0;
+          if (hints_.IsRemove(hint)) f |= kRemoveHint;
+          if (hints_.IsContent(hint)) f |= kContentHint;
+          if (hints_.IsCaption(hint)) f |= kCaptionHint;
+          if (hint.find("author") != std::string::npos ||
+              hint.find("byline") != std::string::npos)
+            f |= kBylineHint;
+          it->second = f;
         }
+        e.flags |= it->second;
       }
       std::string rel = LowerUtf8(Attr(n, "rel"));
       if (rel == "author") {
