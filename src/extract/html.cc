@@ -291,6 +291,8 @@ class Run {
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
   bool IsPromoLine(const Block& b, const std::string& lower) const;
   bool IsSlideCounter(const std::string& lower) const;
+  // "— Name (@handle) date": the credit line of a quote or embedded post, part of the article.
+  static bool IsAttributionLine(std::string_view lower);
   bool IsAuthorBio(const Block& b, const std::string& lower) const;
   // KILANG_HTML_DEBUG=1: the blocks, their values and owners, and the container, on stderr.
   void DebugDump(int container) const;
@@ -779,7 +781,36 @@ bool Run::IsBylineLine(const std::string& lower, int words) const {
 bool Run::IsDateLine(const Block& b, const std::optional<DateTime>& now) const {
   if (b.words > 14) return false;
   auto m = dates_.Find(b.text, now);
-  return m && m->coverage >= 0.6;
+  if (m && m->coverage >= 0.6) return true;
+  // Fallback for datelines the parser does not take whole ("Updated 11:21 pm CST, Tuesday,
+  // November 19, 2019", "Associated Press November 19, 2019, 9:02 AM"): a year, a month name or a
+  // clock time, and at most three words that are not date words.
+  std::string lower = LowerUtf8(b.text);
+  if (IsAttributionLine(lower)) return false;
+  std::vector<std::string_view> w;
+  SplitWords(lower, &w);
+  bool year = false, month_or_time = lower.find(':') != std::string::npos;
+  int other = 0;
+  for (std::string_view x : w) {
+    bool digits = std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+      if (x.size() == 4 && (StartsWith(x, "19") || StartsWith(x, "20"))) year = true;
+      continue;
+    }
+    if (x.size() == 10 && x[4] == '-' && x[7] == '-') {  // 2019-11-20
+      year = month_or_time = true;
+      continue;
+    }
+    if (lex_.Month(x)) {
+      month_or_time = true;
+      continue;
+    }
+    if (lex_.IsWeekday(x) || lex_.IsDateFiller(x) || lex_.IsPm(x).has_value() ||
+        lex_.TimezoneOffset(x).has_value())
+      continue;
+    ++other;
+  }
+  return year && month_or_time && other <= 3;
 }
 
 bool Run::IsPromoLine(const Block& b, const std::string& lower) const {
@@ -788,7 +819,9 @@ bool Run::IsPromoLine(const Block& b, const std::string& lower) const {
     if (lower.find(p) != std::string::npos) return true;
   }
   if (hints_.HasPromoPhrase(lower)) return true;
-  // An e-mail address or a social handle: contact lines and author bios.
+  // An e-mail address or a social handle: contact lines and author bios (but not the
+  // attribution line of an embedded post, "— Name (@handle) November 18, 2019").
+  if (IsAttributionLine(lower)) return false;
   size_t at = lower.find('@');
   while (at != std::string::npos) {
     bool handle = at + 1 < lower.size() && lower[at + 1] != ' ' &&
@@ -906,6 +939,12 @@ bool Run::IsAuthorBio(const Block& b, const std::string& lower) const {
     }
   }
   return false;
+}
+
+bool Run::IsAttributionLine(std::string_view lower) {
+  lower = TrimSpace(lower);
+  return StartsWith(lower, "\xE2\x80\x94") || StartsWith(lower, "\xE2\x80\x93") ||
+         StartsWith(lower, "- ");
 }
 
 bool Run::IsSlideCounter(const std::string& lower) const {
