@@ -857,8 +857,11 @@ std::string Run::Emit(int container, const std::string& title) {
       last_prose = static_cast<int>(k);
     }
   }
-  int teasers = 0;
-  for (int i : in) teasers += blocks_[i].teaser ? 1 : 0;
+  int teasers = 0, cards = 0;
+  for (int i : in) {
+    teasers += blocks_[i].teaser ? 1 : 0;
+    cards += blocks_[i].card ? 1 : 0;
+  }
   std::string title_sq = LowerUtf8(CollapseSpace(title));
   std::unordered_set<std::string> seen;
   std::string lower;
@@ -867,6 +870,7 @@ std::string Run::Emit(int container, const std::string& title) {
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
+    if (b.card && cards >= 2 && !b.in_ld) continue;
     LowerUtf8(b.text, &lower);
     bool caption = b.kind == BlockKind::kCaption ||
                    (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));

@@ -177,6 +177,17 @@ TEST(HtmlExtractor, UnclosedAndMisnestedTags) {
 }
 
 TEST(HtmlExtractor, DeepNestingIsBoundedAndFast) {
+  {
+    // Thousands of open formatting elements, each re-opened in every paragraph.
+    std::string h = "<html><body>";
+    for (int i = 0; i < 3000; ++i) h += "<b class=c" + std::to_string(i) + ">";
+    for (int i = 0; i < 2000; ++i) h += std::string("<p>") + kPara1 + "</p>";
+    auto t0 = std::chrono::steady_clock::now();
+    Document doc = Extract(h);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_NE(doc.text.find("city council"), std::string::npos);
+    EXPECT_LT(secs, 5.0);
+  }
   for (const char* tag : {"div", "b", "span", "table", "section", "a"}) {
     std::string h = "<html><body>";
     for (int i = 0; i < 100000; ++i) h += std::string("<") + tag + ">";
@@ -265,6 +276,50 @@ TEST(HtmlExtractorSlow, FiftyMegabytePage) {
   Document doc = Extract(h);
   EXPECT_EQ(doc.metadata.title, "Big");
   EXPECT_GT(doc.text.size(), 1000000u);
+}
+
+TEST(HtmlExtractor, DatelinesBylinesAndCreditsLeaveTheBody) {
+  std::string h = std::string("<html><body><article><h1>Headline here</h1>") +
+                  "<div>Updated 11:21 pm CST, Tuesday, November 19, 2019</div>" +
+                  "<p>By Jane Doe</p><p>" + kPara1 + "</p><p>" + kPara2 + "</p>" +
+                  "<p>\xE2\x80\x94 Jane Roe (@janeroe) November 18, 2019</p>" +
+                  "<p>(Reporting by Jane Doe; editing by John Smith)</p></article></body></html>";
+  Document doc = Extract(h);
+  EXPECT_EQ(doc.text.find("Updated"), std::string::npos) << doc.text;
+  EXPECT_EQ(doc.text.find("By Jane"), std::string::npos);
+  EXPECT_EQ(doc.text.find("Reporting by"), std::string::npos);
+  EXPECT_EQ(doc.text.find("Headline here"), std::string::npos);
+  // The credit line of an embedded post stays with it.
+  EXPECT_NE(doc.text.find("(@janeroe) November 18, 2019"), std::string::npos);
+}
+
+TEST(HtmlExtractor, TeaserCardsAndTailPromosDropped) {
+  std::string card =
+      "<div class='card'><h3><a href='/x'>Another story with a long linked headline</a></h3>"
+      "<p>A summary of another story that is long enough to look like a real paragraph, with "
+      "commas, stopwords and all the rest of it.</p></div>";
+  std::string h = std::string("<html><body><div><article><p>") + kPara1 + "</p><p>" + kPara2 +
+                  "</p><p>" + kPara3 +
+                  "</p><p>Sign up for our newsletter to get the best stories delivered to your "
+                  "inbox every morning.</p></article><div>" +
+                  card + card + card + "</div></div></body></html>";
+  Document doc = Extract(h);
+  EXPECT_NE(doc.text.find("shop owners"), std::string::npos) << doc.text;
+  EXPECT_EQ(doc.text.find("newsletter"), std::string::npos) << doc.text;
+  EXPECT_EQ(doc.text.find("summary of another story"), std::string::npos) << doc.text;
+}
+
+TEST(HtmlExtractor, JsonLdArticleBodyConfirmsBlocks) {
+  // A short article with no punctuation would lose against the teaser text; the page's own
+  // JSON-LD copy of the body says which text is the article.
+  std::string body = "Shares rose sharply in early trading after the results came out and analysts "
+                     "raised their targets for the coming year across the board today";
+  std::string h = "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+                  "\"articleBody\":\"" + body + " " + body + "\"}</script></head><body>"
+                  "<div class='story'><p>" + body + "</p><p>" + body + "</p></div>"
+                  "<div><p>" + kPara1 + "</p></div></body></html>";
+  Document doc = Extract(h);
+  EXPECT_NE(doc.text.find("Shares rose"), std::string::npos) << doc.text;
 }
 
 TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
