@@ -291,6 +291,8 @@ class Run {
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
   bool IsPromoLine(const Block& b, const std::string& lower) const;
   bool IsSlideCounter(const std::string& lower) const;
+  // An author value without byline prefix, label and trailing date.
+  std::string CleanAuthor(std::string a) const;
   // "— Name (@handle) date": the credit line of a quote or embedded post, part of the article.
   static bool IsAttributionLine(std::string_view lower);
   bool IsAuthorBio(const Block& b, const std::string& lower) const;
@@ -951,6 +953,48 @@ bool Run::IsAttributionLine(std::string_view lower) {
          StartsWith(lower, "- ");
 }
 
+std::string Run::CleanAuthor(std::string a) const {
+  std::string low = LowerUtf8(a);
+  // "By Jane Doe", "Analysis by Jane Doe", "Text: Jane Doe".
+  std::vector<std::string_view> w;
+  SplitWords(low, &w);
+  for (const std::string& p : lex_.byline_prefixes()) {
+    size_t pos = low.find(p);
+    if (pos == std::string::npos || pos > 20) continue;
+    size_t end = pos + p.size();
+    bool starts = pos == 0 || low[pos - 1] == ' ';
+    if (starts && end < low.size() && (low[end] == ' ' || low[end] == ':')) {
+      a = std::string(TrimSpace(std::string_view(a).substr(end + 1)));
+      low = LowerUtf8(a);
+      break;
+    }
+  }
+  size_t colon = low.find(": ");
+  if (colon != std::string::npos && colon < 20 && low.substr(0, colon).find(' ') == std::string::npos) {
+    a = std::string(TrimSpace(std::string_view(a).substr(colon + 1)));
+    low = LowerUtf8(a);
+  }
+  // "Jane Doe November 15, 2019", "Jane Doe, CNN 1 day ago": cut at the first date word.
+  w.clear();
+  SplitWords(low, &w);
+  for (std::string_view x : w) {
+    bool date_word = (x[0] >= '0' && x[0] <= '9') || lex_.Month(x) != 0 || lex_.IsWeekday(x);
+    if (!date_word || x.size() < 3) {
+      if (!(x[0] >= '0' && x[0] <= '9')) continue;
+    }
+    size_t off = static_cast<size_t>(x.data() - low.data());
+    if (off == 0) break;
+    a = a.substr(0, off);
+    break;
+  }
+  std::string_view t = TrimSpace(a);
+  while (!t.empty() && (t.back() == ',' || t.back() == '-' || t.back() == '|' || t.back() == '.')) {
+    t.remove_suffix(1);
+    t = TrimSpace(t);
+  }
+  return std::string(t);
+}
+
 bool Run::IsSlideCounter(const std::string& lower) const {
   // "Image 1 of 5", "Photo 3/12", "1 of 12": gallery counters.
   std::vector<std::string_view> w;
@@ -1034,14 +1078,10 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
       size_t p = a.find(sep);
       if (p != std::string::npos && p > 0) a = a.substr(0, p);
     }
-    std::string low = LowerUtf8(a);
-    for (const std::string& p : lex_.byline_prefixes()) {
-      if (StartsWith(low, p + " ") || StartsWith(low, p + ":")) {
-        a = std::string(TrimSpace(std::string_view(a).substr(p.size() + 1)));
-        break;
-      }
-    }
-    if (a.empty() || LooksLikeUrl(a) || a.size() > 200 || a[0] == '@') return;
+    a = CleanAuthor(a);
+    if (a.empty() || LooksLikeUrl(a) || a.size() > 200 || a[0] == '@' ||
+        a.find('(') != std::string::npos)  // "Name (required)": a form label
+      return;
     authors.push_back(a);
   };
   for (const std::string& a : ld.authors) add_author(a);
