@@ -480,10 +480,11 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
   auto is_site = [&](const std::string& p) {
     std::string sq = Squash(p);
     if (sq.empty()) return true;
-    if (!site_sq.empty() && (sq == site_sq || site_sq.find(sq) != std::string::npos ||
-                             sq.find(site_sq) != std::string::npos))
-      return true;
-    return false;
+    if (site_sq.empty()) return false;
+    if (sq == site_sq || (sq.size() >= 3 && site_sq.find(sq) != std::string::npos)) return true;
+    // "The Daily Example Online" is the site; "The Guardian view on Hong Kong" is not.
+    return sq.find(site_sq) != std::string::npos &&
+           CountWords(p) <= CountWords(site) + 2;
   };
   // Drop site parts from both ends, then short trailing section names.
   size_t b = 0, e = parts.size();

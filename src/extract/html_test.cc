@@ -134,6 +134,10 @@ TEST(HtmlExtractor, TitleLosesSiteSuffix) {
   EXPECT_EQ(CleanTitle("Spider-Man - Far From Home review", "", "Spider-Man - Far From Home review"),
             "Spider-Man - Far From Home review");
   EXPECT_EQ(CleanTitle("Plain title", "X", ""), "Plain title");
+  // A headline that names the site is not the site part.
+  EXPECT_EQ(CleanTitle("The Guardian view on Hong Kong: a city on the brink | Editorial",
+                       "the Guardian", ""),
+            "The Guardian view on Hong Kong: a city on the brink");
 }
 
 TEST(HtmlExtractor, MachineDatesNormalised) {
