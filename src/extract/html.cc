@@ -290,6 +290,7 @@ class Run {
   bool IsBylineLine(const std::string& lower, int words) const;
   bool IsDateLine(const Block& b, const std::optional<DateTime>& now) const;
   bool IsPromoLine(const Block& b, const std::string& lower) const;
+  bool IsPromoPhraseLine(const std::string& lower) const;
   bool IsSlideCounter(const std::string& lower) const;
   // An author value without byline prefix, label and trailing date.
   std::string CleanAuthor(std::string a) const;
@@ -815,6 +816,16 @@ bool Run::IsDateLine(const Block& b, const std::optional<DateTime>& now) const {
   return year && month_or_time && other <= 3;
 }
 
+bool Run::IsPromoPhraseLine(const std::string& lower) const {
+  // Stricter than IsPromoLine, for the head of the article: affiliate notes, "chat with us",
+  // newsletter prompts; not "related"/"recommended", which open real paragraphs too.
+  for (std::string_view p : {"affiliate", "newsletter", "subscribe", "sign up", "chat with us",
+                             "follow us", "to your inbox", "in your inbox"}) {
+    if (lower.find(p) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool Run::IsPromoLine(const Block& b, const std::string& lower) const {
   if (b.units > 400) return false;
   for (const std::string& p : lex_.boilerplate()) {
@@ -913,12 +924,24 @@ std::string Run::Emit(int container, const std::string& title) {
     if (promo) cut = k;  // a promotional heading takes the lines under it along
   }
   if (!clean_prose_above) cut = end;  // never trim an article down to nothing
+  // The head likewise: promotional lines (affiliate notes, "chat with us") before the first
+  // clean paragraph go.
+  size_t head = 0;
+  for (size_t k = 0; k < cut; ++k) {
+    const Block& b = blocks_[kept[k]];
+    bool promo = !b.in_ld && b.units < 200 && IsPromoPhraseLine(kept_lower[k]);
+    if (b.prose && !promo) {
+      head = k;
+      break;
+    }
+  }
   // Lines after the cut point survive only if they are not promotional; everything after a
   // dropped trailing heading goes.
   std::string out;
   bool dropping = false;
   for (size_t k = 0; k < end; ++k) {
     const Block& b = blocks_[kept[k]];
+    if (k < head && !b.in_ld && b.units < 200 && IsPromoPhraseLine(kept_lower[k])) continue;
     if (k >= cut) {
       if (b.kind == BlockKind::kHeading) dropping = true;
       if (!b.in_ld &&
