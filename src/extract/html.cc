@@ -902,7 +902,9 @@ std::string Run::Emit(int container, const std::string& title) {
                           last == ':' || EndsWith(b.text, "\xE2\x80\x9D") ||
                           EndsWith(b.text, "\xE3\x80\x82");
       // Before the first paragraph: datelines, bylines, kickers, breadcrumbs.
-      if (before && b.kind != BlockKind::kHeading && b.words < 8 && !sentence_end) continue;
+      if (before && b.kind != BlockKind::kHeading && b.kind != BlockKind::kListItem &&
+          b.words < 8 && !sentence_end)
+        continue;
     }
     if (b.units >= 150 && !seen.insert(b.text).second) continue;
     kept.push_back(in[k]);

@@ -156,8 +156,8 @@ TEST(HtmlQuality, AebMeanF1AboveBar) {
   double p = pn ? psum / pn : 0, r = rn ? rsum / rn : 0;
   double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
   std::printf("aeb html: f1=%.3f precision=%.3f recall=%.3f pages=%zu\n", f1, p, r, ids.size());
-  // The level reached when this gate was set (0.975) minus 0.01.
-  EXPECT_GE(f1, 0.965);
+  // The level reached when this gate was set (0.976) minus 0.01.
+  EXPECT_GE(f1, 0.966);
 }
 
 }  // namespace
