@@ -470,13 +470,6 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
   parts.emplace_back(TrimSpace(rest));
   if (parts.size() == 1) return title;
   std::string site_sq = Squash(site), h1_sq = Squash(h1);
-  // An h1 that equals one part, or that the title starts with, is the headline.
-  if (!h1_sq.empty()) {
-    if (Squash(title) == h1_sq) return title;
-    for (const std::string& p : parts) {
-      if (Squash(p) == h1_sq) return p;
-    }
-  }
   auto is_site = [&](const std::string& p) {
     std::string sq = Squash(p);
     if (sq.empty()) return true;
@@ -486,6 +479,15 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
     return sq.find(site_sq) != std::string::npos &&
            CountWords(p) <= CountWords(site) + 2;
   };
+  // An h1 that equals the title or one part of it is the headline (an <h1> that is the site's
+  // name, as on many blogs, says nothing about it).
+  if (!h1_sq.empty() && !is_site(std::string(h1))) {
+    if (Squash(title) == h1_sq) return title;
+    for (const std::string& p : parts) {
+      if (Squash(p) == h1_sq) return p;
+    }
+  }
+
   // Drop site parts from both ends, then short trailing section names.
   size_t b = 0, e = parts.size();
   while (e - b > 1 && is_site(parts[e - 1])) --e;

@@ -134,6 +134,10 @@ TEST(HtmlExtractor, TitleLosesSiteSuffix) {
   EXPECT_EQ(CleanTitle("Spider-Man - Far From Home review", "", "Spider-Man - Far From Home review"),
             "Spider-Man - Far From Home review");
   EXPECT_EQ(CleanTitle("Plain title", "X", ""), "Plain title");
+  // A blog whose <h1> is its own name.
+  EXPECT_EQ(CleanTitle("September 2018 open thread - The Example Blog", "The Example Blog",
+                       "The Example Blog"),
+            "September 2018 open thread");
   // A headline that names the site is not the site part.
   EXPECT_EQ(CleanTitle("The Guardian view on Hong Kong: a city on the brink | Editorial",
                        "the Guardian", ""),
