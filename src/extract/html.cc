@@ -50,6 +50,7 @@ enum ElemFlags : uint16_t {
   kNoscript = 1 << 8,     // a <noscript> element
   kContentTag = 1 << 9,   // <article>, <main>
   kCaptionHint = 1 << 10,  // class/id names a caption ("wp-caption-text")
+  kArticleBody = 1 << 11,  // itemprop=articleBody (schema.org microdata)
 };
 
 struct Elem {
@@ -422,6 +423,7 @@ void Run::Index(const GumboNode* root) {
       }
     }
     if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
+    if (attrs.length > 0 && LowerUtf8(Attr(n, "itemprop")) == "articlebody") e.flags |= kArticleBody;
     elems_.push_back(e);
     stack.push_back({n, id, 0});
   };
@@ -615,8 +617,10 @@ void Run::BuildBlocks() {
   flush();
 }
 
-static const double kBadWeight = std::getenv("KB") ? atof(std::getenv("KB")) : 1.0;
-static const double kShortWeight = std::getenv("KS") ? atof(std::getenv("KS")) : 0.3;
+// Weights of chrome blocks and of short unpunctuated fragments in the container score (prose
+// counts with its units; see ValueBlocks).
+constexpr double kBadWeight = 1.0;
+constexpr double kShortWeight = 0.3;
 
 void Run::ValueBlocks() {
   std::vector<std::string_view> words;
@@ -713,6 +717,9 @@ void Run::ValueBlocks() {
   }
 }
 
+// Preference for an element the page marks as the article body (schema.org microdata).
+constexpr double kArticleBodyBonus = 1.2;
+
 int Run::ChooseContainer() const {
   std::vector<double> score(elems_.size(), 0.0);
   for (const Block& b : blocks_) {
@@ -729,6 +736,7 @@ int Run::ChooseContainer() const {
     double s = score[i];
     if (s > 0 && (elems_[i].flags & (kContentHint | kContentTag)) && !(elems_[i].flags & kRemoveHint))
       s *= 1.05;
+    if (s > 0 && (elems_[i].flags & kArticleBody)) s *= kArticleBodyBonus;
     if (s > 0 && s >= best_score * 0.999 && best >= 0 && s <= best_score) {
       // Nearly equal: prefer the descendant (tighter container) only if it is one.
       int p = elems_[i].parent;
