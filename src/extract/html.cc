@@ -871,12 +871,9 @@ std::string Run::Emit(int container, const std::string& title) {
     }
     if (inside) in.push_back(static_cast<int>(i));
   }
-  int first_prose = -1, last_prose = -1;
-  for (size_t k = 0; k < in.size(); ++k) {
-    if (blocks_[in[k]].prose) {
-      if (first_prose < 0) first_prose = static_cast<int>(k);
-      last_prose = static_cast<int>(k);
-    }
+  int first_prose = -1;
+  for (size_t k = 0; k < in.size() && first_prose < 0; ++k) {
+    if (blocks_[in[k]].prose) first_prose = static_cast<int>(k);
   }
   int teasers = 0, cards = 0;
   for (int i : in) {

@@ -230,7 +230,11 @@ std::string Repair(std::string_view s) {
 
 // Value of "key": "..." found by scanning text that does not parse.
 std::string ScanKey(std::string_view s, std::string_view key) {
-  std::string pat = "\"" + std::string(key) + "\"";
+  std::string pat;
+  pat.reserve(key.size() + 2);
+  pat.push_back('"');
+  pat.append(key);
+  pat.push_back('"');
   size_t p = s.find(pat);
   if (p == std::string_view::npos) return "";
   p += pat.size();
