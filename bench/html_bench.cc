@@ -56,10 +56,14 @@ int main(int argc, char** argv) {
   bool parse_only = false, parse_prepared = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--passes" && i + 1 < argc) passes = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--parse-only") parse_only = true;
-    else if (a == "--parse-prepared") parse_only = parse_prepared = true;
-    else dir = a;
+    if (a == "--passes" && i + 1 < argc)
+      passes = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--parse-only")
+      parse_only = true;
+    else if (a == "--parse-prepared")
+      parse_only = parse_prepared = true;
+    else
+      dir = a;
   }
   std::vector<std::string> pages = LoadPages(dir);
   if (pages.empty()) {
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
       if (parse_only) {
         std::string prepared;
         std::string_view html = p;
-        if (parse_prepared && kilang::html_internal::PrepareHtml(p, 496, &prepared)) html = prepared;
+        if (parse_prepared && kilang::html_internal::PrepareHtml(p, 496, &prepared))
+          html = prepared;
         GumboOutput* out =
             gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
         sink += out->root->v.element.children.length;
@@ -106,8 +111,7 @@ int main(int argc, char** argv) {
               parse_prepared ? "PrepareHtml + gumbo parse"
               : parse_only   ? "gumbo parse only (raw pages)"
                              : "HtmlExtractor::Extract",
-              pages.size(),
-              bytes / 1e6, passes, secs);
+              pages.size(), bytes / 1e6, passes, secs);
   std::printf("throughput (wall): %.1f MB/s, %.0f pages/s\n", mb / secs,
               pages.size() * passes / secs);
   // On a shared machine the wall clock includes waiting for a core; CPU time does not.

@@ -39,16 +39,16 @@ HtmlExtractor::HtmlExtractor(const Lexicon& lexicon, HtmlOptions options)
 namespace {
 
 enum ElemFlags : uint16_t {
-  kSkip = 1 << 0,         // never text (script, style, form controls, media...)
-  kHidden = 1 << 1,       // hidden attribute, aria-hidden, display:none
-  kChromeTag = 1 << 2,    // nav, aside, footer, header, menu, or a chrome ARIA role
-  kRemoveHint = 1 << 3,   // class/id names chrome
-  kContentHint = 1 << 4,  // class/id names the article
-  kRemoved = 1 << 5,      // decided: dropped with its subtree
-  kInLink = 1 << 6,       // inside <a>
-  kBylineHint = 1 << 7,   // class/rel/itemprop names an author
-  kNoscript = 1 << 8,     // a <noscript> element
-  kContentTag = 1 << 9,   // <article>, <main>
+  kSkip = 1 << 0,          // never text (script, style, form controls, media...)
+  kHidden = 1 << 1,        // hidden attribute, aria-hidden, display:none
+  kChromeTag = 1 << 2,     // nav, aside, footer, header, menu, or a chrome ARIA role
+  kRemoveHint = 1 << 3,    // class/id names chrome
+  kContentHint = 1 << 4,   // class/id names the article
+  kRemoved = 1 << 5,       // decided: dropped with its subtree
+  kInLink = 1 << 6,        // inside <a>
+  kBylineHint = 1 << 7,    // class/rel/itemprop names an author
+  kNoscript = 1 << 8,      // a <noscript> element
+  kContentTag = 1 << 9,    // <article>, <main>
   kCaptionHint = 1 << 10,  // class/id names a caption ("wp-caption-text")
   kArticleBody = 1 << 11,  // itemprop=articleBody (schema.org microdata)
 };
@@ -58,10 +58,10 @@ struct Elem {
   int parent = -1;
   GumboTag tag = GUMBO_TAG_UNKNOWN;
   uint16_t flags = 0;
-  int64_t text = 0;  // subtree text units (own, then aggregated)
-  int64_t link = 0;  // subtree text units inside links
-  int end = 0;       // one past the last descendant's id (ids are in pre-order)
-  int paragraphs = 0;  // <p> elements in the subtree
+  int64_t text = 0;         // subtree text units (own, then aggregated)
+  int64_t link = 0;         // subtree text units inside links
+  int end = 0;              // one past the last descendant's id (ids are in pre-order)
+  int paragraphs = 0;       // <p> elements in the subtree
   bool has_anchor = false;  // subtree holds an <h1>, <article> or <main>
 };
 
@@ -83,13 +83,32 @@ struct Block {
 
 bool IsSkipTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME: case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED:
-    case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO: case GUMBO_TAG_AUDIO: case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_OPTION: case GUMBO_TAG_OPTGROUP: case GUMBO_TAG_DATALIST: case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_MAP:
-    case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_APPLET:
-    case GUMBO_TAG_MENUITEM: case GUMBO_TAG_KEYGEN: case GUMBO_TAG_PROGRESS:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_OPTGROUP:
+    case GUMBO_TAG_DATALIST:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_MAP:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_APPLET:
+    case GUMBO_TAG_MENUITEM:
+    case GUMBO_TAG_KEYGEN:
+    case GUMBO_TAG_PROGRESS:
     case GUMBO_TAG_METER:
       return true;
     default:
@@ -99,19 +118,53 @@ bool IsSkipTag(GumboTag t) {
 
 bool IsBlockTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_BODY: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD: case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIR: case GUMBO_TAG_DIV: case GUMBO_TAG_DL: case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU: case GUMBO_TAG_NAV: case GUMBO_TAG_OL:
-    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_THEAD: case GUMBO_TAG_TR: case GUMBO_TAG_UL:
-    case GUMBO_TAG_CAPTION: case GUMBO_TAG_LEGEND: case GUMBO_TAG_HTML: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_BR: case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIR:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_OPTION:
       return true;
     default:
       return false;
@@ -120,13 +173,20 @@ bool IsBlockTag(GumboTag t) {
 
 int HeadingLevel(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_H1: return 1;
-    case GUMBO_TAG_H2: return 2;
-    case GUMBO_TAG_H3: return 3;
-    case GUMBO_TAG_H4: return 4;
-    case GUMBO_TAG_H5: return 5;
-    case GUMBO_TAG_H6: return 6;
-    default: return 0;
+    case GUMBO_TAG_H1:
+      return 1;
+    case GUMBO_TAG_H2:
+      return 2;
+    case GUMBO_TAG_H3:
+      return 3;
+    case GUMBO_TAG_H4:
+      return 4;
+    case GUMBO_TAG_H5:
+      return 5;
+    case GUMBO_TAG_H6:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -166,17 +226,33 @@ double TextUnits(std::string_view s) {
       continue;
     }
     uint32_t cp = NextCp(s, &i);
-    if (IsUnspacedScript(cp)) u += 3;
-    else if (!IsSpace(cp)) u += 1;
+    if (IsUnspacedScript(cp))
+      u += 3;
+    else if (!IsSpace(cp))
+      u += 1;
   }
   return u;
 }
 
 bool IsSentencePunct(uint32_t cp) {
   switch (cp) {
-    case '.': case ',': case ';': case ':': case '!': case '?': case 0x3002: case 0xFF0C:
-    case 0x3001: case 0xFF01: case 0xFF1F: case 0x060C: case 0x061F: case 0x0964: case 0xFF1B:
-    case 0xFF1A: case 0x061B:
+    case '.':
+    case ',':
+    case ';':
+    case ':':
+    case '!':
+    case '?':
+    case 0x3002:
+    case 0xFF0C:
+    case 0x3001:
+    case 0xFF01:
+    case 0xFF1F:
+    case 0x060C:
+    case 0x061F:
+    case 0x0964:
+    case 0xFF1B:
+    case 0xFF1A:
+    case 0x061B:
       return true;
     default:
       return false;
@@ -226,7 +302,8 @@ std::string SubtreeText(const GumboNode* root, size_t cap) {
     if (IsSkipTag(n->v.element.tag)) continue;
     if (IsBlockTag(n->v.element.tag)) out.push_back(' ');
     const GumboVector& ch = n->v.element.children;
-    for (unsigned i = ch.length; i > 0; --i) stack.push_back(static_cast<GumboNode*>(ch.data[i - 1]));
+    for (unsigned i = ch.length; i > 0; --i)
+      stack.push_back(static_cast<GumboNode*>(ch.data[i - 1]));
   }
   return CollapseSpace(out);
 }
@@ -375,8 +452,10 @@ void Run::Index(const GumboNode* root) {
         if (!dt.empty() && meta_.time_datetimes.size() < 16) {
           bool pub = gumbo_get_attribute(&n->v.element.attributes, "pubdate") != nullptr ||
                      LowerUtf8(Attr(n, "itemprop")).find("datepublished") != std::string::npos;
-          if (pub) meta_.time_datetimes.insert(meta_.time_datetimes.begin(), std::string(dt));
-          else meta_.time_datetimes.emplace_back(dt);
+          if (pub)
+            meta_.time_datetimes.insert(meta_.time_datetimes.begin(), std::string(dt));
+          else
+            meta_.time_datetimes.emplace_back(dt);
         }
         break;
       }
@@ -406,8 +485,7 @@ void Run::Index(const GumboNode* root) {
           if (hints_.IsRemove(hint)) f |= kRemoveHint;
           if (hints_.IsContent(hint)) f |= kContentHint;
           if (hints_.IsCaption(hint)) f |= kCaptionHint;
-          if (hint.find("author") != std::string::npos ||
-              hint.find("byline") != std::string::npos)
+          if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos)
             f |= kBylineHint;
           it->second = f;
         }
@@ -423,7 +501,8 @@ void Run::Index(const GumboNode* root) {
       }
     }
     if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
-    if (attrs.length > 0 && LowerUtf8(Attr(n, "itemprop")) == "articlebody") e.flags |= kArticleBody;
+    if (attrs.length > 0 && LowerUtf8(Attr(n, "itemprop")) == "articlebody")
+      e.flags |= kArticleBody;
     elems_.push_back(e);
     stack.push_back({n, id, 0});
   };
@@ -515,12 +594,18 @@ void Run::Flush(std::string* buf, double* link_units, int owner, int in_heading,
   b.text = std::move(text);
   b.owner = owner;
   b.link_units = lu;
-  if (in_heading) b.kind = BlockKind::kHeading, b.heading_level = in_heading;
-  else if (in_pre) b.kind = BlockKind::kPre;
-  else if (in_caption) b.kind = BlockKind::kCaption;
-  else if (in_li) b.kind = BlockKind::kListItem;
-  else if (in_quote) b.kind = BlockKind::kQuote;
-  else if (in_cell) b.kind = BlockKind::kCell;
+  if (in_heading)
+    b.kind = BlockKind::kHeading, b.heading_level = in_heading;
+  else if (in_pre)
+    b.kind = BlockKind::kPre;
+  else if (in_caption)
+    b.kind = BlockKind::kCaption;
+  else if (in_li)
+    b.kind = BlockKind::kListItem;
+  else if (in_quote)
+    b.kind = BlockKind::kQuote;
+  else if (in_cell)
+    b.kind = BlockKind::kCell;
   blocks_.push_back(std::move(b));
 }
 
@@ -696,9 +781,9 @@ void Run::ValueBlocks() {
     b.bad = chrome || (ld > 0.5 && b.units > 0);
     b.prose = !b.bad && b.units >= 60 && ld < 0.5 && b.punct >= 1 && stop_ok &&
               b.kind != BlockKind::kHeading;
-    if (b.prose && (b.card || (b.units >= 150 && (EndsWith(b.text, "\xE2\x80\xA6") ||
-                                                  EndsWith(b.text, "...") ||
-                                                  EndsWith(b.text, "[…]"))))) {
+    if (b.prose &&
+        (b.card || (b.units >= 150 && (EndsWith(b.text, "\xE2\x80\xA6") ||
+                                       EndsWith(b.text, "...") || EndsWith(b.text, "[…]"))))) {
       b.teaser = true;
       b.prose = false;
       b.value = 0;
@@ -734,7 +819,8 @@ int Run::ChooseContainer() const {
   for (size_t i = 0; i < elems_.size(); ++i) {
     if (elems_[i].flags & kRemoved) continue;
     double s = score[i];
-    if (s > 0 && (elems_[i].flags & (kContentHint | kContentTag)) && !(elems_[i].flags & kRemoveHint))
+    if (s > 0 && (elems_[i].flags & (kContentHint | kContentTag)) &&
+        !(elems_[i].flags & kRemoveHint))
       s *= 1.05;
     if (s > 0 && (elems_[i].flags & kArticleBody)) s *= kArticleBodyBonus;
     if (s > 0 && s >= best_score * 0.999 && best >= 0 && s <= best_score) {
@@ -757,8 +843,8 @@ bool Run::IsChromeLine(const Block& b, const std::string& lower) const {
   if (l.empty()) return true;
   if (b.units > 200) return false;
   std::string_view core = l;
-  while (!core.empty() && (core.back() == ':' || core.back() == '.' || core.back() == '>' ||
-                           core.back() == '|'))
+  while (!core.empty() &&
+         (core.back() == ':' || core.back() == '.' || core.back() == '>' || core.back() == '|'))
     core.remove_suffix(1);
   core = TrimSpace(core);
   if (lex_.IsUiLine(core) || lex_.IsListHeader(core) || hints_.IsDropLine(core)) return true;
@@ -848,9 +934,10 @@ bool Run::IsPromoLine(const Block& b, const std::string& lower) const {
     bool handle = at + 1 < lower.size() && lower[at + 1] != ' ' &&
                   (at == 0 || lower[at - 1] == ' ' || lower[at - 1] == '(');
     size_t sp = lower.find(' ', at);
-    bool email = at > 0 && lower[at - 1] != ' ' &&
-                 lower.substr(at, sp == std::string::npos ? std::string::npos : sp - at)
-                         .find('.') != std::string::npos;
+    bool email =
+        at > 0 && lower[at - 1] != ' ' &&
+        lower.substr(at, sp == std::string::npos ? std::string::npos : sp - at).find('.') !=
+            std::string::npos;
     if (handle || email) return true;
     at = lower.find('@', at + 1);
   }
@@ -890,8 +977,9 @@ std::string Run::Emit(int container, const std::string& title) {
     if (b.bad || (b.teaser && teasers >= 2)) continue;
     if (b.card && cards >= 2 && !b.in_ld) continue;
     LowerUtf8(b.text, &lower);
-    bool caption = b.kind == BlockKind::kCaption ||
-                   (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
+    bool caption =
+        b.kind == BlockKind::kCaption ||
+        (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
     if (caption && !opt_.keep_captions) continue;
     bool before = first_prose >= 0 && static_cast<int>(k) < first_prose;
     if (!b.prose && !b.in_ld) {
@@ -903,9 +991,8 @@ std::string Run::Emit(int container, const std::string& title) {
       if (IsDateLine(b, now_)) continue;
       if (IsSlideCounter(lower)) continue;
       char last = b.text.back();
-      bool sentence_end = last == '.' || last == '!' || last == '?' || last == '"' ||
-                          last == ':' || EndsWith(b.text, "\xE2\x80\x9D") ||
-                          EndsWith(b.text, "\xE3\x80\x82");
+      bool sentence_end = last == '.' || last == '!' || last == '?' || last == '"' || last == ':' ||
+                          EndsWith(b.text, "\xE2\x80\x9D") || EndsWith(b.text, "\xE3\x80\x82");
       // Before the first paragraph: datelines, bylines, kickers, breadcrumbs.
       if (before && b.kind != BlockKind::kHeading && b.kind != BlockKind::kListItem &&
           b.words < 8 && !sentence_end)
@@ -951,8 +1038,7 @@ std::string Run::Emit(int container, const std::string& title) {
     if (k < head && !b.in_ld && b.units < 200 && IsPromoPhraseLine(kept_lower[k])) continue;
     if (k >= cut) {
       if (b.kind == BlockKind::kHeading) dropping = true;
-      if (!b.in_ld &&
-          (dropping || IsPromoLine(b, kept_lower[k]) || IsAuthorBio(b, kept_lower[k])))
+      if (!b.in_ld && (dropping || IsPromoLine(b, kept_lower[k]) || IsAuthorBio(b, kept_lower[k])))
         continue;
     }
     if (!out.empty()) out.push_back('\n');
@@ -1000,7 +1086,8 @@ std::string Run::CleanAuthor(std::string a) const {
     }
   }
   size_t colon = low.find(": ");
-  if (colon != std::string::npos && colon < 20 && low.substr(0, colon).find(' ') == std::string::npos) {
+  if (colon != std::string::npos && colon < 20 &&
+      low.substr(0, colon).find(' ') == std::string::npos) {
     a = std::string(TrimSpace(std::string_view(a).substr(colon + 1)));
     low = LowerUtf8(a);
   }
@@ -1077,16 +1164,32 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
     if (!date && !s.empty()) date = html_internal::ParseMachineDate(s);
   };
   try_date(ld.date_published);
-  try_date(meta_.Meta({"article:published_time", "og:published_time", "datepublished",
-                       "article.published", "published_time", "publish-date", "publish_date",
-                       "publishdate", "pubdate", "date", "dc.date", "dc.date.issued",
-                       "dcterms.date", "dcterms.created", "dcterms.issued", "sailthru.date",
-                       "parsely-pub-date", "citation_publication_date", "og:pubdate",
-                       "datecreated", "article:published", "release_date"}));
+  try_date(meta_.Meta({"article:published_time",
+                       "og:published_time",
+                       "datepublished",
+                       "article.published",
+                       "published_time",
+                       "publish-date",
+                       "publish_date",
+                       "publishdate",
+                       "pubdate",
+                       "date",
+                       "dc.date",
+                       "dc.date.issued",
+                       "dcterms.date",
+                       "dcterms.created",
+                       "dcterms.issued",
+                       "sailthru.date",
+                       "parsely-pub-date",
+                       "citation_publication_date",
+                       "og:pubdate",
+                       "datecreated",
+                       "article:published",
+                       "release_date"}));
   for (const std::string& t : meta_.time_datetimes) try_date(t);
   try_date(ld.date_modified);
-  try_date(meta_.Meta({"article:modified_time", "og:updated_time", "datemodified",
-                       "last-modified", "dcterms.modified"}));
+  try_date(meta_.Meta({"article:modified_time", "og:updated_time", "datemodified", "last-modified",
+                       "dcterms.modified"}));
   if (!date) {
     // Visible text: the first short line that is a date.
     for (const Block& b : blocks_) {
@@ -1161,8 +1264,8 @@ void Run::DebugDump(int container) const {
     while (p > container) p = elems_[p].parent;
     std::fprintf(stderr, "%c %7.1f %c%c u=%.0f l=%.0f w=%d s=%d p=%d [%s] %.80s\n",
                  p == container ? '+' : ' ', b.value, b.prose ? 'P' : '-', b.bad ? 'B' : '-',
-                 b.units, b.link_units, b.words, b.stopwords, b.punct,
-                 describe(b.owner).c_str(), b.text.c_str());
+                 b.units, b.link_units, b.words, b.stopwords, b.punct, describe(b.owner).c_str(),
+                 b.text.c_str());
   }
 }
 
@@ -1207,8 +1310,8 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
       std::string name(TrimSpace(std::string_view(all).substr(pos, c - pos)));
       // Full names only, and not the publication itself ("Charlie Wood, Business Insider").
       std::string site = LowerUtf8(doc->metadata.site);
-      bool is_site = !site.empty() && (site.find(name) != std::string::npos ||
-                                       name.find(site) != std::string::npos);
+      bool is_site = !site.empty() &&
+                     (site.find(name) != std::string::npos || name.find(site) != std::string::npos);
       if (name.find(' ') != std::string::npos && !is_site) {
         author_lower_.push_back(name);
       }

@@ -154,7 +154,8 @@ struct Walker {
     bool article = IsArticleType(type);
     bool page_like = type == "WebPage" || type == "ItemPage" || type.empty();
     if (article || (page_like && !info->is_article)) Fill(obj, article, type);
-    for (const char* key : {"@graph", "mainEntity", "mainEntityOfPage", "hasPart", "itemListElement"}) {
+    for (const char* key :
+         {"@graph", "mainEntity", "mainEntityOfPage", "hasPart", "itemListElement"}) {
       element c;
       if (obj[key].get(c) == simdjson::SUCCESS) Walk(c, depth + 1);
     }
@@ -196,7 +197,7 @@ std::string Repair(std::string_view s) {
       continue;
     }
     if (c == '"') in_str = true;
-    if (c == ',' ) {
+    if (c == ',') {
       size_t j = i + 1;
       while (j < s.size() && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t')) ++j;
       if (j < s.size() && (s[j] == '}' || s[j] == ']')) continue;  // trailing comma
@@ -210,12 +211,16 @@ std::string Repair(std::string_view s) {
     for (size_t i = 0; i < out.size(); ++i) {
       char c = out[i];
       if (str) {
-        if (c == '\\') ++i;
-        else if (c == '"') str = false;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          str = false;
         continue;
       }
-      if (c == '"') str = true;
-      else if (c == '{' || c == '[') ++depth;
+      if (c == '"')
+        str = true;
+      else if (c == '{' || c == '[')
+        ++depth;
       else if (c == '}' || c == ']') {
         if (--depth == 0 && i + 1 < out.size()) {
           std::string_view rest = TrimSpace(std::string_view(out).substr(i + 1));

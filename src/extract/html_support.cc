@@ -187,10 +187,11 @@ inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 // may be omitted (the tree builder closes them implicitly).
 bool IsUncounted(std::string_view t) {
   static const std::unordered_set<std::string_view> kSet = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-      "source", "track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr",
-      "td", "th", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "rtc", "html", "head",
-      "body", "image", "basefont", "bgsound", "frame", "menuitem"};
+      "area",  "base",  "br",    "col",      "embed",    "hr",      "img",    "input",
+      "link",  "meta",  "param", "source",   "track",    "wbr",     "keygen", "p",
+      "li",    "dt",    "dd",    "option",   "optgroup", "tr",      "td",     "th",
+      "thead", "tbody", "tfoot", "colgroup", "rb",       "rt",      "rp",     "rtc",
+      "html",  "head",  "body",  "image",    "basefont", "bgsound", "frame",  "menuitem"};
   return kSet.count(t) > 0;
 }
 
@@ -328,12 +329,14 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 std::string DecodeEntities(std::string_view s) {
   if (s.find('&') == std::string_view::npos) return std::string(s);
   static const std::pair<std::string_view, uint32_t> kNamed[] = {
-      {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}, {"nbsp", 0xA0},
-      {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-      {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"laquo", 0xAB}, {"raquo", 0xBB},
-      {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122}, {"eacute", 0xE9}, {"egrave", 0xE8},
-      {"aacute", 0xE1}, {"oacute", 0xF3}, {"iacute", 0xED}, {"uacute", 0xFA}, {"ntilde", 0xF1},
-      {"ccedil", 0xE7}, {"uuml", 0xFC}, {"ouml", 0xF6}, {"auml", 0xE4}, {"szlig", 0xDF}};
+      {"amp", '&'},       {"quot", '"'},     {"apos", '\''},    {"lt", '<'},
+      {"gt", '>'},        {"nbsp", 0xA0},    {"lsquo", 0x2018}, {"rsquo", 0x2019},
+      {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"ndash", 0x2013}, {"mdash", 0x2014},
+      {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"copy", 0xA9},
+      {"reg", 0xAE},      {"trade", 0x2122}, {"eacute", 0xE9},  {"egrave", 0xE8},
+      {"aacute", 0xE1},   {"oacute", 0xF3},  {"iacute", 0xED},  {"uacute", 0xFA},
+      {"ntilde", 0xF1},   {"ccedil", 0xE7},  {"uuml", 0xFC},    {"ouml", 0xF6},
+      {"auml", 0xE4},     {"szlig", 0xDF}};
   std::string out;
   out.reserve(s.size());
   // Twice at most: "&amp;#8216;" is a doubly-encoded entity.
@@ -354,11 +357,14 @@ std::string DecodeEntities(std::string_view s) {
       std::string_view digits = name.substr(hex ? 2 : 1);
       bool ok = !digits.empty();
       for (char c : digits) {
-        int v = (c >= '0' && c <= '9') ? c - '0'
+        int v = (c >= '0' && c <= '9')          ? c - '0'
                 : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
-                : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-        if (v < 0) ok = false;
-        else cp = cp * (hex ? 16 : 10) + v;
+                : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                : -1;
+        if (v < 0)
+          ok = false;
+        else
+          cp = cp * (hex ? 16 : 10) + v;
         if (cp > 0x10FFFF) ok = false;
         if (!ok) break;
       }
@@ -420,8 +426,10 @@ std::optional<DateTime> ParseMachineDate(std::string_view s) {
 std::string HostOf(std::string_view url) {
   size_t p = url.find("://");
   if (p == std::string_view::npos) {
-    if (StartsWith(url, "//")) p = 0;
-    else return "";
+    if (StartsWith(url, "//"))
+      p = 0;
+    else
+      return "";
   }
   url.remove_prefix(p + (p == 0 && StartsWith(url, "//") ? 2 : 3));
   size_t e = url.find_first_of("/?#:");
@@ -453,8 +461,8 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
   std::string title = CollapseSpace(title_in);
   if (title.empty()) return title;
   // Split on separators surrounded by spaces.
-  static const char* kSeps[] = {" | ", " - ", " – ", " — ", " :: ", " · ", " / ", " » ", " « ",
-                                " : "};
+  static const char* kSeps[] = {
+      " | ", " - ", " – ", " — ", " :: ", " · ", " / ", " » ", " « ", " : "};
   std::vector<std::string> parts;
   std::string_view rest = title;
   while (true) {
@@ -476,8 +484,7 @@ std::string CleanTitle(std::string_view title_in, std::string_view site, std::st
     if (site_sq.empty()) return false;
     if (sq == site_sq || (sq.size() >= 3 && site_sq.find(sq) != std::string::npos)) return true;
     // "The Daily Example Online" is the site; "The Guardian view on Hong Kong" is not.
-    return sq.find(site_sq) != std::string::npos &&
-           CountWords(p) <= CountWords(site) + 2;
+    return sq.find(site_sq) != std::string::npos && CountWords(p) <= CountWords(site) + 2;
   };
   // An h1 that equals the title or one part of it is the headline (an <h1> that is the site's
   // name, as on many blogs, says nothing about it).

@@ -42,11 +42,14 @@ std::string NewsPage() {
 <h1>Council expands bus network</h1>
 <div class="byline">By Jane Doe</div>
 <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
-<p>)" + std::string(kPara1) + R"(</p>
+<p>)" + std::string(kPara1) +
+                  R"(</p>
 <h2>How it will be paid for</h2>
-<p>)" + std::string(kPara2) + R"(</p>
+<p>)" + std::string(kPara2) +
+                  R"(</p>
 <ul><li>Twelve new routes</li><li>Longer evening service</li></ul>
-<p>)" + std::string(kPara3) + R"(</p>
+<p>)" + std::string(kPara3) +
+                  R"(</p>
 <div class="related-articles"><h3>Related</h3><ul>
 <li><a href="/a">Train fares to rise again next year, operators say</a></li>
 <li><a href="/b">New bike lanes open across the old town district</a></li></ul></div>
@@ -93,7 +96,8 @@ TEST(HtmlExtractor, JsonLdGraphWinsOverMeta) {
  {"@type":["NewsArticle"],"headline":"The real headline","datePublished":"2019-11-21T10:00:00.000Z",
   "author":[{"@id":"#p1"},{"@type":"Person","name":"Bob Second"}],
   "publisher":{"@type":"Organization","name":"Example News Ltd"}}]}</script>
-</head><body><p>)" + std::string(kPara1) + "</p></body></html>";
+</head><body><p>)" +
+                  std::string(kPara1) + "</p></body></html>";
   Document doc = Extract(h);
   EXPECT_EQ(doc.metadata.title, "The real headline");
   EXPECT_EQ(doc.metadata.date, "2019-11-21T10:00:00+00:00");
@@ -108,7 +112,9 @@ break","datePublished":"2021-05-06",})",
       R"(<!-- {"@type":"NewsArticle","headline":"Wrapped","datePublished":"2021-05-06"} -->)",
       R"({"@type":"NewsArticle","headline":"Unclosed)",
       R"([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[)",
-      "", "null", R"({"@type":"NewsArticle","author":{"name":42},"headline":["x"]})"};
+      "",
+      "null",
+      R"({"@type":"NewsArticle","author":{"name":42},"headline":["x"]})"};
   for (const char* j : bad) {
     std::string h = std::string("<html><head><script type=\"application/ld+json\">") + j +
                     "</script></head><body><p>" + kPara1 + "</p></body></html>";
@@ -131,8 +137,9 @@ TEST(HtmlExtractor, TitleLosesSiteSuffix) {
             "Council expands bus network");
   EXPECT_EQ(CleanTitle("Council expands bus network | Politics | DE", "", ""),
             "Council expands bus network");
-  EXPECT_EQ(CleanTitle("Spider-Man - Far From Home review", "", "Spider-Man - Far From Home review"),
-            "Spider-Man - Far From Home review");
+  EXPECT_EQ(
+      CleanTitle("Spider-Man - Far From Home review", "", "Spider-Man - Far From Home review"),
+      "Spider-Man - Far From Home review");
   EXPECT_EQ(CleanTitle("Plain title", "X", ""), "Plain title");
   // A blog whose <h1> is its own name.
   EXPECT_EQ(CleanTitle("September 2018 open thread - The Example Blog", "The Example Blog",
@@ -156,21 +163,24 @@ TEST(HtmlExtractor, MachineDatesNormalised) {
 
 TEST(HtmlExtractor, SiteFallsBackToHost) {
   std::string h = R"(<html><head><meta property="og:url" content="https://www.news.example.org/a/b">
-</head><body><p>)" + std::string(kPara1) + "</p></body></html>";
+</head><body><p>)" +
+                  std::string(kPara1) + "</p></body></html>";
   Document doc = Extract(h);
   EXPECT_EQ(doc.metadata.site, "news.example.org");
 }
 
 TEST(HtmlExtractor, TimeElementGivesDate) {
   std::string h = R"(<html><body><article><time datetime="2023-08-03T08:15:00+08:00">3 Aug</time>
-<p>)" + std::string(kPara1) + "</p></article></body></html>";
+<p>)" + std::string(kPara1) +
+                  "</p></article></body></html>";
   EXPECT_EQ(Extract(h).metadata.date, "2023-08-03T08:15:00+08:00");
 }
 
 TEST(HtmlExtractor, TableRowsAreLines) {
   std::string h = std::string("<html><body><article><p>") + kPara1 +
                   "</p><table><tr><th>Pos</th><th>Driver</th></tr><tr><td>1</td><td>Kyle "
-                  "Busch</td></tr></table><p>" + kPara2 + "</p></article></body></html>";
+                  "Busch</td></tr></table><p>" +
+                  kPara2 + "</p></article></body></html>";
   Document doc = Extract(h);
   EXPECT_NE(doc.text.find("\nPos Driver\n1 Kyle Busch\n"), std::string::npos) << doc.text;
 }
@@ -230,9 +240,9 @@ TEST(HtmlExtractor, EmptyAndDegeneratePages) {
     Document doc = Extract(h);
     EXPECT_LE(doc.text.size(), 30u) << h;
   }
-  EXPECT_EQ(Extract("<html><head><title>Only a title</title></head><body></body></html>")
-                .metadata.title,
-            "Only a title");
+  EXPECT_EQ(
+      Extract("<html><head><title>Only a title</title></head><body></body></html>").metadata.title,
+      "Only a title");
 }
 
 TEST(HtmlExtractor, FramesetGivesTitleAndNoCrash) {
@@ -249,8 +259,9 @@ TEST(HtmlExtractor, NoscriptOnlyPageFallsBackToNoscript) {
   Document doc = Extract(h);
   EXPECT_NE(doc.text.find("city council"), std::string::npos) << doc.text;
   // With real content elsewhere, noscript text is ignored.
-  std::string h2 = std::string("<html><body><noscript>Please enable JavaScript to continue "
-                               "using this site.</noscript><article><p>") +
+  std::string h2 = std::string(
+                       "<html><body><noscript>Please enable JavaScript to continue "
+                       "using this site.</noscript><article><p>") +
                    kPara1 + "</p><p>" + kPara2 + "</p></article></body></html>";
   EXPECT_EQ(Extract(h2).text.find("JavaScript"), std::string::npos);
 }
@@ -258,8 +269,8 @@ TEST(HtmlExtractor, NoscriptOnlyPageFallsBackToNoscript) {
 TEST(HtmlExtractor, HiddenElementsDropped) {
   std::string h = std::string("<html><body><article><p>") + kPara1 +
                   "</p><p style='display: none'>Hidden promo text that nobody sees.</p><p "
-                  "hidden>Also hidden from readers of the page.</p><p>" + kPara2 +
-                  "</p></article></body></html>";
+                  "hidden>Also hidden from readers of the page.</p><p>" +
+                  kPara2 + "</p></article></body></html>";
   Document doc = Extract(h);
   EXPECT_EQ(doc.text.find("Hidden promo"), std::string::npos);
   EXPECT_EQ(doc.text.find("Also hidden"), std::string::npos);
@@ -322,12 +333,19 @@ TEST(HtmlExtractor, TeaserCardsAndTailPromosDropped) {
 TEST(HtmlExtractor, JsonLdArticleBodyConfirmsBlocks) {
   // A short article with no punctuation would lose against the teaser text; the page's own
   // JSON-LD copy of the body says which text is the article.
-  std::string body = "Shares rose sharply in early trading after the results came out and analysts "
-                     "raised their targets for the coming year across the board today";
-  std::string h = "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
-                  "\"articleBody\":\"" + body + " " + body + "\"}</script></head><body>"
-                  "<div class='story'><p>" + body + "</p><p>" + body + "</p></div>"
-                  "<div><p>" + kPara1 + "</p></div></body></html>";
+  std::string body =
+      "Shares rose sharply in early trading after the results came out and analysts "
+      "raised their targets for the coming year across the board today";
+  std::string h =
+      "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+      "\"articleBody\":\"" +
+      body + " " + body +
+      "\"}</script></head><body>"
+      "<div class='story'><p>" +
+      body + "</p><p>" + body +
+      "</p></div>"
+      "<div><p>" +
+      kPara1 + "</p></div></body></html>";
   Document doc = Extract(h);
   EXPECT_NE(doc.text.find("Shares rose"), std::string::npos) << doc.text;
 }
