@@ -11,16 +11,10 @@
 #include "kilang/io/file.h"
 #include "kilang/util/text.h"
 
+#include "kilang/util/embedded.h"
+
 namespace kilang {
 
-// Generated at build time from data/lang/*.yaml (see cmake/embed_data.cmake).
-struct EmbeddedFile {
-  const char* name;
-  const unsigned char* data;
-  size_t size;
-};
-extern const EmbeddedFile kEmbeddedLangFiles[];
-extern const size_t kEmbeddedLangFileCount;
 
 namespace {
 

@@ -6,15 +6,10 @@
 
 #include "yaml_options.h"
 
+#include "kilang/util/embedded.h"
+
 namespace kilang {
 
-struct EmbeddedFilterFile {
-  const char* name;
-  const unsigned char* data;
-  size_t size;
-};
-extern const EmbeddedFilterFile kEmbeddedFilterFiles[];
-extern const size_t kEmbeddedFilterFileCount;
 
 namespace {
 

@@ -1,0 +1,103 @@
+// Internal pieces of the HTML extractor (not a public API): the class/id hint vocabulary, the
+// nesting-depth guard run before the parser, and the structured-metadata readers.
+#ifndef KILANG_SRC_EXTRACT_HTML_INTERNAL_H_
+#define KILANG_SRC_EXTRACT_HTML_INTERNAL_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "kilang/extract/date.h"
+#include "kilang/util/status.h"
+
+namespace kilang::html_internal {
+
+// The vocabulary of data/html/hints.yaml. Immutable after loading; thread-safe.
+class Hints {
+ public:
+  // The hints embedded at build time (or $KILANG_DATA_DIR/../html/hints.yaml is not consulted:
+  // the HTML hints are always the built-in ones). Aborts on a build defect (invalid YAML).
+  static const Hints& Default();
+  static Result<Hints> Parse(const std::string& name, const std::string& yaml);
+
+  // `value` is a lower-cased class/id/itemprop/aria-label string.
+  bool IsRemove(std::string_view value) const { return remove_.Matches(value); }
+  bool IsContent(std::string_view value) const { return content_.Matches(value); }
+  bool IsCaption(std::string_view value) const { return caption_.Matches(value); }
+  bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
+  // `lower_line` lower-cased, trimmed.
+  bool IsDropLine(std::string_view lower_line) const;
+  // Whether `lower` starts with an agency credit ("reporting by", "editing by").
+  bool IsCreditLine(std::string_view lower) const;
+  // Whether `lower` carries an image caption/credit marker ("(image: getty)", "photo:").
+  bool IsCaptionText(std::string_view lower) const;
+  // Whether `lower` contains a promotional phrase ("delivered to your inbox").
+  bool HasPromoPhrase(std::string_view lower) const;
+
+ private:
+  struct Pattern {
+    std::string text;  // '_' folded to '-'
+    bool prefix = false;
+  };
+  // Patterns indexed by their first token, so a value is matched with a few hash look-ups per
+  // token instead of a substring search per pattern.
+  class PatternSet {
+   public:
+    void Add(Pattern p);
+    bool Matches(std::string_view value) const;
+
+   private:
+    std::vector<Pattern> pats_;
+    std::unordered_map<std::string, std::vector<int>> by_first_token_;  // exact first token
+    std::unordered_set<std::string> prefix_tokens_;  // one-token patterns ending in '*'
+    size_t max_prefix_ = 0;
+  };
+  PatternSet remove_, content_, caption_;
+  std::unordered_set<std::string> remove_roles_;
+  std::unordered_set<std::string> drop_lines_;
+  std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;
+};
+
+// One linear pass over `html` before the tree builder:
+//  - leaves out comments and the bodies of <script> (except JSON ones such as JSON-LD), <style>
+//    and inline <svg>: never text, and most of the bytes of a modern page;
+//  - caps runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep trees
+//    cost stack in consumers): start tags nested deeper than `max_depth` (and as many end tags)
+//    are left out. Void elements and elements with optional end tags are not counted.
+// Returns true and writes the reduced copy to `out` when anything was left out; false (out
+// untouched) otherwise.
+bool PrepareHtml(std::string_view html, int max_depth, std::string* out);
+
+// Article facts from JSON-LD (schema.org). Fields are empty when absent.
+struct JsonLdInfo {
+  std::string type;  // the @type of the object the facts come from
+  std::string headline, date_published, date_modified, publisher, url, article_body;
+  std::vector<std::string> authors;
+  bool is_article = false;  // NewsArticle/Article/BlogPosting/Report/... (not a WebPage/Org)
+};
+
+// Parses one <script type="application/ld+json"> body and merges what it finds into `info`
+// (first value wins, article objects preferred over others). Tolerates invalid JSON (comments,
+// raw control characters, trailing garbage); never throws.
+void ParseJsonLd(std::string_view json, JsonLdInfo* info);
+
+// Normalises a machine date ("2019-11-21T10:00:00.000+0000", "2019-11-21 10:00", "20191121")
+// to a DateTime; nullopt when it is not one.
+std::optional<DateTime> ParseMachineDate(std::string_view s);
+
+// Removes a trailing (or leading) site-name part from a page title: "Headline - Site",
+// "Headline | Site | Section". `site` (may be empty) helps to recognise the site part.
+std::string CleanTitle(std::string_view title, std::string_view site, std::string_view h1);
+
+// Decodes HTML character references left in attribute or JSON text ("&#8216;", "&amp;amp;").
+std::string DecodeEntities(std::string_view s);
+
+// The host of an absolute URL without "www." ("https://www.example.com/a" -> "example.com").
+std::string HostOf(std::string_view url);
+
+}  // namespace kilang::html_internal
+
+#endif  // KILANG_SRC_EXTRACT_HTML_INTERNAL_H_

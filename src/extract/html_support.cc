@@ -1,0 +1,524 @@
+// Hints vocabulary, nesting guard, and title/URL/date helpers of the HTML extractor.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "html_internal.h"
+#include "kilang/util/text.h"
+
+#include "kilang/util/embedded.h"
+
+namespace kilang {
+
+
+namespace html_internal {
+
+namespace {
+
+std::string FoldHint(std::string_view s) {
+  std::string out = LowerUtf8(s);
+  for (char& c : out) {
+    if (c == '_') c = '-';
+  }
+  return out;
+}
+
+bool IsHintBoundary(char c) { return c == ' ' || c == '-' || c == '\t' || c == '\n'; }
+
+}  // namespace
+
+void Hints::PatternSet::Add(Pattern p) {
+  size_t dash = p.text.find('-');
+  if (p.prefix && dash == std::string::npos) {
+    prefix_tokens_.insert(p.text);
+    max_prefix_ = std::max(max_prefix_, p.text.size());
+    return;
+  }
+  std::string first = dash == std::string::npos ? p.text : p.text.substr(0, dash);
+  by_first_token_[first].push_back(static_cast<int>(pats_.size()));
+  pats_.push_back(std::move(p));
+}
+
+bool Hints::PatternSet::Matches(std::string_view value) const {
+  size_t i = 0;
+  const size_t n = value.size();
+  std::string key;
+  while (i < n) {
+    while (i < n && IsHintBoundary(value[i])) ++i;
+    if (i >= n) break;
+    size_t e = i;
+    while (e < n && !IsHintBoundary(value[e])) ++e;
+    std::string_view token = value.substr(i, e - i);
+    // One-token prefix patterns: "comment*" against "comments", "commentlist".
+    for (size_t len = 1; len <= token.size() && len <= max_prefix_; ++len) {
+      key.assign(token.substr(0, len));
+      if (prefix_tokens_.count(key)) return true;
+    }
+    key.assign(token);
+    auto it = by_first_token_.find(key);
+    if (it != by_first_token_.end()) {
+      for (int idx : it->second) {
+        const Pattern& p = pats_[idx];
+        if (value.compare(i, p.text.size(), p.text) != 0) continue;
+        size_t end = i + p.text.size();
+        if (p.prefix || end == n || IsHintBoundary(value[end])) return true;
+      }
+    }
+    i = e;
+  }
+  return false;
+}
+
+bool Hints::IsDropLine(std::string_view lower_line) const {
+  while (!lower_line.empty() && (lower_line.back() == ':' || lower_line.back() == '.')) {
+    lower_line.remove_suffix(1);
+  }
+  return drop_lines_.count(std::string(TrimSpace(lower_line))) > 0;
+}
+
+bool Hints::HasPromoPhrase(std::string_view lower) const {
+  for (const std::string& p : promo_phrases_) {
+    if (lower.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool Hints::IsCreditLine(std::string_view lower) const {
+  for (const std::string& p : credit_prefixes_) {
+    if (StartsWith(lower, p)) return true;
+  }
+  return false;
+}
+
+bool Hints::IsCaptionText(std::string_view lower) const {
+  for (const std::string& p : caption_markers_) {
+    if (lower.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+Result<Hints> Hints::Parse(const std::string& name, const std::string& yaml) {
+  Hints h;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+    if (!root.IsMap()) return Status::InvalidArgument(name + ": expected a mapping");
+    auto read = [&](const char* key, PatternSet* out) -> Status {
+      YAML::Node n = root[key];
+      if (!n) return Status::Ok();
+      if (!n.IsSequence()) return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      for (const auto& item : n) {
+        std::string v = FoldHint(item.as<std::string>());
+        Pattern p;
+        if (!v.empty() && v.back() == '*') {
+          p.prefix = true;
+          v.pop_back();
+        }
+        if (v.empty()) continue;
+        p.text = v;
+        out->Add(std::move(p));
+      }
+      return Status::Ok();
+    };
+    KILANG_RETURN_IF_ERROR(read("remove", &h.remove_));
+    KILANG_RETURN_IF_ERROR(read("content", &h.content_));
+    KILANG_RETURN_IF_ERROR(read("caption", &h.caption_));
+    for (auto [key, out] : {std::pair{"promo_phrases", &h.promo_phrases_},
+                            std::pair{"credit_prefixes", &h.credit_prefixes_},
+                            std::pair{"caption_markers", &h.caption_markers_}}) {
+      YAML::Node n = root[key];
+      if (!n) continue;
+      if (!n.IsSequence()) {
+        return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      }
+      for (const auto& item : n) out->push_back(LowerUtf8(item.as<std::string>()));
+    }
+    for (const char* key : {"remove_roles", "drop_lines"}) {
+      YAML::Node n = root[key];
+      if (!n) continue;
+      if (!n.IsSequence()) return Status::InvalidArgument(name + ": " + key + ": expected a list");
+      auto& set = std::string(key) == "remove_roles" ? h.remove_roles_ : h.drop_lines_;
+      for (const auto& item : n) set.insert(LowerUtf8(item.as<std::string>()));
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return h;
+}
+
+const Hints& Hints::Default() {
+  static const Hints* hints = [] {
+    for (size_t i = 0; i < kEmbeddedHtmlFileCount; ++i) {
+      if (std::string(kEmbeddedHtmlFiles[i].name) != "hints.yaml") continue;
+      std::string text(reinterpret_cast<const char*>(kEmbeddedHtmlFiles[i].data),
+                       kEmbeddedHtmlFiles[i].size);
+      Result<Hints> r = Parse("data/html/hints.yaml", text);
+      if (!r.ok()) {
+        std::fprintf(stderr, "kilang: invalid built-in HTML hints: %s\n",
+                     r.status().ToString().c_str());
+        std::abort();
+      }
+      return new Hints(std::move(r).value());
+    }
+    std::fprintf(stderr, "kilang: data/html/hints.yaml was not embedded\n");
+    std::abort();
+    return static_cast<Hints*>(nullptr);
+  }();
+  return *hints;
+}
+
+// ---- nesting guard ----
+
+namespace {
+
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+// Elements that do not deepen the tree as counted here: void elements and elements whose end tag
+// may be omitted (the tree builder closes them implicitly).
+bool IsUncounted(std::string_view t) {
+  static const std::unordered_set<std::string_view> kSet = {
+      "area",  "base",  "br",    "col",      "embed",    "hr",      "img",    "input",
+      "link",  "meta",  "param", "source",   "track",    "wbr",     "keygen", "p",
+      "li",    "dt",    "dd",    "option",   "optgroup", "tr",      "td",     "th",
+      "thead", "tbody", "tfoot", "colgroup", "rb",       "rt",      "rp",     "rtc",
+      "html",  "head",  "body",  "image",    "basefont", "bgsound", "frame",  "menuitem"};
+  return kSet.count(t) > 0;
+}
+
+bool IsRawText(std::string_view t) {
+  return t == "script" || t == "style" || t == "textarea" || t == "title" || t == "xmp" ||
+         t == "iframe" || t == "noembed" || t == "noframes" || t == "plaintext";
+}
+
+}  // namespace
+
+bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
+  const size_t n = html.size();
+  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges to leave out, in order
+  int depth = 0;
+  long dropped_open = 0;
+  size_t i = 0;
+  char name_buf[16];
+  auto drop = [&](size_t b, size_t e) {
+    if (e > b) drops.emplace_back(b, e);
+  };
+  while (i < n) {
+    const void* lt = std::memchr(html.data() + i, '<', n - i);
+    if (!lt) break;
+    i = static_cast<const char*>(lt) - html.data();
+    size_t tag_start = i;
+    if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
+      size_t e = html.find("-->", i + 4);
+      e = e == std::string_view::npos ? n : e + 3;
+      drop(i, e);
+      i = e;
+      continue;
+    }
+    bool end_tag = i + 1 < n && html[i + 1] == '/';
+    size_t j = i + (end_tag ? 2 : 1);
+    size_t len = 0;
+    while (j < n && ((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z') ||
+                     (html[j] >= '0' && html[j] <= '9'))) {
+      if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(html[j]);
+      ++len;
+      ++j;
+    }
+    if (len == 0 || len > sizeof(name_buf)) {
+      i = j > i ? j : i + 1;
+      continue;
+    }
+    std::string_view name(name_buf, len);
+    size_t gt = html.find('>', j);
+    if (gt == std::string_view::npos) break;
+    bool self_closing = html[gt - 1] == '/';
+    i = gt + 1;
+    bool raw = IsRawText(name) || name == "svg";
+    if (!end_tag && raw && !(name == "svg" && self_closing)) {
+      // Find the matching end tag, case-insensitively.
+      size_t k = i;
+      while (true) {
+        size_t c = html.find("</", k);
+        if (c == std::string_view::npos) {
+          k = n;
+          break;
+        }
+        bool match = c + 2 + len <= n;
+        for (size_t m = 0; match && m < len; ++m) {
+          if (AsciiLower(html[c + 2 + m]) != name[m]) match = false;
+        }
+        if (match) {
+          k = c;
+          break;
+        }
+        k = c + 2;
+      }
+      // Script, style and inline SVG bodies are never text: leave them out (JSON-LD stays).
+      bool strip = name == "style" || name == "svg";
+      if (name == "script") {
+        std::string_view tag = html.substr(tag_start, gt - tag_start);
+        strip = tag.find("json") == std::string_view::npos;
+      }
+      if (strip) drop(i, k);
+      i = k;
+      continue;
+    }
+    if (IsUncounted(name) || self_closing) continue;
+    if (end_tag) {
+      if (dropped_open > 0) {
+        --dropped_open;
+        drop(tag_start, i);
+      } else if (depth > 0) {
+        --depth;
+      }
+    } else if (depth >= max_depth) {
+      ++dropped_open;
+      drop(tag_start, i);
+    } else {
+      ++depth;
+    }
+  }
+  if (drops.empty()) return false;
+  out->clear();
+  size_t total = n;
+  for (const auto& [b, e] : drops) total -= e - b;
+  out->reserve(total);
+  size_t pos = 0;
+  for (const auto& [b, e] : drops) {
+    out->append(html.data() + pos, b - pos);
+    pos = e;
+  }
+  out->append(html.data() + pos, n - pos);
+  return true;
+}
+
+// ---- entities ----
+
+namespace {
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace
+
+std::string DecodeEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  static const std::pair<std::string_view, uint32_t> kNamed[] = {
+      {"amp", '&'},       {"quot", '"'},     {"apos", '\''},    {"lt", '<'},
+      {"gt", '>'},        {"nbsp", 0xA0},    {"lsquo", 0x2018}, {"rsquo", 0x2019},
+      {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"ndash", 0x2013}, {"mdash", 0x2014},
+      {"hellip", 0x2026}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"copy", 0xA9},
+      {"reg", 0xAE},      {"trade", 0x2122}, {"eacute", 0xE9},  {"egrave", 0xE8},
+      {"aacute", 0xE1},   {"oacute", 0xF3},  {"iacute", 0xED},  {"uacute", 0xFA},
+      {"ntilde", 0xF1},   {"ccedil", 0xE7},  {"uuml", 0xFC},    {"ouml", 0xF6},
+      {"auml", 0xE4},     {"szlig", 0xDF}};
+  std::string out;
+  out.reserve(s.size());
+  // Twice at most: "&amp;#8216;" is a doubly-encoded entity.
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '&') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    size_t semi = s.find(';', i + 1);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    std::string_view name = s.substr(i + 1, semi - i - 1);
+    uint32_t cp = 0;
+    if (!name.empty() && name[0] == '#') {
+      bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+      std::string_view digits = name.substr(hex ? 2 : 1);
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        int v = (c >= '0' && c <= '9')          ? c - '0'
+                : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                : -1;
+        if (v < 0)
+          ok = false;
+        else
+          cp = cp * (hex ? 16 : 10) + v;
+        if (cp > 0x10FFFF) ok = false;
+        if (!ok) break;
+      }
+      if (!ok) cp = 0;
+    } else {
+      for (const auto& [n, c] : kNamed) {
+        if (name == n) cp = c;
+      }
+    }
+    if (cp == 0) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    AppendUtf8(cp, &out);
+    i = semi + 1;
+  }
+  if (out.find('&') != std::string::npos && out.find(';') != std::string::npos && out != s) {
+    std::string again = DecodeEntities(out);
+    return again;
+  }
+  return out;
+}
+
+// ---- dates, titles, hosts ----
+
+std::optional<DateTime> ParseMachineDate(std::string_view s) {
+  s = TrimSpace(s);
+  if (s.size() < 8 || s.size() > 64) return std::nullopt;
+  if (auto d = DateTime::ParseIso(s)) return d;
+  std::string t(s);
+  // "2019-11-21T10:00:00 +0000", "2019-11-21T10:00:00 GMT", "2019-11-21T10:00:00.000Z"
+  if (t.size() >= 19) {
+    std::string head = t.substr(0, 19);
+    std::string rest(TrimSpace(std::string_view(t).substr(19)));
+    if (!rest.empty() && rest[0] == '.') {
+      size_t k = 1;
+      while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
+      rest = std::string(TrimSpace(std::string_view(rest).substr(k)));
+    }
+    if (rest == "GMT" || rest == "UTC" || rest == "Z") rest = "Z";
+    if (auto d = DateTime::ParseIso(head + rest)) return d;
+    if (auto d = DateTime::ParseIso(head)) return d;
+  }
+  // "20191121" / "2019/11/21"
+  if (t.size() >= 10 && t[4] == '/' && t[7] == '/') {
+    std::string u = t;
+    u[4] = u[7] = '-';
+    if (auto d = DateTime::ParseIso(u.substr(0, 10))) return d;
+  }
+  if (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos) {
+    return DateTime::ParseIso(t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2));
+  }
+  if (t.size() >= 10) {
+    if (auto d = DateTime::ParseIso(t.substr(0, 10))) return d;
+  }
+  return std::nullopt;
+}
+
+std::string HostOf(std::string_view url) {
+  size_t p = url.find("://");
+  if (p == std::string_view::npos) {
+    if (StartsWith(url, "//"))
+      p = 0;
+    else
+      return "";
+  }
+  url.remove_prefix(p + (p == 0 && StartsWith(url, "//") ? 2 : 3));
+  size_t e = url.find_first_of("/?#:");
+  std::string host = LowerUtf8(url.substr(0, e));
+  if (StartsWith(host, "www.")) host = host.substr(4);
+  return host;
+}
+
+namespace {
+
+// Letters and digits only, lower-cased: "The Verge" -> "theverge".
+std::string Squash(std::string_view s) {
+  std::string low = LowerUtf8(s), out;
+  for (unsigned char c : low) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out.push_back(c);
+  }
+  return out;
+}
+
+size_t CountWords(std::string_view s) {
+  std::vector<std::string_view> w;
+  SplitWords(s, &w);
+  return w.size();
+}
+
+}  // namespace
+
+std::string CleanTitle(std::string_view title_in, std::string_view site, std::string_view h1) {
+  std::string title = CollapseSpace(title_in);
+  if (title.empty()) return title;
+  // Split on separators surrounded by spaces.
+  static const char* kSeps[] = {
+      " | ", " - ", " – ", " — ", " :: ", " · ", " / ", " » ", " « ", " : "};
+  std::vector<std::string> parts;
+  std::string_view rest = title;
+  while (true) {
+    size_t best = std::string_view::npos, blen = 0;
+    for (const char* sep : kSeps) {
+      size_t p = rest.find(sep);
+      if (p != std::string_view::npos && p < best) best = p, blen = std::strlen(sep);
+    }
+    if (best == std::string_view::npos) break;
+    parts.emplace_back(TrimSpace(rest.substr(0, best)));
+    rest.remove_prefix(best + blen);
+  }
+  parts.emplace_back(TrimSpace(rest));
+  if (parts.size() == 1) return title;
+  std::string site_sq = Squash(site), h1_sq = Squash(h1);
+  auto is_site = [&](const std::string& p) {
+    std::string sq = Squash(p);
+    if (sq.empty()) return true;
+    if (site_sq.empty()) return false;
+    if (sq == site_sq || (sq.size() >= 3 && site_sq.find(sq) != std::string::npos)) return true;
+    // "The Daily Example Online" is the site; "The Guardian view on Hong Kong" is not.
+    return sq.find(site_sq) != std::string::npos && CountWords(p) <= CountWords(site) + 2;
+  };
+  // An h1 that equals the title or one part of it is the headline (an <h1> that is the site's
+  // name, as on many blogs, says nothing about it).
+  if (!h1_sq.empty() && !is_site(std::string(h1))) {
+    if (Squash(title) == h1_sq) return title;
+    for (const std::string& p : parts) {
+      if (Squash(p) == h1_sq) return p;
+    }
+  }
+
+  // Drop site parts from both ends, then short trailing section names.
+  size_t b = 0, e = parts.size();
+  while (e - b > 1 && is_site(parts[e - 1])) --e;
+  while (e - b > 1 && is_site(parts[b])) ++b;
+  if (e - b > 1) {
+    // Keep the longest remaining part when the others are short (names, sections).
+    size_t longest = b;
+    for (size_t i = b; i < e; ++i) {
+      if (CountWords(parts[i]) > CountWords(parts[longest])) longest = i;
+    }
+    bool others_short = true;
+    for (size_t i = b; i < e; ++i) {
+      if (i != longest && CountWords(parts[i]) > 4) others_short = false;
+    }
+    if (others_short && CountWords(parts[longest]) >= 3) return parts[longest];
+    // Otherwise join back what is left: the separator was part of the headline.
+    std::string joined;
+    size_t pos = 0;
+    std::string_view t = title;
+    // Rebuild from the original text between parts b and e-1.
+    size_t start = t.find(parts[b]);
+    size_t last = t.rfind(parts[e - 1]);
+    if (start != std::string_view::npos && last != std::string_view::npos && last >= start) {
+      return std::string(t.substr(start, last + parts[e - 1].size() - start));
+    }
+    (void)pos;
+    return title;
+  }
+  return parts[b];
+}
+
+}  // namespace html_internal
+}  // namespace kilang
