@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -154,7 +155,7 @@ class Runner {
   bool NeedSig() const { return o_.minhash && o_.verify == VerifyMode::kSignature; }
   bool NeedShingles() const { return o_.minhash && o_.verify == VerifyMode::kExact; }
   size_t SorterBudget(size_t sorters) const {
-    return std::max<size_t>(1 << 16, o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) /
+    return std::max<size_t>(4096, o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) /
                                          std::max<size_t>(1, sorters));
   }
   size_t CursorBuffer(size_t cursors) const {
@@ -256,10 +257,6 @@ Status Runner::RunPhase(int phase, const std::function<Status()>& body) {
   }
   auto get = [&](const char* k) { return counters.count(k) ? counters[k] : 0; };
   switch (phase) {
-    case 1:
-      stats_.documents = get("documents");
-      stats_.empty_documents = get("empty_documents");
-      break;
     case 2:
       stats_.exact_duplicates = get("exact_duplicates");
       break;
@@ -436,8 +433,8 @@ Status Runner::LoadShardCounts() {
     empty += rec[1];
     shard_offset_[s + 1] = shard_offset_[s] + rec[0];
   }
-  counters_["documents"] = shard_offset_[shards_];
-  counters_["empty_documents"] = empty;
+  stats_.documents = shard_offset_[shards_];
+  stats_.empty_documents = empty;
   return Status::Ok();
 }
 
@@ -907,14 +904,17 @@ Result<DedupStats> Runner::Run() {
   for (const char* sub : {"", "/p1", "/p2", "/p3", "/p4", "/p5", "/p6", "/tmp"}) {
     KILANG_RETURN_IF_ERROR(MakeDir(dir_ + sub));
   }
+  // Leftovers of a killed run: sorter spill runs and half-written ".tmp" files are never reused.
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/tmp", ec)) {
+    std::filesystem::remove(e.path(), ec);
+  }
   for (int attempt = 0;; ++attempt) {
     stats_ = DedupStats();
     Status st = RunPhase(1, [&] { return Phase1(); });
     if (st.ok()) {
       // Shard counts are needed by later phases even when phase 1 was skipped.
-      auto saved = counters_;
       st = LoadShardCounts();
-      counters_ = saved;
     }
     if (st.ok() && o_.exact) st = RunPhase(2, [&] { return Phase2(); });
     if (st.ok() && o_.minhash) st = RunPhase(3, [&] { return Phase3(); });

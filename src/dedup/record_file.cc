@@ -316,7 +316,7 @@ Status MergeStreams(const std::vector<RecordStream*>& streams, size_t words, boo
 ExternalSorter::ExternalSorter(size_t words, size_t budget_bytes, std::string tmp_dir,
                                std::string name)
     : words_(words),
-      budget_records_(std::max<size_t>(1024, budget_bytes / (8 * words))),
+      budget_records_(std::max<size_t>(64, budget_bytes / (8 * words))),
       tmp_dir_(std::move(tmp_dir)),
       name_(std::move(name)) {}
 
