@@ -682,6 +682,9 @@ Status Runner::Phase4() {
     c.files.push_back(std::move(f).value());
   }
   uint64_t candidates = 0, verified = 0, skipped = 0;
+  // Verified edges (the pairs that joined clusters), for inspection and quality measurement.
+  RecordFileWriter edges(P4() + ".edges", 2, 1, tag_);
+  KILANG_RETURN_IF_ERROR(edges.Open());
   const size_t kBatch = 1 << 14;
   std::vector<uint64_t> batch;  // pairs
   std::vector<uint8_t> ok;
@@ -705,6 +708,7 @@ Status Runner::Phase4() {
       if (ok[i]) {
         ++verified;
         uf.Union(dense(batch[2 * i]), dense(batch[2 * i + 1]));
+        edges.Append(0, &batch[2 * i]);
       }
     }
     batch.clear();
@@ -721,6 +725,7 @@ Status Runner::Phase4() {
   }));
   flush();
   KILANG_RETURN_IF_ERROR(batch_st);
+  KILANG_RETURN_IF_ERROR(edges.Finish());
   c = ShardCursors();
   vfiles.clear();
 
@@ -942,6 +947,20 @@ Result<DedupStats> Runner::Run() {
 }
 
 }  // namespace
+
+Result<std::vector<std::pair<DocKey, DocKey>>> ReadVerifiedPairs(const std::string& work_dir) {
+  std::ifstream in(work_dir + "/phase4.done");
+  std::string tag;
+  if (!in || !(in >> tag)) return Status::NotFound(work_dir + ": phase 4 not complete");
+  auto f = RecordFile::Open(work_dir + "/p4/clusters.edges", 2, std::stoull(tag));
+  if (!f.ok()) return f.status();
+  std::vector<std::pair<DocKey, DocKey>> out;
+  SectionCursor c(f->get(), 0, 1 << 16, false);
+  uint64_t r[2];
+  while (c.Next(r)) out.emplace_back(r[0], r[1]);
+  KILANG_RETURN_IF_ERROR(c.status());
+  return out;
+}
 
 void SetPhaseHookForTesting(std::function<bool(int)> hook) { PhaseHook() = std::move(hook); }
 

@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kilang/core/document.h"
@@ -137,6 +138,10 @@ struct DedupStats {
 // validation after being rebuilt.
 Result<DedupStats> RunDedup(const ShardedCorpus& corpus, const std::string& work_dir,
                             const DedupOptions& options);
+
+// The verified candidate pairs of phase 4 (the edges that formed clusters; pairs already in one
+// cluster when reached are not verified and not listed), in DocKey order.
+Result<std::vector<std::pair<DocKey, DocKey>>> ReadVerifiedPairs(const std::string& work_dir);
 
 // Test hook: called with the phase number (1-6) after each phase completes; returning false
 // stops the run there with Status::Internal("stopped after phase N") (simulates a kill).
