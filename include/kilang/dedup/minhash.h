@@ -56,7 +56,7 @@ class MinHasher {
 
  private:
   MinHashOptions options_;
-  std::vector<uint64_t> a_, b_;
+  std::vector<uint32_t> a_, b_;  // permutation i: rank = a_[i] * x + b_[i] mod 2^32
 };
 
 // Hash of one shingle (bytes of the n-word window). Exposed for tests and the verifier.
