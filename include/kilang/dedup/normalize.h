@@ -65,6 +65,7 @@ class Normalizer {
   enum Class : uint8_t { kOther, kLetter, kDigit, kPunct, kSpace };
   NormalizeOptions options_;
   std::array<uint8_t, 128> ascii_class_;
+  std::array<char, 128> ascii_map_;  // ASCII letter -> output byte (lower-cased if asked)
 };
 
 }  // namespace kilang::dedup
