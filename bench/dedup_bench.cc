@@ -38,6 +38,14 @@ double ThreadCpu() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// User + system CPU seconds of the whole process so far.
+double ProcessCpu() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 double PeakRssMb() {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -163,8 +171,10 @@ int EndToEnd(int argc, char** argv) {
               o.memory_budget_bytes >> 20, verify.c_str(), o.lines.enabled ? "on" : "off");
   std::printf("generation alone (one pass, 1 thread, estimated): %.1f s\n", tgen);
   double t1 = Now();
+  double c1 = ProcessCpu();
   auto st = RunDedup(corpus, dir, o);
   double t2 = Now();
+  double c2 = ProcessCpu();
   if (!st.ok()) {
     std::fprintf(stderr, "dedup failed: %s\n", st.status().ToString().c_str());
     return 1;
@@ -187,6 +197,7 @@ int EndToEnd(int argc, char** argv) {
     if (!rs.ok()) return 1;
   }
   double t3 = Now();
+  double c3 = ProcessCpu();
   uint64_t disk = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     if (e.is_regular_file()) disk += e.file_size();
@@ -201,6 +212,11 @@ int EndToEnd(int argc, char** argv) {
               (unsigned long)s.verified_pairs, (unsigned long)s.clusters,
               (unsigned long)s.near_duplicates, (unsigned long)s.frequent_lines,
               (unsigned long)s.spilled_runs);
+  std::printf("CPU seconds: phases %.1f (%.1f MB per CPU-second, generation included), filter %.1f\n",
+              c2 - c1, static_cast<double>(bytes) / 1e6 / (c2 - c1), c3 - c2);
+  std::printf("phase wall seconds:");
+  for (const auto& [ph, sec] : s.phase_seconds) std::printf(" p%d=%.1f", ph, sec);
+  std::printf("\n");
   std::printf("kept %lu, removed %lu; work dir %.0f MB; peak RSS after phases %.0f MB, "
               "after filter %.0f MB\n",
               (unsigned long)kept, (unsigned long)removed, static_cast<double>(disk) / 1e6,

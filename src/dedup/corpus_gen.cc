@@ -158,6 +158,12 @@ NearDupCorpus MakeNearDupCorpus(const std::vector<std::string>& bases, const Nea
       double jac = ShingleSets::Jaccard(base_set, sets.Of(Join(p)));
       size_t guard = 0;
       while (target < 1.0 && jac > target && guard++ < 5000 && CountWords(p) > 2) {
+        // Several edits between measurements while far from the target (each edit changes up
+        // to `ngram` shingles); one at a time near it.
+        size_t batch = std::max<size_t>(
+            1, static_cast<size_t>((jac - target) * static_cast<double>(CountWords(p)) /
+                                   (4.0 * static_cast<double>(o.ngram))));
+        for (size_t e = 0; e < batch && CountWords(p) > 2; ++e) {
         EditKind op = kind;
         if (kind == EditKind::kMixed || kind == EditKind::kReorder) {
           op = kinds[rng() % 4];
@@ -189,6 +195,7 @@ NearDupCorpus MakeNearDupCorpus(const std::vector<std::string>& bases, const Nea
             }
             break;
           }
+        }
         }
         jac = ShingleSets::Jaccard(base_set, sets.Of(Join(p)));
       }
@@ -271,6 +278,20 @@ Result<std::vector<std::string>> LoadArticleBodies(const std::string& dir) {
 
 // ---- synthetic ----
 
+namespace {
+// SplitMix64: a tiny, fast PRNG (seeding std::mt19937_64 per document costs more than the
+// document).
+struct FastRng {
+  uint64_t s;
+  uint64_t operator()() {
+    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+};
+}  // namespace
+
 SyntheticCorpus::SyntheticCorpus(const SyntheticOptions& o) : o_(o) {
   // A Zipf-ish vocabulary of pseudo-words: 20k words, short ones frequent.
   std::mt19937_64 rng(o.seed);
@@ -285,9 +306,10 @@ SyntheticCorpus::SyntheticCorpus(const SyntheticOptions& o) : o_(o) {
 }
 
 void SyntheticCorpus::Original(uint64_t key, std::string* text) const {
-  std::mt19937_64 rng(XXH3_64bits_withSeed(&key, sizeof(key), o_.seed));
+  FastRng rng{XXH3_64bits_withSeed(&key, sizeof(key), o_.seed)};
   size_t n = o_.words_min + rng() % (o_.words_max - o_.words_min + 1);
   text->clear();
+  text->reserve(n * 8);
   for (size_t i = 0; i < n; ++i) {
     // Skewed word choice: min of two uniforms favours low ranks.
     size_t r = std::min(rng() % vocab_.size(), rng() % vocab_.size());
@@ -306,7 +328,7 @@ void SyntheticCorpus::MakeDoc(size_t i, Document* doc) const {
     Original(src, &doc->text);
     if (u >= o_.exact_dup_rate) {
       // ~3% of words substituted.
-      std::mt19937_64 rng(h);
+      FastRng rng{h};
       std::string out;
       size_t start = 0;
       while (start <= doc->text.size()) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -251,7 +252,10 @@ Status Runner::RunPhase(int phase, const std::function<Status()>& body) {
     stats_.phases_skipped.push_back(std::to_string(phase));
   } else {
     counters_.clear();
+    auto t0 = std::chrono::steady_clock::now();
     KILANG_RETURN_IF_ERROR(body());
+    stats_.phase_seconds.emplace_back(
+        phase, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     counters = counters_;
     KILANG_RETURN_IF_ERROR(MarkPhase(phase, counters));
   }
@@ -333,7 +337,7 @@ Status Runner::Phase1Shard(size_t s) {
       KILANG_RETURN_IF_ERROR(exact_sorter.Add(rec));
     }
     if (o_.minhash) {
-      hasher_.Signature(norm, &sig);
+      hasher_.Signature(norm, &sig, shing_w ? &shingles : nullptr);
       hasher_.BandKeys(sig, &keys);
       for (size_t b = 0; b < keys.size(); ++b) {
         uint64_t rec[3] = {b, keys[b], key};
@@ -341,8 +345,6 @@ Status Runner::Phase1Shard(size_t s) {
       }
       if (sig_w) sig_w->Append(0, sig.data());
       if (shing_w) {
-        shingles.clear();
-        hasher_.ForEachShingle(norm, [&](uint64_t h) { shingles.push_back(h); });
         std::sort(shingles.begin(), shingles.end());
         shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
         for (uint64_t h : shingles) shing_w->Append(0, &h);

@@ -45,7 +45,7 @@ class ReferenceJaccard {
         sets_[d].insert(s);
       }
     }
-    std::map<std::string, std::vector<size_t>> index;
+    std::unordered_map<std::string, std::vector<size_t>> index;
     for (size_t d = 0; d < sets_.size(); ++d) {
       for (const auto& s : sets_[d]) index[s].push_back(d);
     }
@@ -131,7 +131,10 @@ Quality Measure(const NearDupCorpus& c, const ReferenceJaccard& ref, VerifyMode 
   std::map<std::string, size_t> key_doc;
   for (size_t s = 0; s < c.shards.size(); ++s) {
     for (size_t p = 0; p < c.shards[s].size(); ++p) {
-      key_doc[std::to_string(s) + ":" + std::to_string(p)] = c.shards[s][p];
+      std::string key = std::to_string(s) + ":" + std::to_string(p);
+      key_doc[key] = c.shards[s][p];
+      // A document in no group is its own group, named like a kept document.
+      if (group_key[c.shards[s][p]].empty()) group_key[c.shards[s][p]] = key;
     }
   }
   std::vector<std::string> group(c.docs.size());
@@ -143,7 +146,7 @@ Quality Measure(const NearDupCorpus& c, const ReferenceJaccard& ref, VerifyMode 
       if (group_key[cur].empty() || group_key[cur] == g) break;
       g = group_key[cur];
     }
-    group[d] = g.empty() ? "self" + std::to_string(d) : g;
+    group[d] = g;
   }
   // Edge precision.
   auto edges = ReadVerifiedPairs(dir);

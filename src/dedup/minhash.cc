@@ -58,13 +58,15 @@ struct Scratch {
 
 }  // namespace
 
-size_t MinHasher::Signature(std::string_view normalized, std::vector<uint64_t>* sig) const {
+size_t MinHasher::Signature(std::string_view normalized, std::vector<uint64_t>* sig,
+                            std::vector<uint64_t>* shingles) const {
   const size_t k = options_.num_hashes();
   thread_local Scratch t;
   t.hashes.clear();
   ForEachShingle(normalized, [&](uint64_t h) { t.hashes.push_back(h); });
   const size_t n = t.hashes.size();
   sig->assign(k, std::numeric_limits<uint64_t>::max());
+  if (shingles) shingles->clear();
   if (n == 0) return 0;
   t.folded.resize(n);
   for (size_t s = 0; s < n; ++s) {
@@ -74,6 +76,7 @@ size_t MinHasher::Signature(std::string_view normalized, std::vector<uint64_t>* 
   t.idx.assign(k, 0);
   MinRanks(t.folded.data(), n, a_.data(), b_.data(), t.mins.data(), t.idx.data(), k);
   for (size_t i = 0; i < k; ++i) (*sig)[i] = t.hashes[t.idx[i]];
+  if (shingles) shingles->assign(t.hashes.begin(), t.hashes.end());
   return n;
 }
 

@@ -129,6 +129,7 @@ struct DedupStats {
   uint64_t spilled_runs = 0;          // sorter runs written to disk (memory budget hit)
   uint64_t rebuilt_files = 0;         // intermediate files found corrupt and rebuilt
   std::vector<std::string> phases_skipped;  // phases found complete (resume)
+  std::vector<std::pair<int, double>> phase_seconds;  // wall time of each phase run now
 };
 
 // Runs phases 1-6 (each skipped when already complete). `work_dir` is created if needed; it

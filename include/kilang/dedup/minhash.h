@@ -40,7 +40,9 @@ class MinHasher {
   // Computes the signature of already-normalised text (words separated by single spaces) into
   // `sig` (resized to num_hashes()). Returns the number of shingles; 0 means "no words" and
   // `sig` is then all UINT64_MAX.
-  size_t Signature(std::string_view normalized, std::vector<uint64_t>* sig) const;
+  // If `shingles` is not null it receives the shingle hashes (in text order, with repeats).
+  size_t Signature(std::string_view normalized, std::vector<uint64_t>* sig,
+                   std::vector<uint64_t>* shingles = nullptr) const;
 
   // Calls fn(hash) for each shingle hash of `normalized` (same shingles as Signature()).
   template <typename Fn>
