@@ -734,7 +734,6 @@ Status Runner::Phase4() {
   // Cluster sizes, then one record per member of every cluster of >= 2 documents.
   std::vector<uint32_t> size(n, 0);
   for (uint64_t i = 0; i < n; ++i) ++size[uf.Find(static_cast<uint32_t>(i))];
-  std::vector<uint64_t> key_of_root;  // dense -> DocKey via shard lookup
   auto key_of = [&](uint64_t d) {
     size_t s = std::upper_bound(shard_offset_.begin(), shard_offset_.end(), d) -
                shard_offset_.begin() - 1;
@@ -821,6 +820,7 @@ Status Runner::Phase5() {
 // ---------------- phase 6: per-shard plan ----------------
 
 Status Runner::Phase6() {
+  counters_["shards"] = shards_;
   std::vector<std::unique_ptr<RecordFile>> p2;
   if (o_.exact) {
     for (size_t p = 0; p < o_.partitions; ++p) {
@@ -989,9 +989,16 @@ Result<std::unique_ptr<DedupPlan>> DedupPlan::Open(const std::string& work_dir,
                                                    const DedupOptions& options) {
   std::unique_ptr<DedupPlan> plan(new DedupPlan(work_dir, options));
   std::ifstream in(work_dir + "/phase6.done");
-  std::string tag;
+  std::string tag, k;
+  uint64_t v = 0, shards = 0;
   if (!in || !(in >> tag)) return Status::NotFound(work_dir + ": dedup plan not complete");
+  while (in >> k >> v) {
+    if (k == "shards") shards = v;
+  }
   plan->tag_ = std::stoull(tag);
+  if (OptionsTag(options, shards) != plan->tag_) {
+    return Status::InvalidArgument(work_dir + ": the plan was computed with other options");
+  }
   if (options.lines.enabled) {
     for (size_t p = 0; p < options.partitions; ++p) {
       auto f = RecordFile::Open(work_dir + "/p5/" + ShardName(p) + ".lines", 1, plan->tag_);
@@ -1053,7 +1060,7 @@ Verdict ShardFilter::Apply(uint32_t pos, Document* doc) {
         break;
     }
   }
-  if (!o.lines.enabled) return Verdict::Keep();
+  if (!o.lines.enabled || !plan_->HasFrequentLines()) return Verdict::Keep();
   std::string_view host = o.lines.per_host ? DocumentHost(*doc) : std::string_view();
   std::string_view text = doc->text;
   std::string out;

@@ -3,6 +3,8 @@
 #include "kilang/dedup/dedup.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -116,7 +118,7 @@ TEST(Dedup, NearDuplicatesFormOneClusterAnnotatedOnTheKeptDocument) {
   for (int i = 0; i < 4; ++i) {
     std::string t = base;
     t.replace(t.size() / 2 + i * 40, 8, " zzzyyy" + std::to_string(i) + " ");  // small edit
-    shards[i % 2].push_back(Doc("copy" + std::to_string(i), t));
+    shards[i % 2].push_back(Doc(std::string("copy") + std::to_string(i), t));
   }
   shards[0].push_back(Doc("other", Words(&rng, 300)));
   VectorCorpus c(std::move(shards));
@@ -162,7 +164,7 @@ TEST(Dedup, ThousandsOfIdenticalDocumentsKeepOne) {
   std::string near = t + " tambahan";
   std::vector<std::vector<Document>> shards(4);
   for (int i = 0; i < 6000; ++i) {
-    shards[i % 4].push_back(Doc("d" + std::to_string(i), i % 2 ? t : near + std::to_string(i % 7)));
+    shards[i % 4].push_back(Doc(std::string("d") + std::to_string(i), i % 2 ? t : near + std::to_string(i % 7)));
   }
   VectorCorpus c(std::move(shards));
   auto o = SmallOptions();
@@ -180,7 +182,7 @@ TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
   std::vector<std::vector<Document>> shards(2);
   for (int i = 0; i < 12; ++i) {
     std::string text = "Berita Terkait\n" + Words(&rng, 40) + "\nBaca juga: 12 berita lainnya";
-    shards[i % 2].push_back(Doc("a" + std::to_string(i), text, "sindonews.com"));
+    shards[i % 2].push_back(Doc(std::string("a") + std::to_string(i), text, "sindonews.com"));
   }
   shards[0].push_back(Doc("chrome_only", "Berita Terkait\nBaca juga: 99 berita lainnya\nOK"));
   // A line that occurs in only 2 documents stays.
@@ -197,8 +199,12 @@ TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
     for (const auto& d : s) {
       EXPECT_EQ(d.text.find("Berita Terkait"), std::string::npos) << d.id;
       EXPECT_EQ(d.text.find("Baca juga"), std::string::npos) << d.id;
-      if (d.id[0] == 'a') EXPECT_EQ(Extra(d, "dedup_lines_removed"), "2");
-      if (d.id[0] == 'r') EXPECT_NE(d.text.find("Kalimat jarang"), std::string::npos);
+      if (d.id[0] == 'a') {
+        EXPECT_EQ(Extra(d, "dedup_lines_removed"), "2");
+      }
+      if (d.id[0] == 'r') {
+        EXPECT_NE(d.text.find("Kalimat jarang"), std::string::npos);
+      }
     }
   }
 }
@@ -209,7 +215,7 @@ TEST(Dedup, LinesFromRemovedDuplicatesAreNotCounted) {
   std::mt19937_64 rng(5);
   std::string art = Words(&rng, 30) + "\n" + Words(&rng, 30) + "\n" + Words(&rng, 30);
   std::vector<std::vector<Document>> shards(1);
-  for (int i = 0; i < 10; ++i) shards[0].push_back(Doc("c" + std::to_string(i), art));
+  for (int i = 0; i < 10; ++i) shards[0].push_back(Doc(std::string("c") + std::to_string(i), art));
   VectorCorpus c(std::move(shards));
   Outcome r = RunAndFilter(c, TempDir("synd"), SmallOptions());
   ASSERT_EQ(r.kept, (std::vector<std::string>{"c0"}));
@@ -221,7 +227,7 @@ TEST(Dedup, PerHostCountsOnlyRemoveASitesOwnChrome) {
   std::vector<std::vector<Document>> shards(1);
   // "Menu utama" appears 3 times on each of 2 sites: 6 in total, 3 per site.
   for (int i = 0; i < 6; ++i) {
-    shards[0].push_back(Doc("x" + std::to_string(i), "Menu utama\n" + Words(&rng, 40),
+    shards[0].push_back(Doc(std::string("x") + std::to_string(i), "Menu utama\n" + Words(&rng, 40),
                             i < 3 ? "a.com" : "b.com"));
   }
   VectorCorpus c(std::move(shards));
@@ -250,10 +256,10 @@ VectorCorpus FaultCorpus() {
   std::vector<std::string> bases;
   for (int i = 0; i < 20; ++i) bases.push_back(Words(&rng, 150));
   for (int i = 0; i < 90; ++i) {
-    std::string t = "Menu utama\n" + bases[i % 20];
-    if (i % 3 == 1) t += " " + Words(&rng, 3);
-    if (i % 5 == 0) t = "Menu utama\n" + Words(&rng, 100);
-    shards[i % 3].push_back(Doc("f" + std::to_string(i), t));
+    std::string t = std::string("Menu utama\n") + bases[i % 20];
+    if (i % 3 == 1) t += std::string(" ") + Words(&rng, 3);
+    if (i % 5 == 0) t = std::string("Menu utama\n") + Words(&rng, 100);
+    shards[i % 3].push_back(Doc(std::string("f") + std::to_string(i), t));
   }
   return VectorCorpus(std::move(shards));
 }
@@ -276,6 +282,39 @@ TEST(Dedup, KilledBetweenPhasesResumesToTheSameResult) {
     EXPECT_EQ(resumed.stats.exact_duplicates, clean.stats.exact_duplicates);
     EXPECT_EQ(resumed.stats.near_duplicates, clean.stats.near_duplicates);
     EXPECT_GE(resumed.stats.phases_skipped.size(), static_cast<size_t>(stop));
+  }
+}
+
+TEST(Dedup, SigkillAtAnyMomentResumesToTheSameResult) {
+  // A child process runs the dedup and is killed with SIGKILL after a varying delay (mid-phase,
+  // mid-write); the parent resumes in the same work dir and must get the clean result.
+  std::mt19937_64 rng(21);
+  std::vector<std::vector<Document>> shards(6);
+  std::vector<std::string> bases;
+  for (int i = 0; i < 50; ++i) bases.push_back(Words(&rng, 300));
+  for (int i = 0; i < 1200; ++i) {
+    std::string t = std::string("Menu utama\n") + bases[rng() % 50] + (i % 2 ? std::string(" ") + Words(&rng, 4) : "");
+    if (i % 3 == 0) t = Words(&rng, 300);
+    shards[i % 6].push_back(Doc(std::string("k") + std::to_string(i), t));
+  }
+  VectorCorpus c(std::move(shards));
+  auto o = SmallOptions();
+  Outcome clean = RunAndFilter(c, TempDir("kclean"), o);
+  for (int delay_ms : {2, 10, 40, 120, 300}) {
+    std::string dir = TempDir("sigkill" + std::to_string(delay_ms));
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto st = RunDedup(c, dir, o);
+      ::_exit(st.ok() ? 0 : 1);
+    }
+    ::usleep(static_cast<useconds_t>(delay_ms) * 1000);
+    ::kill(pid, SIGKILL);
+    int wstatus = 0;
+    ::waitpid(pid, &wstatus, 0);
+    Outcome resumed = RunAndFilter(c, dir, o);
+    EXPECT_EQ(resumed.kept, clean.kept) << "killed after " << delay_ms << " ms";
+    EXPECT_EQ(resumed.removed, clean.removed) << "killed after " << delay_ms << " ms";
   }
 }
 
@@ -374,6 +413,11 @@ TEST(Dedup, ChangedOptionsRebuildInsteadOfReusingFiles) {
   EXPECT_TRUE(b.stats.phases_skipped.empty());
   Outcome fresh = RunAndFilter(c, TempDir("opts_fresh"), o);
   EXPECT_EQ(b.kept, fresh.kept);
+  // A plan is only applied with the options it was computed with.
+  auto other = o;
+  other.lines.min_docs = 9;
+  EXPECT_EQ(DedupPlan::Open(dir, other).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(DedupPlan::Open(dir, o).ok());
 }
 
 TEST(Dedup, VerificationModesAgreeOnClearCases) {

@@ -13,7 +13,8 @@ std::string RandomText(std::mt19937_64* rng, size_t words) {
   std::string s;
   for (size_t i = 0; i < words; ++i) {
     if (i) s.push_back(' ');
-    s += "w" + std::to_string((*rng)() % 5000);
+    s.push_back('w');
+    s.append(std::to_string((*rng)() % 5000));
   }
   return s;
 }
@@ -66,7 +67,10 @@ TEST(DedupMinHash, EstimateTracksExactJaccard) {
       }
     }
     for (auto& w : ws) {
-      if (std::uniform_real_distribution<double>(0, 1)(rng) < frac) w = "x" + std::to_string(i);
+      if (std::uniform_real_distribution<double>(0, 1)(rng) < frac) {
+        w = std::to_string(i);
+        w.insert(w.begin(), 'x');
+      }
       if (!b.empty()) b.push_back(' ');
       b += w;
       ++i;

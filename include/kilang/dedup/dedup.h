@@ -175,6 +175,7 @@ class DedupPlan {
   Result<ShardFilter> ForShard(uint32_t shard) const;
 
   bool IsFrequentLine(uint64_t hash) const;
+  bool HasFrequentLines() const { return !frequent_lines_.empty(); }
   // Line key as counted in phase 5 ("" host when not per host).
   uint64_t LineKey(std::string_view normalized_line, std::string_view host) const;
   const DedupOptions& options() const { return options_; }
