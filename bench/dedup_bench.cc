@@ -27,8 +27,7 @@ using namespace kilang::dedup;
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // CPU time of the calling thread: per-core throughput stays meaningful on a shared machine.
@@ -99,9 +98,9 @@ int SigBench(int argc, char** argv) {
   }
   double t3 = ThreadCpu();
   double m = static_cast<double>(bytes) / 1e6;
-  std::printf("text: %.1f MB raw (%zu docs, %lu shingles), k=%zu hashes, 1 thread, thread CPU time\n", m,
-              texts.size(), static_cast<unsigned long>(shingles),
-              hasher.options().num_hashes());
+  std::printf(
+      "text: %.1f MB raw (%zu docs, %lu shingles), k=%zu hashes, 1 thread, thread CPU time\n", m,
+      texts.size(), static_cast<unsigned long>(shingles), hasher.options().num_hashes());
   std::printf("normalise only:        %8.1f MB/s\n", m / (t1 - t0));
   std::printf("signature only:        %8.1f MB/s  (%.1f M shingles/s)\n", m / (t2 - t1),
               static_cast<double>(shingles) / 1e6 / (t2 - t1));
@@ -141,13 +140,14 @@ int EndToEnd(int argc, char** argv) {
   o.threads = std::strtoul(Arg(argc, argv, "--threads", "2"), nullptr, 10);
   o.memory_budget_bytes = std::strtoull(Arg(argc, argv, "--budget-mb", "512"), nullptr, 10) << 20;
   std::string verify = Arg(argc, argv, "--verify", "exact");
-  o.verify = verify == "none" ? VerifyMode::kNone
+  o.verify = verify == "none"        ? VerifyMode::kNone
              : verify == "signature" ? VerifyMode::kSignature
                                      : VerifyMode::kExact;
   o.lines.enabled = !Flag(argc, argv, "--no-lines");
   std::string dir = Arg(argc, argv, "--dir", "");
   if (dir.empty()) {
-    dir = (std::filesystem::temp_directory_path() / ("kilang_dedup_bench_" + std::to_string(getpid())))
+    dir = (std::filesystem::temp_directory_path() /
+           ("kilang_dedup_bench_" + std::to_string(getpid())))
               .string();
   }
   SyntheticCorpus gen(so);
@@ -165,10 +165,11 @@ int EndToEnd(int argc, char** argv) {
     bytes = bytes * so.docs / std::max<size_t>(1, sample);
   }
   double tgen = (Now() - t0) * static_cast<double>(so.docs) / std::min<double>(so.docs, 20000);
-  std::printf("corpus: %zu docs, ~%.0f MB text, %zu shards; threads %zu, budget %zu MB, verify %s,"
-              " lines %s\n",
-              so.docs, static_cast<double>(bytes) / 1e6, shards, o.threads,
-              o.memory_budget_bytes >> 20, verify.c_str(), o.lines.enabled ? "on" : "off");
+  std::printf(
+      "corpus: %zu docs, ~%.0f MB text, %zu shards; threads %zu, budget %zu MB, verify %s,"
+      " lines %s\n",
+      so.docs, static_cast<double>(bytes) / 1e6, shards, o.threads, o.memory_budget_bytes >> 20,
+      verify.c_str(), o.lines.enabled ? "on" : "off");
   std::printf("generation alone (one pass, 1 thread, estimated): %.1f s\n", tgen);
   double t1 = Now();
   double c1 = ProcessCpu();
@@ -203,24 +204,26 @@ int EndToEnd(int argc, char** argv) {
     if (e.is_regular_file()) disk += e.file_size();
   }
   const DedupStats& s = *st;
-  std::printf("dedup phases 1-6: %.1f s (%.1f MB/s); filter pass: %.1f s; total %.1f s\n",
-              t2 - t1, static_cast<double>(bytes) / 1e6 / (t2 - t1), t3 - t2, t3 - t1);
-  std::printf("docs %lu, empty %lu, exact dups %lu, candidate pairs %lu, verified %lu, "
-              "clusters %lu, near dups %lu, frequent lines %lu, spilled runs %lu\n",
-              (unsigned long)s.documents, (unsigned long)s.empty_documents,
-              (unsigned long)s.exact_duplicates, (unsigned long)s.candidate_pairs,
-              (unsigned long)s.verified_pairs, (unsigned long)s.clusters,
-              (unsigned long)s.near_duplicates, (unsigned long)s.frequent_lines,
-              (unsigned long)s.spilled_runs);
-  std::printf("CPU seconds: phases %.1f (%.1f MB per CPU-second, generation included), filter %.1f\n",
-              c2 - c1, static_cast<double>(bytes) / 1e6 / (c2 - c1), c3 - c2);
+  std::printf("dedup phases 1-6: %.1f s (%.1f MB/s); filter pass: %.1f s; total %.1f s\n", t2 - t1,
+              static_cast<double>(bytes) / 1e6 / (t2 - t1), t3 - t2, t3 - t1);
+  std::printf(
+      "docs %lu, empty %lu, exact dups %lu, candidate pairs %lu, verified %lu, "
+      "clusters %lu, near dups %lu, frequent lines %lu, spilled runs %lu\n",
+      (unsigned long)s.documents, (unsigned long)s.empty_documents,
+      (unsigned long)s.exact_duplicates, (unsigned long)s.candidate_pairs,
+      (unsigned long)s.verified_pairs, (unsigned long)s.clusters, (unsigned long)s.near_duplicates,
+      (unsigned long)s.frequent_lines, (unsigned long)s.spilled_runs);
+  std::printf(
+      "CPU seconds: phases %.1f (%.1f MB per CPU-second, generation included), filter %.1f\n",
+      c2 - c1, static_cast<double>(bytes) / 1e6 / (c2 - c1), c3 - c2);
   std::printf("phase wall seconds:");
   for (const auto& [ph, sec] : s.phase_seconds) std::printf(" p%d=%.1f", ph, sec);
   std::printf("\n");
-  std::printf("kept %lu, removed %lu; work dir %.0f MB; peak RSS after phases %.0f MB, "
-              "after filter %.0f MB\n",
-              (unsigned long)kept, (unsigned long)removed, static_cast<double>(disk) / 1e6,
-              rss_plan, PeakRssMb());
+  std::printf(
+      "kept %lu, removed %lu; work dir %.0f MB; peak RSS after phases %.0f MB, "
+      "after filter %.0f MB\n",
+      (unsigned long)kept, (unsigned long)removed, static_cast<double>(disk) / 1e6, rss_plan,
+      PeakRssMb());
   if (!Flag(argc, argv, "--keep-dir")) std::filesystem::remove_all(dir);
   return 0;
 }

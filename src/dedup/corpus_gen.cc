@@ -1,11 +1,11 @@
 #include "kilang/dedup/corpus_gen.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <random>
 #include <unordered_set>
-
-#include <xxhash.h>
 
 #include "kilang/dedup/minhash.h"
 #include "kilang/io/file.h"
@@ -15,12 +15,18 @@ namespace kilang::dedup {
 
 const char* EditKindName(EditKind k) {
   switch (k) {
-    case EditKind::kSubstitute: return "substitute";
-    case EditKind::kInsert: return "insert";
-    case EditKind::kDelete: return "delete";
-    case EditKind::kBoilerplate: return "boilerplate";
-    case EditKind::kReorder: return "reorder";
-    case EditKind::kMixed: return "mixed";
+    case EditKind::kSubstitute:
+      return "substitute";
+    case EditKind::kInsert:
+      return "insert";
+    case EditKind::kDelete:
+      return "delete";
+    case EditKind::kBoilerplate:
+      return "boilerplate";
+    case EditKind::kReorder:
+      return "reorder";
+    case EditKind::kMixed:
+      return "mixed";
   }
   return "?";
 }
@@ -141,7 +147,7 @@ NearDupCorpus MakeNearDupCorpus(const std::vector<std::string>& bases, const Nea
     d.text = bases[i];
     c.docs.push_back(std::move(d));
   }
-  const EditKind kinds[] = {EditKind::kSubstitute, EditKind::kInsert,  EditKind::kDelete,
+  const EditKind kinds[] = {EditKind::kSubstitute,  EditKind::kInsert,  EditKind::kDelete,
                             EditKind::kBoilerplate, EditKind::kReorder, EditKind::kMixed};
   for (size_t i = 0; i < bases.size(); ++i) {
     Paragraphs base = Split(bases[i]);
@@ -164,38 +170,39 @@ NearDupCorpus MakeNearDupCorpus(const std::vector<std::string>& bases, const Nea
             1, static_cast<size_t>((jac - target) * static_cast<double>(CountWords(p)) /
                                    (4.0 * static_cast<double>(o.ngram))));
         for (size_t e = 0; e < batch && CountWords(p) > 2; ++e) {
-        EditKind op = kind;
-        if (kind == EditKind::kMixed || kind == EditKind::kReorder) {
-          op = kinds[rng() % 4];
-        }
-        switch (op) {
-          case EditKind::kSubstitute: {
-            auto [a, b] = RandomPos(p, &rng, false);
-            if (!p[a].empty()) p[a][b] = random_word();
-            break;
+          EditKind op = kind;
+          if (kind == EditKind::kMixed || kind == EditKind::kReorder) {
+            op = kinds[rng() % 4];
           }
-          case EditKind::kInsert: {
-            auto [a, b] = RandomPos(p, &rng, true);
-            p[a].insert(p[a].begin() + static_cast<long>(std::min(b, p[a].size())), random_word());
-            break;
-          }
-          case EditKind::kDelete: {
-            auto [a, b] = RandomPos(p, &rng, false);
-            if (!p[a].empty()) p[a].erase(p[a].begin() + static_cast<long>(b));
-            break;
-          }
-          default: {  // boilerplate: a line of 6-12 words at the start or the end
-            std::vector<std::string> line;
-            size_t n = 6 + rng() % 7;
-            for (size_t k = 0; k < n; ++k) line.push_back(random_word());
-            if (rng() % 2) {
-              p.insert(p.begin(), line);
-            } else {
-              p.push_back(line);
+          switch (op) {
+            case EditKind::kSubstitute: {
+              auto [a, b] = RandomPos(p, &rng, false);
+              if (!p[a].empty()) p[a][b] = random_word();
+              break;
             }
-            break;
+            case EditKind::kInsert: {
+              auto [a, b] = RandomPos(p, &rng, true);
+              p[a].insert(p[a].begin() + static_cast<long>(std::min(b, p[a].size())),
+                          random_word());
+              break;
+            }
+            case EditKind::kDelete: {
+              auto [a, b] = RandomPos(p, &rng, false);
+              if (!p[a].empty()) p[a].erase(p[a].begin() + static_cast<long>(b));
+              break;
+            }
+            default: {  // boilerplate: a line of 6-12 words at the start or the end
+              std::vector<std::string> line;
+              size_t n = 6 + rng() % 7;
+              for (size_t k = 0; k < n; ++k) line.push_back(random_word());
+              if (rng() % 2) {
+                p.insert(p.begin(), line);
+              } else {
+                p.push_back(line);
+              }
+              break;
+            }
           }
-        }
         }
         jac = ShingleSets::Jaccard(base_set, sets.Of(Join(p)));
       }
@@ -233,11 +240,21 @@ bool ExtractJsonString(const std::string& json, const std::string& key, std::str
     }
     if (++i >= json.size()) return false;
     switch (json[i]) {
-      case 'n': out->push_back('\n'); break;
-      case 't': out->push_back('\t'); break;
-      case 'r': out->push_back('\r'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
       case 'u': {
         if (i + 4 >= json.size()) return false;
         uint32_t cp = static_cast<uint32_t>(std::stoul(json.substr(i + 1, 4), nullptr, 16));
@@ -251,7 +268,9 @@ bool ExtractJsonString(const std::string& json, const std::string& key, std::str
         AppendUtf8(cp, out);
         break;
       }
-      default: out->push_back(json[i]); break;
+      default:
+        out->push_back(json[i]);
+        break;
     }
   }
   return false;

@@ -2,12 +2,13 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,8 +17,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <xxhash.h>
 
 #include "record_file.h"
 
@@ -157,11 +156,11 @@ class Runner {
   bool NeedShingles() const { return o_.minhash && o_.verify == VerifyMode::kExact; }
   size_t SorterBudget(size_t sorters) const {
     return std::max<size_t>(4096, o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) /
-                                         std::max<size_t>(1, sorters));
+                                      std::max<size_t>(1, sorters));
   }
   size_t CursorBuffer(size_t cursors) const {
-    size_t b = o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) / 2 /
-               std::max<size_t>(1, cursors);
+    size_t b =
+        o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) / 2 / std::max<size_t>(1, cursors);
     return std::clamp<size_t>(b, 4096, 1 << 20);
   }
 
@@ -377,19 +376,18 @@ Status Runner::Phase1Shard(size_t s) {
                           const std::string& path) -> Status {
     RecordFileWriter w(path, words - 1, sections, tag_);
     KILANG_RETURN_IF_ERROR(w.Open());
-    KILANG_RETURN_IF_ERROR(
-        sorter.Drain(true, [&](const uint64_t* r) { w.Append(r[0], r + 1); }));
+    KILANG_RETURN_IF_ERROR(sorter.Drain(true, [&](const uint64_t* r) { w.Append(r[0], r + 1); }));
     KILANG_RETURN_IF_ERROR(w.Finish());
     Produced(path);
     return Status::Ok();
   };
-  uint64_t spilled = band_sorter.spilled_runs() + exact_sorter.spilled_runs() +
-                     line_sorter.spilled_runs();
+  uint64_t spilled =
+      band_sorter.spilled_runs() + exact_sorter.spilled_runs() + line_sorter.spilled_runs();
   if (o_.minhash) {
-    KILANG_RETURN_IF_ERROR(
-        write_sorted(band_sorter, 3, o_.minhash_options.bands, P1(s, ".band")));
+    KILANG_RETURN_IF_ERROR(write_sorted(band_sorter, 3, o_.minhash_options.bands, P1(s, ".band")));
   }
-  if (o_.exact) KILANG_RETURN_IF_ERROR(write_sorted(exact_sorter, 4, o_.partitions, P1(s, ".exact")));
+  if (o_.exact)
+    KILANG_RETURN_IF_ERROR(write_sorted(exact_sorter, 4, o_.partitions, P1(s, ".exact")));
   if (o_.lines.enabled) {
     KILANG_RETURN_IF_ERROR(write_sorted(line_sorter, 3, o_.partitions, P1(s, ".lines")));
   }
@@ -488,7 +486,8 @@ Status Runner::Phase2() {
     KILANG_RETURN_IF_ERROR(add_st);
     RecordFileWriter w(P2(p), 2, shards_, tag_);
     KILANG_RETURN_IF_ERROR(w.Open());
-    KILANG_RETURN_IF_ERROR(drops.Drain(true, [&](const uint64_t* r) { w.Append(KeyShard(r[0]), r); }));
+    KILANG_RETURN_IF_ERROR(
+        drops.Drain(true, [&](const uint64_t* r) { w.Append(KeyShard(r[0]), r); }));
     dups += w.records();
     KILANG_RETURN_IF_ERROR(w.Finish());
     Produced(P2(p));
@@ -625,7 +624,9 @@ class UnionFind {
 Status Runner::Phase4() {
   const uint64_t n = shard_offset_[shards_];
   if (n >= UINT32_MAX) return Status::ResourceExhausted("more than 2^32-1 documents");
-  auto dense = [&](uint64_t k) { return static_cast<uint32_t>(shard_offset_[KeyShard(k)] + KeyPos(k)); };
+  auto dense = [&](uint64_t k) {
+    return static_cast<uint32_t>(shard_offset_[KeyShard(k)] + KeyPos(k));
+  };
   std::vector<std::unique_ptr<RecordFile>> vfiles(shards_);
   if (o_.verify != VerifyMode::kNone) {
     for (size_t s = 0; s < shards_; ++s) {
@@ -678,8 +679,8 @@ Status Runner::Phase4() {
   for (size_t b = 0; b < o_.minhash_options.bands; ++b) {
     auto f = OpenValid(P3(b), 2);
     if (!f.ok()) return f.status();
-    c.cursors.push_back(std::make_unique<SectionCursor>(
-        f->get(), 0, CursorBuffer(o_.minhash_options.bands), true));
+    c.cursors.push_back(
+        std::make_unique<SectionCursor>(f->get(), 0, CursorBuffer(o_.minhash_options.bands), true));
     c.raw.push_back(c.cursors.back().get());
     c.files.push_back(std::move(f).value());
   }
@@ -735,8 +736,8 @@ Status Runner::Phase4() {
   std::vector<uint32_t> size(n, 0);
   for (uint64_t i = 0; i < n; ++i) ++size[uf.Find(static_cast<uint32_t>(i))];
   auto key_of = [&](uint64_t d) {
-    size_t s = std::upper_bound(shard_offset_.begin(), shard_offset_.end(), d) -
-               shard_offset_.begin() - 1;
+    size_t s =
+        std::upper_bound(shard_offset_.begin(), shard_offset_.end(), d) - shard_offset_.begin() - 1;
     return MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(d - shard_offset_[s]));
   };
   RecordFileWriter w(P4(), 3, shards_, tag_);
@@ -747,8 +748,8 @@ Status Runner::Phase4() {
       uint64_t d = shard_offset_[s] + p;
       uint32_t r = uf.Find(static_cast<uint32_t>(d));
       if (size[r] < 2) continue;
-      uint64_t rec[3] = {MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(p)),
-                         key_of(r), size[r]};
+      uint64_t rec[3] = {MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(p)), key_of(r),
+                         size[r]};
       if (r == d) {
         ++clusters;
       } else {

@@ -74,7 +74,7 @@ class ReferenceJaccard {
 };
 
 struct Quality {
-  double edge_precision = 0;   // verified edges with reference J >= threshold
+  double edge_precision = 0;  // verified edges with reference J >= threshold
   size_t edges = 0;
   double removal_precision = 0;  // minhash-removed docs with J >= threshold to a cluster-mate
   size_t removed = 0;
@@ -209,11 +209,14 @@ TEST(DedupQuality, PrecisionAndRecallByJaccardBandOnEditedArticles) {
               c.docs.size(), bodies->size(), c.copies.size(), ref.pairs().size());
   std::printf("%-10s %8s %8s %8s %8s | %s\n", "verify", "edges", "edgeP", "removed", "removeP",
               "recall by J band [0.5,0.6) [0.6,0.7) [0.7,0.8) [0.8,0.9) [0.9,1]");
-  const std::string base_dir = (std::filesystem::temp_directory_path() /
-                                ("kilang_dq_" + std::to_string(::getpid()))).string();
+  const std::string base_dir =
+      (std::filesystem::temp_directory_path() / ("kilang_dq_" + std::to_string(::getpid())))
+          .string();
   for (VerifyMode m : {VerifyMode::kExact, VerifyMode::kSignature, VerifyMode::kNone}) {
     Quality q = Measure(c, ref, m, base_dir + std::to_string(static_cast<int>(m)));
-    const char* name = m == VerifyMode::kExact ? "exact" : m == VerifyMode::kSignature ? "signature" : "none";
+    const char* name = m == VerifyMode::kExact       ? "exact"
+                       : m == VerifyMode::kSignature ? "signature"
+                                                     : "none";
     std::printf("%-10s %8zu %8.4f %8zu %8.4f |", name, q.edges, q.edge_precision, q.removed,
                 q.removal_precision);
     for (const auto& [f, t] : q.band_hits) std::printf(" %4zu/%-4zu", f, t);

@@ -28,17 +28,16 @@ struct TempDirs {
 
 std::string TempDir(const std::string& name) {
   static TempDirs all;
-  auto d = fs::temp_directory_path() /
-           ("kilang_dedup_" + name + "_" + std::to_string(::getpid()));
+  auto d = fs::temp_directory_path() / ("kilang_dedup_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   all.dirs.push_back(d.string());
   return d.string();
 }
 
 std::string Words(std::mt19937_64* rng, size_t n) {
-  static const char* kVocab[] = {"rumah", "jalan", "kota", "pemerintah", "presiden", "harga",
-                                 "pasar", "sekolah", "anak", "warga", "banjir", "hujan",
-                                 "polisi", "kereta", "bandara", "menteri", "rakyat", "desa"};
+  static const char* kVocab[] = {"rumah",  "jalan",   "kota",    "pemerintah", "presiden", "harga",
+                                 "pasar",  "sekolah", "anak",    "warga",      "banjir",   "hujan",
+                                 "polisi", "kereta",  "bandara", "menteri",    "rakyat",   "desa"};
   std::string s;
   for (size_t i = 0; i < n; ++i) {
     if (i) s.push_back(' ');
@@ -66,7 +65,7 @@ std::string Extra(const Document& d, const std::string& key) {
 }
 
 struct Outcome {
-  std::vector<std::string> kept;                         // ids in order
+  std::vector<std::string> kept;                             // ids in order
   std::vector<std::pair<std::string, std::string>> removed;  // id, reason
   std::vector<std::vector<Document>> docs;
   DedupStats stats;
@@ -164,7 +163,8 @@ TEST(Dedup, ThousandsOfIdenticalDocumentsKeepOne) {
   std::string near = t + " tambahan";
   std::vector<std::vector<Document>> shards(4);
   for (int i = 0; i < 6000; ++i) {
-    shards[i % 4].push_back(Doc(std::string("d") + std::to_string(i), i % 2 ? t : near + std::to_string(i % 7)));
+    shards[i % 4].push_back(
+        Doc(std::string("d") + std::to_string(i), i % 2 ? t : near + std::to_string(i % 7)));
   }
   VectorCorpus c(std::move(shards));
   auto o = SmallOptions();
@@ -193,8 +193,8 @@ TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
   Outcome r = RunAndFilter(c, TempDir("lines"), o);
   EXPECT_EQ(r.stats.frequent_lines, 2u);
   ASSERT_EQ(r.removed.size(), 1u);
-  EXPECT_EQ(r.removed[0], (std::pair<std::string, std::string>{"chrome_only",
-                                                               "line_dedup_too_short"}));
+  EXPECT_EQ(r.removed[0],
+            (std::pair<std::string, std::string>{"chrome_only", "line_dedup_too_short"}));
   for (const auto& s : r.docs) {
     for (const auto& d : s) {
       EXPECT_EQ(d.text.find("Berita Terkait"), std::string::npos) << d.id;
@@ -293,7 +293,8 @@ TEST(Dedup, SigkillAtAnyMomentResumesToTheSameResult) {
   std::vector<std::string> bases;
   for (int i = 0; i < 50; ++i) bases.push_back(Words(&rng, 300));
   for (int i = 0; i < 1200; ++i) {
-    std::string t = std::string("Menu utama\n") + bases[rng() % 50] + (i % 2 ? std::string(" ") + Words(&rng, 4) : "");
+    std::string t = std::string("Menu utama\n") + bases[rng() % 50] +
+                    (i % 2 ? std::string(" ") + Words(&rng, 4) : "");
     if (i % 3 == 0) t = Words(&rng, 300);
     shards[i % 6].push_back(Doc(std::string("k") + std::to_string(i), t));
   }

@@ -17,7 +17,9 @@ uint64_t SplitMix64(uint64_t* state) {
 }
 }  // namespace
 
-uint64_t ShingleHash(std::string_view shingle) { return XXH3_64bits(shingle.data(), shingle.size()); }
+uint64_t ShingleHash(std::string_view shingle) {
+  return XXH3_64bits(shingle.data(), shingle.size());
+}
 
 MinHasher::MinHasher(const MinHashOptions& options) : options_(options) {
   const size_t k = options_.num_hashes();

@@ -211,13 +211,15 @@ void Normalizer::Normalize(std::string_view in, std::string* out) const {
     }
     in_number = false;
     emit_prefix();
-    if (o.lowercase) cp = static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
+    if (o.lowercase)
+      cp = static_cast<uint32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(cp)));
     if (o.strip_accents) {
       utf8proc_int32_t buf[8];
       int last_boundclass = 0;
       utf8proc_ssize_t k = utf8proc_decompose_char(
           static_cast<utf8proc_int32_t>(cp), buf, 8,
-          static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK), &last_boundclass);
+          static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
+          &last_boundclass);
       if (k > 0 && k <= 8) {
         for (utf8proc_ssize_t j = 0; j < k; ++j) p = EncodeUtf8(static_cast<uint32_t>(buf[j]), p);
         continue;

@@ -169,8 +169,7 @@ Result<std::unique_ptr<RecordFile>> RecordFile::Open(const std::string& path, si
   uint64_t table_bytes = ns * 24;
   if (table_bytes + sizeof(footer) > size) return bad("truncated section table");
   f->table_.resize(3 * ns);
-  if (ns > 0 &&
-      !PreadAll(fd, f->table_.data(), table_bytes, size - sizeof(footer) - table_bytes)) {
+  if (ns > 0 && !PreadAll(fd, f->table_.data(), table_bytes, size - sizeof(footer) - table_bytes)) {
     return bad("table read");
   }
   if (XXH3_64bits(f->table_.data(), table_bytes) != footer[4]) return bad("table checksum");
@@ -326,12 +325,23 @@ ExternalSorter::~ExternalSorter() {
 
 void ExternalSorter::SortBuffer() {
   switch (words_) {
-    case 1: std::sort(buf_.begin(), buf_.end()); break;
-    case 2: SortFixed<2>(&buf_); break;
-    case 3: SortFixed<3>(&buf_); break;
-    case 4: SortFixed<4>(&buf_); break;
-    case 5: SortFixed<5>(&buf_); break;
-    default: assert(false && "unsupported record width");
+    case 1:
+      std::sort(buf_.begin(), buf_.end());
+      break;
+    case 2:
+      SortFixed<2>(&buf_);
+      break;
+    case 3:
+      SortFixed<3>(&buf_);
+      break;
+    case 4:
+      SortFixed<4>(&buf_);
+      break;
+    case 5:
+      SortFixed<5>(&buf_);
+      break;
+    default:
+      assert(false && "unsupported record width");
   }
 }
 
@@ -383,8 +393,8 @@ Status ExternalSorter::Drain(bool unique, const std::function<void(const uint64_
     if (!f.ok()) return f.status();
     files.push_back(std::move(f).value());
   }
-  size_t per_run = std::max<size_t>(8 * words_, (budget_records_ * 8 * words_) /
-                                                    std::max<size_t>(1, runs_.size() + 1) / 2);
+  size_t per_run = std::max<size_t>(
+      8 * words_, (budget_records_ * 8 * words_) / std::max<size_t>(1, runs_.size() + 1) / 2);
   for (const auto& f : files) {
     streams.push_back(std::make_unique<SectionCursor>(f.get(), 0, per_run, true));
   }

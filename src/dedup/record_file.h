@@ -12,14 +12,14 @@
 #ifndef KILANG_SRC_DEDUP_RECORD_FILE_H_
 #define KILANG_SRC_DEDUP_RECORD_FILE_H_
 
+#include <xxhash.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <xxhash.h>
 
 #include "kilang/util/status.h"
 
@@ -60,7 +60,7 @@ class RecordFileWriter {
   std::string error_;
   std::vector<char> buf_;
   uint64_t offset_ = 0;
-  size_t current_ = 0;     // section being written
+  size_t current_ = 0;  // section being written
   uint64_t section_start_ = 0;
   XXH3_state_t* state_ = nullptr;
   std::vector<uint64_t> table_;  // 3 words per section

@@ -73,7 +73,7 @@ TEST(DedupRecordFile, TruncatedFlippedAndUnsortedFilesAreDetected) {
     fs.put('\x55');
   }
   auto fl = RecordFile::Open(dir + "/flip", 1, 0);
-  ASSERT_TRUE(fl.ok());  // footer intact...
+  ASSERT_TRUE(fl.ok());                                              // footer intact...
   EXPECT_EQ((*fl)->Validate(true).code(), StatusCode::kCorruption);  // ...payload is not
   EXPECT_EQ(RecordFile::Open(dir + "/missing", 1, 0).status().code(), StatusCode::kNotFound);
   std::filesystem::remove_all(dir);

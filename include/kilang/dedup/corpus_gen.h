@@ -34,15 +34,15 @@ struct NearDupOptions {
 };
 
 struct GeneratedCopy {
-  size_t base_doc;   // index into NearDupCorpus::docs of the base document
-  size_t copy_doc;   // index of the copy
+  size_t base_doc;  // index into NearDupCorpus::docs of the base document
+  size_t copy_doc;  // index of the copy
   EditKind kind;
   double target;
-  double jaccard;    // achieved exact Jaccard with the base
+  double jaccard;  // achieved exact Jaccard with the base
 };
 
 struct NearDupCorpus {
-  std::vector<Document> docs;           // bases first (ids "base-N"), then copies ("copy-N-M")
+  std::vector<Document> docs;  // bases first (ids "base-N"), then copies ("copy-N-M")
   std::vector<GeneratedCopy> copies;
   // Shard assignment: a seeded shuffle of docs into `shards` shards (position = order within).
   std::vector<std::vector<size_t>> shards;

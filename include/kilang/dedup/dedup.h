@@ -60,8 +60,7 @@ class VectorCorpus : public ShardedCorpus {
  public:
   explicit VectorCorpus(std::vector<std::vector<Document>> shards) : shards_(std::move(shards)) {}
   size_t num_shards() const override { return shards_.size(); }
-  Status ReadShard(size_t shard,
-                   const std::function<Status(const Document&)>& fn) const override;
+  Status ReadShard(size_t shard, const std::function<Status(const Document&)>& fn) const override;
   const std::vector<std::vector<Document>>& shards() const { return shards_; }
 
  private:
@@ -118,16 +117,16 @@ struct DedupOptions {
 
 struct DedupStats {
   uint64_t documents = 0;
-  uint64_t empty_documents = 0;       // no words after normalisation: never deduplicated
-  uint64_t exact_duplicates = 0;      // dropped by exact dedup
-  uint64_t candidate_pairs = 0;       // unique band-collision pairs (after exact dedup)
-  uint64_t verified_pairs = 0;        // candidate pairs that passed verification
-  uint64_t skipped_pairs = 0;         // already in one cluster: not verified
-  uint64_t clusters = 0;              // MinHash clusters with >= 2 documents
-  uint64_t near_duplicates = 0;       // dropped by MinHash
-  uint64_t frequent_lines = 0;        // distinct line hashes above the threshold
-  uint64_t spilled_runs = 0;          // sorter runs written to disk (memory budget hit)
-  uint64_t rebuilt_files = 0;         // intermediate files found corrupt and rebuilt
+  uint64_t empty_documents = 0;             // no words after normalisation: never deduplicated
+  uint64_t exact_duplicates = 0;            // dropped by exact dedup
+  uint64_t candidate_pairs = 0;             // unique band-collision pairs (after exact dedup)
+  uint64_t verified_pairs = 0;              // candidate pairs that passed verification
+  uint64_t skipped_pairs = 0;               // already in one cluster: not verified
+  uint64_t clusters = 0;                    // MinHash clusters with >= 2 documents
+  uint64_t near_duplicates = 0;             // dropped by MinHash
+  uint64_t frequent_lines = 0;              // distinct line hashes above the threshold
+  uint64_t spilled_runs = 0;                // sorter runs written to disk (memory budget hit)
+  uint64_t rebuilt_files = 0;               // intermediate files found corrupt and rebuilt
   std::vector<std::string> phases_skipped;  // phases found complete (resume)
   std::vector<std::pair<int, double>> phase_seconds;  // wall time of each phase run now
 };

@@ -25,10 +25,10 @@
 namespace kilang::dedup {
 
 struct MinHashOptions {
-  size_t ngram = 5;     // words per shingle (FineWeb: 5)
-  size_t bands = 14;    // LSH bands (FineWeb: 14)
-  size_t rows = 8;      // hashes per band (FineWeb: 8); k = bands * rows = 112
-  uint64_t seed = 1;    // seeds the permutation parameters
+  size_t ngram = 5;   // words per shingle (FineWeb: 5)
+  size_t bands = 14;  // LSH bands (FineWeb: 14)
+  size_t rows = 8;    // hashes per band (FineWeb: 8); k = bands * rows = 112
+  uint64_t seed = 1;  // seeds the permutation parameters
   size_t num_hashes() const { return bands * rows; }
 };
 
