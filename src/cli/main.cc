@@ -131,6 +131,10 @@ int RunRun(const RunFlags& flags) {
     std::fprintf(stderr, "kilang run: %s#%llu: %s\n", u.file.c_str(),
                  static_cast<unsigned long long>(u.offset), u.reason.c_str());
   }
+  for (const auto& u : st.warnings) {
+    std::fprintf(stderr, "kilang run: warning: %s#%llu: %s\n", u.file.c_str(),
+                 static_cast<unsigned long long>(u.offset), u.reason.c_str());
+  }
   uint64_t skipped = 0;
   for (const auto& [k, v] : st.skipped) skipped += v;
   std::fprintf(stderr,

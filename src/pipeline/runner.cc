@@ -42,6 +42,7 @@ struct TaskResult {
   std::map<std::string, uint64_t> skipped;
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;
   std::vector<UnreadableItem> unreadable_items;
+  std::vector<UnreadableItem> warnings;
   std::vector<std::string> shards;  // relative paths written (kept first, then removed)
 };
 
@@ -85,7 +86,11 @@ void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, std::
       for (fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
            !ec && it != end; it.increment(ec)) {
         std::error_code ec2;
-        if (it->is_regular_file(ec2)) files.push_back(it->path().string());
+        if (it->is_regular_file(ec2)) {
+          files.push_back(it->path().string());
+        } else if (it->is_symlink(ec2) && !fs::exists(it->path(), ec2)) {
+          files.push_back(it->path().string());  // a dangling link: reported unreadable
+        }
       }
       if (ec) {
         Task t;
@@ -179,6 +184,8 @@ std::string MarkerJson(const TaskResult& r) {
   AppendRemovedBy(r.removed_by, &out);
   out += ",\"unreadable_inputs\":";
   AppendUnreadable(r.unreadable_items, &out, "");
+  out += ",\"warnings\":";
+  AppendUnreadable(r.warnings, &out, "");
   out += ",\"shards\":";
   AppendStrings(r.shards, &out);
   out += "}\n";
@@ -212,14 +219,16 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
     }
   }
   simdjson::dom::array arr;
-  if (!doc["unreadable_inputs"].get(arr)) {
+  for (auto [key, list] : {std::pair{"unreadable_inputs", &r->unreadable_items},
+                           std::pair{"warnings", &r->warnings}}) {
+    if (doc[key].get(arr)) continue;
     for (auto item : arr) {
       UnreadableItem it;
       std::string_view s;
       if (!item["file"].get(s)) it.file.assign(s);
       if (item["offset"].get(it.offset)) it.offset = 0;
       if (!item["reason"].get(s)) it.reason.assign(s);
-      r->unreadable_items.push_back(std::move(it));
+      list->push_back(std::move(it));
     }
   }
   if (!doc["shards"].get(arr)) {
@@ -243,6 +252,8 @@ std::string StatsJson(const RunStats& s) {
   AppendRemovedBy(s.removed_by, &out);
   out += ",\n  \"unreadable_inputs\": ";
   AppendUnreadable(s.unreadable_inputs, &out, "\n    ");
+  out += ",\n  \"warnings\": ";
+  AppendUnreadable(s.warnings, &out, "\n    ");
   out += ",\n  \"ignored_files\": ";
   AppendStrings(s.ignored_files, &out);
   out += ",\n  \"tasks\": " + std::to_string(s.tasks) + ",\n  \"input_bytes\": " +
@@ -453,6 +464,10 @@ Status Run::RunTask(size_t i, Worker* w) {
   w->ctx.set_input(nullptr);
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (reader) r.skipped = reader->skip_counts();
+  if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
+      r.unreadable_items.empty()) {
+    r.warnings.push_back({task.files[0], 0, "empty file: no records"});
+  }
   r.unreadable = r.unreadable_items.size();
   auto t3 = Clock::now();
   if (kept) {
@@ -578,6 +593,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
       for (const auto& [k, v] : reasons) st.removed_by[stage][k] += v;
     }
     for (auto& u : r.unreadable_items) st.unreadable_inputs.push_back(std::move(u));
+    for (auto& u : r.warnings) st.warnings.push_back(std::move(u));
     for (auto& s : r.shards) {
       if (s.rfind("removed/", 0) != 0) st.shards.push_back(std::move(s));
     }

@@ -43,6 +43,8 @@ struct RunStats {
   std::map<std::string, uint64_t> skipped;                             // by reason
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
   std::vector<UnreadableItem> unreadable_inputs;                      // in input order
+  // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file).
+  std::vector<UnreadableItem> warnings;
   std::vector<std::string> ignored_files;  // files in input folders that are not inputs
   uint64_t tasks = 0;
   uint64_t input_bytes = 0;   // size of the input files as stored
