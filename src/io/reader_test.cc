@@ -244,6 +244,41 @@ TEST(WarcReader, SkipsNonHtmlAndNon2xxResponses) {
   EXPECT_EQ(r.skips["http_status"], 1u);
 }
 
+TEST(WarcReader, SurvivesRandomCorruption) {
+  // Flipped bytes, cut files and spliced garbage must never hang, crash or lose the good records
+  // far from the damage.
+  std::string plain = Slurp(kWarcDir + "resiliparse-warcfile.warc");
+  std::string gz = Slurp(kWarcDir + "resiliparse-warcfile.warc.gz");
+  uint64_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return seed >> 33;
+  };
+  for (int round = 0; round < 60; ++round) {
+    std::string b = round % 2 ? gz : plain;
+    int edits = 1 + int(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = next() % b.size();
+      switch (next() % 4) {
+        case 0: b[at] = char(next()); break;
+        case 1: b.resize(at); break;
+        case 2: b.insert(at, "WARC/1.0\r\nContent-Length: 99999999\r\n\r\n"); break;
+        case 3: b.erase(at, std::min<size_t>(b.size() - at, next() % 5000)); break;
+      }
+      if (b.empty()) b = "x";
+    }
+    auto r = MakeWarcReader(InputStream::FromString(b), "fuzz.warc", ReaderOptions());
+    InputRecord rec;
+    int calls = 0;
+    for (;;) {
+      auto more = r->Next(&rec);
+      ASSERT_TRUE(more.ok());
+      if (!*more) break;
+      ASSERT_LT(++calls, 10000) << "reader does not advance, round " << round;
+    }
+  }
+}
+
 TEST(WarcReader, UnreadableFileIsAnError) {
   auto r = OpenRecordReader("/nonexistent/x.warc.gz", InputKind::kWarc, ReaderOptions());
   EXPECT_FALSE(r.ok());

@@ -238,11 +238,7 @@ class WarcReader : public RecordReader {
         in_->Consume(hit);
         return skipped + hit;
       }
-      if (avail < from + (1 << 16)) {  // the end (or a break) is in view
-        if (hit != std::string_view::npos) {
-          in_->Consume(hit);
-          return skipped + hit;
-        }
+      if (avail < from + (1 << 16)) {  // the end (or a break) is in view: no complete start
         in_->Consume(avail);
         return skipped + avail;
       }
