@@ -21,15 +21,17 @@ if [ ! -f "$CORPUS/.done-$FILES-$MB_PER_FILE" ]; then
 fi
 stored=$(cat "$CORPUS"/*.warc.gz | wc -c)
 decoded=$(awk -F'\t' '{s+=$2} END {print s}' "$CORPUS.list")
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (a busy machine makes wall-clock scaling meaningless; compare CPU seconds)"
 echo "corpus: $FILES files, $(awk "BEGIN{printf \"%.1f\", $stored/1e6}") MB WARC.gz, $(awk "BEGIN{printf \"%.1f\", $decoded/1e6}") MB uncompressed WARC"
 for w in 1 2; do
   rm -rf "$OUT"
-  /usr/bin/time -f "%e %M" -o /tmp/kilang_run_bench.time \
+  /usr/bin/time -f "%e %M %U %S" -o /tmp/kilang_run_bench.time \
     "$BUILD/kilang" run --input "$CORPUS" --output "$OUT" --workers "$w" --progress none 2>/tmp/kilang_run_bench.err
-  read -r secs rss_kb </tmp/kilang_run_bench.time
+  read -r secs rss_kb usr sys </tmp/kilang_run_bench.time
+  cpu=$(awk "BEGIN{print $usr+$sys}")
   docs=$(/usr/bin/python3 -c "import json; s=json.load(open('$OUT/stats.json')); print(s['read'])")
-  echo "workers=$w: ${secs}s, $(awk "BEGIN{printf \"%.1f\", $stored/1e6/$secs}") MB/s compressed, $(awk "BEGIN{printf \"%.1f\", $decoded/1e6/$secs}") MB/s uncompressed, $(awk "BEGIN{printf \"%.0f\", $docs/$secs}") docs/s, peak RSS $((rss_kb / 1024)) MB"
-  tail -1 /tmp/kilang_run_bench.err
+  echo "workers=$w: ${secs}s wall, $(awk "BEGIN{printf \"%.1f\", $stored/1e6/$secs}") MB/s compressed, $(awk "BEGIN{printf \"%.1f\", $decoded/1e6/$secs}") MB/s uncompressed, $(awk "BEGIN{printf \"%.0f\", $docs/$secs}") docs/s, peak RSS $((rss_kb / 1024)) MB; ${cpu} CPU s = $(awk "BEGIN{printf \"%.1f\", $decoded/1e6/$cpu}") MB/s uncompressed per CPU second"
+  grep "kilang run" /tmp/kilang_run_bench.err
 done
 rm -rf "$OUT"
 echo "--- where the time goes (1 thread, first 2 files) ---"

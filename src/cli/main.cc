@@ -139,14 +139,17 @@ int RunRun(const RunFlags& flags) {
   for (const auto& [k, v] : st.skipped) skipped += v;
   std::fprintf(stderr,
                "kilang run: read %llu = kept %llu + removed %llu + unreadable %llu (skipped %llu "
-               "non-document records); %llu tasks (%llu resumed); %.2fs wall; thread time: read "
-               "%.2fs, stages %.2fs, write %.2fs\n",
+               "non-document records); %llu tasks (%llu resumed); %.2fs wall, %.1f MB stored / %.1f MB "
+               "decoded read; CPU seconds: read %.2f, stages %.2f, write %.2f\n",
                static_cast<unsigned long long>(st.read), static_cast<unsigned long long>(st.kept),
                static_cast<unsigned long long>(st.removed),
                static_cast<unsigned long long>(st.unreadable),
                static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(st.tasks),
-               static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.read, tm.stages,
-               tm.write);
+               static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.bytes_consumed / 1e6,
+               tm.bytes_decoded / 1e6, tm.read, tm.stages, tm.write);
+  for (const auto& [stage, secs] : tm.per_stage) {
+    std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
+  }
   return st.unreadable ? kExitUnreadable : kExitOk;
 }
 

@@ -54,6 +54,7 @@ class JsonlReader : public RecordReader {
   }
 
   uint64_t bytes_consumed() const override { return in_->compressed_consumed(); }
+  uint64_t bytes_decoded() const override { return in_->position(); }
 
   Result<bool> Next(InputRecord* rec) override {
     for (;;) {
@@ -177,6 +178,7 @@ class PageFilesReader : public RecordReader {
       : files_(std::move(files)), options_(options) {}
 
   uint64_t bytes_consumed() const override { return consumed_; }
+  uint64_t bytes_decoded() const override { return consumed_; }
 
   Result<bool> Next(InputRecord* rec) override {
     if (next_ >= files_.size()) return false;

@@ -279,6 +279,40 @@ TEST(WarcReader, SurvivesRandomCorruption) {
   }
 }
 
+TEST(WarcReader, SplitPiecesReadEachRecordOnce) {
+  for (const char* f : {"dolma-sample-0000.warc.gz", "resiliparse-warcfile.warc.gz"}) {
+    std::string path = kWarcDir + f;
+    Collected whole = ReadPath(path);
+    std::vector<uint64_t> points = FindWarcSplitPoints(path, 20000);
+    ASSERT_GE(points.size(), 3u) << f;
+    std::vector<uint64_t> bounds = {0};
+    bounds.insert(bounds.end(), points.begin(), points.end());
+    bounds.push_back(UINT64_MAX);
+    Collected pieces;
+    for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+      auto r = OpenWarcRange(path, bounds[i], bounds[i + 1], ReaderOptions());
+      ASSERT_TRUE(r.ok());
+      Collected c = ReadAll(r->get());
+      for (auto& p : c.pages) pieces.pages.push_back(p);
+      for (auto& [k, v] : c.skips) pieces.skips[k] += v;
+      EXPECT_TRUE(c.unreadable.empty());
+    }
+    ASSERT_EQ(pieces.pages.size(), whole.pages.size()) << f;
+    for (size_t i = 0; i < whole.pages.size(); ++i) {
+      EXPECT_EQ(pieces.pages[i].id, whole.pages[i].id);
+      EXPECT_EQ(pieces.pages[i].offset, whole.pages[i].offset);
+      EXPECT_EQ(pieces.pages[i].body, whole.pages[i].body);
+    }
+    EXPECT_EQ(pieces.skips, whole.skips);
+  }
+  // Whole-file gzip and plain files are not split.
+  std::string whole_gz = testing::TempDir() + "/whole.warc.gz";
+  std::ofstream(whole_gz, std::ios::binary) << Gzip(Slurp(kWarcDir + "resiliparse-warcfile.warc"));
+  EXPECT_TRUE(FindWarcSplitPoints(whole_gz, 1000).empty());
+  std::remove(whole_gz.c_str());
+  EXPECT_TRUE(FindWarcSplitPoints(kWarcDir + "resiliparse-warcfile.warc", 1000).empty());
+}
+
 TEST(WarcReader, UnreadableFileIsAnError) {
   auto r = OpenRecordReader("/nonexistent/x.warc.gz", InputKind::kWarc, ReaderOptions());
   EXPECT_FALSE(r.ok());

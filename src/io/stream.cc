@@ -90,12 +90,14 @@ std::string_view CompressionName(Compression c) {
 class InputStream::Decoder {
  public:
   enum class Out { kData, kEnd, kBreak };
-  explicit Decoder(std::unique_ptr<Source> src) : src_(std::move(src)) {}
+  Decoder(std::unique_ptr<Source> src, uint64_t start)
+      : src_(std::move(src)), start_(start), consumed_(start) {}
   virtual ~Decoder() = default;
   // Writes up to `cap` decoded bytes to `out`, setting *n (> 0 for kData). kBreak sets *status.
   virtual Out Read(char* out, size_t cap, size_t* n, Status* status) = 0;
   virtual Compression compression() const = 0;
-  uint64_t consumed() const { return consumed_; }
+  uint64_t consumed() const { return consumed_ - start_; }
+  uint64_t start() const { return start_; }
 
   // (decoded offset, compressed offset) of member starts not yet pruned.
   std::deque<std::pair<uint64_t, uint64_t>> members;
@@ -104,7 +106,8 @@ class InputStream::Decoder {
 
  protected:
   std::unique_ptr<Source> src_;
-  uint64_t consumed_ = 0;  // compressed bytes consumed
+  uint64_t start_ = 0;     // file offset decoding started at
+  uint64_t consumed_ = 0;  // file offset up to which bytes were consumed
 };
 
 namespace {
@@ -134,7 +137,7 @@ class RawDecoder : public InputStream::Decoder {
 // Buffered compressed input shared by the gzip and zstd decoders.
 class CompressedInput {
  public:
-  explicit CompressedInput(Source* src) : src_(src), buf_(kInChunk, '\0') {}
+  CompressedInput(Source* src, uint64_t start) : src_(src), buf_(kInChunk, '\0'), base_(start) {}
   // Bytes not yet consumed, refilling when empty. Empty at the end of the file.
   std::string_view Avail() {
     if (pos_ == len_) {
@@ -181,7 +184,8 @@ class CompressedInput {
 
 class GzipDecoder : public InputStream::Decoder {
  public:
-  explicit GzipDecoder(std::unique_ptr<Source> src) : Decoder(std::move(src)), in_(src_.get()) {
+  GzipDecoder(std::unique_ptr<Source> src, uint64_t start)
+      : Decoder(std::move(src), start), in_(src_.get(), start) {
     std::memset(&zs_, 0, sizeof zs_);
     inflateInit2(&zs_, 15 + 16);
   }
@@ -277,8 +281,8 @@ class GzipDecoder : public InputStream::Decoder {
 
 class ZstdDecoder : public InputStream::Decoder {
  public:
-  explicit ZstdDecoder(std::unique_ptr<Source> src)
-      : Decoder(std::move(src)), in_(src_.get()), ds_(ZSTD_createDStream()) {
+  ZstdDecoder(std::unique_ptr<Source> src, uint64_t start)
+      : Decoder(std::move(src), start), in_(src_.get(), start), ds_(ZSTD_createDStream()) {
     ZSTD_initDStream(ds_);
   }
   ~ZstdDecoder() override { ZSTD_freeDStream(ds_); }
@@ -338,21 +342,21 @@ class ZstdDecoder : public InputStream::Decoder {
   uint64_t frame_start_ = 0;
 };
 
-std::unique_ptr<InputStream::Decoder> MakeDecoder(std::unique_ptr<Source> src) {
+std::unique_ptr<InputStream::Decoder> MakeDecoder(std::unique_ptr<Source> src, uint64_t start) {
   char head[4] = {0, 0, 0, 0};
-  ssize_t r = src->ReadAt(0, head, sizeof head);
+  ssize_t r = src->ReadAt(start, head, sizeof head);
   std::string_view h(head, r > 0 ? size_t(r) : 0);
   switch (DetectCompression(h)) {
-    case Compression::kGzip: return std::make_unique<GzipDecoder>(std::move(src));
-    case Compression::kZstd: return std::make_unique<ZstdDecoder>(std::move(src));
+    case Compression::kGzip: return std::make_unique<GzipDecoder>(std::move(src), start);
+    case Compression::kZstd: return std::make_unique<ZstdDecoder>(std::move(src), start);
     case Compression::kNone: break;
   }
-  return std::make_unique<RawDecoder>(std::move(src));
+  return std::make_unique<RawDecoder>(std::move(src), start);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) {
+Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path, uint64_t start) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "cannot open");
   struct stat st;
@@ -361,12 +365,12 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) 
     return Status::IoError("is a directory, not a file");
   }
   return std::unique_ptr<InputStream>(
-      new InputStream(MakeDecoder(std::make_unique<FdSource>(fd))));
+      new InputStream(MakeDecoder(std::make_unique<FdSource>(fd), start)));
 }
 
 std::unique_ptr<InputStream> InputStream::FromString(std::string bytes) {
   return std::unique_ptr<InputStream>(
-      new InputStream(MakeDecoder(std::make_unique<StringSource>(std::move(bytes)))));
+      new InputStream(MakeDecoder(std::make_unique<StringSource>(std::move(bytes)), 0)));
 }
 
 InputStream::InputStream(std::unique_ptr<Decoder> d) : decoder_(std::move(d)) {}
@@ -437,7 +441,17 @@ uint64_t InputStream::SourceOffset(uint64_t pos) const {
     if (decoded == pos) return compressed;
     if (decoded > pos) break;
   }
-  return pos;
+  return compression() == Compression::kNone ? decoder_->start() + pos : pos;
+}
+
+uint64_t InputStream::MemberOffsetAt(uint64_t pos) const {
+  if (compression() == Compression::kNone) return decoder_->start() + pos;
+  uint64_t found = decoder_->start();
+  for (const auto& [decoded, compressed] : decoder_->members) {
+    if (decoded > pos) break;
+    found = compressed;
+  }
+  return found;
 }
 
 uint64_t InputStream::compressed_consumed() const { return decoder_->consumed(); }

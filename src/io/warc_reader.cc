@@ -1,4 +1,9 @@
 // WARC/WET record reader. See include/kilang/io/reader.h for the contract.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <cctype>
 #include <cstring>
 
@@ -94,15 +99,20 @@ bool IsGenericMime(std::string_view mime) {
 
 class WarcReader : public RecordReader {
  public:
-  WarcReader(std::unique_ptr<InputStream> in, std::string file, const ReaderOptions& options)
-      : in_(std::move(in)), file_(std::move(file)), options_(options) {}
+  WarcReader(std::unique_ptr<InputStream> in, std::string file, const ReaderOptions& options,
+             uint64_t end)
+      : in_(std::move(in)), file_(std::move(file)), options_(options), end_(end) {}
 
   uint64_t bytes_consumed() const override { return in_->compressed_consumed(); }
+  uint64_t bytes_decoded() const override { return in_->position(); }
 
   Result<bool> Next(InputRecord* rec) override {
     for (;;) {
       SkipBlank();
       uint64_t start = in_->position();
+      // A range ends before the first record of a member at or past `end_` (SkipBlank left the
+      // next bytes decoded, so their member is known).
+      if (end_ != UINT64_MAX && in_->MemberOffsetAt(start) >= end_) return false;
       if (in_->at_break()) {
         Status s = in_->TakeBreak();
         return Unreadable(rec, start, s);
@@ -303,14 +313,77 @@ class WarcReader : public RecordReader {
   std::unique_ptr<InputStream> in_;
   std::string file_;
   ReaderOptions options_;
+  uint64_t end_;
   uint64_t index_ = 0;
 };
+
+// Whether a gzip member starting at `off` decodes to a WARC version line.
+bool MemberStartsRecord(int fd, uint64_t off) {
+  char in[4096];
+  ssize_t n = ::pread(fd, in, sizeof in, off_t(off));
+  if (n < 18) return false;
+  z_stream zs;
+  std::memset(&zs, 0, sizeof zs);
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return false;
+  char out[16];
+  zs.next_in = reinterpret_cast<Bytef*>(in);
+  zs.avail_in = uInt(n);
+  zs.next_out = reinterpret_cast<Bytef*>(out);
+  zs.avail_out = sizeof out;
+  int ret = inflate(&zs, Z_SYNC_FLUSH);
+  size_t got = sizeof out - zs.avail_out;
+  inflateEnd(&zs);
+  return (ret == Z_OK || ret == Z_STREAM_END || ret == Z_BUF_ERROR) && got >= 7 &&
+         IsVersionAt(std::string_view(out, got), 0);
+}
 
 }  // namespace
 
 std::unique_ptr<RecordReader> MakeWarcReader(std::unique_ptr<InputStream> in, std::string file,
-                                             const ReaderOptions& options) {
-  return std::make_unique<WarcReader>(std::move(in), std::move(file), options);
+                                             const ReaderOptions& options, uint64_t end) {
+  return std::make_unique<WarcReader>(std::move(in), std::move(file), options, end);
+}
+
+std::vector<uint64_t> FindWarcSplitPoints(const std::string& path, uint64_t target_bytes) {
+  std::vector<uint64_t> points;
+  if (target_bytes == 0) return points;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return points;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || uint64_t(st.st_size) <= target_bytes || !MemberStartsRecord(fd, 0)) {
+    ::close(fd);
+    return points;
+  }
+  const uint64_t size = uint64_t(st.st_size);
+  constexpr uint64_t kWindow = uint64_t(8) << 20;
+  std::string buf(1 << 20, '\0');
+  for (uint64_t c = target_bytes; c < size; c += target_bytes) {
+    if (!points.empty() && points.back() >= c) continue;
+    bool found = false;
+    for (uint64_t off = c; !found && off < std::min(size, c + kWindow);) {
+      ssize_t n = ::pread(fd, buf.data(), buf.size(), off_t(off));
+      if (n < 3) break;
+      std::string_view v(buf.data(), size_t(n));
+      for (size_t i = v.find("\x1f\x8b\x08"); i != std::string_view::npos && i + 3 <= v.size();
+           i = v.find("\x1f\x8b\x08", i + 1)) {
+        if (MemberStartsRecord(fd, off + i)) {
+          points.push_back(off + i);
+          found = true;
+          break;
+        }
+      }
+      off += uint64_t(n) > 2 ? uint64_t(n) - 2 : uint64_t(n);
+    }
+  }
+  ::close(fd);
+  return points;
+}
+
+Result<std::unique_ptr<RecordReader>> OpenWarcRange(const std::string& path, uint64_t begin,
+                                                    uint64_t end, const ReaderOptions& options) {
+  auto in = InputStream::Open(path, begin);
+  if (!in.ok()) return in.status();
+  return MakeWarcReader(std::move(*in), path, options, end);
 }
 
 }  // namespace kilang

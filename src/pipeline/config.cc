@@ -12,6 +12,7 @@ void RunOptions::Bind(OptionBinder* b) {
   b->Add("compression", &compression, "output shard compression", {"zstd", "gzip", "none"});
   b->Add("compression_level", &compression_level, "0: default (zstd 3, gzip 6)", 0, 19);
   b->Add("pages_per_task", &pages_per_task, "page files per task/shard", 1, uint64_t(1) << 32);
+  b->Add("split_bytes", &split_bytes, "cut per-record-gzip WARC files into tasks of this size (0: never)");
   b->Add("progress", &progress, "progress display", {"auto", "plain", "none"});
   b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1, 86400);
 }
@@ -148,7 +149,8 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
 std::string RunConfig::Fingerprint() const {
   std::string out = "compression=" + run.compression + "\ncompression_level=" +
                     std::to_string(run.compression_level) + "\npages_per_task=" +
-                    std::to_string(run.pages_per_task) + "\n[input]\n";
+                    std::to_string(run.pages_per_task) + "\nsplit_bytes=" +
+                    std::to_string(run.split_bytes) + "\n[input]\n";
   OptionBinder ib;
   ReaderOptions copy = input;
   BindReaderOptions(&copy, &ib);

@@ -30,10 +30,18 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// CPU time of the calling thread, in seconds.
+double ThreadCpu() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 struct Task {
   InputKind kind = InputKind::kUnknown;
   std::vector<std::string> files;
-  uint64_t bytes = 0;  // stored size of its files
+  uint64_t bytes = 0;  // stored size of its files (or of its piece)
+  uint64_t begin = 0, end = UINT64_MAX;  // a piece of a split WARC file: file offsets
 };
 
 // A task's outcome: what its done-marker holds.
@@ -65,8 +73,24 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, std::vector<Task>* tasks,
-          std::vector<std::string>* ignored) {
+// Adds the task(s) of one WARC/WET/JSONL file: several pieces for a big per-record-gzip WARC.
+void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes, std::vector<Task>* tasks) {
+  uint64_t size = FileSize(f);
+  std::vector<uint64_t> points;
+  if (kind == InputKind::kWarc && split_bytes > 0 && size > split_bytes) {
+    points = FindWarcSplitPoints(f, split_bytes);
+  }
+  uint64_t begin = 0;
+  for (size_t i = 0; i <= points.size(); ++i) {
+    Task t{kind, {f}, 0, begin, i < points.size() ? points[i] : UINT64_MAX};
+    t.bytes = (i < points.size() ? points[i] : size) - begin;
+    tasks->push_back(std::move(t));
+    if (i < points.size()) begin = points[i];
+  }
+}
+
+void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, uint64_t split_bytes,
+          std::vector<Task>* tasks, std::vector<std::string>* ignored) {
   auto add_pages = [&](std::vector<std::string>& pages) {
     for (size_t i = 0; i < pages.size(); i += pages_per_task) {
       Task t;
@@ -107,13 +131,18 @@ void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, std::
           ignored->push_back(f);
         } else {
           add_pages(pages);
-          tasks->push_back(Task{k, {f}, FileSize(f)});
+          AddFileTasks(k, f, split_bytes, tasks);
         }
       }
       add_pages(pages);
     } else {
-      // A named file: its own task; unknown kinds and missing files are reported unreadable.
-      tasks->push_back(Task{SniffInputKind(in), {in}, FileSize(in)});
+      // A named file: its own task(s); unknown kinds and missing files are reported unreadable.
+      InputKind k = SniffInputKind(in);
+      if (k == InputKind::kWarc || k == InputKind::kJsonl) {
+        AddFileTasks(k, in, split_bytes, tasks);
+      } else {
+        tasks->push_back(Task{k, {in}, FileSize(in)});
+      }
     }
   }
 }
@@ -306,7 +335,7 @@ class Run {
   std::atomic<bool> failed_{false};
   std::mutex mu_;
   Status fatal_;
-  std::atomic<uint64_t> docs_{0}, bytes_{0}, tasks_done_{0}, bytes_done_tasks_{0};
+  std::atomic<uint64_t> docs_{0}, bytes_{0}, decoded_{0}, tasks_done_{0}, bytes_done_tasks_{0};
   uint64_t total_bytes_ = 0;
   std::mutex progress_mu_;
   std::condition_variable progress_cv_;
@@ -322,7 +351,8 @@ Status Run::Prepare() {
   // The plan: config fingerprint + task list. A rerun must match it.
   std::string plan = cfg_.Fingerprint();
   for (const Task& t : tasks_) {
-    plan += std::string(InputKindName(t.kind));
+    plan += std::string(InputKindName(t.kind)) + "\t" + std::to_string(t.begin) + "\t" +
+            std::to_string(t.end);
     for (const auto& f : t.files) plan += "\t" + f;
     plan += "\n";
   }
@@ -387,7 +417,9 @@ Status Run::RunTask(size_t i, Worker* w) {
                           : "not a WARC, WET, JSONL or page (.html/.txt) file";
     r.unreadable_items.push_back({task.files[0], 0, why});
   } else {
-    auto rd = OpenRecordReader(task.files[0], task.kind, cfg_.input);
+    auto rd = task.begin > 0 || task.end != UINT64_MAX
+                  ? OpenWarcRange(task.files[0], task.begin, task.end, cfg_.input)
+                  : OpenRecordReader(task.files[0], task.kind, cfg_.input);
     if (rd.ok()) reader = std::move(*rd);
     else r.unreadable_items.push_back({task.files[0], 0, rd.status().ToString()});
   }
@@ -395,17 +427,19 @@ Status Run::RunTask(size_t i, Worker* w) {
   RawInput raw;
   w->ctx.set_input(&raw);
   InputRecord rec;
-  uint64_t consumed = 0;
-  std::string line;
+  uint64_t consumed = 0, decoded = 0;
   while (reader && !failed_.load(std::memory_order_relaxed)) {
-    auto t0 = Clock::now();
+    double t0 = ThreadCpu();
     auto more = reader->Next(&rec);
-    auto t1 = Clock::now();
-    w->t.read += Seconds(t1 - t0);
-    uint64_t c = reader->bytes_consumed();
+    double t1 = ThreadCpu();
+    w->t.read += t1 - t0;
+    uint64_t c = reader->bytes_consumed(), d = reader->bytes_decoded();
     bytes_.fetch_add(c - consumed, std::memory_order_relaxed);
+    decoded_.fetch_add(d - decoded, std::memory_order_relaxed);
     w->t.bytes_consumed += c - consumed;
+    w->t.bytes_decoded += d - decoded;
     consumed = c;
+    decoded = d;
     if (!more.ok()) {
       r.unreadable_items.push_back({task.files[0], 0, more.status().ToString()});
       break;
@@ -430,10 +464,12 @@ Status Run::RunTask(size_t i, Worker* w) {
                                                                          : std::string_view(run_now_);
     const DocumentStage* remover = nullptr;
     Verdict verdict;
+    double s0 = t1;
     for (const auto& st : stages_) {
-      auto s0 = Clock::now();
       verdict = st->Process(doc, w->ctx);
-      double dt = Seconds(Clock::now() - s0);
+      double s1 = ThreadCpu();
+      double dt = s1 - s0;
+      s0 = s1;
       w->t.stages += dt;
       w->t.per_stage[std::string(st->name())] += dt;
       if (!verdict.keep) {
@@ -441,7 +477,7 @@ Status Run::RunTask(size_t i, Worker* w) {
         break;
       }
     }
-    auto t2 = Clock::now();
+    double t2 = s0;
     if (doc.metadata.url.empty()) doc.metadata.url = rec.url;
     doc.metadata.source = task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
     if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
@@ -458,18 +494,19 @@ Status Run::RunTask(size_t i, Worker* w) {
       ws = writer(&kept, name + suffix);
       if (ws.ok()) ws = kept->WriteLine(ToJsonLine(doc));
     }
-    w->t.write += Seconds(Clock::now() - t2);
+    w->t.write += ThreadCpu() - t2;
     if (!ws.ok()) return ws;
   }
   w->ctx.set_input(nullptr);
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (reader) r.skipped = reader->skip_counts();
   if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
+      task.begin == 0 &&
       r.unreadable_items.empty()) {
     r.warnings.push_back({task.files[0], 0, "empty file: no records"});
   }
   r.unreadable = r.unreadable_items.size();
-  auto t3 = Clock::now();
+  double t3 = ThreadCpu();
   if (kept) {
     r.output_bytes += kept->bytes_in();
     KILANG_RETURN_IF_ERROR(kept->Finish());
@@ -483,7 +520,7 @@ Status Run::RunTask(size_t i, Worker* w) {
   // Unreadable items count as read (read = kept + removed + unreadable).
   r.read += r.unreadable;
   Status s = WriteFileAtomic(MarkerPath(i), MarkerJson(r));
-  w->t.write += Seconds(Clock::now() - t3);
+  w->t.write += ThreadCpu() - t3;
   return s;
 }
 
@@ -520,14 +557,17 @@ void Run::ProgressLoop() {
     progress_cv_.wait_for(l, std::chrono::duration<double>(interval), [&] { return stop_progress_; });
     double el = Seconds(Clock::now() - start_);
     uint64_t docs = docs_.load(), bytes = bytes_.load(), done = tasks_done_.load();
+    double decoded_rate = el > 0 ? double(decoded_.load()) / el : 0;
     uint64_t covered = bytes + bytes_done_tasks_.load();
     double rate = el > 0 ? double(bytes) / el : 0;
     double eta = rate > 0 && total_bytes_ > covered ? double(total_bytes_ - covered) / rate : 0;
     char buf[256];
     std::snprintf(buf, sizeof buf,
-                  "kilang run: %llu/%zu tasks, %llu docs, %.0f docs/s, %.1f MB/s, %s elapsed, ETA %s",
+                  "kilang run: %llu/%zu tasks, %llu docs, %.0f docs/s, %.1f MB/s stored (%.1f MB/s "
+                  "decoded), %s elapsed, ETA %s",
                   static_cast<unsigned long long>(done), tasks_.size(),
                   static_cast<unsigned long long>(docs), el > 0 ? double(docs) / el : 0.0, rate / 1e6,
+                  decoded_rate / 1e6,
                   FormatDuration(el).c_str(), stop_progress_ ? "0s" : FormatDuration(eta).c_str());
     if (tty) {
       std::fprintf(stderr, "\r%s\033[K", buf);
@@ -554,7 +594,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   auto stages = cfg_.BuildStages();
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
-  Plan(inputs, cfg_.run.pages_per_task, &tasks_, &ignored_);
+  Plan(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, &tasks_, &ignored_);
   width_ = std::max<size_t>(5, std::to_string(tasks_.size()).size());
   for (const Task& t : tasks_) total_bytes_ += t.bytes;
   KILANG_RETURN_IF_ERROR(Prepare());
@@ -615,6 +655,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     tm.tasks_resumed += w.t.tasks_resumed;
     tm.docs += w.t.docs;
     tm.bytes_consumed += w.t.bytes_consumed;
+    tm.bytes_decoded += w.t.bytes_decoded;
   }
   tm.wall = Seconds(Clock::now() - start_);
   return sum;

@@ -36,10 +36,12 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
   return out;
 }
 
-Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs, const std::string& out) {
+Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs, const std::string& out,
+                           uint64_t split_bytes = uint64_t(256) << 20) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
   cfg->run.workers = workers;
+  cfg->run.split_bytes = split_bytes;
   cfg->run.progress = "none";
   return RunPipeline(*cfg, inputs, out);
 }
@@ -89,6 +91,34 @@ TEST(Runner, RerunResumesFromDoneMarkers) {
   EXPECT_EQ(second->timings.tasks_resumed, first->stats.tasks - 2);
   EXPECT_TRUE(Snapshot(out) == full);
   fs::remove_all(out);
+}
+
+// All kept lines of a run, shard after shard.
+std::string KeptLines(const std::string& dir, const RunStats& s) {
+  std::string all;
+  for (const std::string& shard : s.shards) {
+    auto in = InputStream::Open(dir + "/" + shard);
+    EXPECT_TRUE(in.ok());
+    (*in)->Ensure(64 << 20);
+    all += (*in)->Peek();
+  }
+  return all;
+}
+
+TEST(Runner, SplittingBigFilesGivesTheSameDocuments) {
+  std::string a = TmpDir("nosplit"), b = TmpDir("split");
+  auto whole = RunWith(2, {kWarcDir}, a, 0);
+  auto split = RunWith(2, {kWarcDir}, b, 30000);
+  ASSERT_TRUE(whole.ok() && split.ok());
+  EXPECT_GT(split->stats.tasks, whole->stats.tasks + 10);
+  EXPECT_EQ(split->stats.read, whole->stats.read);
+  EXPECT_EQ(split->stats.kept, whole->stats.kept);
+  EXPECT_EQ(split->stats.skipped, whole->stats.skipped);
+  EXPECT_EQ(split->stats.input_bytes, whole->stats.input_bytes);
+  ASSERT_EQ(split->stats.unreadable_inputs.size(), 1u);
+  EXPECT_EQ(KeptLines(b, split->stats), KeptLines(a, whole->stats));
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 TEST(Runner, RefusesAFolderHoldingAnotherRun) {

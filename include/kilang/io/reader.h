@@ -80,8 +80,10 @@ class RecordReader {
   // Records that are not documents, by reason ("warc_type:request", "non_html", "http_status",
   // "empty_line", ...). Not part of read/kept/removed/unreadable.
   const std::map<std::string, uint64_t>& skip_counts() const { return skips_; }
-  // Compressed bytes consumed so far (progress).
+  // Stored (compressed) bytes consumed so far (progress).
   virtual uint64_t bytes_consumed() const = 0;
+  // Decoded (uncompressed) bytes consumed so far.
+  virtual uint64_t bytes_decoded() const = 0;
 
  protected:
   std::map<std::string, uint64_t> skips_;
@@ -91,9 +93,24 @@ class RecordReader {
 Result<std::unique_ptr<RecordReader>> OpenRecordReader(const std::string& path, InputKind kind,
                                                        const ReaderOptions& options);
 
+// Splitting one big file into tasks. A Common Crawl-style WARC (one gzip member per record) can be
+// cut at member starts: returns the file offsets, in order, of the first gzip member that decodes
+// to a "WARC/x.y" line at or after each multiple of `target_bytes` (searching at most 8 MiB past
+// it). Empty when the file is not gzip, not per-record gzip (whole-file gzip has no such
+// members), or not bigger than `target_bytes`. Deterministic: depends on the file bytes only.
+std::vector<uint64_t> FindWarcSplitPoints(const std::string& path, uint64_t target_bytes);
+
+// A WARC reader over the records whose gzip member starts in [begin, end) of `path`. `begin`
+// must be 0 or a point from FindWarcSplitPoints(); reading the pieces [0,p1), [p1,p2), ...,
+// [pn, UINT64_MAX) gives exactly the records of the whole file, each once.
+Result<std::unique_ptr<RecordReader>> OpenWarcRange(const std::string& path, uint64_t begin,
+                                                    uint64_t end, const ReaderOptions& options);
+
 // Readers over a stream (tests, and inputs already open). `file` names the input in records.
+// `end`: stop before the first record whose gzip member starts at or after this file offset.
 std::unique_ptr<RecordReader> MakeWarcReader(std::unique_ptr<InputStream> in, std::string file,
-                                             const ReaderOptions& options);
+                                             const ReaderOptions& options,
+                                             uint64_t end = UINT64_MAX);
 std::unique_ptr<RecordReader> MakeJsonlReader(std::unique_ptr<InputStream> in, std::string file,
                                               const ReaderOptions& options);
 

@@ -32,8 +32,10 @@ std::string_view CompressionName(Compression c);
 
 class InputStream {
  public:
-  // Opens `path`. Errors: NotFound, PermissionDenied, IoError (e.g. a directory).
-  static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
+  // Opens `path`, decoding from file offset `start` (which must be the start of the file or of a
+  // gzip member/zstd frame; decoded offsets then count from there, file offsets stay absolute).
+  // Errors: NotFound, PermissionDenied, IoError (e.g. a directory).
+  static Result<std::unique_ptr<InputStream>> Open(const std::string& path, uint64_t start = 0);
   // A stream over bytes held in memory (compressed or not, judged by content); for tests.
   static std::unique_ptr<InputStream> FromString(std::string bytes);
 
@@ -65,7 +67,10 @@ class InputStream {
   // of the gzip member that starts exactly there (per-record gzip, as in Common Crawl CDX
   // indexes), otherwise `pos` itself.
   uint64_t SourceOffset(uint64_t pos) const;
-  // Bytes of the underlying file consumed so far (for progress and MB/s).
+  // The file offset of the gzip member holding decoded offset `pos` (the last member starting at
+  // or before it); for an uncompressed file, the file offset of `pos`.
+  uint64_t MemberOffsetAt(uint64_t pos) const;
+  // Bytes of the underlying file consumed so far, from the start offset (progress and MB/s).
   uint64_t compressed_consumed() const;
   Compression compression() const;
 

@@ -34,6 +34,9 @@ struct RunOptions {
   std::string compression = "zstd";  // output shards: zstd (.jsonl.zst), gzip (.jsonl.gz), none
   int compression_level = 0;         // 0 = default (zstd 3, gzip 6); higher: smaller, slower
   uint64_t pages_per_task = 1000;    // page files (.html/.txt) grouped per task/shard
+  // Per-record-gzip WARC files bigger than this are cut into tasks of about this many stored
+  // bytes (at gzip member starts), so one big file uses several workers. 0 = never split.
+  uint64_t split_bytes = uint64_t(256) << 20;
   std::string progress = "auto";     // auto (status line on a TTY, else log lines) | plain | none
   double progress_interval = 10;     // seconds between plain progress lines
   void Bind(OptionBinder* b);

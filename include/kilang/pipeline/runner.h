@@ -52,7 +52,8 @@ struct RunStats {
   std::vector<std::string> shards;  // kept shards, relative to DIR
 };
 
-// Where the time went, summed over workers (seconds of thread time), for this invocation only.
+// Where the time went, summed over workers, for this invocation only. read/stages/write are
+// thread CPU seconds (not wall time), so they stay meaningful on a busy machine.
 struct RunTimings {
   double wall = 0;
   double read = 0;     // reading: file I/O, decompression, WARC/HTTP/JSON parsing
@@ -62,6 +63,7 @@ struct RunTimings {
   uint64_t tasks_run = 0, tasks_resumed = 0;
   uint64_t docs = 0;            // documents processed in this invocation
   uint64_t bytes_consumed = 0;  // stored input bytes consumed in this invocation
+  uint64_t bytes_decoded = 0;   // the same, decompressed
 };
 
 struct RunSummary {
