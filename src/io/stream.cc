@@ -384,7 +384,10 @@ bool InputStream::FillMore(size_t want) {
     end_ -= begin_;
     begin_ = 0;
   }
-  size_t need = std::max(end_ + kOutChunk, begin_ + want);
+  // Grow by doubling as data arrives, never to `want` up front: a caller asking for much more
+  // than the stream holds must not cost that much memory.
+  (void)want;
+  size_t need = end_ + kOutChunk;
   if (buf_.size() < need) buf_.resize(std::max(need, buf_.size() * 2));
   size_t n = 0;
   Status st;

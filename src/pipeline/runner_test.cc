@@ -36,10 +36,14 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
   return out;
 }
 
+// Runs the default pipeline, or with `read_only` no stage at all (pages are then written with an
+// empty text: fast, for tests of the runner's own mechanics; tests/run_pipeline_tests.sh covers
+// the same properties with extraction).
 Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs, const std::string& out,
-                           uint64_t split_bytes = uint64_t(256) << 20) {
+                           uint64_t split_bytes = uint64_t(256) << 20, bool read_only = false) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
+  if (read_only) cfg->stages.clear();
   cfg->run.workers = workers;
   cfg->run.split_bytes = split_bytes;
   cfg->run.progress = "none";
@@ -64,8 +68,8 @@ TEST(Runner, AccountsForEveryRecordOfTheRealSamples) {
 
 TEST(Runner, OutputIsIdenticalWhateverTheWorkerCount) {
   std::string a = TmpDir("w1"), b = TmpDir("w2");
-  ASSERT_TRUE(RunWith(1, {kWarcDir}, a).ok());
-  ASSERT_TRUE(RunWith(2, {kWarcDir}, b).ok());
+  ASSERT_TRUE(RunWith(1, {kWarcDir}, a, 30000, true).ok());
+  ASSERT_TRUE(RunWith(2, {kWarcDir}, b, 30000, true).ok());
   auto sa = Snapshot(a), sb = Snapshot(b);
   EXPECT_FALSE(sa.empty());
   EXPECT_TRUE(sa == sb);
@@ -75,7 +79,7 @@ TEST(Runner, OutputIsIdenticalWhateverTheWorkerCount) {
 
 TEST(Runner, RerunResumesFromDoneMarkers) {
   std::string out = TmpDir("resume");
-  auto first = RunWith(2, {kWarcDir}, out);
+  auto first = RunWith(2, {kWarcDir}, out, uint64_t(256) << 20, true);
   ASSERT_TRUE(first.ok());
   auto full = Snapshot(out);
   // Lose two tasks' work as a kill would (shard and marker of one, marker only of the other),
@@ -85,7 +89,7 @@ TEST(Runner, RerunResumesFromDoneMarkers) {
   fs::remove(out + "/.kilang/done/part-00005.json");
   std::ofstream(out + "/part-00006.jsonl.zst.tmp.12345") << "half";
   fs::remove(out + "/stats.json");
-  auto second = RunWith(1, {kWarcDir}, out);
+  auto second = RunWith(1, {kWarcDir}, out, uint64_t(256) << 20, true);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->timings.tasks_run, 2u);
   EXPECT_EQ(second->timings.tasks_resumed, first->stats.tasks - 2);
@@ -107,8 +111,8 @@ std::string KeptLines(const std::string& dir, const RunStats& s) {
 
 TEST(Runner, SplittingBigFilesGivesTheSameDocuments) {
   std::string a = TmpDir("nosplit"), b = TmpDir("split");
-  auto whole = RunWith(2, {kWarcDir}, a, 0);
-  auto split = RunWith(2, {kWarcDir}, b, 30000);
+  auto whole = RunWith(2, {kWarcDir}, a, 0, true);
+  auto split = RunWith(2, {kWarcDir}, b, 30000, true);
   ASSERT_TRUE(whole.ok() && split.ok());
   EXPECT_GT(split->stats.tasks, whole->stats.tasks + 10);
   EXPECT_EQ(split->stats.read, whole->stats.read);
@@ -123,8 +127,8 @@ TEST(Runner, SplittingBigFilesGivesTheSameDocuments) {
 
 TEST(Runner, RefusesAFolderHoldingAnotherRun) {
   std::string out = TmpDir("other");
-  ASSERT_TRUE(RunWith(1, {kWarcDir + "/dolma-sample-0000.warc.gz"}, out).ok());
-  auto again = RunWith(1, {kWarcDir + "/dolma-sample-0001.warc.gz"}, out);
+  ASSERT_TRUE(RunWith(1, {kWarcDir + "/dolma-sample-0000.warc.gz"}, out, 0, true).ok());
+  auto again = RunWith(1, {kWarcDir + "/dolma-sample-0001.warc.gz"}, out, 0, true);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kInvalidArgument);
   fs::remove_all(out);
