@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
                 p == kDecompress ? 0.0 : t.docs / t.seconds, t.seconds - prev);
     prev = t.seconds;
   }
-  std::printf("(payload MB/s: decoded bytes for 'decompress', page/text bytes of kept records "
-              "otherwise; 'step s' = this phase minus the previous one)\n");
+  std::printf(
+      "(payload MB/s: decoded bytes for 'decompress', page/text bytes of kept records "
+      "otherwise; 'step s' = this phase minus the previous one)\n");
   return 0;
 }

@@ -90,7 +90,8 @@ struct RunFlags {
 };
 
 int RunRun(const RunFlags& flags) {
-  auto cfg = flags.config.empty() ? kilang::DefaultRunConfig() : kilang::LoadRunConfig(flags.config);
+  auto cfg =
+      flags.config.empty() ? kilang::DefaultRunConfig() : kilang::LoadRunConfig(flags.config);
   if (!cfg.ok()) {
     std::fprintf(stderr, "kilang run: %s\n", cfg.status().message().c_str());
     return kExitUsage;
@@ -117,13 +118,15 @@ int RunRun(const RunFlags& flags) {
     }
   }
   if (cfg->run.executor == "slurm") {
-    std::fprintf(stderr, "kilang run: --executor slurm is not implemented yet; use --executor local\n");
+    std::fprintf(stderr,
+                 "kilang run: --executor slurm is not implemented yet; use --executor local\n");
     return kExitUsage;
   }
   auto sum = kilang::RunPipeline(*cfg, flags.inputs, flags.output);
   if (!sum.ok()) {
     std::fprintf(stderr, "kilang run: %s\n", sum.status().message().c_str());
-    return sum.status().code() == kilang::StatusCode::kInvalidArgument ? kExitUsage : kExitUnreadable;
+    return sum.status().code() == kilang::StatusCode::kInvalidArgument ? kExitUsage
+                                                                       : kExitUnreadable;
   }
   const kilang::RunStats& st = sum->stats;
   const kilang::RunTimings& tm = sum->timings;
@@ -137,16 +140,16 @@ int RunRun(const RunFlags& flags) {
   }
   uint64_t skipped = 0;
   for (const auto& [k, v] : st.skipped) skipped += v;
-  std::fprintf(stderr,
-               "kilang run: read %llu = kept %llu + removed %llu + unreadable %llu (skipped %llu "
-               "non-document records); %llu tasks (%llu resumed); %.2fs wall, %.1f MB stored / %.1f MB "
-               "decoded read; CPU seconds: read %.2f, stages %.2f, write %.2f\n",
-               static_cast<unsigned long long>(st.read), static_cast<unsigned long long>(st.kept),
-               static_cast<unsigned long long>(st.removed),
-               static_cast<unsigned long long>(st.unreadable),
-               static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(st.tasks),
-               static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.bytes_consumed / 1e6,
-               tm.bytes_decoded / 1e6, tm.read, tm.stages, tm.write);
+  std::fprintf(
+      stderr,
+      "kilang run: read %llu = kept %llu + removed %llu + unreadable %llu (skipped %llu "
+      "non-document records); %llu tasks (%llu resumed); %.2fs wall, %.1f MB stored / %.1f MB "
+      "decoded read; CPU seconds: read %.2f, stages %.2f, write %.2f\n",
+      static_cast<unsigned long long>(st.read), static_cast<unsigned long long>(st.kept),
+      static_cast<unsigned long long>(st.removed), static_cast<unsigned long long>(st.unreadable),
+      static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(st.tasks),
+      static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.bytes_consumed / 1e6,
+      tm.bytes_decoded / 1e6, tm.read, tm.stages, tm.write);
   for (const auto& [stage, secs] : tm.per_stage) {
     std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
   }
@@ -171,7 +174,8 @@ int main(int argc, char** argv) {
   extract->add_option("files", ex.files, "input files, or - for stdin")->required();
 
   RunFlags rf;
-  auto* run = app.add_subcommand("run", "Run a pipeline over a corpus (WARC/WET/JSONL/page folders)");
+  auto* run =
+      app.add_subcommand("run", "Run a pipeline over a corpus (WARC/WET/JSONL/page folders)");
   run->add_option("config", rf.config, "YAML config (default: the built-in pipeline)");
   run->add_option("--input", rf.inputs, "input files or folders")->required();
   run->add_option("--output", rf.output, "output folder")->required();

@@ -16,15 +16,19 @@ std::string Lower(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -100,7 +104,8 @@ void ParseContentType(std::string_view value, std::string* mime, std::string* ch
   *mime = Lower(Trim(value.substr(0, semi)));
   while (semi != std::string_view::npos) {
     size_t next = value.find(';', semi + 1);
-    std::string_view param = Trim(value.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1));
+    std::string_view param = Trim(value.substr(
+        semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1));
     size_t eq = param.find('=');
     if (eq != std::string_view::npos && IEquals(Trim(param.substr(0, eq)), "charset")) {
       std::string_view v = Trim(param.substr(eq + 1));
@@ -119,8 +124,8 @@ bool SniffHtml(std::string_view body) {
     if (h.size() < 2 || h[0] != '<') return false;
     std::string head = Lower(h.substr(0, 14));
     if (head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0 ||
-        head.rfind("<head", 0) == 0 || head.rfind("<body", 0) == 0 ||
-        head.rfind("<meta", 0) == 0 || head.rfind("<title", 0) == 0) {
+        head.rfind("<head", 0) == 0 || head.rfind("<body", 0) == 0 || head.rfind("<meta", 0) == 0 ||
+        head.rfind("<title", 0) == 0) {
       return true;
     }
     // Skip comments, processing instructions and other doctypes, then look again.
@@ -141,7 +146,8 @@ Result<HttpResponse> ParseHttpResponse(std::string_view bytes, size_t max_body) 
   if (sp != std::string_view::npos) {
     std::string_view code = status_line.substr(sp + 1, 3);
     if (code.size() == 3 && std::isdigit(static_cast<unsigned char>(code[0])) &&
-        std::isdigit(static_cast<unsigned char>(code[1])) && std::isdigit(static_cast<unsigned char>(code[2]))) {
+        std::isdigit(static_cast<unsigned char>(code[1])) &&
+        std::isdigit(static_cast<unsigned char>(code[2]))) {
       r.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
     }
   }
@@ -149,7 +155,8 @@ Result<HttpResponse> ParseHttpResponse(std::string_view bytes, size_t max_body) 
   bool ended = false;
   while (p < bytes.size()) {
     size_t e = bytes.find('\n', p);
-    std::string_view line = bytes.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p);
+    std::string_view line =
+        bytes.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p);
     p = e == std::string_view::npos ? bytes.size() : e + 1;
     line = Trim(line);
     if (line.empty()) {
@@ -176,14 +183,17 @@ Result<HttpResponse> ParseHttpResponse(std::string_view bytes, size_t max_body) 
     r.body = std::move(tmp);
     r.body_decoded = true;
   } else {
-    if (body.size() > max_body) return Status::ResourceExhausted("HTTP body over " + std::to_string(max_body) + " bytes");
+    if (body.size() > max_body)
+      return Status::ResourceExhausted("HTTP body over " + std::to_string(max_body) + " bytes");
     r.body.assign(body);
   }
   const std::string& ce = r.content_encoding;
   if (ce == "gzip" || ce == "x-gzip" || ce == "deflate") {
     // Crawlers often store the decoded body but keep the header: decode only real compressed data.
-    bool looks_gzip = r.body.size() >= 2 && uint8_t(r.body[0]) == 0x1f && uint8_t(r.body[1]) == 0x8b;
-    bool looks_text = !r.body.empty() && (r.body[0] == '<' || std::isspace(static_cast<unsigned char>(r.body[0])));
+    bool looks_gzip =
+        r.body.size() >= 2 && uint8_t(r.body[0]) == 0x1f && uint8_t(r.body[1]) == 0x8b;
+    bool looks_text = !r.body.empty() &&
+                      (r.body[0] == '<' || std::isspace(static_cast<unsigned char>(r.body[0])));
     if (looks_gzip || (ce == "deflate" && !looks_text)) {
       Status s = Inflate(r.body, max_body, &tmp);
       if (s.code() == StatusCode::kResourceExhausted) return s;

@@ -12,10 +12,14 @@ namespace kilang {
 
 std::string_view InputKindName(InputKind k) {
   switch (k) {
-    case InputKind::kWarc: return "warc";
-    case InputKind::kJsonl: return "jsonl";
-    case InputKind::kPage: return "page";
-    case InputKind::kUnknown: return "unknown";
+    case InputKind::kWarc:
+      return "warc";
+    case InputKind::kJsonl:
+      return "jsonl";
+    case InputKind::kPage:
+      return "page";
+    case InputKind::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -25,7 +29,8 @@ namespace {
 bool EndsWith(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   for (size_t i = 0; i < suffix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i])
+      return false;
   }
   return true;
 }
@@ -39,8 +44,10 @@ InputKind KindByName(const std::string& path) {
     }
   }
   if (EndsWith(p, ".warc") || EndsWith(p, ".wet") || EndsWith(p, ".arc")) return InputKind::kWarc;
-  if (EndsWith(p, ".jsonl") || EndsWith(p, ".json") || EndsWith(p, ".ndjson")) return InputKind::kJsonl;
-  if (EndsWith(path, ".html") || EndsWith(path, ".htm") || EndsWith(path, ".txt")) return InputKind::kPage;
+  if (EndsWith(p, ".jsonl") || EndsWith(p, ".json") || EndsWith(p, ".ndjson"))
+    return InputKind::kJsonl;
+  if (EndsWith(path, ".html") || EndsWith(path, ".htm") || EndsWith(path, ".txt"))
+    return InputKind::kPage;
   return InputKind::kUnknown;
 }
 
@@ -123,18 +130,23 @@ class JsonlReader : public RecordReader {
     simdjson::dom::element doc;
     auto err = parser_.parse(line.data(), line.size(), true).get(doc);
     if (err) {
-      if (err == simdjson::UTF8_ERROR) return Unreadable(rec, start, Status::Corruption("invalid UTF-8 in JSON line"));
-      return Unreadable(rec, start, Status::Corruption(std::string("not JSON: ") + simdjson::error_message(err)));
+      if (err == simdjson::UTF8_ERROR)
+        return Unreadable(rec, start, Status::Corruption("invalid UTF-8 in JSON line"));
+      return Unreadable(
+          rec, start, Status::Corruption(std::string("not JSON: ") + simdjson::error_message(err)));
     }
     simdjson::dom::object obj;
-    if (doc.get(obj)) return Unreadable(rec, start, Status::Corruption("JSON line is not an object"));
+    if (doc.get(obj))
+      return Unreadable(rec, start, Status::Corruption("JSON line is not an object"));
     std::string_view text;
     simdjson::dom::element tv;
     if (obj.at_key(options_.jsonl_text_key).get(tv)) {
-      return Unreadable(rec, start, Status::Corruption("no \"" + options_.jsonl_text_key + "\" key"));
+      return Unreadable(rec, start,
+                        Status::Corruption("no \"" + options_.jsonl_text_key + "\" key"));
     }
     if (tv.get(text)) {
-      return Unreadable(rec, start, Status::Corruption("\"" + options_.jsonl_text_key + "\" is not a string"));
+      return Unreadable(rec, start,
+                        Status::Corruption("\"" + options_.jsonl_text_key + "\" is not a string"));
     }
     InputRecord r;
     r.kind = options_.jsonl_extract ? InputRecord::Kind::kPage : InputRecord::Kind::kText;
@@ -146,9 +158,12 @@ class JsonlReader : public RecordReader {
       std::string_view s;
       int64_t i;
       uint64_t u;
-      if (!idv.get(s)) r.id.assign(s);
-      else if (!idv.get(i)) r.id = std::to_string(i);
-      else if (!idv.get(u)) r.id = std::to_string(u);
+      if (!idv.get(s))
+        r.id.assign(s);
+      else if (!idv.get(i))
+        r.id = std::to_string(i);
+      else if (!idv.get(u))
+        r.id = std::to_string(u);
     }
     if (r.id.empty()) r.id = stem_ + "-" + std::to_string(line_no_);
     std::string_view url;
@@ -228,9 +243,12 @@ Result<std::unique_ptr<RecordReader>> OpenRecordReader(const std::string& path, 
   auto in = InputStream::Open(path);
   if (!in.ok()) return in.status();
   switch (kind) {
-    case InputKind::kWarc: return MakeWarcReader(std::move(*in), path, options);
-    case InputKind::kJsonl: return MakeJsonlReader(std::move(*in), path, options);
-    default: break;
+    case InputKind::kWarc:
+      return MakeWarcReader(std::move(*in), path, options);
+    case InputKind::kJsonl:
+      return MakeJsonlReader(std::move(*in), path, options);
+    default:
+      break;
   }
   return Status::Unsupported("not a WARC, WET or JSONL file");
 }

@@ -85,11 +85,11 @@ std::string Record(std::string_view type, std::string_view block, std::string_vi
 }
 
 std::string HtmlResponse(std::string_view html) {
-  return Record("response",
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n" +
-                    std::string(html),
-                "WARC-Target-URI: http://example.com/\r\nContent-Type: application/http; "
-                "msgtype=response\r\n");
+  return Record(
+      "response",
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n" + std::string(html),
+      "WARC-Target-URI: http://example.com/\r\nContent-Type: application/http; "
+      "msgtype=response\r\n");
 }
 
 TEST(WarcReader, ReadsCommonCrawlPerRecordGzip) {
@@ -170,7 +170,8 @@ TEST(WarcReader, ClueWebQuirksAreRead) {
 }
 
 TEST(WarcReader, BlockSizedRecordsAreSkippedNotCorrupt) {
-  for (const char* f : {"resiliparse-block-sized-records.warc", "resiliparse-block-sized-records.warc.gz"}) {
+  for (const char* f :
+       {"resiliparse-block-sized-records.warc", "resiliparse-block-sized-records.warc.gz"}) {
     Collected c = ReadPath(kWarcDir + f);
     EXPECT_TRUE(c.unreadable.empty()) << f;
     EXPECT_EQ(c.skips["warc_type:unknown"], 3u) << f;
@@ -260,10 +261,18 @@ TEST(WarcReader, SurvivesRandomCorruption) {
     for (int e = 0; e < edits; ++e) {
       size_t at = next() % b.size();
       switch (next() % 4) {
-        case 0: b[at] = char(next()); break;
-        case 1: b.resize(at); break;
-        case 2: b.insert(at, "WARC/1.0\r\nContent-Length: 99999999\r\n\r\n"); break;
-        case 3: b.erase(at, std::min<size_t>(b.size() - at, next() % 5000)); break;
+        case 0:
+          b[at] = char(next());
+          break;
+        case 1:
+          b.resize(at);
+          break;
+        case 2:
+          b.insert(at, "WARC/1.0\r\nContent-Length: 99999999\r\n\r\n");
+          break;
+        case 3:
+          b.erase(at, std::min<size_t>(b.size() - at, next() % 5000));
+          break;
       }
       if (b.empty()) b = "x";
     }
@@ -330,7 +339,9 @@ TEST(Http, DecodesChunkedAndGzipBodies) {
   chunked += std::string(buf) + "\r\n" + gz.substr(gz.size() / 2) + "\r\n0\r\n\r\n";
   auto r = ParseHttpResponse(
       "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"Windows-1252\"\r\n"
-      "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n" + chunked, 1 << 20);
+      "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n" +
+          chunked,
+      1 << 20);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->mime, "text/html");
@@ -339,7 +350,9 @@ TEST(Http, DecodesChunkedAndGzipBodies) {
 }
 
 TEST(Http, KeepsBodyWhenEncodingHeaderLies) {
-  auto r = ParseHttpResponse("HTTP/1.0 200 OK\nContent-Encoding: gzip\nTransfer-Encoding: chunked\n\n<html>x</html>", 1 << 20);
+  auto r = ParseHttpResponse(
+      "HTTP/1.0 200 OK\nContent-Encoding: gzip\nTransfer-Encoding: chunked\n\n<html>x</html>",
+      1 << 20);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->body, "<html>x</html>");
 }
@@ -395,7 +408,8 @@ TEST(JsonlReader, ConfigurableKeys) {
   opt.jsonl_text_key = "content";
   opt.jsonl_id_key = "doc_id";
   opt.jsonl_extract = true;
-  auto r = MakeJsonlReader(InputStream::FromString("{\"doc_id\":\"q\",\"content\":\"<p>x</p>\"}\n"), "y.jsonl.zst", opt);
+  auto r = MakeJsonlReader(InputStream::FromString("{\"doc_id\":\"q\",\"content\":\"<p>x</p>\"}\n"),
+                           "y.jsonl.zst", opt);
   Collected c = ReadAll(r.get());
   ASSERT_EQ(c.pages.size(), 1u);
   EXPECT_EQ(c.pages[0].id, "q");

@@ -21,10 +21,13 @@ Status ErrnoStatus(int err, const char* what) {
   std::string m = std::string(what) + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-    case ENOTDIR: return Status::NotFound(std::move(m));
+    case ENOTDIR:
+      return Status::NotFound(std::move(m));
     case EACCES:
-    case EPERM: return Status::PermissionDenied(std::move(m));
-    default: return Status::IoError(std::move(m));
+    case EPERM:
+      return Status::PermissionDenied(std::move(m));
+    default:
+      return Status::IoError(std::move(m));
   }
 }
 
@@ -79,9 +82,12 @@ Compression DetectCompression(std::string_view h) {
 
 std::string_view CompressionName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kGzip: return "gzip";
-    case Compression::kZstd: return "zstd";
+    case Compression::kNone:
+      return "none";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kZstd:
+      return "zstd";
   }
   return "none";
 }
@@ -216,8 +222,8 @@ class GzipDecoder : public InputStream::Decoder {
           }
           uint64_t at = in_.offset();
           Resync(at + 1);
-          *status = Status::Corruption("data between gzip members is not gzip at compressed offset " +
-                                       std::to_string(at));
+          *status = Status::Corruption(
+              "data between gzip members is not gzip at compressed offset " + std::to_string(at));
           return Out::kBreak;
         }
         inflateReset(&zs_);
@@ -242,7 +248,8 @@ class GzipDecoder : public InputStream::Decoder {
       if (ret == Z_STREAM_END) {
         in_member_ = false;
       } else if (ret != Z_OK && !(ret == Z_BUF_ERROR && produced > 0)) {
-        std::string what = std::string("corrupt gzip member (") + (zs_.msg ? zs_.msg : "error") + ")";
+        std::string what =
+            std::string("corrupt gzip member (") + (zs_.msg ? zs_.msg : "error") + ")";
         uint64_t at = member_start_;
         Resync(member_start_ + 1);
         Status s = Status::Corruption(what + " at compressed offset " + std::to_string(at));
@@ -315,9 +322,9 @@ class ZstdDecoder : public InputStream::Decoder {
       consumed_ = in_.offset();
       if (ZSTD_isError(ret)) {
         done_ = true;  // zstd has no member boundaries to resync on
-        Status s = Status::Corruption(std::string("corrupt zstd data (") +
-                                      ZSTD_getErrorName(ret) + ") in frame at compressed offset " +
-                                      std::to_string(frame_start_));
+        Status s =
+            Status::Corruption(std::string("corrupt zstd data (") + ZSTD_getErrorName(ret) +
+                               ") in frame at compressed offset " + std::to_string(frame_start_));
         if (ob.pos > 0) {
           pending = std::move(s);
           *n = ob.pos;
@@ -347,9 +354,12 @@ std::unique_ptr<InputStream::Decoder> MakeDecoder(std::unique_ptr<Source> src, u
   ssize_t r = src->ReadAt(start, head, sizeof head);
   std::string_view h(head, r > 0 ? size_t(r) : 0);
   switch (DetectCompression(h)) {
-    case Compression::kGzip: return std::make_unique<GzipDecoder>(std::move(src), start);
-    case Compression::kZstd: return std::make_unique<ZstdDecoder>(std::move(src), start);
-    case Compression::kNone: break;
+    case Compression::kGzip:
+      return std::make_unique<GzipDecoder>(std::move(src), start);
+    case Compression::kZstd:
+      return std::make_unique<ZstdDecoder>(std::move(src), start);
+    case Compression::kNone:
+      break;
   }
   return std::make_unique<RawDecoder>(std::move(src), start);
 }
@@ -392,8 +402,12 @@ bool InputStream::FillMore(size_t want) {
   size_t n = 0;
   Status st;
   switch (decoder_->Read(buf_.data() + end_, buf_.size() - end_, &n, &st)) {
-    case Decoder::Out::kData: end_ += n; return true;
-    case Decoder::Out::kEnd: eof_ = true; return false;
+    case Decoder::Out::kData:
+      end_ += n;
+      return true;
+    case Decoder::Out::kEnd:
+      eof_ = true;
+      return false;
     case Decoder::Out::kBreak:
       break_pending_ = true;
       break_status_ = std::move(st);

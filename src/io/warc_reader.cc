@@ -41,7 +41,9 @@ std::string_view TrimWs(std::string_view s) {
 bool IEq(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -55,7 +57,8 @@ void ParseHeader(std::string_view block, WarcHeader* h) {
   size_t p = block.find('\n');  // skip the version line
   while (p != std::string_view::npos && p < block.size()) {
     size_t e = block.find('\n', p + 1);
-    std::string_view line = block.substr(p + 1, e == std::string_view::npos ? std::string_view::npos : e - p - 1);
+    std::string_view line =
+        block.substr(p + 1, e == std::string_view::npos ? std::string_view::npos : e - p - 1);
     p = e;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
@@ -65,12 +68,14 @@ void ParseHeader(std::string_view block, WarcHeader* h) {
       h->type.assign(value);
       for (char& c : h->type) c = char(std::tolower(static_cast<unsigned char>(c)));
     } else if (IEq(name, "WARC-Target-URI")) {
-      if (value.size() >= 2 && value.front() == '<' && value.back() == '>') value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && value.front() == '<' && value.back() == '>')
+        value = value.substr(1, value.size() - 2);
       h->uri.assign(value);
     } else if (IEq(name, "WARC-Date")) {
       h->date.assign(value);
     } else if (IEq(name, "WARC-Record-ID")) {
-      if (value.size() >= 2 && value.front() == '<' && value.back() == '>') value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && value.front() == '<' && value.back() == '>')
+        value = value.substr(1, value.size() - 2);
       if (value.substr(0, 9) == "urn:uuid:") value.remove_prefix(9);
       h->record_id.assign(value);
     } else if (IEq(name, "Content-Type")) {
@@ -79,8 +84,10 @@ void ParseHeader(std::string_view block, WarcHeader* h) {
       int64_t n = 0;
       bool ok = !value.empty() && value.size() <= 18;
       for (char c : value) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) ok = false;
-        else n = n * 10 + (c - '0');
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+          ok = false;
+        else
+          n = n * 10 + (c - '0');
       }
       h->content_length = ok ? n : -2;
     }
@@ -140,11 +147,12 @@ class WarcReader : public RecordReader {
       ParseHeader(v.substr(0, hdr_end), &h);
       if (h.content_length < 0) {
         uint64_t skipped = SkipToRecordStart(1);
-        return Unreadable(rec, source,
-                          Status::Corruption(std::string(h.content_length == -1
-                                                             ? "WARC header has no Content-Length"
-                                                             : "WARC Content-Length is not a number") +
-                                             "; " + std::to_string(skipped) + " byte(s) skipped"));
+        return Unreadable(
+            rec, source,
+            Status::Corruption(std::string(h.content_length == -1
+                                               ? "WARC header has no Content-Length"
+                                               : "WARC Content-Length is not a number") +
+                               "; " + std::to_string(skipped) + " byte(s) skipped"));
       }
       uint64_t cl = uint64_t(h.content_length);
       if (cl > options_.max_record_bytes) {
@@ -283,7 +291,8 @@ class WarcReader : public RecordReader {
         rec->error = Status(resp.status().code(), "bad HTTP response: " + resp.status().message());
         return true;
       }
-      if (!options_.keep_non_2xx && (resp->status < 200 || resp->status > 299)) return Skip("http_status");
+      if (!options_.keep_non_2xx && (resp->status < 200 || resp->status > 299))
+        return Skip("http_status");
       bool html = IsHtmlMime(resp->mime) || (IsGenericMime(resp->mime) && SniffHtml(resp->body));
       if (!html) return Skip("non_html");
       r.kind = InputRecord::Kind::kPage;

@@ -65,7 +65,8 @@ class ZstdEncoder : public ShardWriter::Encoder {
     for (;;) {
       ZSTD_outBuffer ob{buf, sizeof buf, 0};
       size_t ret = ZSTD_compressStream2(cs_, &ob, &ib, end ? ZSTD_e_end : ZSTD_e_continue);
-      if (ZSTD_isError(ret)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(ret));
+      if (ZSTD_isError(ret))
+        return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(ret));
       out->append(buf, ob.pos);
       if (end ? ret == 0 : ib.pos == ib.size) return Status::Ok();
     }
@@ -92,7 +93,8 @@ class GzipEncoder : public ShardWriter::Encoder {
       int ret = deflate(&zs_, end ? Z_FINISH : Z_NO_FLUSH);
       if (ret == Z_STREAM_ERROR) return Status::Internal("deflate failed");
       out->append(buf, sizeof buf - zs_.avail_out);
-      if (end ? ret == Z_STREAM_END : (zs_.avail_in == 0 && zs_.avail_out != 0)) return Status::Ok();
+      if (end ? ret == Z_STREAM_END : (zs_.avail_in == 0 && zs_.avail_out != 0))
+        return Status::Ok();
     }
   }
 
@@ -112,9 +114,12 @@ Result<OutputCompression> ParseOutputCompression(std::string_view name) {
 
 std::string_view OutputSuffix(OutputCompression c) {
   switch (c) {
-    case OutputCompression::kZstd: return ".jsonl.zst";
-    case OutputCompression::kGzip: return ".jsonl.gz";
-    case OutputCompression::kNone: return ".jsonl";
+    case OutputCompression::kZstd:
+      return ".jsonl.zst";
+    case OutputCompression::kGzip:
+      return ".jsonl.gz";
+    case OutputCompression::kNone:
+      return ".jsonl";
   }
   return ".jsonl";
 }
@@ -125,9 +130,15 @@ Result<std::unique_ptr<ShardWriter>> ShardWriter::Create(const std::string& fina
   w->final_path_ = final_path;
   w->tmp_path_ = TempPath(final_path);
   switch (compression) {
-    case OutputCompression::kZstd: w->enc_ = std::make_unique<ZstdEncoder>(level ? level : 3); break;
-    case OutputCompression::kGzip: w->enc_ = std::make_unique<GzipEncoder>(level ? level : 6); break;
-    case OutputCompression::kNone: w->enc_ = std::make_unique<PlainEncoder>(); break;
+    case OutputCompression::kZstd:
+      w->enc_ = std::make_unique<ZstdEncoder>(level ? level : 3);
+      break;
+    case OutputCompression::kGzip:
+      w->enc_ = std::make_unique<GzipEncoder>(level ? level : 6);
+      break;
+    case OutputCompression::kNone:
+      w->enc_ = std::make_unique<PlainEncoder>();
+      break;
   }
   w->fd_ = ::open(w->tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (w->fd_ < 0) return Status::IoError(w->tmp_path_ + ": cannot create: " + std::strerror(errno));

@@ -12,7 +12,8 @@ namespace kilang {
 namespace {
 
 std::string TmpDir() {
-  std::string d = std::filesystem::temp_directory_path() / ("kilang_writer_" + std::to_string(::getpid()));
+  std::string d =
+      std::filesystem::temp_directory_path() / ("kilang_writer_" + std::to_string(::getpid()));
   std::filesystem::create_directories(d);
   return d;
 }
@@ -26,12 +27,15 @@ std::string Decoded(const std::string& path) {
 
 TEST(ShardWriter, RoundTripsAndIsByteIdentical) {
   std::string d = TmpDir();
-  for (OutputCompression c : {OutputCompression::kZstd, OutputCompression::kGzip, OutputCompression::kNone}) {
-    std::string a = d + "/a" + std::string(OutputSuffix(c)), b = d + "/b" + std::string(OutputSuffix(c));
+  for (OutputCompression c :
+       {OutputCompression::kZstd, OutputCompression::kGzip, OutputCompression::kNone}) {
+    std::string a = d + "/a" + std::string(OutputSuffix(c)),
+                b = d + "/b" + std::string(OutputSuffix(c));
     for (const std::string& p : {a, b}) {
       auto w = ShardWriter::Create(p, c);
       ASSERT_TRUE(w.ok());
-      for (int i = 0; i < 50000; ++i) ASSERT_TRUE((*w)->WriteLine("{\"id\":\"" + std::to_string(i) + "\"}").ok());
+      for (int i = 0; i < 50000; ++i)
+        ASSERT_TRUE((*w)->WriteLine("{\"id\":\"" + std::to_string(i) + "\"}").ok());
       EXPECT_FALSE(std::filesystem::exists(p));  // not visible until finished
       ASSERT_TRUE((*w)->Finish().ok());
     }

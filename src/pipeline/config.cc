@@ -12,9 +12,11 @@ void RunOptions::Bind(OptionBinder* b) {
   b->Add("compression", &compression, "output shard compression", {"zstd", "gzip", "none"});
   b->Add("compression_level", &compression_level, "0: default (zstd 3, gzip 6)", 0, 19);
   b->Add("pages_per_task", &pages_per_task, "page files per task/shard", 1, uint64_t(1) << 32);
-  b->Add("split_bytes", &split_bytes, "cut per-record-gzip WARC files into tasks of this size (0: never)");
+  b->Add("split_bytes", &split_bytes,
+         "cut per-record-gzip WARC files into tasks of this size (0: never)");
   b->Add("progress", &progress, "progress display", {"auto", "plain", "none"});
-  b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1, 86400);
+  b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1,
+         86400);
 }
 
 void BindReaderOptions(ReaderOptions* o, OptionBinder* b) {
@@ -70,7 +72,8 @@ Result<StageConfig> MakeStage(const StageRegistry& registry, const std::string& 
 Status ParseInto(const YAML::Node& root, const std::string& name, const StageRegistry& registry,
                  RunConfig* cfg) {
   if (root.IsNull()) return Status::Ok();
-  if (!root.IsMap()) return Status::InvalidArgument(At(name, root) + "the config must be a mapping");
+  if (!root.IsMap())
+    return Status::InvalidArgument(At(name, root) + "the config must be a mapping");
   for (auto it = root.begin(); it != root.end(); ++it) {
     std::string key = it->first.as<std::string>();
     const YAML::Node& v = it->second;
@@ -137,7 +140,8 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
       }
     }
     if (!target) {
-      return Status::InvalidArgument("'" + std::string(section) + "': no such stage in the pipeline");
+      return Status::InvalidArgument("'" + std::string(section) +
+                                     "': no such stage in the pipeline");
     }
     target->factory->BindOptions(&b);
   }
@@ -147,10 +151,10 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
 }
 
 std::string RunConfig::Fingerprint() const {
-  std::string out = "compression=" + run.compression + "\ncompression_level=" +
-                    std::to_string(run.compression_level) + "\npages_per_task=" +
-                    std::to_string(run.pages_per_task) + "\nsplit_bytes=" +
-                    std::to_string(run.split_bytes) + "\n[input]\n";
+  std::string out = "compression=" + run.compression +
+                    "\ncompression_level=" + std::to_string(run.compression_level) +
+                    "\npages_per_task=" + std::to_string(run.pages_per_task) +
+                    "\nsplit_bytes=" + std::to_string(run.split_bytes) + "\n[input]\n";
   OptionBinder ib;
   ReaderOptions copy = input;
   BindReaderOptions(&copy, &ib);
@@ -167,7 +171,8 @@ Result<std::vector<std::unique_ptr<DocumentStage>>> RunConfig::BuildStages() con
   std::vector<std::unique_ptr<DocumentStage>> out;
   for (const StageConfig& sc : stages) {
     auto st = sc.factory->Build();
-    if (!st.ok()) return Status::InvalidArgument("stage '" + sc.name + "': " + st.status().message());
+    if (!st.ok())
+      return Status::InvalidArgument("stage '" + sc.name + "': " + st.status().message());
     out.push_back(std::move(*st));
   }
   return out;

@@ -38,18 +38,21 @@ TEST(RunConfig, UnknownKeyIsAnErrorNamingKeyAndLine) {
   EXPECT_NE(top.status().message().find("c.yaml:1: unknown key 'pipline'"), std::string::npos);
   auto stage = ParseRunConfig("pipeline:\n  - extract\n  - no_such_stage\n", "c.yaml");
   ASSERT_FALSE(stage.ok());
-  EXPECT_NE(stage.status().message().find("c.yaml:3: unknown stage 'no_such_stage'"), std::string::npos)
+  EXPECT_NE(stage.status().message().find("c.yaml:3: unknown stage 'no_such_stage'"),
+            std::string::npos)
       << stage.status().message();
   auto opt = ParseRunConfig("pipeline:\n  - extract:\n      fromat: html\n", "c.yaml");
   ASSERT_FALSE(opt.ok());
-  EXPECT_NE(opt.status().message().find("c.yaml:3: unknown key 'fromat' in 'extract'"), std::string::npos)
+  EXPECT_NE(opt.status().message().find("c.yaml:3: unknown key 'fromat' in 'extract'"),
+            std::string::npos)
       << opt.status().message();
 }
 
 TEST(RunConfig, BadValueIsAnErrorNamingKeyAndLine) {
   auto cfg = ParseRunConfig("run:\n  workers: many\n", "c.yaml");
   ASSERT_FALSE(cfg.ok());
-  EXPECT_NE(cfg.status().message().find("c.yaml:2: run.'workers': bad value 'many'"), std::string::npos)
+  EXPECT_NE(cfg.status().message().find("c.yaml:2: run.'workers': bad value 'many'"),
+            std::string::npos)
       << cfg.status().message();
   auto choice = ParseRunConfig("pipeline:\n  - extract: {format: pdf}\n", "c.yaml");
   ASSERT_FALSE(choice.ok());

@@ -5,7 +5,8 @@ namespace kilang {
 void ExtractStageOptions::Bind(OptionBinder* b) {
   b->Add("format", &format, "how pages are read: auto (by content), html or text",
          {"auto", "html", "text"});
-  b->Add("now", &now, "ISO 8601 time anchoring relative dates (default: crawl time, else run start)");
+  b->Add("now", &now,
+         "ISO 8601 time anchoring relative dates (default: crawl time, else run start)");
 }
 
 Status ExtractStageOptions::Validate() const {
@@ -30,7 +31,8 @@ Verdict ExtractStage::Process(Document& doc, StageContext& ctx) const {
   opt.now = now_;
   if (!opt.now && !in->anchor_time.empty()) opt.now = DateTime::ParseIso(in->anchor_time);
   Status s = extractor_.Extract(in->bytes, opt, &doc, nullptr);
-  if (!s.ok()) return Verdict::Remove(s.code() == StatusCode::kUnsupported ? "not_text" : "extract_error");
+  if (!s.ok())
+    return Verdict::Remove(s.code() == StatusCode::kUnsupported ? "not_text" : "extract_error");
   return Verdict::Keep();
 }
 

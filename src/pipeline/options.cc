@@ -30,9 +30,12 @@ void OptionBinder::Add(std::string key, bool* v, std::string help) {
   std::string k = key;
   fields_.push_back({std::move(key), std::move(help), "bool",
                      [v, k](std::string_view s) {
-                       if (s == "true" || s == "yes" || s == "on" || s == "1") *v = true;
-                       else if (s == "false" || s == "no" || s == "off" || s == "0") *v = false;
-                       else return Bad(k, s, "expected true or false");
+                       if (s == "true" || s == "yes" || s == "on" || s == "1")
+                         *v = true;
+                       else if (s == "false" || s == "no" || s == "off" || s == "0")
+                         *v = false;
+                       else
+                         return Bad(k, s, "expected true or false");
                        return Status::Ok();
                      },
                      [v] { return std::string(*v ? "true" : "false"); }});
@@ -45,7 +48,8 @@ void OptionBinder::Add(std::string key, int* v, std::string help, int64_t min, i
                        int64_t x;
                        if (!ParseInt(s, &x)) return Bad(k, s, "expected an integer");
                        if (x < min || x > max) {
-                         return Bad(k, s, "expected " + std::to_string(min) + ".." + std::to_string(max));
+                         return Bad(k, s,
+                                    "expected " + std::to_string(min) + ".." + std::to_string(max));
                        }
                        *v = int(x);
                        return Status::Ok();
@@ -60,11 +64,13 @@ void OptionBinder::Add(std::string key, uint64_t* v, std::string help, uint64_t 
                        std::string t(s);
                        char* end = nullptr;
                        errno = 0;
-                       if (t.empty() || t[0] == '-') return Bad(k, s, "expected a non-negative integer");
+                       if (t.empty() || t[0] == '-')
+                         return Bad(k, s, "expected a non-negative integer");
                        unsigned long long x = std::strtoull(t.c_str(), &end, 10);
                        if (errno || *end) return Bad(k, s, "expected a non-negative integer");
                        if (x < min || x > max) {
-                         return Bad(k, s, "expected " + std::to_string(min) + ".." + std::to_string(max));
+                         return Bad(k, s,
+                                    "expected " + std::to_string(min) + ".." + std::to_string(max));
                        }
                        *v = x;
                        return Status::Ok();
@@ -80,7 +86,8 @@ void OptionBinder::Add(std::string key, double* v, std::string help, double min,
                        char* end = nullptr;
                        errno = 0;
                        double x = std::strtod(t.c_str(), &end);
-                       if (t.empty() || errno || *end || !std::isfinite(x)) return Bad(k, s, "expected a number");
+                       if (t.empty() || errno || *end || !std::isfinite(x))
+                         return Bad(k, s, "expected a number");
                        if (x < min || x > max) return Bad(k, s, "out of range");
                        *v = x;
                        return Status::Ok();
@@ -116,7 +123,8 @@ Status OptionBinder::Set(std::string_view key, std::string_view value) {
   for (Field& f : fields_) {
     if (f.key == key) return f.set(value);
   }
-  return Status::InvalidArgument("unknown key '" + std::string(key) + "' (known: " + KeyList() + ")");
+  return Status::InvalidArgument("unknown key '" + std::string(key) + "' (known: " + KeyList() +
+                                 ")");
 }
 
 bool OptionBinder::Has(std::string_view key) const {

@@ -40,7 +40,7 @@ double ThreadCpu() {
 struct Task {
   InputKind kind = InputKind::kUnknown;
   std::vector<std::string> files;
-  uint64_t bytes = 0;  // stored size of its files (or of its piece)
+  uint64_t bytes = 0;                    // stored size of its files (or of its piece)
   uint64_t begin = 0, end = UINT64_MAX;  // a piece of a split WARC file: file offsets
 };
 
@@ -74,7 +74,8 @@ std::string Hex(uint64_t v) {
 }
 
 // Adds the task(s) of one WARC/WET/JSONL file: several pieces for a big per-record-gzip WARC.
-void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes, std::vector<Task>* tasks) {
+void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes,
+                  std::vector<Task>* tasks) {
   uint64_t size = FileSize(f);
   std::vector<uint64_t> points;
   if (kind == InputKind::kWarc && split_bytes > 0 && size > split_bytes) {
@@ -107,7 +108,9 @@ void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, uint6
     std::error_code ec;
     if (fs::is_directory(in, ec)) {
       std::vector<std::string> files;
-      for (fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
+      for (fs::recursive_directory_iterator
+               it(in, fs::directory_options::skip_permission_denied, ec),
+           end;
            !ec && it != end; it.increment(ec)) {
         std::error_code ec2;
         if (it->is_regular_file(ec2)) {
@@ -167,7 +170,8 @@ void AppendCounts(const std::map<std::string, uint64_t>& m, std::string* out) {
   out->push_back('}');
 }
 
-void AppendRemovedBy(const std::map<std::string, std::map<std::string, uint64_t>>& m, std::string* out) {
+void AppendRemovedBy(const std::map<std::string, std::map<std::string, uint64_t>>& m,
+                     std::string* out) {
   out->push_back('{');
   bool first = true;
   for (const auto& [stage, reasons] : m) {
@@ -244,7 +248,8 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
     for (auto [stage, reasons] : obj) {
       simdjson::dom::object ro;
       if (reasons.get(ro)) continue;
-      for (auto [k, v] : ro) r->removed_by[std::string(stage)][std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+      for (auto [k, v] : ro)
+        r->removed_by[std::string(stage)][std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
     }
   }
   simdjson::dom::array arr;
@@ -270,8 +275,9 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
 }
 
 std::string StatsJson(const RunStats& s) {
-  std::string out = "{\n  \"read\": " + std::to_string(s.read) + ",\n  \"kept\": " +
-                    std::to_string(s.kept) + ",\n  \"removed\": " + std::to_string(s.removed) +
+  std::string out = "{\n  \"read\": " + std::to_string(s.read) +
+                    ",\n  \"kept\": " + std::to_string(s.kept) +
+                    ",\n  \"removed\": " + std::to_string(s.removed) +
                     ",\n  \"unreadable\": " + std::to_string(s.unreadable) + ",\n  \"skipped\": ";
   uint64_t skipped = 0;
   for (const auto& [k, v] : s.skipped) skipped += v;
@@ -285,9 +291,9 @@ std::string StatsJson(const RunStats& s) {
   AppendUnreadable(s.warnings, &out, "\n    ");
   out += ",\n  \"ignored_files\": ";
   AppendStrings(s.ignored_files, &out);
-  out += ",\n  \"tasks\": " + std::to_string(s.tasks) + ",\n  \"input_bytes\": " +
-         std::to_string(s.input_bytes) + ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) +
-         ",\n  \"shards\": ";
+  out += ",\n  \"tasks\": " + std::to_string(s.tasks) +
+         ",\n  \"input_bytes\": " + std::to_string(s.input_bytes) +
+         ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) + ",\n  \"shards\": ";
   AppendStrings(s.shards, &out);
   out += "\n}\n";
   return out;
@@ -296,9 +302,12 @@ std::string StatsJson(const RunStats& s) {
 std::string FormatDuration(double s) {
   char buf[32];
   if (s < 0 || s > 1e7) return "?";
-  if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
-  else std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, (int(s) % 3600) / 60);
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.0fs", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, (int(s) % 3600) / 60);
   return buf;
 }
 
@@ -320,7 +329,9 @@ class Run {
   Status RunTask(size_t i, Worker* w);
   void WorkerLoop(Worker* w);
   void ProgressLoop();
-  std::string MarkerPath(size_t i) const { return dir_ + "/.kilang/done/" + ShardName(i, width_) + ".json"; }
+  std::string MarkerPath(size_t i) const {
+    return dir_ + "/.kilang/done/" + ShardName(i, width_) + ".json";
+  }
 
   const RunConfig& cfg_;
   std::string dir_;
@@ -367,7 +378,8 @@ Status Run::Prepare() {
       return Status::InvalidArgument(manifest + ": unreadable run manifest");
     }
     if (old_fp != fp) {
-      return Status::InvalidArgument(dir_ + ": the output folder holds a run with other inputs or "
+      return Status::InvalidArgument(dir_ +
+                                     ": the output folder holds a run with other inputs or "
                                      "another config; use a new folder (or delete this one)");
     }
     run_now_.assign(now);
@@ -375,7 +387,8 @@ Status Run::Prepare() {
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
       std::string n = e.path().filename().string();
       if (n != ".kilang" && n != "removed") {
-        return Status::InvalidArgument(dir_ + ": the output folder is not empty and holds no kilang run");
+        return Status::InvalidArgument(dir_ +
+                                       ": the output folder is not empty and holds no kilang run");
       }
     }
     run_now_ = DateTime::FromUnixSeconds(int64_t(std::time(nullptr)), 0).ToIso();
@@ -384,7 +397,8 @@ Status Run::Prepare() {
     KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
   }
   // Temporary files of a killed run are garbage.
-  for (const std::string& d : {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang"}) {
+  for (const std::string& d :
+       {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang"}) {
     for (const auto& e : fs::directory_iterator(d, ec)) {
       if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
     }
@@ -420,8 +434,10 @@ Status Run::RunTask(size_t i, Worker* w) {
     auto rd = task.begin > 0 || task.end != UINT64_MAX
                   ? OpenWarcRange(task.files[0], task.begin, task.end, cfg_.input)
                   : OpenRecordReader(task.files[0], task.kind, cfg_.input);
-    if (rd.ok()) reader = std::move(*rd);
-    else r.unreadable_items.push_back({task.files[0], 0, rd.status().ToString()});
+    if (rd.ok())
+      reader = std::move(*rd);
+    else
+      r.unreadable_items.push_back({task.files[0], 0, rd.status().ToString()});
   }
 
   RawInput raw;
@@ -460,8 +476,9 @@ Status Run::RunTask(size_t i, Worker* w) {
     raw.bytes = page ? std::string_view(rec.body) : std::string_view();
     raw.needs_extraction = page;
     raw.declared_charset = rec.charset;
-    raw.anchor_time = !rec.date.empty() && DateTime::ParseIso(rec.date) ? std::string_view(rec.date)
-                                                                         : std::string_view(run_now_);
+    raw.anchor_time = !rec.date.empty() && DateTime::ParseIso(rec.date)
+                          ? std::string_view(rec.date)
+                          : std::string_view(run_now_);
     const DocumentStage* remover = nullptr;
     Verdict verdict;
     double s0 = t1;
@@ -479,7 +496,8 @@ Status Run::RunTask(size_t i, Worker* w) {
     }
     double t2 = s0;
     if (doc.metadata.url.empty()) doc.metadata.url = rec.url;
-    doc.metadata.source = task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
+    doc.metadata.source =
+        task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
     if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
     Status ws;
     if (remover) {
@@ -501,8 +519,7 @@ Status Run::RunTask(size_t i, Worker* w) {
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (reader) r.skipped = reader->skip_counts();
   if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
-      task.begin == 0 &&
-      r.unreadable_items.empty()) {
+      task.begin == 0 && r.unreadable_items.empty()) {
     r.warnings.push_back({task.files[0], 0, "empty file: no records"});
   }
   r.unreadable = r.unreadable_items.size();
@@ -554,7 +571,8 @@ void Run::ProgressLoop() {
   std::unique_lock<std::mutex> l(progress_mu_);
   bool printed = false;
   for (;;) {
-    progress_cv_.wait_for(l, std::chrono::duration<double>(interval), [&] { return stop_progress_; });
+    progress_cv_.wait_for(l, std::chrono::duration<double>(interval),
+                          [&] { return stop_progress_; });
     double el = Seconds(Clock::now() - start_);
     uint64_t docs = docs_.load(), bytes = bytes_.load(), done = tasks_done_.load();
     double decoded_rate = el > 0 ? double(decoded_.load()) / el : 0;
@@ -566,9 +584,9 @@ void Run::ProgressLoop() {
                   "kilang run: %llu/%zu tasks, %llu docs, %.0f docs/s, %.1f MB/s stored (%.1f MB/s "
                   "decoded), %s elapsed, ETA %s",
                   static_cast<unsigned long long>(done), tasks_.size(),
-                  static_cast<unsigned long long>(docs), el > 0 ? double(docs) / el : 0.0, rate / 1e6,
-                  decoded_rate / 1e6,
-                  FormatDuration(el).c_str(), stop_progress_ ? "0s" : FormatDuration(eta).c_str());
+                  static_cast<unsigned long long>(docs), el > 0 ? double(docs) / el : 0.0,
+                  rate / 1e6, decoded_rate / 1e6, FormatDuration(el).c_str(),
+                  stop_progress_ ? "0s" : FormatDuration(eta).c_str());
     if (tty) {
       std::fprintf(stderr, "\r%s\033[K", buf);
       printed = true;
@@ -586,7 +604,8 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   start_ = Clock::now();
   if (inputs.empty()) return Status::InvalidArgument("no --input given");
   if (cfg_.run.executor != "local") {
-    return Status::InvalidArgument("--executor " + cfg_.run.executor + " is not implemented yet (use local)");
+    return Status::InvalidArgument("--executor " + cfg_.run.executor +
+                                   " is not implemented yet (use local)");
   }
   auto comp = ParseOutputCompression(cfg_.run.compression);
   if (!comp.ok()) return comp.status();
@@ -599,12 +618,14 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   for (const Task& t : tasks_) total_bytes_ += t.bytes;
   KILANG_RETURN_IF_ERROR(Prepare());
 
-  size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers) : std::max(1u, std::thread::hardware_concurrency());
+  size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers)
+                                  : std::max(1u, std::thread::hardware_concurrency());
   n = std::max<size_t>(1, std::min(n, tasks_.size()));
   std::vector<Worker> workers(n);
   std::thread progress([this] { ProgressLoop(); });
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < n; ++i) threads.emplace_back([this, &workers, i] { WorkerLoop(&workers[i]); });
+  for (size_t i = 0; i < n; ++i)
+    threads.emplace_back([this, &workers, i] { WorkerLoop(&workers[i]); });
   for (auto& t : threads) t.join();
   {
     std::lock_guard<std::mutex> l(progress_mu_);

@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 const std::string kWarcDir = std::string(KILANG_SHARED_DIR) + "/data/warc";
 
 std::string TmpDir(const std::string& tag) {
-  std::string d = fs::temp_directory_path() / ("kilang_runner_" + tag + "_" + std::to_string(::getpid()));
+  std::string d =
+      fs::temp_directory_path() / ("kilang_runner_" + tag + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
 }
@@ -39,8 +40,9 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
 // Runs the default pipeline, or with `read_only` no stage at all (pages are then written with an
 // empty text: fast, for tests of the runner's own mechanics; tests/run_pipeline_tests.sh covers
 // the same properties with extraction).
-Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs, const std::string& out,
-                           uint64_t split_bytes = uint64_t(256) << 20, bool read_only = false) {
+Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs,
+                           const std::string& out, uint64_t split_bytes = uint64_t(256) << 20,
+                           bool read_only = false) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
   if (read_only) cfg->stages.clear();
@@ -137,8 +139,10 @@ TEST(Runner, RefusesAFolderHoldingAnotherRun) {
 TEST(Runner, JsonlPagesAndMissingInputs) {
   std::string in = TmpDir("in"), out = TmpDir("out");
   fs::create_directories(in + "/pages");
-  std::ofstream(in + "/docs.jsonl") << "{\"id\":\"a\",\"text\":\"hello\"}\nnot json\n{\"text\":\"x\"}\n";
-  std::ofstream(in + "/pages/p1.html") << "<html><head><title>T</title></head><body><p>Some words here.</p></body></html>";
+  std::ofstream(in + "/docs.jsonl")
+      << "{\"id\":\"a\",\"text\":\"hello\"}\nnot json\n{\"text\":\"x\"}\n";
+  std::ofstream(in + "/pages/p1.html")
+      << "<html><head><title>T</title></head><body><p>Some words here.</p></body></html>";
   std::ofstream(in + "/pages/p2.txt") << "Judul\n\nIsi artikel yang cukup panjang untuk dibaca.\n";
   std::ofstream(in + "/pages/notes.pdf") << "%PDF";
   auto sum = RunWith(2, {in + "/docs.jsonl", in + "/pages", in + "/missing.warc.gz"}, out);
@@ -148,7 +152,8 @@ TEST(Runner, JsonlPagesAndMissingInputs) {
   EXPECT_EQ(s.kept, 4u);
   EXPECT_EQ(s.unreadable, 2u);
   ASSERT_EQ(s.ignored_files.size(), 1u);
-  EXPECT_EQ(s.unreadable_inputs[0].offset, std::string("{\"id\":\"a\",\"text\":\"hello\"}\n").size());
+  EXPECT_EQ(s.unreadable_inputs[0].offset,
+            std::string("{\"id\":\"a\",\"text\":\"hello\"}\n").size());
   EXPECT_NE(s.unreadable_inputs[1].reason.find("not found"), std::string::npos);
   // The JSONL text is kept as is.
   auto shard = InputStream::Open(out + "/part-00000.jsonl.zst");

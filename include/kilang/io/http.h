@@ -16,14 +16,14 @@
 namespace kilang {
 
 struct HttpResponse {
-  int status = 0;              // e.g. 200; 0 when the status line is missing or malformed
-  std::string mime;            // lower-cased media type from Content-Type, e.g. "text/html"
-  std::string charset;         // lower-cased charset parameter of Content-Type, if any
+  int status = 0;                 // e.g. 200; 0 when the status line is missing or malformed
+  std::string mime;               // lower-cased media type from Content-Type, e.g. "text/html"
+  std::string charset;            // lower-cased charset parameter of Content-Type, if any
   std::string content_encoding;   // lower-cased, as declared
   std::string transfer_encoding;  // lower-cased, as declared
-  size_t header_bytes = 0;     // size of the status line + headers + blank line
-  std::string body;            // decoded body (chunking and compression undone when possible)
-  bool body_decoded = false;   // whether a chunked/gzip/deflate step was applied
+  size_t header_bytes = 0;        // size of the status line + headers + blank line
+  std::string body;               // decoded body (chunking and compression undone when possible)
+  bool body_decoded = false;      // whether a chunked/gzip/deflate step was applied
 };
 
 // Parses `bytes` (an HTTP response as stored in a WARC record). Returns Corruption when there is

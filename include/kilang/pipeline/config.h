@@ -37,8 +37,8 @@ struct RunOptions {
   // Per-record-gzip WARC files bigger than this are cut into tasks of about this many stored
   // bytes (at gzip member starts), so one big file uses several workers. 0 = never split.
   uint64_t split_bytes = uint64_t(256) << 20;
-  std::string progress = "auto";     // auto (status line on a TTY, else log lines) | plain | none
-  double progress_interval = 10;     // seconds between plain progress lines
+  std::string progress = "auto";  // auto (status line on a TTY, else log lines) | plain | none
+  double progress_interval = 10;  // seconds between plain progress lines
   void Bind(OptionBinder* b);
 };
 

@@ -6,7 +6,8 @@
 //
 //   struct RunOptions {
 //     int workers = 0;  // 0 = all cores
-//     void Bind(OptionBinder* b) { b->Add("workers", &workers, "worker threads (0: all cores)", 0, 4096); }
+//     void Bind(OptionBinder* b) { b->Add("workers", &workers, "worker threads (0: all cores)", 0,
+//     4096); }
 //   };
 //
 // The binder keeps pointers into the struct: REQUIRES the struct to outlive the binder.
@@ -28,9 +29,9 @@ class OptionBinder {
   struct Field {
     std::string key;
     std::string help;
-    std::string type;                                // "bool", "int", "uint", "double", "string"
-    std::function<Status(std::string_view)> set;     // parses and stores a textual value
-    std::function<std::string()> get;                // the current value, as text
+    std::string type;                             // "bool", "int", "uint", "double", "string"
+    std::function<Status(std::string_view)> set;  // parses and stores a textual value
+    std::function<std::string()> get;             // the current value, as text
   };
 
   void Add(std::string key, bool* v, std::string help);
@@ -39,7 +40,8 @@ class OptionBinder {
            uint64_t max = UINT64_MAX);
   void Add(std::string key, double* v, std::string help, double min, double max);
   // `choices` empty: any string.
-  void Add(std::string key, std::string* v, std::string help, std::vector<std::string> choices = {});
+  void Add(std::string key, std::string* v, std::string help,
+           std::vector<std::string> choices = {});
 
   // Sets `key` from `value`. InvalidArgument naming the key when the key is unknown (listing the
   // known ones) or the value does not parse or is out of range.

@@ -40,15 +40,15 @@ struct UnreadableItem {
 // What stats.json holds (see docs/pipeline.md).
 struct RunStats {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0;
-  std::map<std::string, uint64_t> skipped;                             // by reason
+  std::map<std::string, uint64_t> skipped;                            // by reason
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
   std::vector<UnreadableItem> unreadable_inputs;                      // in input order
   // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file).
   std::vector<UnreadableItem> warnings;
   std::vector<std::string> ignored_files;  // files in input folders that are not inputs
   uint64_t tasks = 0;
-  uint64_t input_bytes = 0;   // size of the input files as stored
-  uint64_t output_bytes = 0;  // uncompressed JSONL bytes written (kept + removed)
+  uint64_t input_bytes = 0;         // size of the input files as stored
+  uint64_t output_bytes = 0;        // uncompressed JSONL bytes written (kept + removed)
   std::vector<std::string> shards;  // kept shards, relative to DIR
 };
 
@@ -56,9 +56,9 @@ struct RunStats {
 // thread CPU seconds (not wall time), so they stay meaningful on a busy machine.
 struct RunTimings {
   double wall = 0;
-  double read = 0;     // reading: file I/O, decompression, WARC/HTTP/JSON parsing
-  double stages = 0;   // all stages (extract, filters, ...)
-  double write = 0;    // JSON serialisation, compression, file writes
+  double read = 0;    // reading: file I/O, decompression, WARC/HTTP/JSON parsing
+  double stages = 0;  // all stages (extract, filters, ...)
+  double write = 0;   // JSON serialisation, compression, file writes
   std::map<std::string, double> per_stage;
   uint64_t tasks_run = 0, tasks_resumed = 0;
   uint64_t docs = 0;            // documents processed in this invocation
