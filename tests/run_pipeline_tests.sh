@@ -58,7 +58,7 @@ check "gzip shards on request" test -f "$T/w3/part-00000.jsonl.gz"
 
 # --- resume after kill -9 ---
 /usr/bin/python3 "$ROOT/scripts/make_run_corpus.py" --src "$SHARED/aeb/html" --out "$T/corpus" \
-  --files 12 --mb-per-file 2.5 --level 1 >/dev/null
+  --files 16 --mb-per-file 2.5 --level 1 >/dev/null
 "$KILANG" run --input "$T/corpus" --output "$T/ref" --workers 2 --progress none 2>/dev/null
 check "reference run succeeds" invariant "$T/ref"
 killed_mid=0
@@ -67,16 +67,25 @@ for attempt in 1 2 3; do
   "$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 1 --progress none 2>/dev/null &
   pid=$!
   for _ in $(seq 1 400); do  # wait for the first finished task, then kill
-    [ "$(ls "$T/killed/.kilang/done" 2>/dev/null | grep -c '\.json$')" -ge 2 ] && break
+    [ "$(ls "$T/killed/.kilang/done" 2>/dev/null | grep -c '\.json$')" -ge 1 ] && break
     sleep 0.02
   done
   kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
   done_n=$(ls "$T/killed/.kilang/done" 2>/dev/null | grep -c '\.json$')
-  if [ "$done_n" -ge 1 ] && [ "$done_n" -lt 12 ]; then killed_mid=1; break; fi
+  if [ "$done_n" -ge 1 ] && [ "$done_n" -lt 16 ]; then killed_mid=1; break; fi
 done
 check "kill -9 landed mid-run" test $killed_mid -eq 1
 check "no stats.json after a killed run" test ! -f "$T/killed/stats.json"
 check "visible shards of a killed run are complete" bash -c 'for f in "$1"/part-*.jsonl.zst; do [ -f "$f" ] || continue; zstd -tq "$f" || exit 1; done' _ "$T/killed"
+# Kill the resumed run too, once it has finished one more task.
+"$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 1 --progress none 2>/dev/null &
+pid=$!
+for _ in $(seq 1 400); do
+  [ "$(ls "$T/killed/.kilang/done" | grep -c '\.json$')" -gt "$done_n" ] && break
+  sleep 0.02
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+done_n=$(ls "$T/killed/.kilang/done" | grep -c '\.json$')
 "$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 2 --progress none 2>"$T/err"
 check "resumed run skips finished tasks" grep -q "($done_n resumed)" "$T/err"
 check "resumed run equals the uninterrupted one" same_output "$T/ref" "$T/killed"
