@@ -76,7 +76,7 @@ Status ParseInto(const YAML::Node& root, const std::string& name, const StageReg
     return Status::InvalidArgument(At(name, root) + "the config must be a mapping");
   for (auto it = root.begin(); it != root.end(); ++it) {
     std::string key = it->first.as<std::string>();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second is a temporary proxy
     if (key == "run") {
       OptionBinder b;
       cfg->run.Bind(&b);
