@@ -13,6 +13,8 @@
 #include "kilang/core/document.h"
 #include "kilang/extract/extractor.h"
 #include "kilang/io/file.h"
+#include "kilang/pipeline/config.h"
+#include "kilang/pipeline/runner.h"
 
 namespace {
 
@@ -76,6 +78,84 @@ int RunExtract(const ExtractFlags& flags) {
   return kExitOk;
 }
 
+struct RunFlags {
+  std::string config;
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string workers;
+  std::string executor;
+  std::string compression;
+  std::string progress;
+  std::vector<std::string> sets;  // SECTION.KEY=VALUE
+};
+
+int RunRun(const RunFlags& flags) {
+  auto cfg =
+      flags.config.empty() ? kilang::DefaultRunConfig() : kilang::LoadRunConfig(flags.config);
+  if (!cfg.ok()) {
+    std::fprintf(stderr, "kilang run: %s\n", cfg.status().message().c_str());
+    return kExitUsage;
+  }
+  // Flags set the same Options fields as the YAML keys, through the same binder.
+  std::vector<std::pair<std::string, std::string>> sets;
+  if (!flags.workers.empty()) sets.emplace_back("run.workers", flags.workers);
+  if (!flags.executor.empty()) sets.emplace_back("run.executor", flags.executor);
+  if (!flags.compression.empty()) sets.emplace_back("run.compression", flags.compression);
+  if (!flags.progress.empty()) sets.emplace_back("run.progress", flags.progress);
+  for (const std::string& kv : flags.sets) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "kilang run: --set %s: expected SECTION.KEY=VALUE\n", kv.c_str());
+      return kExitUsage;
+    }
+    sets.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  for (const auto& [k, v] : sets) {
+    kilang::Status s = cfg->Set(k, v);
+    if (!s.ok()) {
+      std::fprintf(stderr, "kilang run: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+  }
+  if (cfg->run.executor == "slurm") {
+    std::fprintf(stderr,
+                 "kilang run: --executor slurm is not implemented yet; use --executor local\n");
+    return kExitUsage;
+  }
+  auto sum = kilang::RunPipeline(*cfg, flags.inputs, flags.output);
+  if (!sum.ok()) {
+    std::fprintf(stderr, "kilang run: %s\n", sum.status().message().c_str());
+    return sum.status().code() == kilang::StatusCode::kInvalidArgument ? kExitUsage
+                                                                       : kExitUnreadable;
+  }
+  const kilang::RunStats& st = sum->stats;
+  const kilang::RunTimings& tm = sum->timings;
+  for (const auto& u : st.unreadable_inputs) {
+    std::fprintf(stderr, "kilang run: %s#%llu: %s\n", u.file.c_str(),
+                 static_cast<unsigned long long>(u.offset), u.reason.c_str());
+  }
+  for (const auto& u : st.warnings) {
+    std::fprintf(stderr, "kilang run: warning: %s#%llu: %s\n", u.file.c_str(),
+                 static_cast<unsigned long long>(u.offset), u.reason.c_str());
+  }
+  uint64_t skipped = 0;
+  for (const auto& [k, v] : st.skipped) skipped += v;
+  std::fprintf(
+      stderr,
+      "kilang run: read %llu = kept %llu + removed %llu + unreadable %llu (skipped %llu "
+      "non-document records); %llu tasks (%llu resumed); %.2fs wall, %.1f MB stored / %.1f MB "
+      "decoded read; CPU seconds: read %.2f, stages %.2f, write %.2f\n",
+      static_cast<unsigned long long>(st.read), static_cast<unsigned long long>(st.kept),
+      static_cast<unsigned long long>(st.removed), static_cast<unsigned long long>(st.unreadable),
+      static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(st.tasks),
+      static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.bytes_consumed / 1e6,
+      tm.bytes_decoded / 1e6, tm.read, tm.stages, tm.write);
+  for (const auto& [stage, secs] : tm.per_stage) {
+    std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
+  }
+  return st.unreadable ? kExitUnreadable : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,6 +173,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   extract->add_option("files", ex.files, "input files, or - for stdin")->required();
 
+  RunFlags rf;
+  auto* run =
+      app.add_subcommand("run", "Run a pipeline over a corpus (WARC/WET/JSONL/page folders)");
+  run->add_option("config", rf.config, "YAML config (default: the built-in pipeline)");
+  run->add_option("--input", rf.inputs, "input files or folders")->required();
+  run->add_option("--output", rf.output, "output folder")->required();
+  run->add_option("--workers", rf.workers, "worker threads (default: all cores)");
+  run->add_option("--executor", rf.executor, "local|slurm");
+  run->add_option("--compression", rf.compression, "zstd|gzip|none (default zstd)");
+  run->add_option("--progress", rf.progress, "auto|plain|none");
+  run->add_option("--set", rf.sets, "SECTION.KEY=VALUE, as in the YAML config (repeatable)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -100,5 +192,6 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (*extract) return RunExtract(ex);
+  if (*run) return RunRun(rf);
   return kExitUsage;
 }

@@ -28,6 +28,17 @@ struct Verdict {
   static Verdict Remove(std::string reason) { return {false, std::move(reason)}; }
 };
 
+// The raw input a document came from, while it is being processed. Set by the pipeline runner for
+// each document; views are valid during that document's pass through the stages only.
+struct RawInput {
+  std::string_view bytes;             // page bytes as read (HTTP body decoded); empty for text
+  bool needs_extraction = false;      // true: `bytes` is a page (HTML or page text) to extract;
+                                      // false: doc.text already holds the text (WET, JSONL)
+  std::string_view declared_charset;  // charset from the HTTP Content-Type, if any
+  std::string_view anchor_time;       // ISO 8601 time that anchors relative dates: the crawl time
+                                      // (WARC-Date) when known, else the run's start time
+};
+
 // Per-worker, per-stage scratch space. A stage stores whatever it wants under its own key; the
 // worker keeps the context alive across documents so buffers are reused.
 class StageContext {
@@ -40,8 +51,13 @@ class StageContext {
     return std::any_cast<T&>(it->second);
   }
 
+  // The raw input of the current document; nullptr outside the pipeline runner.
+  const RawInput* input() const { return input_; }
+  void set_input(const RawInput* input) { input_ = input; }
+
  private:
   std::unordered_map<std::string, std::any> slots_;
+  const RawInput* input_ = nullptr;
 };
 
 class DocumentStage {

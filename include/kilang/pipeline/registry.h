@@ -1,0 +1,87 @@
+// StageRegistry: per-document stages by name, so a config can list them ("extract", "langid",
+// ...) and new stages plug in without touching the runner.
+//
+// A stage registers a factory. A factory owns the stage's Options struct, describes its fields to
+// an OptionBinder (so YAML keys and flags set them), and builds the immutable stage from them.
+//
+// To add a stage: implement DocumentStage (stage.h) and an Options struct with Bind(), then add a
+// line to RegisterBuiltinStages() in src/pipeline/registry.cc:
+//
+//   r->Register("my_filter", MakeFactory<MyFilter, MyFilterOptions>);
+//
+// (Explicit registration, not static initialisers: a static library drops unreferenced objects.)
+#ifndef KILANG_PIPELINE_REGISTRY_H_
+#define KILANG_PIPELINE_REGISTRY_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kilang/pipeline/options.h"
+#include "kilang/pipeline/stage.h"
+#include "kilang/util/status.h"
+
+namespace kilang {
+
+class StageFactory {
+ public:
+  virtual ~StageFactory() = default;
+  // Describes the stage's options (fields of an Options struct owned by this factory).
+  virtual void BindOptions(OptionBinder* binder) = 0;
+  // Builds the stage from the options as set. InvalidArgument for inconsistent options.
+  virtual Result<std::unique_ptr<DocumentStage>> Build() = 0;
+};
+
+// A factory for a stage constructible as StageT(const OptionsT&), where OptionsT has
+// `void Bind(OptionBinder*)` and optionally `Status Validate() const`.
+template <typename StageT, typename OptionsT>
+class OptionsStageFactory : public StageFactory {
+ public:
+  void BindOptions(OptionBinder* binder) override { options_.Bind(binder); }
+  Result<std::unique_ptr<DocumentStage>> Build() override {
+    if constexpr (requires(const OptionsT& o) { o.Validate(); }) {
+      Status s = options_.Validate();
+      if (!s.ok()) return s;
+    }
+    return std::unique_ptr<DocumentStage>(std::make_unique<StageT>(options_));
+  }
+
+ private:
+  OptionsT options_;
+};
+
+template <typename StageT, typename OptionsT>
+std::unique_ptr<StageFactory> MakeFactory() {
+  return std::make_unique<OptionsStageFactory<StageT, OptionsT>>();
+}
+
+class StageRegistry {
+ public:
+  using Maker = std::function<std::unique_ptr<StageFactory>()>;
+
+  // The registry holding every built-in stage. Thread-safe to read after first use.
+  static const StageRegistry& Builtin();
+
+  // InvalidArgument if `name` is taken.
+  Status Register(std::string name, Maker maker);
+  // A fresh factory for `name`; nullptr when unknown.
+  std::unique_ptr<StageFactory> Make(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, Maker, std::less<>> makers_;
+};
+
+// Registers kilang's own stages into `r`.
+void RegisterBuiltinStages(StageRegistry* r);
+
+// The stage names of the built-in default pipeline, in order (SPEC.md "The default pipeline"):
+// the stages of that list that are implemented so far.
+std::vector<std::string> DefaultPipeline();
+
+}  // namespace kilang
+
+#endif  // KILANG_PIPELINE_REGISTRY_H_

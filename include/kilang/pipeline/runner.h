@@ -1,0 +1,82 @@
+// RunPipeline: `kilang run` on one machine. Plans tasks over the inputs, runs them on a thread
+// pool through the configured stages, writes shards, and accounts for every input document.
+//
+// Tasks: one per WARC/WET/JSONL file, and one per `pages_per_task` page files (.html/.htm/.txt)
+// of a folder, in input order (folders listed recursively, sorted by path). Task i writes
+//   DIR/part-<i>.jsonl.zst          kept documents (only when there are any)
+//   DIR/removed/part-<i>.jsonl.zst  removed documents, with metadata.stage and metadata.reason
+//   DIR/.kilang/done/part-<i>.json  the done-marker: the task's counts (written last, atomically)
+// Shard names follow input order, never completion order, and each shard's bytes depend only on
+// its input and the config: output is byte-identical whatever the number of workers.
+//
+// Resume: DIR/.kilang/run.json records the config fingerprint and the run's start time (the
+// anchor for relative dates when a page has no crawl date). A rerun with the same inputs and
+// config skips tasks that have a done-marker, redoes the others (a half-written shard only ever
+// exists under a temporary name), and rebuilds DIR/stats.json from all markers. A rerun with
+// different inputs or config into the same folder is refused.
+//
+// Accounting: read = kept + removed + unreadable, checked at the end (Internal error if not).
+// `read` counts documents and unreadable items; records that are not documents (WARC request,
+// metadata, non-HTML responses, ...) are counted under `skipped` only.
+#ifndef KILANG_PIPELINE_RUNNER_H_
+#define KILANG_PIPELINE_RUNNER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kilang/pipeline/config.h"
+#include "kilang/util/status.h"
+
+namespace kilang {
+
+struct UnreadableItem {
+  std::string file;
+  uint64_t offset = 0;
+  std::string reason;
+};
+
+// What stats.json holds (see docs/pipeline.md).
+struct RunStats {
+  uint64_t read = 0, kept = 0, removed = 0, unreadable = 0;
+  std::map<std::string, uint64_t> skipped;                            // by reason
+  std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
+  std::vector<UnreadableItem> unreadable_inputs;                      // in input order
+  // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file).
+  std::vector<UnreadableItem> warnings;
+  std::vector<std::string> ignored_files;  // files in input folders that are not inputs
+  uint64_t tasks = 0;
+  uint64_t input_bytes = 0;         // size of the input files as stored
+  uint64_t output_bytes = 0;        // uncompressed JSONL bytes written (kept + removed)
+  std::vector<std::string> shards;  // kept shards, relative to DIR
+};
+
+// Where the time went, summed over workers, for this invocation only. read/stages/write are
+// thread CPU seconds (not wall time), so they stay meaningful on a busy machine.
+struct RunTimings {
+  double wall = 0;
+  double read = 0;    // reading: file I/O, decompression, WARC/HTTP/JSON parsing
+  double stages = 0;  // all stages (extract, filters, ...)
+  double write = 0;   // JSON serialisation, compression, file writes
+  std::map<std::string, double> per_stage;
+  uint64_t tasks_run = 0, tasks_resumed = 0;
+  uint64_t docs = 0;            // documents processed in this invocation
+  uint64_t bytes_consumed = 0;  // stored input bytes consumed in this invocation
+  uint64_t bytes_decoded = 0;   // the same, decompressed
+};
+
+struct RunSummary {
+  RunStats stats;
+  RunTimings timings;
+};
+
+// Runs the pipeline. Errors: InvalidArgument (no inputs, unsupported executor, output folder
+// holds another run or unrelated files), IoError (the output cannot be written). Bad inputs are
+// not errors: they are counted in stats.unreadable.
+Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
+                               const std::string& output_dir);
+
+}  // namespace kilang
+
+#endif  // KILANG_PIPELINE_RUNNER_H_

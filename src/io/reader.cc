@@ -1,0 +1,266 @@
+// JSONL and page-file readers, input sniffing, and OpenRecordReader.
+#include "kilang/io/reader.h"
+
+#include <simdjson.h>
+
+#include <cctype>
+
+#include "kilang/io/file.h"
+#include "kilang/io/stream.h"
+
+namespace kilang {
+
+std::string_view InputKindName(InputKind k) {
+  switch (k) {
+    case InputKind::kWarc:
+      return "warc";
+    case InputKind::kJsonl:
+      return "jsonl";
+    case InputKind::kPage:
+      return "page";
+    case InputKind::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i])
+      return false;
+  }
+  return true;
+}
+
+InputKind KindByName(const std::string& path) {
+  std::string_view p = path;
+  for (std::string_view z : {".gz", ".zst", ".zstd"}) {
+    if (EndsWith(p, z)) {
+      p.remove_suffix(z.size());
+      break;
+    }
+  }
+  if (EndsWith(p, ".warc") || EndsWith(p, ".wet") || EndsWith(p, ".arc")) return InputKind::kWarc;
+  if (EndsWith(p, ".jsonl") || EndsWith(p, ".json") || EndsWith(p, ".ndjson"))
+    return InputKind::kJsonl;
+  if (EndsWith(path, ".html") || EndsWith(path, ".htm") || EndsWith(path, ".txt"))
+    return InputKind::kPage;
+  return InputKind::kUnknown;
+}
+
+class JsonlReader : public RecordReader {
+ public:
+  JsonlReader(std::unique_ptr<InputStream> in, std::string file, const ReaderOptions& options)
+      : in_(std::move(in)), file_(std::move(file)), options_(options), stem_(FileStem(file_)) {
+    // Strip a second extension: "a.jsonl.gz" -> "a".
+    size_t dot = stem_.rfind('.');
+    if (dot != std::string::npos && dot > 0) stem_.resize(dot);
+  }
+
+  uint64_t bytes_consumed() const override { return in_->compressed_consumed(); }
+  uint64_t bytes_decoded() const override { return in_->position(); }
+
+  Result<bool> Next(InputRecord* rec) override {
+    for (;;) {
+      uint64_t start = in_->position();
+      if (in_->at_break()) return Unreadable(rec, start, in_->TakeBreak());
+      if (in_->eof()) return false;
+      // Find the end of the line without buffering more than max_record_bytes.
+      size_t scanned = 0, eol = std::string_view::npos;
+      for (;;) {
+        std::string_view v = in_->Peek();
+        eol = v.find('\n', scanned);
+        if (eol != std::string_view::npos) break;
+        scanned = v.size();
+        if (scanned > options_.max_record_bytes) break;
+        if (in_->Ensure(scanned + (1 << 16)) == scanned) break;  // end of input or a break
+      }
+      ++line_no_;
+      std::string_view v = in_->Peek();
+      if (eol == std::string_view::npos && scanned > options_.max_record_bytes) {
+        // Too long: drop it up to the next newline.
+        uint64_t dropped = 0;
+        for (;;) {
+          std::string_view w = in_->Peek();
+          size_t nl = w.find('\n');
+          if (nl != std::string_view::npos) {
+            in_->Consume(nl + 1);
+            break;
+          }
+          dropped += w.size();
+          in_->Consume(w.size());
+          if (in_->Ensure(1 << 16) == 0) break;
+        }
+        return Unreadable(rec, start,
+                          Status::ResourceExhausted("line longer than max_record_bytes"));
+      }
+      bool cut = eol == std::string_view::npos && in_->at_break();  // ends at a decoding break
+      size_t len = eol == std::string_view::npos ? v.size() : eol;
+      std::string line(v.substr(0, len));
+      in_->Consume(eol == std::string_view::npos ? len : len + 1);
+      if (cut) {
+        Status s = in_->TakeBreak();
+        return Unreadable(rec, start, Status(s.code(), "line cut short: " + s.message()));
+      }
+      size_t b = 0;
+      while (b < line.size() && std::isspace(static_cast<unsigned char>(line[b]))) ++b;
+      if (b == line.size()) {
+        ++skips_["empty_line"];
+        continue;
+      }
+      return Parse(line, start, rec);
+    }
+  }
+
+ private:
+  Result<bool> Unreadable(InputRecord* rec, uint64_t offset, const Status& s) {
+    *rec = InputRecord();
+    rec->kind = InputRecord::Kind::kUnreadable;
+    rec->file = file_;
+    rec->offset = offset;
+    rec->index = index_++;
+    rec->error = s;
+    return true;
+  }
+
+  Result<bool> Parse(const std::string& line, uint64_t start, InputRecord* rec) {
+    simdjson::dom::element doc;
+    auto err = parser_.parse(line.data(), line.size(), true).get(doc);
+    if (err) {
+      if (err == simdjson::UTF8_ERROR)
+        return Unreadable(rec, start, Status::Corruption("invalid UTF-8 in JSON line"));
+      return Unreadable(
+          rec, start, Status::Corruption(std::string("not JSON: ") + simdjson::error_message(err)));
+    }
+    simdjson::dom::object obj;
+    if (doc.get(obj))
+      return Unreadable(rec, start, Status::Corruption("JSON line is not an object"));
+    std::string_view text;
+    simdjson::dom::element tv;
+    if (obj.at_key(options_.jsonl_text_key).get(tv)) {
+      return Unreadable(rec, start,
+                        Status::Corruption("no \"" + options_.jsonl_text_key + "\" key"));
+    }
+    if (tv.get(text)) {
+      return Unreadable(rec, start,
+                        Status::Corruption("\"" + options_.jsonl_text_key + "\" is not a string"));
+    }
+    InputRecord r;
+    r.kind = options_.jsonl_extract ? InputRecord::Kind::kPage : InputRecord::Kind::kText;
+    r.body.assign(text);
+    r.file = file_;
+    r.offset = start;
+    simdjson::dom::element idv;
+    if (!obj.at_key(options_.jsonl_id_key).get(idv)) {
+      std::string_view s;
+      int64_t i;
+      uint64_t u;
+      if (!idv.get(s))
+        r.id.assign(s);
+      else if (!idv.get(i))
+        r.id = std::to_string(i);
+      else if (!idv.get(u))
+        r.id = std::to_string(u);
+    }
+    if (r.id.empty()) r.id = stem_ + "-" + std::to_string(line_no_);
+    std::string_view url;
+    simdjson::dom::element meta;
+    if (!obj.at_key("url").get(url)) {
+      r.url.assign(url);
+    } else if (!obj.at_key("metadata").get(meta) && !meta.at_key("url").get(url)) {
+      r.url.assign(url);
+    }
+    r.index = index_++;
+    *rec = std::move(r);
+    return true;
+  }
+
+  std::unique_ptr<InputStream> in_;
+  std::string file_;
+  ReaderOptions options_;
+  std::string stem_;
+  simdjson::dom::parser parser_;
+  uint64_t index_ = 0;
+  uint64_t line_no_ = 0;
+};
+
+class PageFilesReader : public RecordReader {
+ public:
+  PageFilesReader(std::vector<std::string> files, const ReaderOptions& options)
+      : files_(std::move(files)), options_(options) {}
+
+  uint64_t bytes_consumed() const override { return consumed_; }
+  uint64_t bytes_decoded() const override { return consumed_; }
+
+  Result<bool> Next(InputRecord* rec) override {
+    if (next_ >= files_.size()) return false;
+    const std::string& path = files_[next_];
+    *rec = InputRecord();
+    rec->file = path;
+    rec->offset = 0;
+    rec->index = next_++;
+    rec->id = FileStem(path);
+    Status s = ReadFile(path, options_.max_record_bytes, &rec->body);
+    if (!s.ok()) {
+      rec->body.clear();
+      rec->kind = InputRecord::Kind::kUnreadable;
+      rec->error = s;
+      return true;
+    }
+    consumed_ += rec->body.size();
+    rec->kind = InputRecord::Kind::kPage;
+    return true;
+  }
+
+ private:
+  std::vector<std::string> files_;
+  ReaderOptions options_;
+  size_t next_ = 0;
+  uint64_t consumed_ = 0;
+};
+
+}  // namespace
+
+InputKind SniffInputKind(const std::string& path) {
+  InputKind by_name = KindByName(path);
+  if (by_name == InputKind::kPage) return by_name;  // a page may well start with "{" or "WARC/"
+  auto in = InputStream::Open(path);
+  if (!in.ok()) return by_name;
+  size_t n = (*in)->Ensure(64);
+  std::string_view v = (*in)->Peek().substr(0, n);
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+  if (v.substr(0, 5) == "WARC/") return InputKind::kWarc;
+  if (!v.empty() && v.front() == '{') return InputKind::kJsonl;
+  return by_name;
+}
+
+Result<std::unique_ptr<RecordReader>> OpenRecordReader(const std::string& path, InputKind kind,
+                                                       const ReaderOptions& options) {
+  if (kind == InputKind::kPage) return MakePageFilesReader({path}, options);
+  auto in = InputStream::Open(path);
+  if (!in.ok()) return in.status();
+  switch (kind) {
+    case InputKind::kWarc:
+      return MakeWarcReader(std::move(*in), path, options);
+    case InputKind::kJsonl:
+      return MakeJsonlReader(std::move(*in), path, options);
+    default:
+      break;
+  }
+  return Status::Unsupported("not a WARC, WET or JSONL file");
+}
+
+std::unique_ptr<RecordReader> MakeJsonlReader(std::unique_ptr<InputStream> in, std::string file,
+                                              const ReaderOptions& options) {
+  return std::make_unique<JsonlReader>(std::move(in), std::move(file), options);
+}
+
+std::unique_ptr<RecordReader> MakePageFilesReader(std::vector<std::string> files,
+                                                  const ReaderOptions& options) {
+  return std::make_unique<PageFilesReader>(std::move(files), options);
+}
+
+}  // namespace kilang

@@ -1,0 +1,211 @@
+#include "kilang/pipeline/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "kilang/io/file.h"
+
+namespace kilang {
+
+void RunOptions::Bind(OptionBinder* b) {
+  b->Add("workers", &workers, "worker threads (0: all cores)", 0, 4096);
+  b->Add("executor", &executor, "where tasks run", {"local", "slurm"});
+  b->Add("compression", &compression, "output shard compression", {"zstd", "gzip", "none"});
+  b->Add("compression_level", &compression_level, "0: default (zstd 3, gzip 6)", 0, 19);
+  b->Add("pages_per_task", &pages_per_task, "page files per task/shard", 1, uint64_t(1) << 32);
+  b->Add("split_bytes", &split_bytes,
+         "cut per-record-gzip WARC files into tasks of this size (0: never)");
+  b->Add("progress", &progress, "progress display", {"auto", "plain", "none"});
+  b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1,
+         86400);
+}
+
+void BindReaderOptions(ReaderOptions* o, OptionBinder* b) {
+  b->Add("jsonl_text_key", &o->jsonl_text_key, "JSONL key holding the text");
+  b->Add("jsonl_id_key", &o->jsonl_id_key, "JSONL key holding the id");
+  b->Add("jsonl_extract", &o->jsonl_extract, "extract the JSONL text as a page (HTML)");
+  b->Add("keep_non_2xx", &o->keep_non_2xx, "keep HTTP responses whose status is not 2xx");
+  b->Add("max_record_bytes", &o->max_record_bytes, "larger records are reported unreadable", 1024);
+}
+
+namespace {
+
+std::string At(const std::string& name, const YAML::Node& n) {
+  return name + ":" + std::to_string(n.Mark().line + 1) + ": ";
+}
+
+Status ApplyMap(const YAML::Node& map, OptionBinder* b, const std::string& section,
+                const std::string& name) {
+  if (map.IsNull()) return Status::Ok();
+  if (!map.IsMap()) {
+    return Status::InvalidArgument(At(name, map) + "'" + section + "' must be a mapping of keys");
+  }
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    std::string key = it->first.as<std::string>();
+    if (!b->Has(key)) {
+      return Status::InvalidArgument(At(name, it->first) + "unknown key '" + key + "' in '" +
+                                     section + "' (known: " + b->KeyList() + ")");
+    }
+    if (!it->second.IsScalar()) {
+      return Status::InvalidArgument(At(name, it->second) + "'" + section + "." + key +
+                                     "': expected a single value");
+    }
+    Status s = b->Set(key, it->second.Scalar());
+    if (!s.ok()) return Status::InvalidArgument(At(name, it->second) + section + "." + s.message());
+  }
+  return Status::Ok();
+}
+
+Result<StageConfig> MakeStage(const StageRegistry& registry, const std::string& stage,
+                              const YAML::Node& where, const std::string& name) {
+  StageConfig sc;
+  sc.name = stage;
+  sc.factory = registry.Make(stage);
+  if (!sc.factory) {
+    std::string known;
+    for (const auto& n : registry.Names()) known += (known.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument((where ? At(name, where) : name + ": ") + "unknown stage '" +
+                                   stage + "' (known: " + known + ")");
+  }
+  return sc;
+}
+
+Status ParseInto(const YAML::Node& root, const std::string& name, const StageRegistry& registry,
+                 RunConfig* cfg) {
+  if (root.IsNull()) return Status::Ok();
+  if (!root.IsMap())
+    return Status::InvalidArgument(At(name, root) + "the config must be a mapping");
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    std::string key = it->first.as<std::string>();
+    const YAML::Node v = it->second;  // a copy: it->second is a temporary proxy
+    if (key == "run") {
+      OptionBinder b;
+      cfg->run.Bind(&b);
+      KILANG_RETURN_IF_ERROR(ApplyMap(v, &b, "run", name));
+    } else if (key == "input") {
+      OptionBinder b;
+      BindReaderOptions(&cfg->input, &b);
+      KILANG_RETURN_IF_ERROR(ApplyMap(v, &b, "input", name));
+    } else if (key == "pipeline") {
+      cfg->stages.clear();
+      if (!v.IsSequence()) {
+        return Status::InvalidArgument(At(name, v) + "'pipeline' must be a list of stages");
+      }
+      for (const YAML::Node& item : v) {
+        std::string stage;
+        YAML::Node opts;
+        if (item.IsScalar()) {
+          stage = item.Scalar();
+        } else if (item.IsMap() && item.size() == 1) {
+          stage = item.begin()->first.as<std::string>();
+          opts = item.begin()->second;
+        } else {
+          return Status::InvalidArgument(At(name, item) +
+                                         "a pipeline entry is a stage name or 'name: {options}'");
+        }
+        auto sc = MakeStage(registry, stage, item, name);
+        if (!sc.ok()) return sc.status();
+        OptionBinder b;
+        sc->factory->BindOptions(&b);
+        KILANG_RETURN_IF_ERROR(ApplyMap(opts, &b, stage, name));
+        cfg->stages.push_back(std::move(*sc));
+      }
+    } else {
+      return Status::InvalidArgument(At(name, it->first) + "unknown key '" + key +
+                                     "' (known: run, input, pipeline)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
+  size_t dot = dotted_key.find('.');
+  if (dot == std::string_view::npos) {
+    return Status::InvalidArgument("'" + std::string(dotted_key) +
+                                   "': expected SECTION.KEY (run.*, input.* or STAGE.*)");
+  }
+  std::string_view section = dotted_key.substr(0, dot), key = dotted_key.substr(dot + 1);
+  OptionBinder b;
+  if (section == "run") {
+    run.Bind(&b);
+  } else if (section == "input") {
+    BindReaderOptions(&input, &b);
+  } else {
+    StageConfig* target = nullptr;
+    for (StageConfig& sc : stages) {
+      if (sc.name == section) {
+        target = &sc;
+        break;
+      }
+    }
+    if (!target) {
+      return Status::InvalidArgument("'" + std::string(section) +
+                                     "': no such stage in the pipeline");
+    }
+    target->factory->BindOptions(&b);
+  }
+  Status s = b.Set(key, value);
+  if (!s.ok()) return Status::InvalidArgument(std::string(section) + "." + s.message());
+  return Status::Ok();
+}
+
+std::string RunConfig::Fingerprint() const {
+  std::string out = "compression=" + run.compression +
+                    "\ncompression_level=" + std::to_string(run.compression_level) +
+                    "\npages_per_task=" + std::to_string(run.pages_per_task) +
+                    "\nsplit_bytes=" + std::to_string(run.split_bytes) + "\n[input]\n";
+  OptionBinder ib;
+  ReaderOptions copy = input;
+  BindReaderOptions(&copy, &ib);
+  out += ib.Dump();
+  for (const StageConfig& sc : stages) {
+    OptionBinder b;
+    sc.factory->BindOptions(&b);
+    out += "[" + sc.name + "]\n" + b.Dump();
+  }
+  return out;
+}
+
+Result<std::vector<std::unique_ptr<DocumentStage>>> RunConfig::BuildStages() const {
+  std::vector<std::unique_ptr<DocumentStage>> out;
+  for (const StageConfig& sc : stages) {
+    auto st = sc.factory->Build();
+    if (!st.ok())
+      return Status::InvalidArgument("stage '" + sc.name + "': " + st.status().message());
+    out.push_back(std::move(*st));
+  }
+  return out;
+}
+
+Result<RunConfig> DefaultRunConfig(const StageRegistry& registry) {
+  RunConfig cfg;
+  for (const std::string& name : DefaultPipeline()) {
+    auto sc = MakeStage(registry, name, YAML::Node(), "default pipeline");
+    if (!sc.ok()) return sc.status();
+    cfg.stages.push_back(std::move(*sc));
+  }
+  return cfg;
+}
+
+Result<RunConfig> ParseRunConfig(std::string_view yaml, const std::string& name,
+                                 const StageRegistry& registry) {
+  auto cfg = DefaultRunConfig(registry);
+  if (!cfg.ok()) return cfg;
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    KILANG_RETURN_IF_ERROR(ParseInto(root, name, registry, &*cfg));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return cfg;
+}
+
+Result<RunConfig> LoadRunConfig(const std::string& path, const StageRegistry& registry) {
+  std::string text;
+  Status s = ReadFile(path, 16 << 20, &text);
+  if (!s.ok()) return Status::InvalidArgument(path + ": " + s.ToString());
+  return ParseRunConfig(text, path, registry);
+}
+
+}  // namespace kilang

@@ -1,0 +1,91 @@
+#include "kilang/pipeline/config.h"
+
+#include <gtest/gtest.h>
+
+namespace kilang {
+namespace {
+
+TEST(RunConfig, ParsesSectionsAndStageOptions) {
+  auto cfg = ParseRunConfig(
+      "run:\n  workers: 3\n  compression: gzip\ninput:\n  jsonl_text_key: content\n"
+      "pipeline:\n  - extract: {format: html}\n",
+      "c.yaml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->run.workers, 3);
+  EXPECT_EQ(cfg->run.compression, "gzip");
+  EXPECT_EQ(cfg->input.jsonl_text_key, "content");
+  ASSERT_EQ(cfg->stages.size(), 1u);
+  EXPECT_NE(cfg->Fingerprint().find("format=html"), std::string::npos);
+  auto stages = cfg->BuildStages();
+  ASSERT_TRUE(stages.ok());
+  EXPECT_EQ((*stages)[0]->name(), "extract");
+}
+
+TEST(RunConfig, NoConfigMeansTheDefaultPipeline) {
+  auto cfg = DefaultRunConfig();
+  ASSERT_TRUE(cfg.ok());
+  ASSERT_EQ(cfg->stages.size(), DefaultPipeline().size());
+  EXPECT_EQ(cfg->stages[0].name, "extract");
+}
+
+TEST(RunConfig, UnknownKeyIsAnErrorNamingKeyAndLine) {
+  auto cfg = ParseRunConfig("run:\n  workers: 2\n  wrokers: 3\n", "c.yaml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().message().find("c.yaml:3:"), std::string::npos) << cfg.status().message();
+  EXPECT_NE(cfg.status().message().find("'wrokers'"), std::string::npos);
+  auto top = ParseRunConfig("pipline: []\n", "c.yaml");
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.status().message().find("c.yaml:1: unknown key 'pipline'"), std::string::npos);
+  auto stage = ParseRunConfig("pipeline:\n  - extract\n  - no_such_stage\n", "c.yaml");
+  ASSERT_FALSE(stage.ok());
+  EXPECT_NE(stage.status().message().find("c.yaml:3: unknown stage 'no_such_stage'"),
+            std::string::npos)
+      << stage.status().message();
+  auto opt = ParseRunConfig("pipeline:\n  - extract:\n      fromat: html\n", "c.yaml");
+  ASSERT_FALSE(opt.ok());
+  EXPECT_NE(opt.status().message().find("c.yaml:3: unknown key 'fromat' in 'extract'"),
+            std::string::npos)
+      << opt.status().message();
+}
+
+TEST(RunConfig, BadValueIsAnErrorNamingKeyAndLine) {
+  auto cfg = ParseRunConfig("run:\n  workers: many\n", "c.yaml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().message().find("c.yaml:2: run.'workers': bad value 'many'"),
+            std::string::npos)
+      << cfg.status().message();
+  auto choice = ParseRunConfig("pipeline:\n  - extract: {format: pdf}\n", "c.yaml");
+  ASSERT_FALSE(choice.ok());
+  EXPECT_NE(choice.status().message().find("'format': bad value 'pdf'"), std::string::npos);
+  auto syntax = ParseRunConfig("run: [unclosed\n", "c.yaml");
+  EXPECT_FALSE(syntax.ok());
+}
+
+TEST(RunConfig, FlagsSetTheSameFieldsAsYamlKeys) {
+  auto cfg = DefaultRunConfig();
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_TRUE(cfg->Set("run.workers", "5").ok());
+  EXPECT_EQ(cfg->run.workers, 5);
+  EXPECT_TRUE(cfg->Set("input.jsonl_extract", "true").ok());
+  EXPECT_TRUE(cfg->input.jsonl_extract);
+  EXPECT_TRUE(cfg->Set("extract.format", "text").ok());
+  EXPECT_NE(cfg->Fingerprint().find("format=text"), std::string::npos);
+  Status bad = cfg->Set("run.workers", "-1");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("workers"), std::string::npos);
+  EXPECT_FALSE(cfg->Set("nostage.x", "1").ok());
+  // Workers do not change the output, so they are not in the fingerprint.
+  auto other = DefaultRunConfig();
+  EXPECT_TRUE(other->Set("extract.format", "text").ok());
+  EXPECT_TRUE(other->Set("input.jsonl_extract", "true").ok());
+  EXPECT_EQ(cfg->Fingerprint(), other->Fingerprint());
+}
+
+TEST(RunConfig, ExtractNowMustBeIso) {
+  auto cfg = ParseRunConfig("pipeline:\n  - extract: {now: yesterday}\n", "c.yaml");
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_FALSE(cfg->BuildStages().ok());
+}
+
+}  // namespace
+}  // namespace kilang

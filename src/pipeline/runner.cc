@@ -1,0 +1,693 @@
+#include "kilang/pipeline/runner.h"
+
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "kilang/core/document.h"
+#include "kilang/extract/date.h"
+#include "kilang/io/file.h"
+#include "kilang/io/reader.h"
+#include "kilang/io/writer.h"
+
+namespace kilang {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpu() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+struct Task {
+  InputKind kind = InputKind::kUnknown;
+  std::vector<std::string> files;
+  uint64_t bytes = 0;                    // stored size of its files (or of its piece)
+  uint64_t begin = 0, end = UINT64_MAX;  // a piece of a split WARC file: file offsets
+};
+
+// A task's outcome: what its done-marker holds.
+struct TaskResult {
+  uint64_t read = 0, kept = 0, removed = 0, unreadable = 0, output_bytes = 0;
+  std::map<std::string, uint64_t> skipped;
+  std::map<std::string, std::map<std::string, uint64_t>> removed_by;
+  std::vector<UnreadableItem> unreadable_items;
+  std::vector<UnreadableItem> warnings;
+  std::vector<std::string> shards;  // relative paths written (kept first, then removed)
+};
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
+}
+
+uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string Hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Adds the task(s) of one WARC/WET/JSONL file: several pieces for a big per-record-gzip WARC.
+void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes,
+                  std::vector<Task>* tasks) {
+  uint64_t size = FileSize(f);
+  std::vector<uint64_t> points;
+  if (kind == InputKind::kWarc && split_bytes > 0 && size > split_bytes) {
+    points = FindWarcSplitPoints(f, split_bytes);
+  }
+  uint64_t begin = 0;
+  for (size_t i = 0; i <= points.size(); ++i) {
+    Task t{kind, {f}, 0, begin, i < points.size() ? points[i] : UINT64_MAX};
+    t.bytes = (i < points.size() ? points[i] : size) - begin;
+    tasks->push_back(std::move(t));
+    if (i < points.size()) begin = points[i];
+  }
+}
+
+void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, uint64_t split_bytes,
+          std::vector<Task>* tasks, std::vector<std::string>* ignored) {
+  auto add_pages = [&](std::vector<std::string>& pages) {
+    for (size_t i = 0; i < pages.size(); i += pages_per_task) {
+      Task t;
+      t.kind = InputKind::kPage;
+      for (size_t j = i; j < std::min<size_t>(pages.size(), i + pages_per_task); ++j) {
+        t.bytes += FileSize(pages[j]);
+        t.files.push_back(pages[j]);
+      }
+      tasks->push_back(std::move(t));
+    }
+    pages.clear();
+  };
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<std::string> files;
+      for (fs::recursive_directory_iterator
+               it(in, fs::directory_options::skip_permission_denied, ec),
+           end;
+           !ec && it != end; it.increment(ec)) {
+        std::error_code ec2;
+        if (it->is_regular_file(ec2)) {
+          files.push_back(it->path().string());
+        } else if (it->is_symlink(ec2) && !fs::exists(it->path(), ec2)) {
+          files.push_back(it->path().string());  // a dangling link: reported unreadable
+        }
+      }
+      if (ec) {
+        Task t;
+        t.files = {in};
+        tasks->push_back(std::move(t));  // reported unreadable
+      }
+      std::sort(files.begin(), files.end());
+      std::vector<std::string> pages;
+      for (const std::string& f : files) {
+        InputKind k = SniffInputKind(f);
+        if (k == InputKind::kPage) {
+          pages.push_back(f);
+        } else if (k == InputKind::kUnknown) {
+          ignored->push_back(f);
+        } else {
+          add_pages(pages);
+          AddFileTasks(k, f, split_bytes, tasks);
+        }
+      }
+      add_pages(pages);
+    } else {
+      // A named file: its own task(s); unknown kinds and missing files are reported unreadable.
+      InputKind k = SniffInputKind(in);
+      if (k == InputKind::kWarc || k == InputKind::kJsonl) {
+        AddFileTasks(k, in, split_bytes, tasks);
+      } else {
+        tasks->push_back(Task{k, {in}, FileSize(in)});
+      }
+    }
+  }
+}
+
+std::string ShardName(size_t i, size_t width) {
+  std::string n = std::to_string(i);
+  if (n.size() < width) n.insert(0, width - n.size(), '0');
+  return "part-" + n;
+}
+
+// ---- done-markers (JSON) ----
+
+void AppendCounts(const std::map<std::string, uint64_t>& m, std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [k, v] : m) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(k, out);
+    out->append(":" + std::to_string(v));
+  }
+  out->push_back('}');
+}
+
+void AppendRemovedBy(const std::map<std::string, std::map<std::string, uint64_t>>& m,
+                     std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [stage, reasons] : m) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(stage, out);
+    out->push_back(':');
+    AppendCounts(reasons, out);
+  }
+  out->push_back('}');
+}
+
+void AppendUnreadable(const std::vector<UnreadableItem>& items, std::string* out, const char* sep) {
+  out->push_back('[');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out->push_back(',');
+    out->append(sep);
+    out->append("{\"file\":");
+    AppendJsonString(items[i].file, out);
+    out->append(",\"offset\":" + std::to_string(items[i].offset) + ",\"reason\":");
+    AppendJsonString(items[i].reason, out);
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void AppendStrings(const std::vector<std::string>& v, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendJsonString(v[i], out);
+  }
+  out->push_back(']');
+}
+
+std::string MarkerJson(const TaskResult& r) {
+  std::string out = "{\"read\":" + std::to_string(r.read) + ",\"kept\":" + std::to_string(r.kept) +
+                    ",\"removed\":" + std::to_string(r.removed) +
+                    ",\"unreadable\":" + std::to_string(r.unreadable) +
+                    ",\"output_bytes\":" + std::to_string(r.output_bytes) + ",\"skipped\":";
+  AppendCounts(r.skipped, &out);
+  out += ",\"removed_by\":";
+  AppendRemovedBy(r.removed_by, &out);
+  out += ",\"unreadable_inputs\":";
+  AppendUnreadable(r.unreadable_items, &out, "");
+  out += ",\"warnings\":";
+  AppendUnreadable(r.warnings, &out, "");
+  out += ",\"shards\":";
+  AppendStrings(r.shards, &out);
+  out += "}\n";
+  return out;
+}
+
+Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskResult* r) {
+  std::string text;
+  KILANG_RETURN_IF_ERROR(ReadFile(path, 0, &text));
+  simdjson::dom::element doc;
+  if (parser.parse(text).get(doc)) return Status::Corruption(path + ": not a done-marker");
+  auto u = [&](const char* k) {
+    uint64_t v = 0;
+    if (doc[k].get(v)) v = 0;
+    return v;
+  };
+  r->read = u("read");
+  r->kept = u("kept");
+  r->removed = u("removed");
+  r->unreadable = u("unreadable");
+  r->output_bytes = u("output_bytes");
+  simdjson::dom::object obj;
+  if (!doc["skipped"].get(obj)) {
+    for (auto [k, v] : obj) r->skipped[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+  }
+  if (!doc["removed_by"].get(obj)) {
+    for (auto [stage, reasons] : obj) {
+      simdjson::dom::object ro;
+      if (reasons.get(ro)) continue;
+      for (auto [k, v] : ro)
+        r->removed_by[std::string(stage)][std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+    }
+  }
+  simdjson::dom::array arr;
+  for (auto [key, list] : {std::pair{"unreadable_inputs", &r->unreadable_items},
+                           std::pair{"warnings", &r->warnings}}) {
+    if (doc[key].get(arr)) continue;
+    for (auto item : arr) {
+      UnreadableItem it;
+      std::string_view s;
+      if (!item["file"].get(s)) it.file.assign(s);
+      if (item["offset"].get(it.offset)) it.offset = 0;
+      if (!item["reason"].get(s)) it.reason.assign(s);
+      list->push_back(std::move(it));
+    }
+  }
+  if (!doc["shards"].get(arr)) {
+    for (auto item : arr) {
+      std::string_view s;
+      if (!item.get(s)) r->shards.emplace_back(s);
+    }
+  }
+  return Status::Ok();
+}
+
+std::string StatsJson(const RunStats& s) {
+  std::string out = "{\n  \"read\": " + std::to_string(s.read) +
+                    ",\n  \"kept\": " + std::to_string(s.kept) +
+                    ",\n  \"removed\": " + std::to_string(s.removed) +
+                    ",\n  \"unreadable\": " + std::to_string(s.unreadable) + ",\n  \"skipped\": ";
+  uint64_t skipped = 0;
+  for (const auto& [k, v] : s.skipped) skipped += v;
+  out += std::to_string(skipped) + ",\n  \"skipped_by_reason\": ";
+  AppendCounts(s.skipped, &out);
+  out += ",\n  \"removed_by_stage\": ";
+  AppendRemovedBy(s.removed_by, &out);
+  out += ",\n  \"unreadable_inputs\": ";
+  AppendUnreadable(s.unreadable_inputs, &out, "\n    ");
+  out += ",\n  \"warnings\": ";
+  AppendUnreadable(s.warnings, &out, "\n    ");
+  out += ",\n  \"ignored_files\": ";
+  AppendStrings(s.ignored_files, &out);
+  out += ",\n  \"tasks\": " + std::to_string(s.tasks) +
+         ",\n  \"input_bytes\": " + std::to_string(s.input_bytes) +
+         ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) + ",\n  \"shards\": ";
+  AppendStrings(s.shards, &out);
+  out += "\n}\n";
+  return out;
+}
+
+std::string FormatDuration(double s) {
+  char buf[32];
+  if (s < 0 || s > 1e7) return "?";
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.0fs", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, (int(s) % 3600) / 60);
+  return buf;
+}
+
+// ---- the run ----
+
+class Run {
+ public:
+  Run(const RunConfig& cfg, std::string dir) : cfg_(cfg), dir_(std::move(dir)) {}
+
+  Result<RunSummary> Go(const std::vector<std::string>& inputs);
+
+ private:
+  struct Worker {
+    StageContext ctx;
+    RunTimings t;
+  };
+
+  Status Prepare();
+  Status RunTask(size_t i, Worker* w);
+  void WorkerLoop(Worker* w);
+  void ProgressLoop();
+  std::string MarkerPath(size_t i) const {
+    return dir_ + "/.kilang/done/" + ShardName(i, width_) + ".json";
+  }
+
+  const RunConfig& cfg_;
+  std::string dir_;
+  std::vector<Task> tasks_;
+  std::vector<std::string> ignored_;
+  std::vector<std::unique_ptr<DocumentStage>> stages_;
+  OutputCompression compression_ = OutputCompression::kZstd;
+  size_t width_ = 5;
+  std::string run_now_;
+
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> failed_{false};
+  std::mutex mu_;
+  Status fatal_;
+  std::atomic<uint64_t> docs_{0}, bytes_{0}, decoded_{0}, tasks_done_{0}, bytes_done_tasks_{0};
+  uint64_t total_bytes_ = 0;
+  std::mutex progress_mu_;
+  std::condition_variable progress_cv_;
+  bool stop_progress_ = false;
+  Clock::time_point start_;
+};
+
+Status Run::Prepare() {
+  std::error_code ec;
+  fs::create_directories(dir_ + "/.kilang/done", ec);
+  if (!ec) fs::create_directories(dir_ + "/removed", ec);
+  if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
+  // The plan: config fingerprint + task list. A rerun must match it.
+  std::string plan = cfg_.Fingerprint();
+  for (const Task& t : tasks_) {
+    plan += std::string(InputKindName(t.kind)) + "\t" + std::to_string(t.begin) + "\t" +
+            std::to_string(t.end);
+    for (const auto& f : t.files) plan += "\t" + f;
+    plan += "\n";
+  }
+  std::string fp = Hex(Fnv1a(plan));
+  std::string manifest = dir_ + "/.kilang/run.json";
+  std::string text;
+  if (ReadFile(manifest, 1 << 20, &text).ok()) {
+    simdjson::dom::parser p;
+    simdjson::dom::element doc;
+    std::string_view old_fp, now;
+    if (p.parse(text).get(doc) || doc["fingerprint"].get(old_fp) || doc["now"].get(now)) {
+      return Status::InvalidArgument(manifest + ": unreadable run manifest");
+    }
+    if (old_fp != fp) {
+      return Status::InvalidArgument(dir_ +
+                                     ": the output folder holds a run with other inputs or "
+                                     "another config; use a new folder (or delete this one)");
+    }
+    run_now_.assign(now);
+  } else {
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+      std::string n = e.path().filename().string();
+      if (n != ".kilang" && n != "removed") {
+        return Status::InvalidArgument(dir_ +
+                                       ": the output folder is not empty and holds no kilang run");
+      }
+    }
+    run_now_ = DateTime::FromUnixSeconds(int64_t(std::time(nullptr)), 0).ToIso();
+    std::string m = "{\"fingerprint\":\"" + fp + "\",\"now\":\"" + run_now_ +
+                    "\",\"tasks\":" + std::to_string(tasks_.size()) + "}\n";
+    KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
+  }
+  // Temporary files of a killed run are garbage.
+  for (const std::string& d :
+       {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang"}) {
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
+    }
+  }
+  return Status::Ok();
+}
+
+Status Run::RunTask(size_t i, Worker* w) {
+  const Task& task = tasks_[i];
+  TaskResult r;
+  std::string name = ShardName(i, width_);
+  std::string suffix(OutputSuffix(compression_));
+  std::unique_ptr<ShardWriter> kept, removed;
+  auto writer = [&](std::unique_ptr<ShardWriter>* slot, const std::string& rel) -> Status {
+    if (*slot) return Status::Ok();
+    auto wr = ShardWriter::Create(dir_ + "/" + rel, compression_, cfg_.run.compression_level);
+    if (!wr.ok()) return wr.status();
+    *slot = std::move(*wr);
+    return Status::Ok();
+  };
+
+  std::unique_ptr<RecordReader> reader;
+  if (task.kind == InputKind::kPage) {
+    reader = MakePageFilesReader(task.files, cfg_.input);
+  } else if (task.kind == InputKind::kUnknown) {
+    std::error_code ec;
+    std::string why = !fs::exists(task.files[0], ec) ? "not found"
+                      : fs::is_directory(task.files[0], ec)
+                          ? "cannot list folder"
+                          : "not a WARC, WET, JSONL or page (.html/.txt) file";
+    r.unreadable_items.push_back({task.files[0], 0, why});
+  } else {
+    auto rd = task.begin > 0 || task.end != UINT64_MAX
+                  ? OpenWarcRange(task.files[0], task.begin, task.end, cfg_.input)
+                  : OpenRecordReader(task.files[0], task.kind, cfg_.input);
+    if (rd.ok())
+      reader = std::move(*rd);
+    else
+      r.unreadable_items.push_back({task.files[0], 0, rd.status().ToString()});
+  }
+
+  RawInput raw;
+  w->ctx.set_input(&raw);
+  InputRecord rec;
+  uint64_t consumed = 0, decoded = 0;
+  while (reader && !failed_.load(std::memory_order_relaxed)) {
+    double t0 = ThreadCpu();
+    auto more = reader->Next(&rec);
+    double t1 = ThreadCpu();
+    w->t.read += t1 - t0;
+    uint64_t c = reader->bytes_consumed(), d = reader->bytes_decoded();
+    bytes_.fetch_add(c - consumed, std::memory_order_relaxed);
+    decoded_.fetch_add(d - decoded, std::memory_order_relaxed);
+    w->t.bytes_consumed += c - consumed;
+    w->t.bytes_decoded += d - decoded;
+    consumed = c;
+    decoded = d;
+    if (!more.ok()) {
+      r.unreadable_items.push_back({task.files[0], 0, more.status().ToString()});
+      break;
+    }
+    if (!*more) break;
+    if (rec.kind == InputRecord::Kind::kUnreadable) {
+      r.unreadable_items.push_back({rec.file, rec.offset, rec.error.ToString()});
+      continue;
+    }
+    ++r.read;
+    docs_.fetch_add(1, std::memory_order_relaxed);
+    ++w->t.docs;
+    Document doc;
+    doc.id = rec.id.empty() ? FileStem(rec.file) + "-" + std::to_string(rec.offset) : rec.id;
+    doc.metadata.url = rec.url;
+    bool page = rec.kind == InputRecord::Kind::kPage;
+    if (!page) doc.text = std::move(rec.body);
+    raw.bytes = page ? std::string_view(rec.body) : std::string_view();
+    raw.needs_extraction = page;
+    raw.declared_charset = rec.charset;
+    raw.anchor_time = !rec.date.empty() && DateTime::ParseIso(rec.date)
+                          ? std::string_view(rec.date)
+                          : std::string_view(run_now_);
+    const DocumentStage* remover = nullptr;
+    Verdict verdict;
+    double s0 = t1;
+    for (const auto& st : stages_) {
+      verdict = st->Process(doc, w->ctx);
+      double s1 = ThreadCpu();
+      double dt = s1 - s0;
+      s0 = s1;
+      w->t.stages += dt;
+      w->t.per_stage[std::string(st->name())] += dt;
+      if (!verdict.keep) {
+        remover = st.get();
+        break;
+      }
+    }
+    double t2 = s0;
+    if (doc.metadata.url.empty()) doc.metadata.url = rec.url;
+    doc.metadata.source =
+        task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
+    if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
+    Status ws;
+    if (remover) {
+      ++r.removed;
+      ++r.removed_by[std::string(remover->name())][verdict.reason];
+      doc.metadata.extra.emplace_back("stage", std::string(remover->name()));
+      doc.metadata.extra.emplace_back("reason", verdict.reason);
+      ws = writer(&removed, "removed/" + name + suffix);
+      if (ws.ok()) ws = removed->WriteLine(ToJsonLine(doc));
+    } else {
+      ++r.kept;
+      ws = writer(&kept, name + suffix);
+      if (ws.ok()) ws = kept->WriteLine(ToJsonLine(doc));
+    }
+    w->t.write += ThreadCpu() - t2;
+    if (!ws.ok()) return ws;
+  }
+  w->ctx.set_input(nullptr);
+  if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
+  if (reader) r.skipped = reader->skip_counts();
+  if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
+      task.begin == 0 && r.unreadable_items.empty()) {
+    r.warnings.push_back({task.files[0], 0, "empty file: no records"});
+  }
+  r.unreadable = r.unreadable_items.size();
+  double t3 = ThreadCpu();
+  if (kept) {
+    r.output_bytes += kept->bytes_in();
+    KILANG_RETURN_IF_ERROR(kept->Finish());
+    r.shards.push_back(name + suffix);
+  }
+  if (removed) {
+    r.output_bytes += removed->bytes_in();
+    KILANG_RETURN_IF_ERROR(removed->Finish());
+    r.shards.push_back("removed/" + name + suffix);
+  }
+  // Unreadable items count as read (read = kept + removed + unreadable).
+  r.read += r.unreadable;
+  Status s = WriteFileAtomic(MarkerPath(i), MarkerJson(r));
+  w->t.write += ThreadCpu() - t3;
+  return s;
+}
+
+void Run::WorkerLoop(Worker* w) {
+  for (;;) {
+    size_t i = next_.fetch_add(1);
+    if (i >= tasks_.size() || failed_.load()) return;
+    if (access(MarkerPath(i).c_str(), F_OK) == 0) {
+      ++w->t.tasks_resumed;
+      bytes_done_tasks_.fetch_add(tasks_[i].bytes);
+      tasks_done_.fetch_add(1);
+      continue;
+    }
+    Status s = RunTask(i, w);
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> l(mu_);
+      if (fatal_.ok()) fatal_ = s;
+      failed_ = true;
+      return;
+    }
+    ++w->t.tasks_run;
+    tasks_done_.fetch_add(1);
+  }
+}
+
+void Run::ProgressLoop() {
+  const std::string& mode = cfg_.run.progress;
+  if (mode == "none") return;
+  bool tty = mode == "auto" && isatty(2);
+  double interval = tty ? 0.5 : cfg_.run.progress_interval;
+  std::unique_lock<std::mutex> l(progress_mu_);
+  bool printed = false;
+  for (;;) {
+    progress_cv_.wait_for(l, std::chrono::duration<double>(interval),
+                          [&] { return stop_progress_; });
+    double el = Seconds(Clock::now() - start_);
+    uint64_t docs = docs_.load(), bytes = bytes_.load(), done = tasks_done_.load();
+    double decoded_rate = el > 0 ? double(decoded_.load()) / el : 0;
+    uint64_t covered = bytes + bytes_done_tasks_.load();
+    double rate = el > 0 ? double(bytes) / el : 0;
+    double eta = rate > 0 && total_bytes_ > covered ? double(total_bytes_ - covered) / rate : 0;
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "kilang run: %llu/%zu tasks, %llu docs, %.0f docs/s, %.1f MB/s stored (%.1f MB/s "
+                  "decoded), %s elapsed, ETA %s",
+                  static_cast<unsigned long long>(done), tasks_.size(),
+                  static_cast<unsigned long long>(docs), el > 0 ? double(docs) / el : 0.0,
+                  rate / 1e6, decoded_rate / 1e6, FormatDuration(el).c_str(),
+                  stop_progress_ ? "0s" : FormatDuration(eta).c_str());
+    if (tty) {
+      std::fprintf(stderr, "\r%s\033[K", buf);
+      printed = true;
+    } else if (!stop_progress_) {
+      std::fprintf(stderr, "%s\n", buf);
+    }
+    if (stop_progress_) {
+      if (printed) std::fprintf(stderr, "\n");
+      return;
+    }
+  }
+}
+
+Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
+  start_ = Clock::now();
+  if (inputs.empty()) return Status::InvalidArgument("no --input given");
+  if (cfg_.run.executor != "local") {
+    return Status::InvalidArgument("--executor " + cfg_.run.executor +
+                                   " is not implemented yet (use local)");
+  }
+  auto comp = ParseOutputCompression(cfg_.run.compression);
+  if (!comp.ok()) return comp.status();
+  compression_ = *comp;
+  auto stages = cfg_.BuildStages();
+  if (!stages.ok()) return stages.status();
+  stages_ = std::move(*stages);
+  Plan(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, &tasks_, &ignored_);
+  width_ = std::max<size_t>(5, std::to_string(tasks_.size()).size());
+  for (const Task& t : tasks_) total_bytes_ += t.bytes;
+  KILANG_RETURN_IF_ERROR(Prepare());
+
+  size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers)
+                                  : std::max(1u, std::thread::hardware_concurrency());
+  n = std::max<size_t>(1, std::min(n, tasks_.size()));
+  std::vector<Worker> workers(n);
+  std::thread progress([this] { ProgressLoop(); });
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < n; ++i)
+    threads.emplace_back([this, &workers, i] { WorkerLoop(&workers[i]); });
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard<std::mutex> l(progress_mu_);
+    stop_progress_ = true;
+  }
+  progress_cv_.notify_all();
+  progress.join();
+  if (!fatal_.ok()) return fatal_;
+
+  RunSummary sum;
+  RunStats& st = sum.stats;
+  st.tasks = tasks_.size();
+  st.ignored_files = ignored_;
+  simdjson::dom::parser parser;
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    st.input_bytes += tasks_[i].bytes;
+    TaskResult r;
+    KILANG_RETURN_IF_ERROR(ParseMarker(MarkerPath(i), parser, &r));
+    st.read += r.read;
+    st.kept += r.kept;
+    st.removed += r.removed;
+    st.unreadable += r.unreadable;
+    st.output_bytes += r.output_bytes;
+    for (const auto& [k, v] : r.skipped) st.skipped[k] += v;
+    for (const auto& [stage, reasons] : r.removed_by) {
+      for (const auto& [k, v] : reasons) st.removed_by[stage][k] += v;
+    }
+    for (auto& u : r.unreadable_items) st.unreadable_inputs.push_back(std::move(u));
+    for (auto& u : r.warnings) st.warnings.push_back(std::move(u));
+    for (auto& s : r.shards) {
+      if (s.rfind("removed/", 0) != 0) st.shards.push_back(std::move(s));
+    }
+  }
+  if (st.read != st.kept + st.removed + st.unreadable) {
+    return Status::Internal("accounting mismatch: read " + std::to_string(st.read) + " != kept " +
+                            std::to_string(st.kept) + " + removed " + std::to_string(st.removed) +
+                            " + unreadable " + std::to_string(st.unreadable));
+  }
+  KILANG_RETURN_IF_ERROR(WriteFileAtomic(dir_ + "/stats.json", StatsJson(st)));
+
+  RunTimings& tm = sum.timings;
+  for (const Worker& w : workers) {
+    tm.read += w.t.read;
+    tm.stages += w.t.stages;
+    tm.write += w.t.write;
+    for (const auto& [k, v] : w.t.per_stage) tm.per_stage[k] += v;
+    tm.tasks_run += w.t.tasks_run;
+    tm.tasks_resumed += w.t.tasks_resumed;
+    tm.docs += w.t.docs;
+    tm.bytes_consumed += w.t.bytes_consumed;
+    tm.bytes_decoded += w.t.bytes_decoded;
+  }
+  tm.wall = Seconds(Clock::now() - start_);
+  return sum;
+}
+
+}  // namespace
+
+Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
+                               const std::string& output_dir) {
+  Run run(config, output_dir);
+  return run.Go(inputs);
+}
+
+}  // namespace kilang

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# End-to-end tests of `kilang run`: a run over the real WARC samples, the stats invariant,
+# byte-identical output across --workers 1/2, resume after kill -9 mid-run, bad inputs, usage
+# errors. usage: tests/run_pipeline_tests.sh path/to/kilang
+# Prints "N passed, M failed" and exits non-zero on any failure.
+set -u
+KILANG="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED="$ROOT/../shared/data"
+T="$(mktemp -d)"
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+pass=0; fail=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $name" >&2; fi
+}
+run() {  # run ARGS... -> sets rc, err
+  "$KILANG" "$@" >"$T/out" 2>"$T/err"; rc=$?
+  err="$(cat "$T/err")"
+}
+has() { grep -q -- "$2" <<<"$1"; }
+py() { /usr/bin/python3 -c "$@"; }
+invariant() {  # invariant DIR: stats.json has read = kept + removed + unreadable, lists match
+  py "import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
+assert all(isinstance(s[k],int) for k in ('read','kept','removed','unreadable')), s
+assert s['read']==s['kept']+s['removed']+s['unreadable'], s
+assert len(s['unreadable_inputs'])==s['unreadable'], s
+assert all('file' in u and 'offset' in u for u in s['unreadable_inputs'])" "$1"
+}
+same_output() {  # same_output A B: identical files, except the run manifest (holds the start time)
+  diff -r -x run.json "$1" "$2" >/dev/null
+}
+count_docs() {  # count_docs DIR: kept documents in the shards
+  local n=0; for f in "$1"/part-*; do [ -f "$f" ] && n=$((n + $(zstdcat "$f" | wc -l))); done; echo $n
+}
+
+# --- the real WARC samples ---
+run run --input "$SHARED/warc" --output "$T/w1" --workers 1
+check "warc samples: exit 1 (the clipped file has an unreadable record)" test $rc -eq 1
+check "warc samples: stats invariant" invariant "$T/w1"
+check "warc samples: clipped file named with offset on stderr" has "$err" "resiliparse-clipped.warc.gz#0: corrupt input: truncated"
+check "warc samples: 98 documents kept" test "$(count_docs "$T/w1")" -eq 98
+check "warc samples: records carry url, source and warc_date" py "
+import json,subprocess,sys
+for line in subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],capture_output=True,text=True).stdout.splitlines():
+    m=json.loads(line)['metadata']
+    assert m['url'].startswith('http') and '#' in m['source'] and m['warc_date'], m" "$T/w1"
+check "warc samples: skipped records counted by reason" py "
+import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
+assert s['skipped_by_reason']['warc_type:request']==71 and s['skipped']==sum(s['skipped_by_reason'].values()), s" "$T/w1"
+run run --input "$SHARED/warc" --output "$T/w2" --workers 2
+check "workers 1 and 2 give identical output" same_output "$T/w1" "$T/w2"
+run run --input "$SHARED/warc" --output "$T/w2" --workers 2
+check "rerun of a finished run redoes nothing" has "$err" "(8 resumed)"
+check "rerun of a finished run keeps the output" same_output "$T/w1" "$T/w2"
+run run --input "$SHARED/warc" --output "$T/w3" --compression gzip --workers 2
+check "gzip shards on request" test -f "$T/w3/part-00000.jsonl.gz"
+
+# --- resume after kill -9 ---
+/usr/bin/python3 "$ROOT/scripts/make_run_corpus.py" --src "$SHARED/aeb/html" --out "$T/corpus" \
+  --files 16 --mb-per-file 2.5 --level 1 >/dev/null
+"$KILANG" run --input "$T/corpus" --output "$T/ref" --workers 2 --progress none 2>/dev/null
+check "reference run succeeds" invariant "$T/ref"
+killed_mid=0
+for attempt in 1 2 3; do
+  rm -rf "$T/killed"
+  "$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 1 --progress none 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 400); do  # wait for the first finished task, then kill
+    [ "$(ls "$T/killed/.kilang/done" 2>/dev/null | grep -c '\.json$')" -ge 1 ] && break
+    sleep 0.02
+  done
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  done_n=$(ls "$T/killed/.kilang/done" 2>/dev/null | grep -c '\.json$')
+  if [ "$done_n" -ge 1 ] && [ "$done_n" -lt 16 ]; then killed_mid=1; break; fi
+done
+check "kill -9 landed mid-run" test $killed_mid -eq 1
+check "no stats.json after a killed run" test ! -f "$T/killed/stats.json"
+check "visible shards of a killed run are complete" bash -c 'for f in "$1"/part-*.jsonl.zst; do [ -f "$f" ] || continue; zstd -tq "$f" || exit 1; done' _ "$T/killed"
+# Kill the resumed run too, once it has finished one more task.
+"$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 1 --progress none 2>/dev/null &
+pid=$!
+for _ in $(seq 1 400); do
+  [ "$(ls "$T/killed/.kilang/done" | grep -c '\.json$')" -gt "$done_n" ] && break
+  sleep 0.02
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+done_n=$(ls "$T/killed/.kilang/done" | grep -c '\.json$')
+"$KILANG" run --input "$T/corpus" --output "$T/killed" --workers 2 --progress none 2>"$T/err"
+check "resumed run skips finished tasks" grep -q "($done_n resumed)" "$T/err"
+check "resumed run equals the uninterrupted one" same_output "$T/ref" "$T/killed"
+check "resumed run leaves no temporary files" test -z "$(find "$T/killed" -name '*.tmp.*')"
+
+# --- bad inputs: counted with file and offset, the run goes on ---
+B="$T/bad"; mkdir -p "$B"
+: >"$B/empty.warc.gz"
+printf 'this is not a WARC file at all\n' >"$B/garbage.warc"
+printf '{"id":"a","text":"satu"}\nnot json\n{"id":"c"}\n{"id":"d","text":"bad \xff utf8"}\n{"id":"e","text":"lima"}\n' >"$B/lines.jsonl"
+head -c 100000 "$T/corpus/corpus-00000.warc.gz" >"$B/cut.warc.gz"
+ln -s "$B/nowhere.warc.gz" "$B/dangling.warc.gz"
+run run --input "$B" "$T/missing.jsonl" --output "$T/b1" --workers 2
+check "bad inputs: exit 1" test $rc -eq 1
+check "bad inputs: stats invariant" invariant "$T/b1"
+check "bad inputs: each one listed" py "
+import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
+why={(u['file'].split('/')[-1],u['offset']):u['reason'] for u in s['unreadable_inputs']}
+assert any(f=='garbage.warc' and 'no WARC/ version line' in r for (f,o),r in why.items()), why
+assert ('lines.jsonl',25) in why and 'not JSON' in why[('lines.jsonl',25)], why
+assert any(f=='lines.jsonl' and 'no \"text\" key' in r for (f,o),r in why.items()), why
+assert any(f=='lines.jsonl' and 'invalid UTF-8' in r for (f,o),r in why.items()), why
+assert any(f=='cut.warc.gz' and 'truncated' in r for (f,o),r in why.items()), why
+assert any(f=='missing.jsonl' and 'not found' in r for (f,o),r in why.items()), why
+assert any(f=='dangling.warc.gz' for (f,o),r in why.items()), why
+assert any(w['file'].endswith('empty.warc.gz') for w in s['warnings']), s['warnings']
+assert s['kept']==2, s" "$T/b1"
+check "bad inputs: reasons on stderr" has "$err" "lines.jsonl#25: corrupt input: not JSON"
+
+# --- usage errors: exit 2 ---
+run run --input "$SHARED/warc"; check "missing --output is a usage error" test $rc -eq 2
+run run --input "$SHARED/warc" --output "$T/u1" --executor slurm
+check "slurm executor: exit 2" test $rc -eq 2
+check "slurm executor: says not implemented" has "$err" "not implemented yet"
+printf 'run:\n  workers: 2\npipeline:\n  - extract:\n      fromat: html\n' >"$T/bad.yaml"
+run run "$T/bad.yaml" --input "$SHARED/warc" --output "$T/u2"
+check "unknown config key: exit 2" test $rc -eq 2
+check "unknown config key: named with its line" has "$err" "bad.yaml:5: unknown key 'fromat'"
+printf 'run:\n  workers: lots\n' >"$T/bad2.yaml"
+run run "$T/bad2.yaml" --input "$SHARED/warc" --output "$T/u3"
+check "bad config value: named with its line" has "$err" "bad2.yaml:2: run.'workers': bad value 'lots'"
+run run --input "$SHARED/warc/dolma-sample-0000.warc.gz" --output "$T/w1"
+check "another run into a used folder is refused" test $rc -eq 2
+printf 'pipeline:\n  - extract: {format: html}\ninput:\n  jsonl_text_key: body\n' >"$T/good.yaml"
+printf '{"id":"x","body":"<html><body><p>Halo dunia ini adalah paragraf.</p></body></html>"}\n' >"$T/h.jsonl"
+run run "$T/good.yaml" --input "$T/h.jsonl" --output "$T/c1" --set input.jsonl_extract=true
+check "config + --set: runs" test $rc -eq 0
+check "config + --set: JSONL text extracted as HTML" py "
+import json,subprocess,sys
+r=json.loads(subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],capture_output=True,text=True).stdout)
+assert '<' not in r['text'] and 'Halo' in r['text'], r" "$T/c1"
+
+echo "pipeline: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
