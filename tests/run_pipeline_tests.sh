@@ -34,8 +34,13 @@ count_docs() {  # count_docs DIR: kept documents in the shards
   local n=0; for f in "$1"/part-*; do [ -f "$f" ] && n=$((n + $(zstdcat "$f" | wc -l))); done; echo $n
 }
 
+# The I/O and accounting checks below count documents, so they run extraction alone; the
+# default pipeline (with its filters) is checked after them.
+printf 'pipeline: [extract]\n' >"$T/extract-only.yaml"
+XO="$T/extract-only.yaml"
+
 # --- the real WARC samples ---
-run run --input "$SHARED/warc" --output "$T/w1" --workers 1
+run run "$XO" --input "$SHARED/warc" --output "$T/w1" --workers 1
 check "warc samples: exit 1 (the clipped file has an unreadable record)" test $rc -eq 1
 check "warc samples: stats invariant" invariant "$T/w1"
 check "warc samples: clipped file named with offset on stderr" has "$err" "resiliparse-clipped.warc.gz#0: corrupt input: truncated"
@@ -48,13 +53,27 @@ for line in subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],captu
 check "warc samples: skipped records counted by reason" py "
 import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
 assert s['skipped_by_reason']['warc_type:request']==71 and s['skipped']==sum(s['skipped_by_reason'].values()), s" "$T/w1"
-run run --input "$SHARED/warc" --output "$T/w2" --workers 2
+run run "$XO" --input "$SHARED/warc" --output "$T/w2" --workers 2
 check "workers 1 and 2 give identical output" same_output "$T/w1" "$T/w2"
-run run --input "$SHARED/warc" --output "$T/w2" --workers 2
+run run "$XO" --input "$SHARED/warc" --output "$T/w2" --workers 2
 check "rerun of a finished run redoes nothing" has "$err" "(8 resumed)"
 check "rerun of a finished run keeps the output" same_output "$T/w1" "$T/w2"
-run run --input "$SHARED/warc" --output "$T/w3" --compression gzip --workers 2
+run run "$XO" --input "$SHARED/warc" --output "$T/w3" --compression gzip --workers 2
 check "gzip shards on request" test -f "$T/w3/part-00000.jsonl.gz"
+
+# --- the default pipeline: extract, language ID, quality filters, PII ---
+run run --input "$SHARED/warc" --output "$T/d1" --workers 1
+check "default pipeline: stats invariant" invariant "$T/d1"
+check "default pipeline: filters remove with stage and reason" py "
+import json,subprocess,sys
+s=json.load(open(sys.argv[1]+'/stats.json'))
+assert s['removed']>0 and set(s['removed_by_stage'])<={'langid','gopher_quality','gopher_repetition','fineweb_quality','pii'}, s
+for line in subprocess.run(['zstdcat']+[sys.argv[1]+'/removed/'+f for f in __import__('os').listdir(sys.argv[1]+'/removed')],capture_output=True,text=True).stdout.splitlines():
+    m=json.loads(line)['metadata']; assert m['stage'] and m['reason'], m
+for line in subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],capture_output=True,text=True).stdout.splitlines():
+    m=json.loads(line)['metadata']; assert m['lang'] and m['lang_score']>0, m" "$T/d1"
+run run --input "$SHARED/warc" --output "$T/d2" --workers 2
+check "default pipeline: workers 1 and 2 give identical output" same_output "$T/d1" "$T/d2"
 
 # --- resume after kill -9 ---
 /usr/bin/python3 "$ROOT/scripts/make_run_corpus.py" --src "$SHARED/aeb/html" --out "$T/corpus" \
@@ -98,7 +117,7 @@ printf 'this is not a WARC file at all\n' >"$B/garbage.warc"
 printf '{"id":"a","text":"satu"}\nnot json\n{"id":"c"}\n{"id":"d","text":"bad \xff utf8"}\n{"id":"e","text":"lima"}\n' >"$B/lines.jsonl"
 head -c 100000 "$T/corpus/corpus-00000.warc.gz" >"$B/cut.warc.gz"
 ln -s "$B/nowhere.warc.gz" "$B/dangling.warc.gz"
-run run --input "$B" "$T/missing.jsonl" --output "$T/b1" --workers 2
+run run "$XO" --input "$B" "$T/missing.jsonl" --output "$T/b1" --workers 2
 check "bad inputs: exit 1" test $rc -eq 1
 check "bad inputs: stats invariant" invariant "$T/b1"
 check "bad inputs: each one listed" py "

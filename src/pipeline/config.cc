@@ -104,9 +104,17 @@ Status ParseInto(const YAML::Node& root, const std::string& name, const StageReg
         }
         auto sc = MakeStage(registry, stage, item, name);
         if (!sc.ok()) return sc.status();
-        OptionBinder b;
-        sc->factory->BindOptions(&b);
-        KILANG_RETURN_IF_ERROR(ApplyMap(opts, &b, stage, name));
+        if (sc->factory->TakesYaml()) {
+          if (opts && !opts.IsNull() && !opts.IsMap()) {
+            return Status::InvalidArgument(At(name, opts) + "'" + stage +
+                                           "' options must be a mapping of keys");
+          }
+          KILANG_RETURN_IF_ERROR(sc->factory->SetYaml(opts));
+        } else {
+          OptionBinder b;
+          sc->factory->BindOptions(&b);
+          KILANG_RETURN_IF_ERROR(ApplyMap(opts, &b, stage, name));
+        }
         cfg->stages.push_back(std::move(*sc));
       }
     } else {
@@ -159,11 +167,7 @@ std::string RunConfig::Fingerprint() const {
   ReaderOptions copy = input;
   BindReaderOptions(&copy, &ib);
   out += ib.Dump();
-  for (const StageConfig& sc : stages) {
-    OptionBinder b;
-    sc.factory->BindOptions(&b);
-    out += "[" + sc.name + "]\n" + b.Dump();
-  }
+  for (const StageConfig& sc : stages) out += "[" + sc.name + "]\n" + sc.factory->Describe();
   return out;
 }
 

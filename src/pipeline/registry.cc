@@ -1,5 +1,6 @@
 #include "kilang/pipeline/registry.h"
 
+#include "kilang/filter/registry.h"
 #include "kilang/pipeline/extract_stage.h"
 
 namespace kilang {
@@ -30,15 +31,51 @@ std::vector<std::string> StageRegistry::Names() const {
   return out;
 }
 
+namespace {
+
+// A filter stage (filter/registry.h) in the pipeline: its options are the YAML map as written,
+// validated by the filter's own option reader when the stage is built.
+class FilterStageFactory : public StageFactory {
+ public:
+  explicit FilterStageFactory(std::string name) : name_(std::move(name)) {}
+  void BindOptions(OptionBinder*) override {}
+  bool TakesYaml() const override { return true; }
+  Status SetYaml(const YAML::Node& options) override {
+    options_ = options;
+    return Status::Ok();
+  }
+  std::string Describe() override {
+    if (!options_ || options_.IsNull()) return "";
+    YAML::Emitter e;
+    e.SetMapFormat(YAML::Flow);
+    e.SetSeqFormat(YAML::Flow);
+    e << options_;
+    return std::string(e.c_str()) + "\n";
+  }
+  Result<std::unique_ptr<DocumentStage>> Build() override {
+    return MakeFilterStage(name_, options_);
+  }
+
+ private:
+  std::string name_;
+  YAML::Node options_;
+};
+
+}  // namespace
+
 void RegisterBuiltinStages(StageRegistry* r) {
   r->Register("extract", MakeFactory<ExtractStage, ExtractStageOptions>);
-  // Filters, PII redaction and dedup register here as they land.
+  for (const std::string& name : FilterStageNames()) {
+    r->Register(name, [name] { return std::make_unique<FilterStageFactory>(name); });
+  }
 }
 
 std::vector<std::string> DefaultPipeline() {
   // SPEC order: extract -> langid -> gopher quality -> gopher repetition -> fineweb quality ->
-  // PII -> exact dedup -> near dedup -> repeated lines. Add each name here once it is registered.
-  return {"extract"};
+  // PII -> (exact dedup -> near dedup -> repeated lines: phased, see docs/dedup.md).
+  std::vector<std::string> out = {"extract"};
+  for (const std::string& name : DefaultFilterStageNames()) out.push_back(name);
+  return out;
 }
 
 }  // namespace kilang

@@ -42,10 +42,11 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
 // the same properties with extraction).
 Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs,
                            const std::string& out, uint64_t split_bytes = uint64_t(256) << 20,
-                           bool read_only = false) {
+                           bool read_only = false, bool extract_only = false) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
   if (read_only) cfg->stages.clear();
+  if (extract_only) cfg->stages.resize(1);  // "extract": the filters would remove tiny pages
   cfg->run.workers = workers;
   cfg->run.split_bytes = split_bytes;
   cfg->run.progress = "none";
@@ -145,7 +146,8 @@ TEST(Runner, JsonlPagesAndMissingInputs) {
       << "<html><head><title>T</title></head><body><p>Some words here.</p></body></html>";
   std::ofstream(in + "/pages/p2.txt") << "Judul\n\nIsi artikel yang cukup panjang untuk dibaca.\n";
   std::ofstream(in + "/pages/notes.pdf") << "%PDF";
-  auto sum = RunWith(2, {in + "/docs.jsonl", in + "/pages", in + "/missing.warc.gz"}, out);
+  auto sum = RunWith(2, {in + "/docs.jsonl", in + "/pages", in + "/missing.warc.gz"}, out,
+                     uint64_t(256) << 20, false, /*extract_only=*/true);
   ASSERT_TRUE(sum.ok()) << sum.status().ToString();
   const RunStats& s = sum->stats;
   EXPECT_EQ(s.read, 2u + 2u + 2u);  // 2 JSONL docs, 2 pages, bad line, missing file

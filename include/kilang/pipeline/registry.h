@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "kilang/pipeline/options.h"
 #include "kilang/pipeline/stage.h"
 #include "kilang/util/status.h"
@@ -33,6 +35,18 @@ class StageFactory {
   virtual void BindOptions(OptionBinder* binder) = 0;
   // Builds the stage from the options as set. InvalidArgument for inconsistent options.
   virtual Result<std::unique_ptr<DocumentStage>> Build() = 0;
+
+  // Stages whose options are richer than key=value scalars (lists, maps: the filters) take
+  // their YAML map whole instead of through BindOptions; Build() then validates it, naming
+  // unknown keys and their lines. Default: not taken.
+  virtual bool TakesYaml() const { return false; }
+  virtual Status SetYaml(const YAML::Node& options) { return Status::Ok(); }
+  // A canonical text of the options, for the run's fingerprint (resume safety).
+  virtual std::string Describe() {
+    OptionBinder b;
+    BindOptions(&b);
+    return b.Dump();
+  }
 };
 
 // A factory for a stage constructible as StageT(const OptionsT&), where OptionsT has
