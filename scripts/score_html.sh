@@ -9,4 +9,4 @@ BUILD_DIR="${BUILD_DIR:-build}"
 pred="$(mktemp /tmp/kilang_html_pred.XXXXXX.jsonl)"
 trap 'rm -f "$pred"' EXIT
 "$BUILD_DIR/kilang" extract --format html "$AEB"/html/*.html > "$pred"
-/usr/bin/python3 scripts/score_html_pages.py "$pred" "$AEB/gold" "$@"
+/usr/bin/python3 scripts/score_pages.py "$pred" "$AEB/gold" "$@"

@@ -2,7 +2,7 @@
 """Per-page precision/recall/F1 of kilang records against gold, using the benchmark's own scorer
 (../shared/tools/score.py, imported, not copied), worst pages first, then the overall means.
 
-usage: score_pages.py PRED.jsonl GOLD_DIR [--worst N]
+usage: score_pages.py PRED.jsonl GOLD_DIR [--worst N | --top N]
 """
 import importlib.util, json, os, sys
 
@@ -15,7 +15,10 @@ spec.loader.exec_module(score)
 
 def main():
     pred_path, gold_dir = sys.argv[1], sys.argv[2]
-    worst = int(sys.argv[sys.argv.index("--worst") + 1]) if "--worst" in sys.argv else 10**9
+    worst = 10**9
+    for flag in ("--worst", "--top"):  # the N worst pages
+        if flag in sys.argv:
+            worst = int(sys.argv[sys.argv.index(flag) + 1])
     gold = score.load_gold(gold_dir)
     pred = {}
     for line in open(pred_path, encoding="utf-8"):

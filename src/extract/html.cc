@@ -958,9 +958,11 @@ std::string Run::Emit(int container, const std::string& title) {
     }
     if (inside) in.push_back(static_cast<int>(i));
   }
-  int first_prose = -1;
-  for (size_t k = 0; k < in.size() && first_prose < 0; ++k) {
-    if (blocks_[in[k]].prose) first_prose = static_cast<int>(k);
+  int first_prose = -1, last_prose = -1;
+  for (size_t k = 0; k < in.size(); ++k) {
+    if (!blocks_[in[k]].prose) continue;
+    if (first_prose < 0) first_prose = static_cast<int>(k);
+    last_prose = static_cast<int>(k);
   }
   int teasers = 0, cards = 0;
   for (int i : in) {
@@ -988,7 +990,10 @@ std::string Run::Emit(int container, const std::string& title) {
       }
       if (!title_sq.empty() && lower == title_sq) continue;
       if (IsBylineLine(lower, b.words)) continue;
-      if (IsDateLine(b, now_)) continue;
+      // Datelines stand before or after the prose; a date line between paragraphs is content
+      // (a schedule, a timeline entry).
+      bool outside = first_prose < 0 || before || static_cast<int>(k) > last_prose;
+      if (outside && IsDateLine(b, now_)) continue;
       if (IsSlideCounter(lower)) continue;
       char last = b.text.back();
       bool sentence_end = last == '.' || last == '!' || last == '?' || last == '"' || last == ':' ||

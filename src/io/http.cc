@@ -1,4 +1,5 @@
 #include "kilang/io/http.h"
+#include "kilang/util/text.h"
 
 #include <zlib.h>
 
@@ -23,15 +24,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // Decodes a chunked body; false when `in` is not well-formed chunked data.
 bool Dechunk(std::string_view in, size_t max_out, std::string* out) {
@@ -107,7 +99,7 @@ void ParseContentType(std::string_view value, std::string* mime, std::string* ch
     std::string_view param = Trim(value.substr(
         semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1));
     size_t eq = param.find('=');
-    if (eq != std::string_view::npos && IEquals(Trim(param.substr(0, eq)), "charset")) {
+    if (eq != std::string_view::npos && EqualsIgnoreAsciiCase(Trim(param.substr(0, eq)), "charset")) {
       std::string_view v = Trim(param.substr(eq + 1));
       if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
       *charset = Lower(Trim(v));
@@ -167,11 +159,11 @@ Result<HttpResponse> ParseHttpResponse(std::string_view bytes, size_t max_body) 
     if (colon == std::string_view::npos) continue;
     std::string_view name = Trim(line.substr(0, colon));
     std::string_view value = Trim(line.substr(colon + 1));
-    if (IEquals(name, "content-type")) {
+    if (EqualsIgnoreAsciiCase(name, "content-type")) {
       ParseContentType(value, &r.mime, &r.charset);
-    } else if (IEquals(name, "content-encoding")) {
+    } else if (EqualsIgnoreAsciiCase(name, "content-encoding")) {
       r.content_encoding = Lower(value);
-    } else if (IEquals(name, "transfer-encoding")) {
+    } else if (EqualsIgnoreAsciiCase(name, "transfer-encoding")) {
       r.transfer_encoding = Lower(value);
     }
   }

@@ -11,6 +11,7 @@
 #include "kilang/io/reader.h"
 #include "kilang/io/stream.h"
 #include "kilang/util/utf8.h"
+#include "kilang/util/text.h"
 
 namespace kilang {
 
@@ -38,15 +39,6 @@ std::string_view TrimWs(std::string_view s) {
   return s;
 }
 
-bool IEq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 struct WarcHeader {
   std::string type, uri, date, record_id, content_type;
@@ -64,23 +56,23 @@ void ParseHeader(std::string_view block, WarcHeader* h) {
     if (colon == std::string_view::npos) continue;
     std::string_view name = TrimWs(line.substr(0, colon));
     std::string_view value = TrimWs(line.substr(colon + 1));
-    if (IEq(name, "WARC-Type")) {
+    if (EqualsIgnoreAsciiCase(name, "WARC-Type")) {
       h->type.assign(value);
       for (char& c : h->type) c = char(std::tolower(static_cast<unsigned char>(c)));
-    } else if (IEq(name, "WARC-Target-URI")) {
+    } else if (EqualsIgnoreAsciiCase(name, "WARC-Target-URI")) {
       if (value.size() >= 2 && value.front() == '<' && value.back() == '>')
         value = value.substr(1, value.size() - 2);
       h->uri.assign(value);
-    } else if (IEq(name, "WARC-Date")) {
+    } else if (EqualsIgnoreAsciiCase(name, "WARC-Date")) {
       h->date.assign(value);
-    } else if (IEq(name, "WARC-Record-ID")) {
+    } else if (EqualsIgnoreAsciiCase(name, "WARC-Record-ID")) {
       if (value.size() >= 2 && value.front() == '<' && value.back() == '>')
         value = value.substr(1, value.size() - 2);
       if (value.substr(0, 9) == "urn:uuid:") value.remove_prefix(9);
       h->record_id.assign(value);
-    } else if (IEq(name, "Content-Type")) {
+    } else if (EqualsIgnoreAsciiCase(name, "Content-Type")) {
       h->content_type.assign(value);
-    } else if (IEq(name, "Content-Length")) {
+    } else if (EqualsIgnoreAsciiCase(name, "Content-Length")) {
       int64_t n = 0;
       bool ok = !value.empty() && value.size() <= 18;
       for (char c : value) {

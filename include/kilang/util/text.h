@@ -32,6 +32,18 @@ bool IsUnspacedScript(uint32_t cp);
 // apostrophes/hyphens inside a word. Views point into `s`.
 void SplitWords(std::string_view s, std::vector<std::string_view>* words);
 
+// ASCII case-insensitive equality (protocol tokens: header names, charset labels).
+inline bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x - 'A' < 26u) x += 32;
+    if (y - 'A' < 26u) y += 32;
+    if (x != y) return false;
+  }
+  return true;
+}
+
 // Whether `s` starts with `prefix` / ends with `suffix` (byte-wise).
 inline bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

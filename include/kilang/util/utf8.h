@@ -20,7 +20,8 @@ size_t RepairUtf8(std::string_view in, std::string* out);
 // True when `s` is entirely valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
-// Appends the UTF-8 encoding of code point `cp` (must be a valid scalar value).
+// Appends the UTF-8 encoding of code point `cp`; NUL, surrogates and values above U+10FFFF
+// become U+FFFD.
 void AppendUtf8(uint32_t cp, std::string* out);
 
 // Decodes one code point starting at s[*pos] and advances *pos. Returns U+FFFD (advancing one
