@@ -402,6 +402,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
                                 Document* doc) const {
   // ---- 1. lines ----
   std::vector<Line> lines;
+  lines.reserve(size_t(std::count(text.begin(), text.end(), '\n')) + 1);
   {
     bool blank = true;  // the page start counts as a block boundary
     const bool has_cr = text.find('\r') != std::string_view::npos;

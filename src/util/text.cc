@@ -38,16 +38,26 @@ bool IsSpace(uint32_t cp) {
 }
 
 std::string_view TrimSpace(std::string_view s) {
-  size_t b = 0;
+  // ASCII fast path: most lines start and end with ASCII.
+  auto ascii_space = [](unsigned char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); };
+  size_t b = 0, e = s.size();
+  while (b < e && ascii_space(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && ascii_space(static_cast<unsigned char>(s[e - 1]))) --e;
+  s = s.substr(b, e - b);
+  if (s.empty() || (static_cast<unsigned char>(s.front()) < 0x80 &&
+                    static_cast<unsigned char>(s.back()) < 0x80)) {
+    return s;
+  }
+  // Unicode spaces (NBSP, ideographic space, zero-width space...) at either end.
+  b = 0;
   while (b < s.size()) {
     size_t j = b;
     uint32_t cp = NextCodePoint(s, &j);
     if (!IsSpace(cp)) break;
     b = j;
   }
-  size_t e = s.size();
+  e = s.size();
   while (e > b) {
-    // Step back to the start of the previous code point.
     size_t k = e - 1;
     while (k > b && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
     size_t j = k;
