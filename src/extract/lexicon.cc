@@ -159,6 +159,10 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
 }
 
 void Lexicon::Finish() {
+  for (const auto& [w, mask] : stopwords_) {
+    stop_flat_[w] = mask;
+    stop_max_len_ = std::max(stop_max_len_, w.size());
+  }
   for (const auto& w : ui_lines_) whole_lines_[w] |= kUiLine;
   for (const auto& w : list_headers_) whole_lines_[w] |= kListHeaderLine;
   for (const auto& w : end_markers_) whole_lines_[w] |= kEndMarkerLine;
@@ -294,15 +298,16 @@ bool Lexicon::IsCommentMarker(std::string_view l) const {
 }
 
 uint8_t Lexicon::WholeLineKinds(std::string_view l) const {
-  auto it = whole_lines_.find(l);
-  return it == whole_lines_.end() ? 0 : it->second;
+  const uint8_t* kinds = whole_lines_.Find(l);
+  return kinds ? *kinds : 0;
 }
 
 bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(l) > 0; }
 
 uint64_t Lexicon::StopwordMask(std::string_view w) const {
-  auto it = stopwords_.find(w);
-  return it == stopwords_.end() ? 0 : it->second;
+  if (w.size() > stop_max_len_) return 0;
+  const uint64_t* mask = stop_flat_.Find(w);
+  return mask ? *mask : 0;
 }
 
 }  // namespace kilang

@@ -14,7 +14,7 @@ void PhraseMatcher::Add(const std::vector<std::string>& phrases, int category) {
       if (!p.empty()) symbols_.emplace_back(p, category);
       continue;
     }
-    std::vector<Phrase>& list = by_first_[std::string(words[0])];
+    std::vector<Phrase>& list = by_first_[words[0]];
     list.push_back({std::vector<std::string>(words.begin(), words.end()), category});
     std::stable_sort(list.begin(), list.end(), [](const Phrase& a, const Phrase& b) {
       return a.words.size() > b.words.size();
@@ -28,9 +28,9 @@ uint32_t PhraseMatcher::FindAll(const std::vector<std::string_view>& words,
                                 size_t max_start) const {
   uint32_t mask = 0;
   for (size_t i = 0; i < words.size() && i < max_start; ++i) {
-    auto it = by_first_.find(words[i]);
-    if (it == by_first_.end()) continue;
-    for (const Phrase& phrase : it->second) {
+    const std::vector<Phrase>* list = by_first_.Find(words[i]);
+    if (!list) continue;
+    for (const Phrase& phrase : *list) {
       uint32_t bit = 1u << phrase.category;
       if ((mask & bit) || i + phrase.words.size() > words.size()) continue;
       bool ok = true;

@@ -136,8 +136,12 @@ class Lexicon {
   StringSet ui_lines_;
   StringSet end_markers_;
   StringSet comment_markers_;
-  StringMap<uint8_t> whole_lines_;  // union of the four sets above, built by Finish()
+  FlatStringMap<uint8_t> whole_lines_;  // union of the four sets above, built by Finish()
   StringMap<uint64_t> stopwords_;
+  // The same, flat, for the hot StopwordMask() path (built by Finish()); words longer than the
+  // longest stopword are rejected before hashing.
+  FlatStringMap<uint64_t> stop_flat_;
+  size_t stop_max_len_ = 0;
 };
 
 }  // namespace kilang

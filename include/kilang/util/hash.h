@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace kilang {
 
@@ -53,6 +54,65 @@ struct StringHash {
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+// A string-keyed hash map with open addressing (linear probing, load <= 1/2), for read-mostly
+// lexicons on hot paths: a probe touches one slot instead of chasing list nodes. Not
+// thread-safe while being modified; concurrent Find() calls on a finished map are safe.
+template <typename V>
+class FlatStringMap {
+ public:
+  // The value for `key`, inserting a default one if absent.
+  V& operator[](std::string_view key) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const uint64_t h = Hash64(key);
+    size_t i = h & (slots_.size() - 1);
+    while (slots_[i].used) {
+      if (slots_[i].hash == h && slots_[i].key == key) return slots_[i].value;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = Slot{h, true, std::string(key), V()};
+    ++size_;
+    return slots_[i].value;
+  }
+  // The value for `key`, or nullptr.
+  const V* Find(std::string_view key) const {
+    if (slots_.empty()) return nullptr;
+    const uint64_t h = Hash64(key);
+    const size_t m = slots_.size() - 1;
+    for (size_t i = h & m;; i = (i + 1) & m) {
+      const Slot& s = slots_[i];
+      if (!s.used) return nullptr;
+      if (s.hash == h && s.key == key) return &s.value;
+    }
+  }
+  size_t size() const { return size_; }
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.used) f(s.key, s.value);
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    bool used = false;
+    std::string key;
+    V value{};
+  };
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot());
+    for (Slot& s : old) {
+      if (!s.used) continue;
+      size_t i = s.hash & (slots_.size() - 1);
+      while (slots_[i].used) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = std::move(s);
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
 
 }  // namespace kilang
 

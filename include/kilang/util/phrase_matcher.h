@@ -51,7 +51,7 @@ class PhraseMatcher {
     int category;
   };
   // first word -> phrases (longest first)
-  StringMap<std::vector<Phrase>> by_first_;
+  FlatStringMap<std::vector<Phrase>> by_first_;
   std::vector<std::pair<std::string, int>> symbols_;
 };
 
