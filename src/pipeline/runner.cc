@@ -295,6 +295,7 @@ std::string StatsJson(const RunStats& s) {
          ",\n  \"input_bytes\": " + std::to_string(s.input_bytes) +
          ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) + ",\n  \"shards\": ";
   AppendStrings(s.shards, &out);
+  if (!s.dedup_json.empty()) out += ",\n  \"dedup\": " + s.dedup_json;
   out += "\n}\n";
   return out;
 }
