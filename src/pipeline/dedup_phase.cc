@@ -47,14 +47,22 @@ Status ParseDocumentLine(simdjson::dom::parser& parser, std::string_view line, D
     } else {
       val = simdjson::minify(v);
     }
-    if (k == "url") m.url = val;
-    else if (k == "title") m.title = val;
-    else if (k == "date") m.date = val;
-    else if (k == "author") m.author = val;
-    else if (k == "site") m.site = val;
-    else if (k == "lang") m.lang = val;
-    else if (k == "source") m.source = val;
-    else m.extra.emplace_back(std::string(k), std::move(val));
+    if (k == "url")
+      m.url = val;
+    else if (k == "title")
+      m.title = val;
+    else if (k == "date")
+      m.date = val;
+    else if (k == "author")
+      m.author = val;
+    else if (k == "site")
+      m.site = val;
+    else if (k == "lang")
+      m.lang = val;
+    else if (k == "source")
+      m.source = val;
+    else
+      m.extra.emplace_back(std::string(k), std::move(val));
   }
   return Status::Ok();
 }
@@ -228,7 +236,9 @@ Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShard
 
 }  // namespace
 
-void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook) { PhaseHook() = std::move(hook); }
+void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook) {
+  PhaseHook() = std::move(hook);
+}
 
 void RunDedupOptions::Bind(OptionBinder* b) {
   dedup::DedupOptions& o = options;
@@ -320,8 +330,8 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
         if (whole) continue;
       }
       DedupShardResult r;
-      Status s = ApplyShard(**plan, uint32_t(i), inputs[i], dir, compression, compression_level,
-                            &r);
+      Status s =
+          ApplyShard(**plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
       if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
         s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
       }

@@ -399,9 +399,8 @@ Status Run::Prepare() {
     KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
   }
   // Temporary files of a killed run are garbage.
-  for (const std::string& d :
-       {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang",
-        dir_ + "/.kilang/stage1"}) {
+  for (const std::string& d : {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang",
+                               dir_ + "/.kilang/stage1"}) {
     for (const auto& e : fs::directory_iterator(d, ec)) {
       if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
     }
@@ -675,8 +674,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   }
   if (cfg_.dedup.enabled) {
     // The corpus dedup phase over the stage-1 shards, in task order (dedup_phase.h).
-    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level,
-                            n);
+    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level, n);
     if (!dd.ok()) return dd.status();
     for (const DedupShardResult& r : dd->shards) {
       st.kept -= r.in - r.kept;

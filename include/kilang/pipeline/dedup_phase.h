@@ -42,8 +42,8 @@ struct RunDedupOptions {
 
 // One stage-1 shard to deduplicate.
 struct DedupShardInput {
-  std::string name;   // "part-00003" (the task's shard name)
-  std::string path;   // the stage-1 file
+  std::string name;  // "part-00003" (the task's shard name)
+  std::string path;  // the stage-1 file
 };
 
 // The result for one shard (its marker).
