@@ -34,9 +34,9 @@ count_docs() {  # count_docs DIR: kept documents in the shards
   local n=0; for f in "$1"/part-*; do [ -f "$f" ] && n=$((n + $(zstdcat "$f" | wc -l))); done; echo $n
 }
 
-# The I/O and accounting checks below count documents, so they run extraction alone; the
-# default pipeline (with its filters) is checked after them.
-printf 'pipeline: [extract]\n' >"$T/extract-only.yaml"
+# The I/O and accounting checks below count documents, so they run extraction alone (and no
+# corpus dedup); the default pipeline (with its filters and dedup) is checked after them.
+printf 'pipeline: [extract]\ndedup: {enabled: false}\n' >"$T/extract-only.yaml"
 XO="$T/extract-only.yaml"
 
 # --- the real WARC samples ---
@@ -67,7 +67,7 @@ check "default pipeline: stats invariant" invariant "$T/d1"
 check "default pipeline: filters remove with stage and reason" py "
 import json,subprocess,sys
 s=json.load(open(sys.argv[1]+'/stats.json'))
-assert s['removed']>0 and set(s['removed_by_stage'])<={'langid','gopher_quality','gopher_repetition','fineweb_quality','pii'}, s
+assert s['removed']>0 and set(s['removed_by_stage'])<={'langid','gopher_quality','gopher_repetition','fineweb_quality','pii','exact_dedup','minhash_dedup','line_dedup'}, s
 for line in subprocess.run(['zstdcat']+[sys.argv[1]+'/removed/'+f for f in __import__('os').listdir(sys.argv[1]+'/removed')],capture_output=True,text=True).stdout.splitlines():
     m=json.loads(line)['metadata']; assert m['stage'] and m['reason'], m
 for line in subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],capture_output=True,text=True).stdout.splitlines():
@@ -156,6 +156,60 @@ check "config + --set: JSONL text extracted as HTML" py "
 import json,subprocess,sys
 r=json.loads(subprocess.run(['zstdcat',sys.argv[1]+'/part-00000.jsonl.zst'],capture_output=True,text=True).stdout)
 assert '<' not in r['text'] and 'Halo' in r['text'], r" "$T/c1"
+
+# --- corpus dedup (exact, MinHash, repeated lines) after the per-document stages ---
+# Two JSONL files of aeb gold article texts: 6 originals, then 2 exact copies, 2 lightly edited
+# copies (one word in 100 replaced) and 2 more originals.
+py "
+import glob,json,sys
+docs=[json.load(open(f))['articleBody'] for f in sorted(glob.glob(sys.argv[1]+'/*.json'))]
+docs=[d for d in docs if len(d.split())>400][:8]
+def edit(t):
+    w=t.split(' ')
+    return ' '.join('zzyzx' if i%100==50 else x for i,x in enumerate(w))
+with open(sys.argv[2]+'/dd-a.jsonl','w') as a:
+    for i in range(6): a.write(json.dumps({'id':'orig%d'%i,'text':docs[i]})+'\n')
+with open(sys.argv[2]+'/dd-b.jsonl','w') as b:
+    for i in range(2): b.write(json.dumps({'id':'copy%d'%i,'text':docs[i]})+'\n')
+    for i in range(2,4): b.write(json.dumps({'id':'near%d'%i,'text':edit(docs[i])})+'\n')
+    for i in range(6,8): b.write(json.dumps({'id':'orig%d'%i,'text':docs[i]})+'\n')
+" "$SHARED/aeb/gold" "$T"
+DDIN=("$T/dd-a.jsonl" "$T/dd-b.jsonl")
+printf 'pipeline: [extract]\n' >"$T/dd.yaml"  # extraction alone, dedup on (the default)
+DX="$T/dd.yaml"
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd1" --workers 1
+check "dedup: run succeeds" test $rc -eq 0
+check "dedup: stats invariant" invariant "$T/dd1"
+check "dedup: duplicates removed with stage and reason, one per cluster kept" py "
+import json,subprocess,sys,glob
+d=sys.argv[1]; s=json.load(open(d+'/stats.json'))
+assert s['read']==12 and s['kept']==8 and s['removed']==4, s
+assert s['removed_by_stage']=={'exact_dedup':{'exact_duplicate':2},'minhash_dedup':{'minhash_duplicate':2}}, s
+assert s['dedup']['clusters']>=2 and s['dedup']['exact_duplicates']==2, s
+kept=[json.loads(l) for f in sorted(glob.glob(d+'/part-*')) for l in subprocess.run(['zstdcat',f],capture_output=True,text=True).stdout.splitlines()]
+assert sorted(r['id'] for r in kept)==sorted('orig%d'%i for i in range(8)), [r['id'] for r in kept]
+rem=[json.loads(l) for f in glob.glob(d+'/removed/dedup-*') for l in subprocess.run(['zstdcat',f],capture_output=True,text=True).stdout.splitlines()]
+st={r['id']:(r['metadata']['stage'],r['metadata']['reason']) for r in rem}
+assert st=={'copy0':('exact_dedup','exact_duplicate'),'copy1':('exact_dedup','exact_duplicate'),'near2':('minhash_dedup','minhash_duplicate'),'near3':('minhash_dedup','minhash_duplicate')}, st
+" "$T/dd1"
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2
+check "dedup: workers 1 and 2 give identical output" same_output "$T/dd1" "$T/dd2"
+# Lose the dedup phase's work on one shard as a kill would (marker and final shard gone).
+rm -f "$T/dd2/.kilang/dedup/done/part-00001.json" "$T/dd2/part-00001.jsonl.zst" "$T/dd2/stats.json"
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2
+check "dedup: resumed dedup phase equals the uninterrupted run" same_output "$T/dd1" "$T/dd2"
+# A kill -9 during the dedup phase (if it lands there), then a rerun.
+rm -rf "$T/dd3"
+"$KILANG" run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 1 --progress none 2>/dev/null &
+pid=$!
+for _ in $(seq 1 500); do [ -d "$T/dd3/.kilang/dedup" ] && break; sleep 0.01; done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 2
+check "dedup: rerun after kill -9 equals the uninterrupted run" same_output "$T/dd1" "$T/dd3"
+printf 'pipeline: [extract]\ndedup: {enabled: false}\n' >"$T/dd-off.yaml"
+run run "$T/dd-off.yaml" --input "${DDIN[@]}" --output "$T/dd4" --workers 2
+check "dedup: off on request" py "
+import json,sys; s=json.load(open(sys.argv[1]+'/stats.json')); assert s['kept']==12 and 'dedup' not in s, s" "$T/dd4"
 
 echo "pipeline: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -85,6 +85,10 @@ Status ParseInto(const YAML::Node& root, const std::string& name, const StageReg
       OptionBinder b;
       BindReaderOptions(&cfg->input, &b);
       KILANG_RETURN_IF_ERROR(ApplyMap(v, &b, "input", name));
+    } else if (key == "dedup") {
+      OptionBinder b;
+      cfg->dedup.Bind(&b);
+      KILANG_RETURN_IF_ERROR(ApplyMap(v, &b, "dedup", name));
     } else if (key == "pipeline") {
       cfg->stages.clear();
       if (!v.IsSequence()) {
@@ -119,7 +123,7 @@ Status ParseInto(const YAML::Node& root, const std::string& name, const StageReg
       }
     } else {
       return Status::InvalidArgument(At(name, it->first) + "unknown key '" + key +
-                                     "' (known: run, input, pipeline)");
+                                     "' (known: run, input, pipeline, dedup)");
     }
   }
   return Status::Ok();
@@ -131,7 +135,7 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
   size_t dot = dotted_key.find('.');
   if (dot == std::string_view::npos) {
     return Status::InvalidArgument("'" + std::string(dotted_key) +
-                                   "': expected SECTION.KEY (run.*, input.* or STAGE.*)");
+                                   "': expected SECTION.KEY (run.*, input.*, dedup.* or STAGE.*)");
   }
   std::string_view section = dotted_key.substr(0, dot), key = dotted_key.substr(dot + 1);
   OptionBinder b;
@@ -139,6 +143,8 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
     run.Bind(&b);
   } else if (section == "input") {
     BindReaderOptions(&input, &b);
+  } else if (section == "dedup") {
+    dedup.Bind(&b);
   } else {
     StageConfig* target = nullptr;
     for (StageConfig& sc : stages) {
@@ -168,6 +174,10 @@ std::string RunConfig::Fingerprint() const {
   BindReaderOptions(&copy, &ib);
   out += ib.Dump();
   for (const StageConfig& sc : stages) out += "[" + sc.name + "]\n" + sc.factory->Describe();
+  RunDedupOptions dcopy = dedup;
+  OptionBinder db;
+  dcopy.Bind(&db);
+  out += "[dedup]\n" + db.Dump();
   return out;
 }
 

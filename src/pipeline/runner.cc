@@ -295,6 +295,7 @@ std::string StatsJson(const RunStats& s) {
          ",\n  \"input_bytes\": " + std::to_string(s.input_bytes) +
          ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) + ",\n  \"shards\": ";
   AppendStrings(s.shards, &out);
+  if (!s.dedup_json.empty()) out += ",\n  \"dedup\": " + s.dedup_json;
   out += "\n}\n";
   return out;
 }
@@ -357,6 +358,7 @@ class Run {
 Status Run::Prepare() {
   std::error_code ec;
   fs::create_directories(dir_ + "/.kilang/done", ec);
+  if (!ec && cfg_.dedup.enabled) fs::create_directories(dir_ + "/.kilang/stage1", ec);
   if (!ec) fs::create_directories(dir_ + "/removed", ec);
   if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
   // The plan: config fingerprint + task list. A rerun must match it.
@@ -397,8 +399,8 @@ Status Run::Prepare() {
     KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
   }
   // Temporary files of a killed run are garbage.
-  for (const std::string& d :
-       {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang"}) {
+  for (const std::string& d : {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang",
+                               dir_ + "/.kilang/stage1"}) {
     for (const auto& e : fs::directory_iterator(d, ec)) {
       if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
     }
@@ -410,6 +412,11 @@ Status Run::RunTask(size_t i, Worker* w) {
   const Task& task = tasks_[i];
   TaskResult r;
   std::string name = ShardName(i, width_);
+  if (cfg_.dedup.enabled) {
+    // The task's stage-1 shard is being redone: so must be its dedup output.
+    std::error_code ec;
+    fs::remove(dir_ + "/.kilang/dedup/done/" + name + ".json", ec);
+  }
   std::string suffix(OutputSuffix(compression_));
   std::unique_ptr<ShardWriter> kept, removed;
   auto writer = [&](std::unique_ptr<ShardWriter>* slot, const std::string& rel) -> Status {
@@ -509,7 +516,8 @@ Status Run::RunTask(size_t i, Worker* w) {
       if (ws.ok()) ws = removed->WriteLine(ToJsonLine(doc));
     } else {
       ++r.kept;
-      ws = writer(&kept, name + suffix);
+      // With dedup on, kept documents are stage-1 output, finalised by the dedup phase.
+      ws = writer(&kept, (cfg_.dedup.enabled ? ".kilang/stage1/" : "") + name + suffix);
       if (ws.ok()) ws = kept->WriteLine(ToJsonLine(doc));
     }
     w->t.write += ThreadCpu() - t2;
@@ -527,7 +535,7 @@ Status Run::RunTask(size_t i, Worker* w) {
   if (kept) {
     r.output_bytes += kept->bytes_in();
     KILANG_RETURN_IF_ERROR(kept->Finish());
-    r.shards.push_back(name + suffix);
+    r.shards.push_back((cfg_.dedup.enabled ? ".kilang/stage1/" : "") + name + suffix);
   }
   if (removed) {
     r.output_bytes += removed->bytes_in();
@@ -640,6 +648,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   st.tasks = tasks_.size();
   st.ignored_files = ignored_;
   simdjson::dom::parser parser;
+  std::vector<DedupShardInput> stage1;
   for (size_t i = 0; i < tasks_.size(); ++i) {
     st.input_bytes += tasks_[i].bytes;
     TaskResult r;
@@ -656,8 +665,30 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     for (auto& u : r.unreadable_items) st.unreadable_inputs.push_back(std::move(u));
     for (auto& u : r.warnings) st.warnings.push_back(std::move(u));
     for (auto& s : r.shards) {
-      if (s.rfind("removed/", 0) != 0) st.shards.push_back(std::move(s));
+      if (s.rfind(".kilang/stage1/", 0) == 0) {
+        stage1.push_back({ShardName(i, width_), dir_ + "/" + s});
+      } else if (s.rfind("removed/", 0) != 0) {
+        st.shards.push_back(std::move(s));
+      }
     }
+  }
+  if (cfg_.dedup.enabled) {
+    // The corpus dedup phase over the stage-1 shards, in task order (dedup_phase.h).
+    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level, n);
+    if (!dd.ok()) return dd.status();
+    for (const DedupShardResult& r : dd->shards) {
+      st.kept -= r.in - r.kept;
+      st.removed += r.in - r.kept;
+      st.output_bytes += r.out_bytes;
+      st.output_bytes -= r.in_bytes;
+      for (const auto& [stage, reasons] : r.removed_by) {
+        for (const auto& [k, v] : reasons) st.removed_by[stage][k] += v;
+      }
+      for (const std::string& s : r.shards) {
+        if (s.rfind("removed/", 0) != 0) st.shards.push_back(s);
+      }
+    }
+    st.dedup_json = dd->summary_json;
   }
   if (st.read != st.kept + st.removed + st.unreadable) {
     return Status::Internal("accounting mismatch: read " + std::to_string(st.read) + " != kept " +

@@ -1,5 +1,5 @@
 // RunConfig: everything `kilang run` needs besides its inputs and output folder, read from a
-// YAML file, from flags, or both (flags win). All three sections are optional:
+// YAML file, from flags, or both (flags win). All four sections are optional:
 //
 //   run:                      # RunOptions
 //     workers: 4
@@ -8,6 +8,8 @@
 //     jsonl_text_key: text
 //   pipeline:                 # stages in order; a name, or a name with its options
 //     - extract: {format: auto}
+//   dedup:                    # RunDedupOptions (pipeline/dedup_phase.h), after all stages
+//     enabled: true
 //
 // With no `pipeline:` section the built-in default pipeline runs (registry.h DefaultPipeline()).
 // Unknown keys and bad values are errors that name the file, line and key.
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "kilang/io/reader.h"
+#include "kilang/pipeline/dedup_phase.h"
 #include "kilang/pipeline/options.h"
 #include "kilang/pipeline/registry.h"
 #include "kilang/pipeline/stage.h"
@@ -54,8 +57,9 @@ struct RunConfig {
   RunOptions run;
   ReaderOptions input;
   std::vector<StageConfig> stages;
+  RunDedupOptions dedup;
 
-  // Sets "run.KEY", "input.KEY" or "STAGE.KEY" (the first stage of that name) from text, exactly
+  // Sets "run.KEY", "input.KEY", "dedup.KEY" or "STAGE.KEY" (the first stage of that name) from text, exactly
   // as the YAML key would. InvalidArgument naming the key on failure.
   Status Set(std::string_view dotted_key, std::string_view value);
   // Canonical text of every option that shapes the output (not workers/progress): two runs with

@@ -50,6 +50,7 @@ struct RunStats {
   uint64_t input_bytes = 0;         // size of the input files as stored
   uint64_t output_bytes = 0;        // uncompressed JSONL bytes written (kept + removed)
   std::vector<std::string> shards;  // kept shards, relative to DIR
+  std::string dedup_json;           // the dedup phase's figures (a JSON object), if it ran
 };
 
 // Where the time went, summed over workers, for this invocation only. read/stages/write are

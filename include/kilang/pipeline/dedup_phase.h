@@ -1,0 +1,74 @@
+// The corpus dedup phase of `kilang run` (SPEC default pipeline: ... PII -> exact dedup ->
+// MinHash near-dup dedup -> repeated-line removal -> write), run after every per-document task.
+//
+// With dedup enabled, task i writes its kept documents to DIR/.kilang/stage1/part-<i>.jsonl.zst
+// (never modified afterwards). The phase then
+//   1. runs dedup::RunDedup over those shards (in task order) with work dir DIR/.kilang/dedup/work
+//      (resumable phases), and records its figures in DIR/.kilang/dedup/summary.json;
+//   2. per stage-1 shard, applies the plan and writes DIR/part-<i>.jsonl.zst (kept, possibly
+//      edited by repeated-line removal) and DIR/removed/dedup-part-<i>.jsonl.zst (dropped, with
+//      metadata.stage = exact_dedup | minhash_dedup | line_dedup and metadata.reason), both via a
+//      temporary name + rename, then the marker DIR/.kilang/dedup/done/part-<i>.json (last).
+// Every state after a kill is recoverable: stage-1 shards are read-only inputs, a shard without a
+// marker is simply rewritten (same bytes), and summary.json only exists once RunDedup finished.
+#ifndef KILANG_PIPELINE_DEDUP_PHASE_H_
+#define KILANG_PIPELINE_DEDUP_PHASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kilang/dedup/dedup.h"
+#include "kilang/io/writer.h"
+#include "kilang/pipeline/options.h"
+#include "kilang/util/status.h"
+
+namespace kilang {
+
+// The `dedup:` config section. Defaults: on, exact + MinHash + repeated lines.
+struct RunDedupOptions {
+  bool enabled = true;
+  dedup::DedupOptions options;
+  // Local mirrors of options fields that have no binder type of their own.
+  std::string verify = "exact";  // none | signature | exact
+  uint64_t memory_mb = 512;
+  uint64_t line_min_docs = 5;
+  void Bind(OptionBinder* b);
+  // Copies the mirrored fields into `options` (call after setting keys).
+  dedup::DedupOptions Resolved(size_t threads) const;
+};
+
+// One stage-1 shard to deduplicate.
+struct DedupShardInput {
+  std::string name;  // "part-00003" (the task's shard name)
+  std::string path;  // the stage-1 file
+};
+
+// The result for one shard (its marker).
+struct DedupShardResult {
+  uint64_t in = 0, kept = 0;
+  uint64_t in_bytes = 0, out_bytes = 0;  // uncompressed JSONL bytes read / written
+  std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
+  std::vector<std::string> shards;  // written, relative to DIR (kept first)
+};
+
+struct DedupPhaseResult {
+  std::vector<DedupShardResult> shards;  // parallel to the inputs
+  std::string summary_json;              // the `dedup` object of stats.json
+};
+
+// Runs the phase (see above). `threads` >= 1. Output does not depend on `threads`.
+Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
+                                       const std::vector<DedupShardInput>& inputs,
+                                       const std::string& dir, OutputCompression compression,
+                                       int compression_level, size_t threads);
+
+// Test hook: called before writing shard i's marker; returning false stops the phase with
+// Status::Internal (simulates a kill between a shard's rename and its marker).
+void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook);
+
+}  // namespace kilang
+
+#endif  // KILANG_PIPELINE_DEDUP_PHASE_H_

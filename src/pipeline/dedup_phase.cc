@@ -1,0 +1,358 @@
+#include "kilang/pipeline/dedup_phase.h"
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "kilang/core/document.h"
+#include "kilang/io/file.h"
+#include "kilang/io/stream.h"
+
+namespace kilang {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::function<bool(size_t)>& PhaseHook() {
+  static std::function<bool(size_t)> hook;
+  return hook;
+}
+
+// Parses one output line (core/document.h ToJsonLine) back into a Document; unknown metadata
+// keys go to metadata.extra in order, so ToJsonLine(parsed) reproduces the line.
+Status ParseDocumentLine(simdjson::dom::parser& parser, std::string_view line, Document* doc) {
+  simdjson::dom::element el;
+  if (parser.parse(line.data(), line.size()).get(el)) return Status::Corruption("bad JSON line");
+  *doc = Document();
+  std::string_view s;
+  if (!el["id"].get(s)) doc->id.assign(s);
+  if (!el["text"].get(s)) doc->text.assign(s);
+  simdjson::dom::object md;
+  if (el["metadata"].get(md)) return Status::Ok();
+  Metadata& m = doc->metadata;
+  for (auto [k, v] : md) {
+    if (k == "lang_score") {
+      double d;
+      if (!v.get(d)) m.lang_score = d;
+      continue;
+    }
+    std::string val;
+    if (!v.get(s)) {
+      val.assign(s);
+    } else {
+      val = simdjson::minify(v);
+    }
+    if (k == "url")
+      m.url = val;
+    else if (k == "title")
+      m.title = val;
+    else if (k == "date")
+      m.date = val;
+    else if (k == "author")
+      m.author = val;
+    else if (k == "site")
+      m.site = val;
+    else if (k == "lang")
+      m.lang = val;
+    else if (k == "source")
+      m.source = val;
+    else
+      m.extra.emplace_back(std::string(k), std::move(val));
+  }
+  return Status::Ok();
+}
+
+// Calls fn(line) for each line of a (compressed) JSONL shard.
+Status ForEachLine(const std::string& path, const std::function<Status(std::string_view)>& fn) {
+  auto in = InputStream::Open(path);
+  if (!in.ok()) return in.status();
+  InputStream& st = **in;
+  std::string carry;
+  for (;;) {
+    size_t n = st.Ensure(1 << 16);
+    if (n == 0) {
+      if (st.at_break()) return Status::Corruption(path + ": " + st.TakeBreak().ToString());
+      break;
+    }
+    std::string_view v = st.Peek();
+    size_t start = 0;
+    for (size_t nl; (nl = v.find('\n', start)) != std::string_view::npos; start = nl + 1) {
+      if (!carry.empty()) {
+        carry.append(v.substr(start, nl - start));
+        KILANG_RETURN_IF_ERROR(fn(carry));
+        carry.clear();
+      } else {
+        KILANG_RETURN_IF_ERROR(fn(v.substr(start, nl - start)));
+      }
+    }
+    carry.append(v.substr(start));
+    st.Consume(v.size());
+  }
+  if (!carry.empty()) KILANG_RETURN_IF_ERROR(fn(carry));
+  return Status::Ok();
+}
+
+Status ForEachDoc(const std::string& path, const std::function<Status(const Document&)>& fn,
+                  uint64_t* bytes = nullptr) {
+  simdjson::dom::parser parser;
+  Document doc;
+  return ForEachLine(path, [&](std::string_view line) -> Status {
+    if (bytes) *bytes += line.size() + 1;
+    Status s = ParseDocumentLine(parser, line, &doc);
+    if (!s.ok()) return Status::Corruption(path + ": " + s.message());
+    return fn(doc);
+  });
+}
+
+class ShardFiles : public dedup::ShardedCorpus {
+ public:
+  explicit ShardFiles(const std::vector<DedupShardInput>& in) : in_(in) {}
+  size_t num_shards() const override { return in_.size(); }
+  Status ReadShard(size_t shard, const std::function<Status(const Document&)>& fn) const override {
+    return ForEachDoc(in_[shard].path, fn);
+  }
+
+ private:
+  const std::vector<DedupShardInput>& in_;
+};
+
+std::string StageOf(const std::string& reason) {
+  if (reason == "exact_duplicate") return "exact_dedup";
+  if (reason == "minhash_duplicate") return "minhash_dedup";
+  return "line_dedup";
+}
+
+std::string MarkerJson(const DedupShardResult& r) {
+  std::string out = "{\"in\":" + std::to_string(r.in) + ",\"kept\":" + std::to_string(r.kept) +
+                    ",\"in_bytes\":" + std::to_string(r.in_bytes) +
+                    ",\"out_bytes\":" + std::to_string(r.out_bytes) + ",\"removed_by\":{";
+  bool first = true;
+  for (const auto& [stage, reasons] : r.removed_by) {
+    for (const auto& [reason, n] : reasons) {
+      if (!first) out += ",";
+      first = false;
+      AppendJsonString(stage + "/" + reason, &out);
+      out += ":" + std::to_string(n);
+    }
+  }
+  out += "},\"shards\":[";
+  for (size_t i = 0; i < r.shards.size(); ++i) {
+    if (i) out += ",";
+    AppendJsonString(r.shards[i], &out);
+  }
+  out += "]}\n";
+  return out;
+}
+
+Status ParseMarker(const std::string& path, DedupShardResult* r) {
+  std::string text;
+  KILANG_RETURN_IF_ERROR(ReadFile(path, 1 << 20, &text));
+  simdjson::dom::parser p;
+  simdjson::dom::element el;
+  if (p.parse(text).get(el)) return Status::Corruption(path + ": not a dedup marker");
+  auto u = [&](const char* k) {
+    uint64_t v = 0;
+    if (el[k].get(v)) v = 0;
+    return v;
+  };
+  r->in = u("in");
+  r->kept = u("kept");
+  r->in_bytes = u("in_bytes");
+  r->out_bytes = u("out_bytes");
+  simdjson::dom::object o;
+  if (!el["removed_by"].get(o)) {
+    for (auto [k, v] : o) {
+      std::string key(k);
+      size_t slash = key.find('/');
+      uint64_t n = 0;
+      if (slash == std::string::npos || v.get(n)) continue;
+      r->removed_by[key.substr(0, slash)][key.substr(slash + 1)] += n;
+    }
+  }
+  simdjson::dom::array a;
+  if (!el["shards"].get(a)) {
+    for (auto item : a) {
+      std::string_view s;
+      if (!item.get(s)) r->shards.emplace_back(s);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShardInput& in,
+                  const std::string& dir, OutputCompression compression, int level,
+                  DedupShardResult* r) {
+  auto filter = plan.ForShard(index);
+  if (!filter.ok()) return filter.status();
+  std::string suffix(OutputSuffix(compression));
+  std::string kept_rel = in.name + suffix, removed_rel = "removed/dedup-" + in.name + suffix;
+  std::unique_ptr<ShardWriter> kept, removed;
+  uint32_t pos = 0;
+  Document doc;
+  Status s = ForEachDoc(
+      in.path,
+      [&](const Document& d) -> Status {
+        doc = d;
+        Verdict v = filter->Apply(pos++, &doc);
+        ++r->in;
+        std::unique_ptr<ShardWriter>* slot = &kept;
+        const std::string* rel = &kept_rel;
+        if (v.keep) {
+          ++r->kept;
+        } else {
+          std::string stage = StageOf(v.reason);
+          ++r->removed_by[stage][v.reason];
+          doc.metadata.extra.emplace_back("stage", stage);
+          doc.metadata.extra.emplace_back("reason", v.reason);
+          slot = &removed;
+          rel = &removed_rel;
+        }
+        if (!*slot) {
+          auto w = ShardWriter::Create(dir + "/" + *rel, compression, level);
+          if (!w.ok()) return w.status();
+          *slot = std::move(*w);
+        }
+        return (*slot)->WriteLine(ToJsonLine(doc));
+      },
+      &r->in_bytes);
+  if (!s.ok()) return s;
+  std::error_code ec;
+  for (auto [w, rel] : {std::pair{&kept, &kept_rel}, std::pair{&removed, &removed_rel}}) {
+    if (*w) {
+      r->out_bytes += (*w)->bytes_in();
+      KILANG_RETURN_IF_ERROR((*w)->Finish());
+      r->shards.push_back(*rel);
+    } else {
+      fs::remove(dir + "/" + *rel, ec);  // none now: no stale file may remain
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook) {
+  PhaseHook() = std::move(hook);
+}
+
+void RunDedupOptions::Bind(OptionBinder* b) {
+  dedup::DedupOptions& o = options;
+  b->Add("enabled", &enabled, "run corpus dedup after the per-document stages");
+  b->Add("exact", &o.exact, "exact dedup of normalised text");
+  b->Add("minhash", &o.minhash, "MinHash near-duplicate dedup");
+  b->Add("ngram", &o.minhash_options.ngram, "words per MinHash shingle", 1, 64);
+  b->Add("bands", &o.minhash_options.bands, "LSH bands", 1, 1024);
+  b->Add("rows", &o.minhash_options.rows, "hashes per band", 1, 1024);
+  b->Add("seed", &o.minhash_options.seed, "MinHash seed");
+  b->Add("verify", &verify, "candidate pair verification", {"none", "signature", "exact"});
+  b->Add("verify_threshold", &o.verify_threshold, "minimum Jaccard of a verified pair", 0, 1);
+  b->Add("lines", &o.lines.enabled, "repeated-line removal");
+  b->Add("line_min_docs", &line_min_docs, "a line in this many documents is removed", 2,
+         UINT32_MAX);
+  b->Add("line_per_host", &o.lines.per_host, "count lines per host");
+  b->Add("line_min_chars", &o.lines.min_line_chars, "shorter lines are not counted");
+  b->Add("line_min_doc_chars", &o.lines.min_doc_chars,
+         "drop a doc shorter than this after line removal");
+  b->Add("partitions", &o.partitions, "hash partitions of the exact and line phases", 1, 4096);
+  b->Add("memory_mb", &memory_mb, "memory budget of the dedup sorters (MB)", 16);
+  b->Add("annotate", &o.annotate, "write dedup_cluster_id/size annotations");
+}
+
+dedup::DedupOptions RunDedupOptions::Resolved(size_t threads) const {
+  dedup::DedupOptions o = options;
+  o.verify = verify == "none"        ? dedup::VerifyMode::kNone
+             : verify == "signature" ? dedup::VerifyMode::kSignature
+                                     : dedup::VerifyMode::kExact;
+  o.memory_budget_bytes = size_t(memory_mb) << 20;
+  o.lines.min_docs = uint32_t(line_min_docs);
+  o.threads = std::max<size_t>(1, threads);
+  return o;
+}
+
+Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
+                                       const std::vector<DedupShardInput>& inputs,
+                                       const std::string& dir, OutputCompression compression,
+                                       int compression_level, size_t threads) {
+  const std::string base = dir + "/.kilang/dedup";
+  std::error_code ec;
+  fs::create_directories(base + "/done", ec);
+  if (ec) return Status::IoError(base + ": " + ec.message());
+  for (const auto& e : fs::directory_iterator(base + "/done", ec)) {
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
+  }
+  dedup::DedupOptions o = options.Resolved(threads);
+  DedupPhaseResult out;
+  out.shards.resize(inputs.size());
+  const std::string summary_path = base + "/summary.json";
+  if (inputs.empty()) {
+    out.summary_json = "{\"documents\": 0}";
+    return out;
+  }
+  if (access(summary_path.c_str(), F_OK) != 0) {
+    ShardFiles corpus(inputs);
+    auto st = dedup::RunDedup(corpus, base + "/work", o);
+    if (!st.ok()) return st.status();
+    std::string j = "{\"documents\": " + std::to_string(st->documents) +
+                    ", \"exact_duplicates\": " + std::to_string(st->exact_duplicates) +
+                    ", \"candidate_pairs\": " + std::to_string(st->candidate_pairs) +
+                    ", \"verified_pairs\": " + std::to_string(st->verified_pairs) +
+                    ", \"clusters\": " + std::to_string(st->clusters) +
+                    ", \"near_duplicates\": " + std::to_string(st->near_duplicates) +
+                    ", \"frequent_lines\": " + std::to_string(st->frequent_lines) + "}";
+    KILANG_RETURN_IF_ERROR(WriteFileAtomic(summary_path, j + "\n"));
+  }
+  KILANG_RETURN_IF_ERROR(ReadFile(summary_path, 1 << 20, &out.summary_json));
+  while (!out.summary_json.empty() && out.summary_json.back() == '\n') out.summary_json.pop_back();
+
+  auto plan = dedup::DedupPlan::Open(base + "/work", o);
+  if (!plan.ok()) return plan.status();
+  auto marker = [&](size_t i) { return base + "/done/" + inputs[i].name + ".json"; };
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  Status fatal;
+  auto work = [&] {
+    for (;;) {
+      size_t i = next.fetch_add(1);
+      if (i >= inputs.size() || failed.load()) return;
+      if (access(marker(i).c_str(), F_OK) == 0) {
+        // Done, unless a file it lists went missing (then the shard is simply redone).
+        DedupShardResult old;
+        bool whole = ParseMarker(marker(i), &old).ok();
+        for (const std::string& f : old.shards) {
+          whole = whole && access((dir + "/" + f).c_str(), F_OK) == 0;
+        }
+        if (whole) continue;
+      }
+      DedupShardResult r;
+      Status s =
+          ApplyShard(**plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
+      if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
+        s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
+      }
+      if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> l(mu);
+        if (fatal.ok()) fatal = s;
+        failed = true;
+        return;
+      }
+    }
+  };
+  size_t n = std::max<size_t>(1, std::min(threads, inputs.size()));
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < n; ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  if (!fatal.ok()) return fatal;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    KILANG_RETURN_IF_ERROR(ParseMarker(marker(i), &out.shards[i]));
+  }
+  return out;
+}
+
+}  // namespace kilang
