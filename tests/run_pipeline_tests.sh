@@ -211,5 +211,13 @@ run run "$T/dd-off.yaml" --input "${DDIN[@]}" --output "$T/dd4" --workers 2
 check "dedup: off on request" py "
 import json,sys; s=json.load(open(sys.argv[1]+'/stats.json')); assert s['kept']==12 and 'dedup' not in s, s" "$T/dd4"
 
+# --- PII redaction counts reach stats.json ---
+printf 'pipeline: [pii]\ndedup: {enabled: false}\n' >"$T/pii.yaml"
+printf '{"id":"p","text":"Hubungi redaksi@contoh.co.id atau +62 812-3456-7890, bukan 22/10/2024."}\n' >"$T/pii.jsonl"
+run run "$T/pii.yaml" --input "$T/pii.jsonl" --output "$T/pii1"
+check "pii: counts summed in stats.json" py "
+import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
+assert s['counters']=={'pii_email':1,'pii_phone':1}, s['counters']" "$T/pii1"
+
 echo "pipeline: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

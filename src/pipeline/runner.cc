@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -49,6 +50,7 @@ struct TaskResult {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0, output_bytes = 0;
   std::map<std::string, uint64_t> skipped;
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;
+  std::map<std::string, uint64_t> counters;  // annotations summed over documents (pii_*)
   std::vector<UnreadableItem> unreadable_items;
   std::vector<UnreadableItem> warnings;
   std::vector<std::string> shards;  // relative paths written (kept first, then removed)
@@ -215,6 +217,8 @@ std::string MarkerJson(const TaskResult& r) {
   AppendCounts(r.skipped, &out);
   out += ",\"removed_by\":";
   AppendRemovedBy(r.removed_by, &out);
+  out += ",\"counters\":";
+  AppendCounts(r.counters, &out);
   out += ",\"unreadable_inputs\":";
   AppendUnreadable(r.unreadable_items, &out, "");
   out += ",\"warnings\":";
@@ -243,6 +247,9 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
   simdjson::dom::object obj;
   if (!doc["skipped"].get(obj)) {
     for (auto [k, v] : obj) r->skipped[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+  }
+  if (!doc["counters"].get(obj)) {
+    for (auto [k, v] : obj) r->counters[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
   }
   if (!doc["removed_by"].get(obj)) {
     for (auto [stage, reasons] : obj) {
@@ -285,6 +292,8 @@ std::string StatsJson(const RunStats& s) {
   AppendCounts(s.skipped, &out);
   out += ",\n  \"removed_by_stage\": ";
   AppendRemovedBy(s.removed_by, &out);
+  out += ",\n  \"counters\": ";
+  AppendCounts(s.counters, &out);
   out += ",\n  \"unreadable_inputs\": ";
   AppendUnreadable(s.unreadable_inputs, &out, "\n    ");
   out += ",\n  \"warnings\": ";
@@ -506,6 +515,10 @@ Status Run::RunTask(size_t i, Worker* w) {
     doc.metadata.source =
         task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
     if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
+    // PII redaction counts ("pii_email", ...) are summed into stats.json's "counters".
+    for (const auto& [k, v] : doc.metadata.extra) {
+      if (k.rfind("pii_", 0) == 0) r.counters[k] += std::strtoull(v.c_str(), nullptr, 10);
+    }
     Status ws;
     if (remover) {
       ++r.removed;
@@ -659,6 +672,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     st.unreadable += r.unreadable;
     st.output_bytes += r.output_bytes;
     for (const auto& [k, v] : r.skipped) st.skipped[k] += v;
+    for (const auto& [k, v] : r.counters) st.counters[k] += v;
     for (const auto& [stage, reasons] : r.removed_by) {
       for (const auto& [k, v] : reasons) st.removed_by[stage][k] += v;
     }

@@ -42,6 +42,7 @@ struct RunStats {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0;
   std::map<std::string, uint64_t> skipped;                            // by reason
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
+  std::map<std::string, uint64_t> counters;  // per-document annotations summed (pii_email, ...)
   std::vector<UnreadableItem> unreadable_inputs;                      // in input order
   // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file).
   std::vector<UnreadableItem> warnings;
