@@ -193,12 +193,7 @@ class WarcReader : public RecordReader {
   }
 
   Result<bool> Unreadable(InputRecord* rec, uint64_t offset, const Status& s) {
-    *rec = InputRecord();
-    rec->kind = InputRecord::Kind::kUnreadable;
-    rec->file = file_;
-    rec->offset = offset;
-    rec->index = index_++;
-    rec->error = s;
+    *rec = InputRecord::Unreadable(file_, offset, index_++, s);
     return true;
   }
 

@@ -49,6 +49,17 @@ struct InputRecord {
   uint64_t offset = 0;  // byte offset of the record (see InputStream::SourceOffset), or line start
   uint64_t index = 0;   // 0-based position among the records this reader returned
   Status error;         // kUnreadable: why
+
+  // An unreadable record of `file` at `offset` (the readers' one way to report a bad record).
+  static InputRecord Unreadable(std::string file, uint64_t offset, uint64_t index, Status why) {
+    InputRecord r;
+    r.kind = Kind::kUnreadable;
+    r.file = std::move(file);
+    r.offset = offset;
+    r.index = index;
+    r.error = std::move(why);
+    return r;
+  }
 };
 
 // Options of the readers. YAML: the `input:` section of a run config (same key names).
