@@ -483,9 +483,13 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     if (l.units <= 8) {
       uint8_t kinds = lex_.WholeLineKinds(bare);
       if (bare.size() != lower.size()) kinds |= lex_.WholeLineKinds(lower) & Lexicon::kUiLine;
-      // "[ 167 Comments ]" -> "comments" for the markers.
-      std::string marker = NormalizeMarker(lwords);
-      uint8_t marker_kinds = marker == bare ? kinds : lex_.WholeLineKinds(marker);
+      // "[ 167 Comments ]" -> "comments" for the markers (only lines with digits or brackets
+      // normalise to something other than `bare`).
+      uint8_t marker_kinds = kinds;
+      if (l.digits > 0 || bare.find_first_of("[]()") != std::string_view::npos) {
+        std::string marker = NormalizeMarker(lwords);
+        if (marker != bare) marker_kinds = lex_.WholeLineKinds(marker);
+      }
       if (kinds & Lexicon::kListHeaderLine) l.flags |= kListHeader;
       if ((kinds & Lexicon::kUiLine) && l.units <= 6) l.flags |= kUi;
       if (marker_kinds & Lexicon::kEndMarkerLine) l.flags |= kEndMarker;
