@@ -156,5 +156,10 @@ printf '<html><head><title>Skrip</title><script>document.write("x")</script></he
 run extract "$T/noscript.html"; check "<noscript>-only page is processed" test $rc -eq 0
 check "<noscript>-only page gives one record" one_record "$out"
 
+# --- --url: written to metadata.url, and names the site when the page does not ---
+run extract --url https://www.kabar.example.co.id/berita/1 "$good"
+check "--url is metadata.url" has "$out" '"url":"https://www.kabar.example.co.id/berita/1"'
+check "--url host is the site when the page names none" has "$out" '"site":"kabar.example.co.id"'
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -98,6 +98,17 @@ Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options,
   } else {
     impl_->pagetext.Extract(text, options.now, doc);
   }
+  // --url hints the site when the page names none: its host, without "www.".
+  if (doc->metadata.site.empty() && !doc->metadata.url.empty()) {
+    std::string_view u = doc->metadata.url;
+    size_t scheme = u.find("://");
+    if (scheme != std::string_view::npos) u.remove_prefix(scheme + 3);
+    u = u.substr(0, u.find_first_of("/?#"));
+    u = u.substr(u.rfind('@') == std::string_view::npos ? 0 : u.rfind('@') + 1);
+    u = u.substr(0, u.find(':'));
+    if (StartsWith(u, "www.")) u.remove_prefix(4);
+    if (u.find('.') != std::string_view::npos) doc->metadata.site = std::string(u);
+  }
   if (impl_->lid) {
     // As the reference pipelines do: predict on the text with newlines turned into spaces.
     std::string sample = doc->text.empty() ? doc->metadata.title : doc->text;
