@@ -156,6 +156,17 @@ printf '<html><head><title>Skrip</title><script>document.write("x")</script></he
 run extract "$T/noscript.html"; check "<noscript>-only page is processed" test $rc -eq 0
 check "<noscript>-only page gives one record" one_record "$out"
 
+# --- relative dates: --now anchors them; without it the current time does ---
+printf 'Judul Berita Singkat\n\n2 jam yang lalu\n\nIni adalah paragraf pertama yang cukup panjang untuk dianggap sebagai isi artikel berita hari ini.\n' >"$T/rel.txt"
+run extract --now 2024-10-22T15:00:00+07:00 "$T/rel.txt"
+check "--now anchors a relative date" has "$out" '"date":"2024-10-22T13:00:00+07:00"'
+run extract "$T/rel.txt"
+check "without --now a relative date is anchored to the current time" py "
+import json,sys,datetime
+d=datetime.datetime.fromisoformat(json.loads(sys.argv[1])['metadata']['date'])
+age=datetime.datetime.now(datetime.timezone.utc)-d
+assert datetime.timedelta(hours=1, minutes=55) < age < datetime.timedelta(hours=2, minutes=5), age" "$out"
+
 # --- --url: written to metadata.url, and names the site when the page does not ---
 run extract --url https://www.kabar.example.co.id/berita/1 "$good"
 check "--url is metadata.url" has "$out" '"url":"https://www.kabar.example.co.id/berita/1"'

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ int RunExtract(const ExtractFlags& flags) {
                    flags.now.c_str());
       return kExitUsage;
     }
+  } else {
+    // SPEC: relative dates default to the page's own date (an absolute date on the page wins
+    // over relative ones), else the current time (UTC).
+    options.now = kilang::DateTime::FromUnixSeconds(static_cast<int64_t>(std::time(nullptr)), 0);
   }
   const kilang::Extractor extractor;
   int unreadable = 0;
