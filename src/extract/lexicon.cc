@@ -136,19 +136,19 @@ Status Lexicon::AddFile(const std::string& name, const std::string& text) {
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["boilerplate"], "boilerplate", &boilerplate_));
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["list_headers"], "list_headers", &tmp));
-    list_headers_.insert(tmp.begin(), tmp.end());
+    for (auto& w : tmp) whole_lines_[w] |= kListHeaderLine;
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["copyright"], "copyright", &copyright_));
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["byline_prefixes"], "byline_prefixes", &byline_prefixes_));
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["end_markers"], "end_markers", &tmp));
-    end_markers_.insert(tmp.begin(), tmp.end());
+    for (auto& w : tmp) whole_lines_[w] |= kEndMarkerLine;
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["comment_markers"], "comment_markers", &tmp));
-    comment_markers_.insert(tmp.begin(), tmp.end());
-    end_markers_.insert(tmp.begin(), tmp.end());  // a comment marker is also an end marker
+    // A comment marker is also an end marker.
+    for (auto& w : tmp) whole_lines_[w] |= kCommentMarkerLine | kEndMarkerLine;
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["ui_lines"], "ui_lines", &tmp));
-    ui_lines_.insert(tmp.begin(), tmp.end());
+    for (auto& w : tmp) whole_lines_[w] |= kUiLine;
     tmp.clear();
     KILANG_RETURN_IF_ERROR(ReadStrings(name, root["stopwords"], "stopwords", &tmp));
     for (auto& w : tmp) stopwords_[w] |= uint64_t{1} << lang_index;
@@ -163,10 +163,6 @@ void Lexicon::Finish() {
     stop_flat_[w] = mask;
     stop_max_len_ = std::max(stop_max_len_, w.size());
   }
-  for (const auto& w : ui_lines_) whole_lines_[w] |= kUiLine;
-  for (const auto& w : list_headers_) whole_lines_[w] |= kListHeaderLine;
-  for (const auto& w : end_markers_) whole_lines_[w] |= kEndMarkerLine;
-  for (const auto& w : comment_markers_) whole_lines_[w] |= kCommentMarkerLine;
   auto dedup = [](std::vector<std::string>* v) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -287,14 +283,14 @@ std::optional<bool> Lexicon::IsPm(std::string_view w) const {
 
 bool Lexicon::IsDateFiller(std::string_view w) const { return date_filler_.count(w) > 0; }
 
-bool Lexicon::IsListHeader(std::string_view l) const { return list_headers_.count(l) > 0; }
+bool Lexicon::IsListHeader(std::string_view l) const { return WholeLineKinds(l) & kListHeaderLine; }
 
 bool Lexicon::IsEndMarker(std::string_view l) const {
-  return end_markers_.count(l) > 0;
+  return WholeLineKinds(l) & kEndMarkerLine;
 }
 
 bool Lexicon::IsCommentMarker(std::string_view l) const {
-  return comment_markers_.count(l) > 0;
+  return WholeLineKinds(l) & kCommentMarkerLine;
 }
 
 uint8_t Lexicon::WholeLineKinds(std::string_view l) const {
@@ -302,7 +298,7 @@ uint8_t Lexicon::WholeLineKinds(std::string_view l) const {
   return kinds ? *kinds : 0;
 }
 
-bool Lexicon::IsUiLine(std::string_view l) const { return ui_lines_.count(l) > 0; }
+bool Lexicon::IsUiLine(std::string_view l) const { return WholeLineKinds(l) & kUiLine; }
 
 uint64_t Lexicon::StopwordMask(std::string_view w) const {
   if (w.size() > stop_max_len_) return 0;

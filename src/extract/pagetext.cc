@@ -169,30 +169,6 @@ std::string_view FindDomain(std::string_view s) {
   return {};
 }
 
-// Writes the UTF-8 encoding of `cp` at `out`; returns its length (1..4).
-inline size_t EncodeUtf8(uint32_t cp, char* out) {
-  if (cp < 0x80) {
-    out[0] = static_cast<char>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<char>(0xC0 | (cp >> 6));
-    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<char>(0xE0 | (cp >> 12));
-    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<char>(0xF0 | (cp >> 18));
-  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 // Character classes of ASCII bytes for the line scanner.
 enum : uint8_t { kAsciiOther = 0, kAsciiLower = 1, kAsciiUpper = 2, kAsciiDigit = 3, kAsciiJoin = 4 };
 constexpr auto kAsciiClass = [] {

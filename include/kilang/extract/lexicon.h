@@ -130,13 +130,10 @@ class Lexicon {
   StringMap<bool> am_pm_;
   StringSet date_filler_;
   std::vector<std::string> boilerplate_;
-  StringSet list_headers_;
   std::vector<std::string> copyright_;
   std::vector<std::string> byline_prefixes_;
-  StringSet ui_lines_;
-  StringSet end_markers_;
-  StringSet comment_markers_;
-  FlatStringMap<uint8_t> whole_lines_;  // union of the four sets above, built by Finish()
+  // Whole-line lexicons (UI words, list headers, end and comment markers): line -> WholeLine bits.
+  FlatStringMap<uint8_t> whole_lines_;
   StringMap<uint64_t> stopwords_;
   // The same, flat, for the hot StopwordMask() path (built by Finish()); words longer than the
   // longest stopword are rejected before hashing.

@@ -20,6 +20,31 @@ size_t RepairUtf8(std::string_view in, std::string* out);
 // True when `s` is entirely valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+// Writes the UTF-8 encoding of `cp` at `out` (room for 4 bytes); returns its length (1..4).
+// REQUIRES: `cp` is a Unicode scalar value (AppendUtf8 replaces invalid ones).
+inline size_t EncodeUtf8(uint32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 // Appends the UTF-8 encoding of code point `cp`; NUL, surrogates and values above U+10FFFF
 // become U+FFFD.
 void AppendUtf8(uint32_t cp, std::string* out);
