@@ -13,7 +13,7 @@
 // segmenters) start empty in each pass, as for a worker that has just started; "first" is the
 // first pass (also cold CPU caches), "mean" the mean of the other passes.
 //
-//   build/bench/filters_bench [passes]
+//   build/bench/filters_bench [passes] [--chain]   (--chain: the default chain only, for profiling)
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -111,7 +111,15 @@ void Report(const char* name, const Timing& t, double mb) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int passes = argc > 1 ? std::max(2, std::atoi(argv[1])) : 6;
+  int passes = 6;
+  bool chain_only = false;
+  for (int a = 1; a < argc; ++a) {
+    if (std::strcmp(argv[a], "--chain") == 0) {
+      chain_only = true;
+    } else {
+      passes = std::max(2, std::atoi(argv[a]));
+    }
+  }
   std::vector<std::string> corpus = LoadCorpus();
   size_t bytes = 0;
   for (const auto& d : corpus) bytes += d.size();
@@ -151,7 +159,7 @@ int main(int argc, char** argv) {
   };
 
   // Word segmentation alone (shared by the quality stages): fast path vs ICU only.
-  {
+  if (!chain_only) {
     WordSegmenter seg("en");
     std::vector<std::string_view> tokens;
     Report("segmentation (kilang)",
@@ -167,7 +175,7 @@ int main(int argc, char** argv) {
                    }),
            mb);
   }
-  for (size_t s = 0; s < stages.size(); ++s) {
+  for (size_t s = 0; s < stages.size() && !chain_only; ++s) {
     std::vector<Document> docs;
     Timing t = Measure(passes, [&](int pass) {
       StageContext ctx;  // fresh per pass: nothing shared with other stages
