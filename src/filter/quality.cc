@@ -18,9 +18,10 @@
 namespace kilang {
 
 using filter_internal::CodePoints;
+using filter_internal::AnalyzeWords;
 using filter_internal::CountOf;
+using filter_internal::DocumentWords;
 using filter_internal::FlatMap;
-using filter_internal::Hash64;
 using filter_internal::LStrip;
 using filter_internal::RStrip;
 using filter_internal::SplitLines;
@@ -73,9 +74,34 @@ struct SvHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
+// Stop word -> index in the list, found by the word's Hash64 (the hash the token facts carry)
+// and verified by comparing the strings. Read-only after Build (shared by worker threads).
+class StopWordIndex {
+ public:
+  void Build(const std::vector<std::string>& list) {
+    list_ = list;
+    map_.Clear(list_.size());
+    for (size_t i = 0; i < list_.size(); ++i) {
+      bool inserted;
+      uint32_t& v = map_.Upsert(filter_internal::Hash64(list_[i]), &inserted);
+      if (inserted) v = static_cast<uint32_t>(i);  // a repeated word keeps its first index
+    }
+  }
+  size_t size() const { return list_.size(); }
+  // Index of `w` in the list, or -1.
+  int Find(uint64_t hash, std::string_view w) const {
+    const uint32_t* v = map_.Find(hash);
+    return v && list_[*v] == w ? static_cast<int>(*v) : -1;
+  }
+
+ private:
+  std::vector<std::string> list_;
+  FlatMap<uint32_t> map_;
+};
+
 struct GopherQualityResolved {
   GopherQualityOptions o;
-  std::unordered_set<std::string, SvHash, std::equal_to<>> stop;
+  StopWordIndex stop;
   bool elisions = false;  // some stop word ends with an apostrophe
 };
 
@@ -104,15 +130,10 @@ class GopherQualityStage : public DocumentStage {
     std::string_view lang = DocLang(doc, default_lang_);
     const GopherQualityOptions& o = opts_.For(lang);
     const std::string_view text = doc.text;
-    const auto& words = DocumentTokens(text, lang, ctx);
+    const DocumentWords& dw = AnalyzeWords(text, lang, ctx);
+    const auto& words = *dw.tokens;
     const size_t n_words = words.size();
-    size_t n_non_symbol = 0, non_symbol_chars = 0;
-    for (std::string_view w : words) {
-      if (!filter_internal::AllPunctOrSymbol(w)) {
-        ++n_non_symbol;
-        non_symbol_chars += CodePoints(w);
-      }
-    }
+    const size_t n_non_symbol = dw.non_symbol_words, non_symbol_chars = dw.non_symbol_chars;
     if (o.min_doc_words && n_non_symbol < static_cast<size_t>(o.min_doc_words)) {
       return Verdict::Remove("gopher_short_doc");
     }
@@ -161,35 +182,42 @@ class GopherQualityStage : public DocumentStage {
       }
     }
     if (o.max_non_alpha_words_ratio) {
-      size_t alpha = 0;
-      for (std::string_view w : words) alpha += filter_internal::HasLetter(w);
-      if (static_cast<double>(alpha) / n_words < o.max_non_alpha_words_ratio) {
+      if (static_cast<double>(dw.letter_words) / n_words < o.max_non_alpha_words_ratio) {
         return Verdict::Remove("gopher_below_alpha_threshold");
       }
     }
     if (o.min_stop_words > 0) {
       const GopherQualityResolved& r = Resolved(lang);
-      std::set<std::string_view> found;
-      for (std::string_view w : words) {
-        if (r.stop.find(w) != r.stop.end()) {
-          found.insert(w);
+      // Distinct stop words: a bit per (stop word, apostrophe form).
+      auto& found = ctx.Scratch<std::vector<uint8_t>>("kilang.gopher_quality.found");
+      found.assign(2 * r.stop.size(), 0);
+      size_t n_found = 0;
+      auto mark = [&](size_t slot) {
+        if (!found[slot]) {
+          found[slot] = 1;
+          ++n_found;
+        }
+      };
+      for (size_t i = 0; i < n_words && n_found < static_cast<size_t>(o.min_stop_words); ++i) {
+        const std::string_view w = words[i];
+        if (int idx = r.stop.Find(dw.facts[i].hash, w); idx >= 0) {
+          mark(2 * idx);
         } else if (r.elisions) {
           // "l'homme" / "l’homme": try the elided prefix "l'".
           size_t ap = w.find('\'');
-          size_t len = 1;
+          bool curly = false;
           if (ap == std::string_view::npos) {
             ap = w.find("\u2019");
-            len = 3;
+            curly = true;
           }
           if (ap != std::string_view::npos && ap > 0) {
             std::string pre(w.substr(0, ap));
             pre += '\'';
-            if (r.stop.count(pre)) found.insert(w.substr(0, ap + len));
+            if (int idx = r.stop.Find(filter_internal::Hash64(pre), pre); idx >= 0) mark(2 * idx + curly);
           }
         }
-        if (found.size() >= static_cast<size_t>(o.min_stop_words)) break;
       }
-      if (found.size() < static_cast<size_t>(o.min_stop_words)) {
+      if (n_found < static_cast<size_t>(o.min_stop_words)) {
         return Verdict::Remove("gopher_enough_stop_words");
       }
     }
@@ -201,8 +229,8 @@ class GopherQualityStage : public DocumentStage {
     auto make = [](const GopherQualityOptions& o) {
       GopherQualityResolved r;
       r.o = o;
+      r.stop.Build(o.stop_words);
       for (const auto& w : o.stop_words) {
-        r.stop.insert(w);
         if (!w.empty() && w.back() == '\'') r.elisions = true;
       }
       return r;
@@ -228,10 +256,10 @@ class GopherQualityStage : public DocumentStage {
 
 // ---------------------------------------------------------------- Gopher repetition
 
-inline uint64_t NgramHash(const std::vector<uint64_t>& h, size_t i, int n) {
+inline uint64_t NgramHash(const filter_internal::TokenFacts* f, size_t i, int n) {
   uint64_t x = 0x84222325CBF29CE4ULL;
   for (int k = 0; k < n; ++k) {
-    x ^= h[i + k];
+    x ^= f[i + k].hash;
     x *= 0x100000001B3ULL;
     x = (x << 23) | (x >> 41);
   }
@@ -240,8 +268,7 @@ inline uint64_t NgramHash(const std::vector<uint64_t>& h, size_t i, int n) {
 
 struct RepetitionScratch {
   std::vector<std::string_view> pieces;
-  std::vector<uint64_t> word_hash;
-  std::vector<uint32_t> word_len;  // code points
+  const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
   FlatMap<uint8_t> seen;
   struct Count {
     uint32_t count = 0;
@@ -249,6 +276,11 @@ struct RepetitionScratch {
   };
   FlatMap<Count> counts;
   std::vector<uint8_t> multi, multi2;
+  std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
+  std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
+  // CountBigrams' table: keys (0 = empty), counts, first positions; and each position's slot.
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> key_count, key_first, slot_of;
 };
 
 struct NgramBest {
@@ -268,7 +300,7 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
   for (size_t i = 0; i + n <= nw; ++i) {
     if (only && !(*only)[i]) continue;
     bool inserted;
-    auto& c = s->counts.Upsert(NgramHash(s->word_hash, i, n), &inserted);
+    auto& c = s->counts.Upsert(NgramHash(s->words, i, n), &inserted);
     if (inserted) {
       c.first = static_cast<uint32_t>(i);
     } else if (multi) {
@@ -284,6 +316,39 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
   return best;
 }
 
+// Counts every 2-gram (one pass, a table sized for the document); fills s->count2. Returns the most frequent 2-gram as CountNgrams does.
+NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
+  const filter_internal::TokenFacts* w = s->words;
+  size_t cap = 16;
+  while (cap < 2 * nw) cap <<= 1;
+  const int shift = 64 - __builtin_ctzll(cap);
+  s->keys.assign(cap, 0);
+  s->key_count.resize(cap);
+  s->key_first.resize(cap);
+  s->slot_of.resize(nw);
+  s->count2.assign(nw, 0);
+  NgramBest best;
+  for (size_t i = 0; i + 1 < nw; ++i) {
+    uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
+    size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> shift;
+    while (s->keys[slot] != 0 && s->keys[slot] != key) slot = (slot + 1) & (cap - 1);
+    if (s->keys[slot] == 0) {
+      s->keys[slot] = key;
+      s->key_count[slot] = 0;
+      s->key_first[slot] = static_cast<uint32_t>(i);
+    }
+    const uint32_t c = ++s->key_count[slot];
+    s->slot_of[i] = static_cast<uint32_t>(slot);
+    if (c > best.count || (c == best.count && s->key_first[slot] < best.first)) {
+      best.count = c;
+      best.first = s->key_first[slot];
+    }
+  }
+  for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = s->key_count[s->slot_of[i]];
+  s->multi2.clear();  // rebuilt from count2 when needed
+  return best;
+}
+
 // Duplicates among `pieces` from the second occurrence on: (count, code points).
 std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pieces,
                                          FlatMap<uint8_t>* seen) {
@@ -291,7 +356,7 @@ std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pi
   size_t dups = 0, chars = 0;
   for (std::string_view p : pieces) {
     bool inserted;
-    seen->Upsert(Hash64(p) ^ (p.size() * 0x9E3779B97F4A7C15ULL), &inserted);
+    seen->Upsert(filter_internal::Hash64(p) ^ (p.size() * 0x9E3779B97F4A7C15ULL), &inserted);
     if (!inserted) {
       ++dups;
       chars += CodePoints(p);
@@ -365,14 +430,12 @@ class GopherRepetitionStage : public DocumentStage {
       }
     }
     if (o.top_n_grams.empty() && o.dup_n_grams.empty()) return Verdict::Keep();
-    const auto& words = DocumentTokens(text, lang, ctx);
-    const size_t nw = words.size();
-    s->word_hash.resize(nw);
-    s->word_len.resize(nw);
-    for (size_t i = 0; i < nw; ++i) {
-      s->word_hash[i] = Hash64(words[i]);
-      s->word_len[i] = static_cast<uint32_t>(CodePoints(words[i]));
-    }
+    const DocumentWords& dw = AnalyzeWords(text, lang, ctx);
+    const size_t nw = dw.facts.size();
+    s->words = dw.facts.data();
+    s->prefix.resize(nw + 1);
+    s->prefix[0] = 0;
+    for (size_t i = 0; i < nw; ++i) s->prefix[i + 1] = s->prefix[i] + s->words[i].chars;
     // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
     // occur twice where its first two words do, so one full count of 2-grams marks those
     // positions (multi2) and the larger sizes are counted there only. Results are exactly those
@@ -385,17 +448,41 @@ class GopherRepetitionStage : public DocumentStage {
       }
     }
     const bool sparse = min_n >= 2 && nw >= 2;
+    // With the 2-gram counts known, cheap upper bounds rule out most of the larger counts (exact
+    // verdicts: a rule is only skipped when its bound shows it cannot fire):
+    //  - top n-gram (n > 2): an n-gram at i occurs at most count2(i) times, so
+    //    max_i count2(i) * chars_n(i) bounds its character fraction;
+    //  - duplicated n-grams (n >= m >= 2): every word datatrove's scan counts lies in a non-first
+    //    occurrence of an m-gram, whose m-1 2-grams all occur twice or more; the words covered
+    //    by runs of >= m-1 such positions bound every sum.
     NgramBest base;
-    if (sparse) base = CountNgrams(s.get(), nw, 2, nullptr, &s->multi2);
+    if (sparse) base = CountBigrams(s.get(), nw);
+    auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
+      return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
+    };
+    auto ensure_multi2 = [&] {
+      if (s->multi2.size() == nw) return;
+      s->multi2.assign(nw, 0);
+      for (size_t i = 0; i + 1 < nw; ++i) s->multi2[i] = s->count2[i] >= 2;
+    };
     for (const auto& [n, frac] : o.top_n_grams) {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
-      NgramBest best = (sparse && n == 2) ? base
-                       : sparse           ? CountNgrams(s.get(), nw, n, &s->multi2, nullptr)
-                                          : CountNgrams(s.get(), nw, n, nullptr, nullptr);
+      NgramBest best;
+      if (sparse && n == 2) {
+        best = base;
+      } else if (sparse) {
+        size_t bound = 0;
+        for (size_t i = 0; i + n <= nw; ++i) {
+          bound = std::max(bound, s->count2[i] * window_chars(i, n));
+        }
+        if (static_cast<double>(bound) / text_len <= frac) continue;  // cannot fire
+        ensure_multi2();
+        best = CountNgrams(s.get(), nw, n, &s->multi2, nullptr);
+      } else {
+        best = CountNgrams(s.get(), nw, n, nullptr, nullptr);
+      }
       if (best.count < 2) best = {1, 0};
-      size_t len = n - 1;
-      for (int k = 0; k < n; ++k) len += s->word_len[best.first + k];
-      if (static_cast<double>(len) * best.count / text_len > frac) {
+      if (static_cast<double>(window_chars(best.first, n)) * best.count / text_len > frac) {
         return Verdict::Remove("top_" + std::to_string(n) + "_gram");
       }
     }
@@ -404,15 +491,32 @@ class GopherRepetitionStage : public DocumentStage {
       // other position holds a new n-gram that can never be seen again. Same sums as datatrove's
       // full scan.
       int m = 64;
+      double min_frac = 1e300;
       for (const auto& [n, frac] : o.dup_n_grams) {
-        if (frac > 0) m = std::min(m, n);
+        if (frac > 0 && nw >= static_cast<size_t>(n)) {
+          m = std::min(m, n);
+          min_frac = std::min(min_frac, frac);
+        }
+      }
+      if (m == 64) return Verdict::Keep();
+      if (sparse) {
+        size_t covered = 0, run = 0, last_end = 0;  // chars of covered words; words [.., last_end)
+        for (size_t i = 0; i + 1 < nw; ++i) {
+          run = s->count2[i] >= 2 ? run + 1 : 0;
+          if (run >= static_cast<size_t>(m - 1)) {
+            // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
+            size_t from = std::max(last_end, i + 1 - run);
+            covered += s->prefix[i + 2] - s->prefix[from];
+            last_end = i + 2;
+          }
+        }
+        if (static_cast<double>(covered) / text_len <= min_frac) return Verdict::Keep();
+        ensure_multi2();
       }
       bool any = false;
       s->multi.assign(nw, 0);
-      if (nw >= static_cast<size_t>(m) && m < 64) {
-        CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
-        for (size_t i = 0; i < nw && !any; ++i) any = s->multi[i];
-      }
+      CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
+      for (size_t i = 0; i < nw && !any; ++i) any = s->multi[i];
       for (const auto& [n, frac] : o.dup_n_grams) {
         if (frac <= 0 || nw < static_cast<size_t>(n) || !any) continue;
         s->seen.Clear(64);
@@ -423,9 +527,9 @@ class GopherRepetitionStage : public DocumentStage {
             continue;
           }
           bool inserted;
-          s->seen.Upsert(NgramHash(s->word_hash, i, n), &inserted);
+          s->seen.Upsert(NgramHash(s->words, i, n), &inserted);
           if (!inserted) {
-            for (int k = 0; k < n; ++k) repeated += s->word_len[i + k];  // joined without spaces
+            for (int k = 0; k < n; ++k) repeated += s->words[i + k].chars;  // joined, no spaces
             i += n;
           } else {
             ++i;

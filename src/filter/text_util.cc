@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "kilang/filter/words.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
@@ -130,5 +131,92 @@ bool HasLetter(std::string_view s) {
   return false;
 }
 
+namespace {
+
+// Byte classes for the ASCII fast path of FactsOf.
+enum : uint8_t { kAlpha = 1, kDigit = 2, kAsciiPunct = 4, kHigh = 8, kOtherByte = 16 };
+
+const std::array<uint8_t, 256>& ByteClasses() {
+  static const auto* t = [] {
+    auto* c = new std::array<uint8_t, 256>();
+    for (int b = 0; b < 256; ++b) {
+      uint8_t v;
+      if (b >= 0x80) {
+        v = kHigh;
+      } else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+        v = kAlpha;
+      } else if (b >= '0' && b <= '9') {
+        v = kDigit;
+      } else if ((b >= 0x21 && b <= 0x2f) || (b >= 0x3a && b <= 0x40) ||
+                 (b >= 0x5b && b <= 0x60) || (b >= 0x7b && b <= 0x7e)) {
+        v = kAsciiPunct;  // the ASCII set of AllPunctOrSymbol
+      } else {
+        v = kOtherByte;  // controls, space, DEL
+      }
+      (*c)[b] = v;
+    }
+    return c;
+  }();
+  return *t;
+}
+
+struct WordsCache {
+  const char* data = nullptr;
+  size_t size = 0;
+  uint64_t hash = 0;
+  std::string lang;
+  bool valid = false;
+  DocumentWords words;
+};
+
+}  // namespace
+
+TokenFacts FactsOf(std::string_view t) {
+  const auto& cls = ByteClasses();
+  uint8_t acc = 0;
+  for (unsigned char c : t) acc |= cls[c];
+  TokenFacts f;
+  f.hash = Hash64(t);
+  if (!(acc & kHigh)) {
+    f.chars = static_cast<uint32_t>(t.size());
+    f.has_letter = (acc & kAlpha) != 0;
+    f.punct_or_symbol = (acc & (kAlpha | kDigit | kOtherByte)) == 0;
+  } else {
+    f.chars = static_cast<uint32_t>(CodePoints(t));
+    f.has_letter = HasLetter(t);
+    f.punct_or_symbol = AllPunctOrSymbol(t);
+  }
+  return f;
+}
+
+const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang,
+                                  StageContext& ctx) {
+  auto& cache = ctx.Scratch<std::shared_ptr<WordsCache>>("kilang.filter.words");
+  if (!cache) cache = std::make_shared<WordsCache>();
+  const std::vector<std::string_view>& tokens = DocumentTokens(text, lang, ctx);
+  const uint64_t h = Hash64(text);
+  WordsCache& c = *cache;
+  if (c.valid && c.data == text.data() && c.size == text.size() && c.hash == h && c.lang == lang)
+    return c.words;
+  DocumentWords& w = c.words;
+  w.tokens = &tokens;
+  w.facts.resize(tokens.size());
+  w.non_symbol_words = w.non_symbol_chars = w.letter_words = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const TokenFacts f = FactsOf(tokens[i]);
+    w.facts[i] = f;
+    if (!f.punct_or_symbol) {
+      ++w.non_symbol_words;
+      w.non_symbol_chars += f.chars;
+    }
+    w.letter_words += f.has_letter;
+  }
+  c.data = text.data();
+  c.size = text.size();
+  c.hash = h;
+  c.lang = std::string(lang);
+  c.valid = true;
+  return w;
+}
 
 }  // namespace kilang::filter_internal

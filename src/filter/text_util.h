@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "kilang/pipeline/stage.h"
 
 namespace kilang::filter_internal {
 
@@ -42,6 +45,30 @@ bool HasLetter(std::string_view s);
 
 // 64-bit hash of bytes (XXH3, inlined).
 inline uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+
+// What the quality stages need to know about one token (DocumentTokens), computed once per
+// document and shared by the stages through the worker's StageContext.
+struct TokenFacts {
+  uint64_t hash;         // Hash64(token)
+  uint32_t chars;        // CodePoints(token)
+  bool punct_or_symbol;  // AllPunctOrSymbol(token)
+  bool has_letter;       // HasLetter(token)
+};
+
+struct DocumentWords {
+  const std::vector<std::string_view>* tokens = nullptr;  // DocumentTokens(text, lang, ctx)
+  std::vector<TokenFacts> facts;                          // one per token
+  size_t non_symbol_words = 0;                            // tokens that are not punct_or_symbol
+  size_t non_symbol_chars = 0;                            // their code points
+  size_t letter_words = 0;                                // tokens with a letter
+};
+
+// The tokens of `text` and their facts, cached in `ctx` like DocumentTokens (valid until the
+// next call with the same ctx; recomputed when the text or language changes).
+const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx);
+
+// Facts of one token (the uncached computation).
+TokenFacts FactsOf(std::string_view token);
 
 // Open-addressing map from non-zero 64-bit keys to V, reused across documents (Clear keeps the
 // memory). Not thread-safe.
@@ -80,14 +107,17 @@ class FlatMap {
       i = (i + 1) & mask_;
     }
   }
-  bool Contains(uint64_t key) const {
+  bool Contains(uint64_t key) const { return Find(key) != nullptr; }
+  // The value for `key`, or null.
+  const V* Find(uint64_t key) const {
+    if (keys_.empty()) return nullptr;
     if (key == 0) key = 1;
     size_t i = Mix(key) & mask_;
     while (keys_[i] != 0) {
-      if (keys_[i] == key) return true;
+      if (keys_[i] == key) return &vals_[i];
       i = (i + 1) & mask_;
     }
-    return false;
+    return nullptr;
   }
   template <typename F>
   void ForEach(F f) const {

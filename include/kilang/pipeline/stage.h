@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "kilang/core/document.h"
+#include "kilang/util/hash.h"
 
 namespace kilang {
 
@@ -46,7 +47,7 @@ class StageContext {
   // The scratch object of type T for `key`, default-constructed on first use.
   template <typename T>
   T& Scratch(std::string_view key) {
-    auto it = slots_.find(std::string(key));
+    auto it = slots_.find(key);  // no allocation: heterogeneous lookup
     if (it == slots_.end()) it = slots_.emplace(std::string(key), std::make_any<T>()).first;
     return std::any_cast<T&>(it->second);
   }
@@ -56,7 +57,7 @@ class StageContext {
   void set_input(const RawInput* input) { input_ = input; }
 
  private:
-  std::unordered_map<std::string, std::any> slots_;
+  StringMap<std::any> slots_;
   const RawInput* input_ = nullptr;
 };
 
