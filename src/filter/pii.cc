@@ -322,70 +322,101 @@ PiiCounts RedactPii(std::string_view t, const PiiOptions& o, std::string* out) {
     copied = e;
     i = e;
   };
-  // Bytes that can start or mark a match: '@', hex digits, '+', '(', ':'.
+  // Bytes that can start or mark a match: '@' (e-mail, found from its '@'), digits (IPv4,
+  // IPv6, phones), '+' and '(' (phones), ':' (IPv6, found from a colon by walking back to the
+  // start of its run of hex digits, colons and dots: an address always has a colon, and only
+  // the run's first character can be a word start). Letters are never looked at one by one.
   static const auto* interesting = [] {
     auto* tab = new std::array<bool, 256>();
     for (int b = 0; b < 256; ++b) {
       char c = static_cast<char>(b);
-      (*tab)[b] = c == '@' || IsHex(c) || c == '+' || c == '(' || c == ':';
+      (*tab)[b] = c == '@' || IsDigit(c) || c == '+' || c == '(' || c == ':';
     }
     return tab;
   }();
+  auto word_start = [&](size_t p) {
+    return p == 0 || !(IsAlnum(t[p - 1]) || IsHigh(t[p - 1]) || t[p - 1] == '_' ||
+                       t[p - 1] == '.' || t[p - 1] == ':' || t[p - 1] == '-');
+  };
+  size_t floor = 0;                // text before it belongs to a match already handled
+  size_t v6_tried = SIZE_MAX;      // last start MatchIpv6 failed at
+  auto try_ipv6 = [&](size_t s) {  // true when a match at s was handled (i moved past it)
+    if (s == v6_tried) return false;
+    size_t e;
+    bool pub;
+    if (!MatchIpv6(t, s, &e, &pub)) {
+      v6_tried = s;
+      return false;
+    }
+    if (pub) {
+      if (s < copied) return false;  // cannot happen: s >= floor >= copied
+      replace(s, e, o.ipv6_placeholder);
+      ++counts.ips;
+    } else {
+      i = e;
+    }
+    floor = e;
+    return true;
+  };
   while (i < n) {
     while (i < n && !(*interesting)[static_cast<unsigned char>(t[i])]) ++i;
     if (i >= n) break;
-    char c = t[i];
+    const char c = t[i];
     if (c == '@') {
       size_t b, e;
       if (o.emails && MatchEmail(t, i, copied, &b, &e)) {
         replace(b, e, o.email_placeholder);
+        floor = e;
         ++counts.emails;
         continue;
       }
       ++i;
       continue;
     }
-    if (!(IsHex(c) || c == '+' || c == '(' || c == ':')) {
+    if (c == ':') {
+      if (o.ips) {
+        size_t s = i;
+        while (s > floor && (IsHex(t[s - 1]) || t[s - 1] == ':' || t[s - 1] == '.')) --s;
+        while (s < i && t[s] == '.') ++s;  // a run cannot start at a dot
+        if ((IsHex(t[s]) || t[s] == ':') && word_start(s) && try_ipv6(s)) continue;
+      }
       ++i;
       continue;
     }
-    bool word_start = i == 0 || !(IsAlnum(t[i - 1]) || IsHigh(t[i - 1]) || t[i - 1] == '_' ||
-                                  t[i - 1] == '.' || t[i - 1] == ':' || t[i - 1] == '-');
+    const bool ws = word_start(i);
     size_t e;
     bool pub;
-    if (o.ips && IsDigit(c) && word_start && MatchIpv4(t, i, &e, &pub)) {
+    if (o.ips && IsDigit(c) && ws && MatchIpv4(t, i, &e, &pub)) {
       if (pub) {
         replace(i, e, o.ipv4_placeholder);
         ++counts.ips;
       } else {
         i = e;
       }
+      floor = e;
       continue;
     }
-    if (o.ips && (IsHex(c) || c == ':') && word_start && MatchIpv6(t, i, &e, &pub)) {
-      if (pub) {
-        replace(i, e, o.ipv6_placeholder);
-        ++counts.ips;
-      } else {
-        i = e;
-      }
-      continue;
-    }
+    if (o.ips && IsDigit(c) && ws && try_ipv6(i)) continue;
     if (o.phones) {
       if (c == '+' && MatchInternationalPhone(t, i, &e)) {
         replace(i, e, o.phone_placeholder);
+        floor = e;
         ++counts.phones;
         continue;
       }
       if ((c == '0' || c == '(') && MatchIndonesianPhone(t, i, &e)) {
         replace(i, e, o.phone_placeholder);
+        floor = e;
         ++counts.phones;
         continue;
       }
     }
-    // Skip the rest of an alphanumeric run: matches only start at word starts.
+    // After a digit, skip the rest of its alphanumeric run: matches only start at word starts.
+    // After '+' or '(' go on with the next byte ("(8.8.8.8)" starts an address there).
     ++i;
-    while (i < n && (IsAlnum(t[i]) || t[i] == '_')) ++i;
+    if (IsDigit(c)) {
+      while (i < n && (IsAlnum(t[i]) || t[i] == '_')) ++i;
+    }
   }
   if (counts.total() == 0) {
     out->assign(t);

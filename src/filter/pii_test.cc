@@ -50,6 +50,17 @@ TEST(Pii, RedactsPublicIpv6AndKeepsSpecialRanges) {
   }
 }
 
+TEST(Pii, RedactsAddressesInParenthesesAndAfterWords) {
+  // The scan used to skip the word after a '(' that did not start a phone number.
+  EXPECT_EQ(Redact("DNS (8.8.8.8) dan (2a00:1450::1)"), "DNS (192.0.2.1) dan (2001:db8::1)");
+  EXPECT_EQ(Redact("host(2a00:1450::1)"), "host(2001:db8::1)");
+  EXPECT_EQ(Redact("ip=2a00:1450:4001::200e;"), "ip=2001:db8::1;");
+  // Inside a word, nothing starts: no address is cut out of an identifier.
+  for (const char* s : {"abc2a00:1450::1", "x8.8.8.8", "deadbeef:cafe::1x", "fe80::1"}) {
+    EXPECT_EQ(Redact(s), s) << s;
+  }
+}
+
 TEST(Pii, RedactsInternationalAndIndonesianPhones) {
   PiiCounts c;
   EXPECT_EQ(Redact("Hubungi +62 812-3456-7890 atau 0812 3456 7890.", &c),

@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -389,8 +390,11 @@ class GopherRepetitionStage : public DocumentStage {
       std::string_view t = Strip(text);
       s->pieces.clear();
       size_t start = 0, i = 0;
-      while (i < t.size()) {
-        if (t[i] == '\n' && i + 1 < t.size() && t[i + 1] == '\n') {
+      while (true) {
+        const void* nl = i < t.size() ? std::memchr(t.data() + i, '\n', t.size() - i) : nullptr;
+        if (!nl) break;
+        i = static_cast<const char*>(nl) - t.data();
+        if (i + 1 < t.size() && t[i + 1] == '\n') {
           s->pieces.push_back(t.substr(start, i - start));
           while (i < t.size() && t[i] == '\n') ++i;
           start = i;
@@ -411,14 +415,14 @@ class GopherRepetitionStage : public DocumentStage {
       // Lines: text split on runs of newlines (leading/trailing empty pieces kept, as re.split).
       s->pieces.clear();
       size_t start = 0, i = 0;
-      while (i < text.size()) {
-        if (text[i] == '\n') {
-          s->pieces.push_back(text.substr(start, i - start));
-          while (i < text.size() && text[i] == '\n') ++i;
-          start = i;
-        } else {
-          ++i;
-        }
+      while (true) {
+        const void* nl =
+            i < text.size() ? std::memchr(text.data() + i, '\n', text.size() - i) : nullptr;
+        if (!nl) break;
+        i = static_cast<const char*>(nl) - text.data();
+        s->pieces.push_back(text.substr(start, i - start));
+        while (i < text.size() && text[i] == '\n') ++i;
+        start = i;
       }
       s->pieces.push_back(text.substr(start));
       auto [dups, chars] = FindDuplicates(s->pieces, &s->seen);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include "kilang/filter/words.h"
 #include "kilang/util/text.h"
@@ -20,9 +21,21 @@ void SplitLines(std::string_view text, std::vector<std::string_view>* lines) {
     for (int b : {0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0xc2, 0xe2}) (*t)[b] = true;
     return t;
   }();
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   while (i < n) {
-    while (i < n && !(*may_break)[static_cast<unsigned char>(text[i])]) ++i;
-    if (i >= n) break;
+    // Skip eight printable ASCII bytes at a time (no byte < 0x20, none >= 0x80), then byte-wise.
+    if (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, text.data() + i, 8);
+      if (!((((x - 0x20 * kOnes) & ~x) | x) & kHigh)) {
+        i += 8;
+        continue;
+      }
+    }
+    if (!(*may_break)[static_cast<unsigned char>(text[i])]) {
+      ++i;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     size_t brk_len = 0;
     if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {

@@ -1,0 +1,80 @@
+#include "text_util.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace kilang::filter_internal {
+namespace {
+
+// Python's str.splitlines() written the obvious way, one code point at a time.
+std::vector<std::string_view> NaiveSplitLines(std::string_view t) {
+  std::vector<std::string_view> out;
+  size_t start = 0, i = 0;
+  while (i < t.size()) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    size_t len = 0;
+    if (c == '\n' || c == '\v' || c == '\f' || c == 0x1c || c == 0x1d || c == 0x1e) len = 1;
+    if (c == '\r') len = (i + 1 < t.size() && t[i + 1] == '\n') ? 2 : 1;
+    if (t.substr(i, 2) == "\xC2\x85") len = 2;
+    if (t.substr(i, 3) == "\xE2\x80\xA8" || t.substr(i, 3) == "\xE2\x80\xA9") len = 3;
+    if (len) {
+      out.push_back(t.substr(start, i - start));
+      i += len;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  if (start < t.size()) out.push_back(t.substr(start));
+  return out;
+}
+
+size_t NaiveCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(TextUtil, SplitLinesAndCodePointsMatchTheObviousLoopsOnRandomText) {
+  const char* pieces[] = {"a",    "word ", "\n",           "\r\n",         "\r",   "\v",
+                          "\f",   "\x1c",  "\xC2\x85",     "\xE2\x80\xA8", "\xE2\x80\xA9",
+                          "\xC3\xA9", "\xE2\x80\x99", "\xE2\x80", "\xC2", " ", "\t",
+                          "longer text run", "\x7f", "\x01"};
+  std::mt19937 rng(5);
+  std::vector<std::string_view> got;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    for (int k = rng() % 24; k > 0; --k) s += pieces[rng() % (sizeof pieces / sizeof *pieces)];
+    SplitLines(s, &got);
+    ASSERT_EQ(got, NaiveSplitLines(s)) << s;
+    ASSERT_EQ(CodePoints(s), NaiveCodePoints(s)) << s;
+  }
+}
+
+TEST(TextUtil, TokenFactsFollowTheCharacterClasses) {
+  TokenFacts f = FactsOf("word");
+  EXPECT_EQ(f.chars, 4u);
+  EXPECT_TRUE(f.has_letter);
+  EXPECT_FALSE(f.punct_or_symbol);
+  f = FactsOf("...");
+  EXPECT_TRUE(f.punct_or_symbol);
+  EXPECT_FALSE(f.has_letter);
+  f = FactsOf("2024");
+  EXPECT_FALSE(f.punct_or_symbol);
+  EXPECT_FALSE(f.has_letter);
+  f = FactsOf("\xE2\x80\x94");  // em dash: punctuation, one code point
+  EXPECT_TRUE(f.punct_or_symbol);
+  EXPECT_EQ(f.chars, 1u);
+  f = FactsOf("caf\xC3\xA9");
+  EXPECT_EQ(f.chars, 4u);
+  EXPECT_TRUE(f.has_letter);
+  f = FactsOf("\x01");  // a control character is neither
+  EXPECT_FALSE(f.punct_or_symbol);
+  EXPECT_EQ(FactsOf("abc").hash, Hash64("abc"));
+}
+
+}  // namespace
+}  // namespace kilang::filter_internal
