@@ -18,8 +18,8 @@
 
 namespace kilang {
 
-using filter_internal::CodePoints;
 using filter_internal::AnalyzeWords;
+using filter_internal::CodePoints;
 using filter_internal::CountOf;
 using filter_internal::DocumentWords;
 using filter_internal::FlatMap;
@@ -75,7 +75,7 @@ struct SvHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
-// Stop word -> index in the list, found by the word's Hash64 (the hash the token facts carry)
+// Stop word -> index in the list, found by the word's TokenHash (the hash the token facts carry)
 // and verified by comparing the strings. Read-only after Build (shared by worker threads).
 class StopWordIndex {
  public:
@@ -84,7 +84,7 @@ class StopWordIndex {
     map_.Clear(list_.size());
     for (size_t i = 0; i < list_.size(); ++i) {
       bool inserted;
-      uint32_t& v = map_.Upsert(filter_internal::Hash64(list_[i]), &inserted);
+      uint32_t& v = map_.Upsert(filter_internal::TokenHash(list_[i]), &inserted);
       if (inserted) v = static_cast<uint32_t>(i);  // a repeated word keeps its first index
     }
   }
@@ -214,7 +214,8 @@ class GopherQualityStage : public DocumentStage {
           if (ap != std::string_view::npos && ap > 0) {
             std::string pre(w.substr(0, ap));
             pre += '\'';
-            if (int idx = r.stop.Find(filter_internal::Hash64(pre), pre); idx >= 0) mark(2 * idx + curly);
+            if (int idx = r.stop.Find(filter_internal::TokenHash(pre), pre); idx >= 0)
+              mark(2 * idx + curly);
           }
         }
       }
@@ -317,7 +318,8 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
   return best;
 }
 
-// Counts every 2-gram (one pass, a table sized for the document); fills s->count2. Returns the most frequent 2-gram as CountNgrams does.
+// Counts every 2-gram (one pass, a table sized for the document); fills s->count2. Returns the most
+// frequent 2-gram as CountNgrams does.
 NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   const filter_internal::TokenFacts* w = s->words;
   size_t cap = 16;

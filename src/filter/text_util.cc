@@ -146,33 +146,6 @@ bool HasLetter(std::string_view s) {
 
 namespace {
 
-// Byte classes for the ASCII fast path of FactsOf.
-enum : uint8_t { kAlpha = 1, kDigit = 2, kAsciiPunct = 4, kHigh = 8, kOtherByte = 16 };
-
-const std::array<uint8_t, 256>& ByteClasses() {
-  static const auto* t = [] {
-    auto* c = new std::array<uint8_t, 256>();
-    for (int b = 0; b < 256; ++b) {
-      uint8_t v;
-      if (b >= 0x80) {
-        v = kHigh;
-      } else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
-        v = kAlpha;
-      } else if (b >= '0' && b <= '9') {
-        v = kDigit;
-      } else if ((b >= 0x21 && b <= 0x2f) || (b >= 0x3a && b <= 0x40) ||
-                 (b >= 0x5b && b <= 0x60) || (b >= 0x7b && b <= 0x7e)) {
-        v = kAsciiPunct;  // the ASCII set of AllPunctOrSymbol
-      } else {
-        v = kOtherByte;  // controls, space, DEL
-      }
-      (*c)[b] = v;
-    }
-    return c;
-  }();
-  return *t;
-}
-
 struct WordsCache {
   const char* data = nullptr;
   size_t size = 0;
@@ -184,26 +157,88 @@ struct WordsCache {
 
 }  // namespace
 
-TokenFacts FactsOf(std::string_view t) {
-  const auto& cls = ByteClasses();
-  uint8_t acc = 0;
-  for (unsigned char c : t) acc |= cls[c];
-  TokenFacts f;
-  f.hash = Hash64(t);
-  if (!(acc & kHigh)) {
-    f.chars = static_cast<uint32_t>(t.size());
-    f.has_letter = (acc & kAlpha) != 0;
-    f.punct_or_symbol = (acc & (kAlpha | kDigit | kOtherByte)) == 0;
+namespace {
+
+constexpr uint64_t kOnes8 = 0x0101010101010101ULL, kHigh8 = 0x8080808080808080ULL;
+
+// Bit 7 of each byte of the result: whether that byte of `w` is >= k (bytes of w below 0x80).
+inline uint64_t BytesAtLeast(uint64_t w, uint8_t k) { return ((w | kHigh8) - k * kOnes8) & kHigh8; }
+
+inline uint64_t Mum(uint64_t a, uint64_t b) {
+  const __uint128_t r = static_cast<__uint128_t>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+// For tokens of 1..16 bytes: two 64-bit words that together hold every byte (overlapping).
+inline void LoadShort(std::string_view t, uint64_t* a, uint64_t* b) {
+  const char* p = t.data();
+  const size_t n = t.size();
+  if (n >= 8) {
+    std::memcpy(a, p, 8);
+    std::memcpy(b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    *a = x | static_cast<uint64_t>(y) << 32;
+    *b = *a;
   } else {
-    f.chars = static_cast<uint32_t>(CodePoints(t));
-    f.has_letter = HasLetter(t);
-    f.punct_or_symbol = AllPunctOrSymbol(t);
+    const uint64_t v = static_cast<unsigned char>(p[0]) |
+                       static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+                       static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16 |
+                       static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 24;
+    *a = v | v << 32;
+    *b = *a;
   }
+}
+
+}  // namespace
+
+uint64_t TokenHash(std::string_view t) {
+  const size_t n = t.size();
+  if (n == 0 || n > 16) return Hash64(t);
+  uint64_t a, b;
+  LoadShort(t, &a, &b);  // with n, (a, b) determine the token
+  return Mum(Mum(a ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL ^ n) ^ 0x8ebc6af09c88c6e3ULL,
+             0x589965cc75374cc3ULL ^ n);
+}
+
+TokenFacts FactsOf(std::string_view t) {
+  TokenFacts f;
+  const size_t n = t.size();
+  if (n >= 1 && n <= 16) {
+    uint64_t a, b;
+    LoadShort(t, &a, &b);
+    if (!((a | b) & kHigh8)) {  // ASCII: classify eight bytes at a time
+      auto classes = [](uint64_t w, uint64_t* alpha, uint64_t* word_or_other) {
+        const uint64_t y = w | 0x2020202020202020ULL;  // ASCII lower case
+        *alpha |= BytesAtLeast(y, 'a') & ~BytesAtLeast(y, 'z' + 1);
+        const uint64_t digit = BytesAtLeast(w, '0') & ~BytesAtLeast(w, '9' + 1);
+        const uint64_t other = ~BytesAtLeast(w, 0x21) | BytesAtLeast(w, 0x7f);  // controls, DEL
+        *word_or_other |= digit | other;
+      };
+      uint64_t alpha = 0, rest = 0;
+      classes(a, &alpha, &rest);
+      classes(b, &alpha, &rest);
+      alpha &= kHigh8;
+      rest &= kHigh8;
+      f.hash =
+          Mum(Mum(a ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL ^ n) ^ 0x8ebc6af09c88c6e3ULL,
+              0x589965cc75374cc3ULL ^ n);  // = TokenHash(t)
+      f.chars = static_cast<uint32_t>(n);
+      f.has_letter = alpha != 0;
+      f.punct_or_symbol = (alpha | rest) == 0;
+      return f;
+    }
+  }
+  f.hash = TokenHash(t);
+  f.chars = static_cast<uint32_t>(CodePoints(t));
+  f.has_letter = HasLetter(t);
+  f.punct_or_symbol = AllPunctOrSymbol(t);
   return f;
 }
 
-const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang,
-                                  StageContext& ctx) {
+const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx) {
   auto& cache = ctx.Scratch<std::shared_ptr<WordsCache>>("kilang.filter.words");
   if (!cache) cache = std::make_shared<WordsCache>();
   const std::vector<std::string_view>& tokens = DocumentTokens(text, lang, ctx);

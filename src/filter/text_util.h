@@ -25,7 +25,9 @@ inline size_t CodePoints(std::string_view s) {
   for (; i + 8 <= n; i += 8) {
     uint64_t x;
     std::memcpy(&x, p + i, 8);
-    cont += static_cast<size_t>(__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL));
+    // One bit per continuation byte at bit 0 of its byte; the multiply sums the eight bytes.
+    const uint64_t m = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+    cont += static_cast<size_t>((m * 0x0101010101010101ULL) >> 56);
   }
   for (; i < n; ++i) cont += (static_cast<unsigned char>(p[i]) & 0xC0) == 0x80;
   return n - cont;
@@ -57,7 +59,7 @@ inline uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size
 // What the quality stages need to know about one token (DocumentTokens), computed once per
 // document and shared by the stages through the worker's StageContext.
 struct TokenFacts {
-  uint64_t hash;         // Hash64(token)
+  uint64_t hash;         // TokenHash(token)
   uint32_t chars;        // CodePoints(token)
   bool punct_or_symbol;  // AllPunctOrSymbol(token)
   bool has_letter;       // HasLetter(token)
@@ -77,6 +79,10 @@ const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, 
 
 // Facts of one token (the uncached computation).
 TokenFacts FactsOf(std::string_view token);
+
+// 64-bit hash of a token: a two-multiply hash of the bytes for tokens of up to 16 bytes (most
+// words), Hash64 for longer ones. Not Hash64: compare token hashes with token hashes only.
+uint64_t TokenHash(std::string_view token);
 
 // Open-addressing map from non-zero 64-bit keys to V, reused across documents (Clear keeps the
 // memory). Not thread-safe.

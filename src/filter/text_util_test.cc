@@ -39,10 +39,26 @@ size_t NaiveCodePoints(std::string_view s) {
 }
 
 TEST(TextUtil, SplitLinesAndCodePointsMatchTheObviousLoopsOnRandomText) {
-  const char* pieces[] = {"a",    "word ", "\n",           "\r\n",         "\r",   "\v",
-                          "\f",   "\x1c",  "\xC2\x85",     "\xE2\x80\xA8", "\xE2\x80\xA9",
-                          "\xC3\xA9", "\xE2\x80\x99", "\xE2\x80", "\xC2", " ", "\t",
-                          "longer text run", "\x7f", "\x01"};
+  const char* pieces[] = {"a",
+                          "word ",
+                          "\n",
+                          "\r\n",
+                          "\r",
+                          "\v",
+                          "\f",
+                          "\x1c",
+                          "\xC2\x85",
+                          "\xE2\x80\xA8",
+                          "\xE2\x80\xA9",
+                          "\xC3\xA9",
+                          "\xE2\x80\x99",
+                          "\xE2\x80",
+                          "\xC2",
+                          " ",
+                          "\t",
+                          "longer text run",
+                          "\x7f",
+                          "\x01"};
   std::mt19937 rng(5);
   std::vector<std::string_view> got;
   for (int iter = 0; iter < 20000; ++iter) {
@@ -51,6 +67,23 @@ TEST(TextUtil, SplitLinesAndCodePointsMatchTheObviousLoopsOnRandomText) {
     SplitLines(s, &got);
     ASSERT_EQ(got, NaiveSplitLines(s)) << s;
     ASSERT_EQ(CodePoints(s), NaiveCodePoints(s)) << s;
+  }
+}
+
+// The ASCII fast path of FactsOf must agree with the code-point helpers on every token.
+TEST(TextUtil, TokenFactsMatchTheCodePointHelpersOnRandomTokens) {
+  std::mt19937 rng(9);
+  for (int iter = 0; iter < 200000; ++iter) {
+    std::string t;
+    for (int k = 1 + rng() % 20; k > 0; --k) {
+      int r = rng() % 10;
+      t += r < 8 ? static_cast<char>(rng() % 128) : (r == 8 ? "\xC3\xA9" : "\xE2\x80\x94")[0];
+    }
+    TokenFacts f = FactsOf(t);
+    ASSERT_EQ(f.chars, CodePoints(t)) << t;
+    ASSERT_EQ(f.has_letter, HasLetter(t)) << t;
+    ASSERT_EQ(f.punct_or_symbol, AllPunctOrSymbol(t)) << t;
+    ASSERT_EQ(f.hash, TokenHash(t)) << t;
   }
 }
 
@@ -73,7 +106,9 @@ TEST(TextUtil, TokenFactsFollowTheCharacterClasses) {
   EXPECT_TRUE(f.has_letter);
   f = FactsOf("\x01");  // a control character is neither
   EXPECT_FALSE(f.punct_or_symbol);
-  EXPECT_EQ(FactsOf("abc").hash, Hash64("abc"));
+  EXPECT_EQ(FactsOf("abc").hash, TokenHash("abc"));
+  EXPECT_NE(TokenHash("abc"), TokenHash("abd"));
+  EXPECT_NE(TokenHash("ab"), TokenHash("aab"));
 }
 
 }  // namespace
