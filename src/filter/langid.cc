@@ -4,6 +4,7 @@
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
 #define XXH_INLINE_ALL
+#include <emmintrin.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -11,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -74,7 +76,7 @@ struct SvHash {
 
 constexpr int kDim = 16;  // lid.176's dimension; other models are rejected at load
 
-struct Row {
+struct alignas(64) Row {  // one cache line
   float v[kDim];
 };
 
@@ -125,64 +127,184 @@ class StringTable {
   std::vector<uint64_t> slots_;
 };
 
-inline uint64_t TokenHash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+// Token hash. Tokens of up to 16 bytes (almost all) are read as two little-endian words padded
+// with zero bytes (unambiguous: a token never contains NUL, a fastText space) and mixed with one
+// 64x64->128-bit multiply; longer ones use XXH3. The constants' low bytes are 0, so neither
+// multiplicand can be 0 (a token's first byte and, past 8 bytes, its ninth are never NUL).
+constexpr uint64_t kHashK0 = 0xa0761d6478bd6400ULL;
+constexpr uint64_t kHashK1 = 0xe7037ed1a0b42800ULL;
+inline uint64_t ShortHash(uint64_t lo, uint64_t hi) {
+  const __uint128_t r = static_cast<__uint128_t>(lo ^ kHashK0) * (hi ^ kHashK1);
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+inline uint64_t TokenHash(std::string_view s) {
+  if (s.size() > 16) return XXH3_64bits(s.data(), s.size());
+  char buf[16] = {};
+  std::memcpy(buf, s.data(), s.size());
+  uint64_t lo, hi;
+  std::memcpy(&lo, buf, 8);
+  std::memcpy(&hi, buf + 8, 8);
+  return ShortHash(lo, hi);
+}
+// TokenHash of the `len` (1..16) bytes at p, when 16 bytes may be read at p.
+inline uint64_t ShortTokenHashUnpadded(const char* p, size_t len) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  if (len <= 8) {
+    lo &= ~UINT64_C(0) >> (64 - 8 * len);
+    hi = 0;
+  } else {
+    hi &= ~UINT64_C(0) >> (128 - 8 * len);
+  }
+  return ShortHash(lo, hi);
+}
+
+// Bit i set when p[i] is a fastText space (" \t\n\v\f\r" or NUL), for the 16 bytes at p.
+inline uint32_t SpaceMask16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+  // 9..13 -> -128..-124 (signed), everything else above.
+  const __m128i x = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - 9)));
+  const __m128i ctl = _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(-128 + 5)));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(sp, nul), ctl)));
+}
+
+// fastText's tokens of a line, 16 bytes at a time.
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view text) : p_(text.data()), n_(text.size()) {}
+  // The next token as [*b, *e); false at the end.
+  bool Next(size_t* b, size_t* e) {
+    size_t i = i_;
+    for (;;) {  // skip spaces
+      if (i + 16 <= n_) {
+        const uint32_t m = ~SpaceMask16(p_ + i) & 0xFFFF;
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += __builtin_ctz(m);
+        break;
+      }
+      while (i < n_ && IsFastTextSpace(p_[i])) ++i;
+      if (i >= n_) {
+        i_ = i;
+        return false;
+      }
+      break;
+    }
+    *b = i;
+    for (;;) {  // token end
+      if (i + 16 <= n_) {
+        const uint32_t m = SpaceMask16(p_ + i);
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += __builtin_ctz(m);
+        break;
+      }
+      while (i < n_ && !IsFastTextSpace(p_[i])) ++i;
+      break;
+    }
+    *e = i_ = i;
+    return true;
+  }
+
+ private:
+  const char* p_;
+  size_t n_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
-// Per-worker cache: token -> summed input rows, in one open-addressing array of 80-byte slots so
-// a lookup touches one cache line pair. Tokens are identified by their 64-bit XXH3 hash alone
-// (a collision among the at most kMaxCachedTokens cached tokens has probability ~1e-9 and would
-// only perturb one score).
+// Per-worker cache: token -> summed input rows (word row + character n-gram rows) and their
+// count. A compact open-addressing probe table of 16-byte slots {hash, row index, count, hits}
+// (four per cache line, at most half full) points into a dense array of 64-byte rows. Tokens are
+// identified by their 64-bit hash alone (a collision among the at most kMaxCachedTokens cached
+// tokens has probability ~1e-9 and would only perturb one score).
+//
+// Bounded: when kMaxCachedTokens would be exceeded, the least used half (by a saturating hit
+// count, halved at every eviction so it follows recent use) is dropped and the rest compacted,
+// so frequent words stay cached. Eviction only changes speed, never results.
 struct LanguageIdentifier::Scratch {
-  const void* owner = nullptr;
-  struct Entry {
-    Row sum;
-    int count = 0;
-  };
   struct Slot {
-    uint64_t hash = 0;  // 0: empty
-    int32_t count = 0;
-    Row sum;
+    uint64_t hash;  // 0: empty
+    uint32_t index;
+    uint16_t count;
+    uint16_t hits;  // saturates at 255
   };
+  const void* owner = nullptr;
   std::vector<Slot> slots;
-  size_t used = 0;
+  std::vector<Row> rows;
+  size_t max_tokens = kMaxCachedTokens;
+  size_t evictions = 0;
   std::string word;  // "<token>" buffer
 
-  void Clear() {
+  void Reset() {
     slots.assign(4096, Slot{});
-    used = 0;
+    rows.clear();
+    rows.reserve(2048);
   }
-  const Slot* Find(uint64_t h) const {
-    h |= 1;  // never 0
-    size_t mask = slots.size() - 1;
-    for (size_t i = (h >> 7) & mask;; i = (i + 1) & mask) {
+  size_t Home(uint64_t h) const { return h & (slots.size() - 1); }
+  // Makes room for `k` more tokens without a rehash or eviction in between (row indices stay
+  // valid until the next call).
+  void Reserve(size_t k) {
+    if (rows.size() + k > max_tokens) Evict();
+    if ((rows.size() + k) * 2 > slots.size()) {
+      size_t n = slots.size();
+      while ((rows.size() + k) * 2 > n) n *= 2;
+      Rebuild(n);
+      rows.reserve(n / 2);
+    }
+  }
+  Slot* Find(uint64_t h) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
       if (slots[i].hash == h) return &slots[i];
       if (slots[i].hash == 0) return nullptr;
     }
   }
-  void Insert(uint64_t h, const Entry& e) {
-    if ((used + 1) * 2 > slots.size()) {
-      std::vector<Slot> old = std::move(slots);
-      slots.assign(old.size() * 2, Slot{});
-      used = 0;
-      for (const Slot& s : old) {
-        if (s.hash) Put(s);
-      }
-    }
-    Slot s;
-    s.hash = h | 1;
-    s.count = e.count;
-    s.sum = e.sum;
-    Put(s);
+  void Place(const Slot& s) {
+    const size_t mask = slots.size() - 1;
+    size_t i = s.hash & mask;
+    while (slots[i].hash != 0) i = (i + 1) & mask;
+    slots[i] = s;
   }
 
  private:
-  void Put(const Slot& s) {
-    size_t mask = slots.size() - 1;
-    size_t i = (s.hash >> 7) & mask;
-    while (slots[i].hash != 0) i = (i + 1) & mask;
-    slots[i] = s;
-    ++used;
+  void Rebuild(size_t n) {
+    std::vector<Slot> old = std::move(slots);
+    slots.assign(n, Slot{});
+    for (const Slot& s : old) {
+      if (s.hash) Place(s);
+    }
+  }
+  void Evict() {
+    ++evictions;
+    size_t hist[257] = {};
+    for (const Slot& s : slots) {
+      if (s.hash) ++hist[s.hits];
+    }
+    // Smallest threshold keeping at most half.
+    size_t t = 256, kept = 0;
+    while (t > 1 && kept + hist[t - 1] <= max_tokens / 2) kept += hist[--t];
+    std::vector<Slot> old = std::move(slots);
+    std::vector<Row> old_rows = std::move(rows);
+    slots.assign(old.size(), Slot{});
+    rows.clear();
+    rows.reserve(old.size() / 2);
+    for (const Slot& s : old) {
+      if (s.hash == 0 || s.hits < t) continue;
+      Slot n = s;
+      n.index = static_cast<uint32_t>(rows.size());
+      n.hits = static_cast<uint16_t>(std::max(1, s.hits / 2));
+      rows.push_back(old_rows[s.index]);
+      Place(n);
+    }
   }
 };
 
@@ -308,6 +430,10 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
   int64_t psize = DictionaryAccess::PruneIndexSize(dict);
   impl->pruned = psize > 0;
   impl->no_subwords = psize == 0 || args.maxn <= 0;
+  if (!impl->no_subwords &&
+      static_cast<int64_t>(args.maxn) * (kMaxTokenBytes + 2) + 1 > UINT16_MAX) {
+    return Status::Unsupported(path + ": maxn too large");  // row counts are cached as uint16
+  }
   {
     const auto& pi = DictionaryAccess::PruneIndex(dict);
     size_t cap = 16;
@@ -390,8 +516,8 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                                                    Scratch* scratch) const {
   thread_local Scratch local;
   if (!scratch) scratch = &local;
-  if (scratch->owner != this || scratch->used > kMaxCachedTokens || scratch->slots.empty()) {
-    scratch->Clear();
+  if (scratch->owner != this || scratch->slots.empty()) {
+    scratch->Reset();
     scratch->owner = this;
   }
   const Impl& im = *impl_;
@@ -401,44 +527,68 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     for (int d = 0; d < kDim; ++d) hidden.v[d] += r.v[d];
     rows += count;
   };
-  auto add_token = [&](std::string_view tok) {
-    const uint64_t h = TokenHash(tok);
-    // The worker cache holds every token seen (vocabulary words too): one probe when warm.
-    if (const Scratch::Slot* e = scratch->Find(h)) return add(e->sum, e->count);
-    Scratch::Entry e{};
+  // The summed rows of a token not in the cache, cached. Returns its row index.
+  auto insert = [&](std::string_view tok, uint64_t h) {
+    const uint32_t index = static_cast<uint32_t>(scratch->rows.size());
+    Row& sum = scratch->rows.emplace_back();  // zeroed
+    int count = 0;
     if (const Impl::Word* w = im.vocab.Find(tok, h)) {
-      e.sum = w->sum;
-      e.count = w->count;
+      sum = w->sum;
+      count = w->count;
     } else if (tok.size() >= im.label_prefix.size() &&
                tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
       // fastText treats it as a label, not a word: no rows.
     } else {
-      scratch->word.assign("<");
+      scratch->word.clear();
+      scratch->word.push_back('<');
       scratch->word.append(tok);
       scratch->word.push_back('>');
-      e.count = im.AddNgrams(scratch->word, &e.sum);
+      count = im.AddNgrams(scratch->word, &sum);
     }
-    scratch->Insert(h, e);
-    add(e.sum, e.count);
+    scratch->Place({h, index, static_cast<uint16_t>(count), 1});
+    rows += count;
+    return index;
   };
-  // Tokens as fastText reads them; newlines count as spaces (the text is one line).
-  size_t i = 0;
+  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
+  // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
+  // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
+  constexpr int kBatch = 16;
   const size_t n = text.size();
-  while (i < n) {
-    while (i < n && IsFastTextSpace(text[i])) ++i;
-    size_t b = i;
-    while (i < n && !IsFastTextSpace(text[i])) ++i;
-    if (i > b) {
-      std::string_view tok = text.substr(b, i - b);
+  Tokenizer tokens(text);
+  uint64_t hashes[kBatch];
+  std::string_view toks[kBatch];
+  uint32_t index[kBatch];
+  for (bool more = true; more;) {
+    scratch->Reserve(kBatch);
+    int m = 0;
+    size_t b, e;
+    while (m < kBatch && (more = tokens.Next(&b, &e))) {
+      size_t len = e - b;
       // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the first
       // kMaxTokenBytes bytes, cut at a UTF-8 character boundary.
-      if (tok.size() > kMaxTokenBytes) {
-        size_t cut = kMaxTokenBytes;
-        while (cut > 0 && (static_cast<unsigned char>(tok[cut]) & 0xC0) == 0x80) --cut;
-        tok = tok.substr(0, cut);
+      if (len > kMaxTokenBytes) {
+        len = kMaxTokenBytes;
+        while (len > 0 && (static_cast<unsigned char>(text[b + len]) & 0xC0) == 0x80) --len;
       }
-      add_token(tok);
+      uint64_t h = len <= 16 && b + 16 <= n ? ShortTokenHashUnpadded(text.data() + b, len)
+                                            : TokenHash(text.substr(b, len));
+      h += h == 0;  // 0 marks an empty slot
+      hashes[m] = h;
+      toks[m] = text.substr(b, len);
+      __builtin_prefetch(&scratch->slots[scratch->Home(h)]);
+      ++m;
     }
+    for (int k = 0; k < m; ++k) {
+      if (Scratch::Slot* s = scratch->Find(hashes[k])) {
+        index[k] = s->index;
+        rows += s->count;
+        if (s->hits < 255) ++s->hits;
+        __builtin_prefetch(&scratch->rows[s->index]);
+      } else {
+        index[k] = insert(toks[k], hashes[k]);
+      }
+    }
+    for (int k = 0; k < m; ++k) add(scratch->rows[index[k]], 0);
   }
   add(im.eos.sum, im.eos.count);  // the line's terminating newline
   fasttext::Model::State state(kDim, num_labels(), 0);
