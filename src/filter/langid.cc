@@ -308,18 +308,37 @@ struct LanguageIdentifier::Scratch {
   }
 };
 
+inline int Popcount64(uint64_t x) {  // portable (the build targets baseline x86-64)
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
 // What prediction needs, precomputed at load: every input row decoded from the product
-// quantizer into floats, the pruned-bucket index, and for each vocabulary word the sum of its
-// rows (word + character n-grams) and how many rows that is.
+// quantizer into floats, the pruned-bucket index as a rank bitmap, the n-gram rows in a compact
+// coded form, and for each vocabulary word the sum of its rows (word + character n-grams) and
+// how many rows that is.
 struct LanguageIdentifier::Impl {
   Model model;
   std::vector<std::string> labels;  // without prefix
   std::vector<Row> rows;            // input matrix, dense
-  // bucket -> compact n-gram index: open addressing, keys + 1 (0 = empty); fits in L2.
-  std::vector<uint64_t> prune;  // (bucket + 1) << 32 | index
-  uint64_t prune_mask = 0;
-  bool pruned = false;       // pruneidx_size_ > 0
-  bool no_subwords = false;  // pruneidx_size_ == 0
+  bool pruned = false;              // pruneidx_size_ > 0
+  bool no_subwords = false;         // pruneidx_size_ == 0
+  // Pruned models: bucket b has a row when bit b of pbits is set; its position among the kept
+  // buckets (in bucket order) is prank[b / 64] + the set bits below it in its word. For lid.176
+  // (2M buckets, ~43k kept) this is 375 KB and fits in L2, unlike a hash table of the same map.
+  std::vector<uint64_t> pbits;
+  std::vector<uint32_t> prank;
+  std::vector<int32_t> pos_row;  // position -> input row
+  // When every pair of floats (2d, 2d+1) of the n-gram rows takes at most 256 distinct values (a
+  // product-quantized .ftz without qnorm: 8 sub-quantizers of 256 centroids), each n-gram row is
+  // stored as 8 one-byte codes (by position; by bucket for unpruned models) and decoded from
+  // `centroids` (16 KB, in L1): the same floats as `rows`, so the same sums, from 8 bytes
+  // instead of a 64-byte row.
+  bool coded = false;
+  std::vector<uint64_t> codes;
+  float centroids[kDim / 2][256][2] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
   uint32_t bucket = 1;
   uint64_t bucket_magic = 0;  // for Mod()
@@ -331,40 +350,108 @@ struct LanguageIdentifier::Impl {
   StringTable<Word> vocab;
   Word eos;
 
-  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
   // x % bucket without a division (Lemire's fastmod; exact for 32-bit operands).
   uint32_t Mod(uint32_t x) const {
     return static_cast<uint32_t>((static_cast<__uint128_t>(bucket_magic * x) * bucket) >> 64);
   }
-  size_t PruneSlot(uint32_t id) const {
-    return ((static_cast<uint64_t>(id) + 1) * 0x9E3779B97F4A7C15ULL >> 20) & prune_mask;
+
+  // Builds pbits/prank/pos_row and, when possible, the coded rows. Corruption on a bad index.
+  Status BuildNgramIndex(const std::unordered_map<int32_t, int32_t>& pruneidx) {
+    const int64_t nrows = static_cast<int64_t>(rows.size());
+    std::vector<int32_t> row_of;  // position -> row
+    if (pruned) {
+      pbits.assign((bucket + 63) / 64, 0);
+      std::vector<std::pair<int32_t, int32_t>> kept(pruneidx.begin(), pruneidx.end());
+      std::sort(kept.begin(), kept.end());
+      for (const auto& [b, index] : kept) {
+        if (b < 0 || static_cast<uint32_t>(b) >= bucket || index < 0 || nwords + index >= nrows)
+          return Status::Corruption("bad pruned n-gram index");
+        pbits[b / 64] |= UINT64_C(1) << (b % 64);
+        row_of.push_back(nwords + index);
+      }
+      prank.resize(pbits.size());
+      uint32_t r = 0;
+      for (size_t w = 0; w < pbits.size(); ++w) {
+        prank[w] = r;
+        r += Popcount64(pbits[w]);
+      }
+      pos_row = row_of;
+    } else {
+      if (nwords + static_cast<int64_t>(bucket) > nrows)
+        return Status::Corruption("input matrix smaller than nwords + bucket");
+      for (uint32_t b = 0; b < bucket; ++b) row_of.push_back(nwords + static_cast<int32_t>(b));
+    }
+    // Codebook per float pair, by bit pattern.
+    std::vector<uint64_t> c(row_of.size(), 0);
+    for (int q = 0; q < kDim / 2; ++q) {
+      std::unordered_map<uint64_t, int> ids;
+      for (size_t p = 0; p < row_of.size(); ++p) {
+        const float* f = &rows[row_of[p]].v[2 * q];
+        uint64_t key;
+        std::memcpy(&key, f, 8);
+        auto [it, added] = ids.emplace(key, static_cast<int>(ids.size()));
+        if (added) {
+          if (it->second >= 256) return Status::Ok();  // not coded: dense rows
+          centroids[q][it->second][0] = f[0];
+          centroids[q][it->second][1] = f[1];
+        }
+        c[p] |= static_cast<uint64_t>(it->second) << (8 * q);
+      }
+    }
+    codes = std::move(c);
+    coded = true;
+    return Status::Ok();
+  }
+
+  // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
+  int32_t Position(uint32_t id) const {
+    if (!pruned) return static_cast<int32_t>(id);
+    const uint64_t bits = pbits[id >> 6];
+    const uint64_t below = bits & ((UINT64_C(2) << (id & 63)) - 1);  // bits 0..id%64
+    if (!((bits >> (id & 63)) & 1)) return -1;
+    return static_cast<int32_t>(prank[id >> 6]) + Popcount64(below) - 1;
+  }
+  void PrefetchPosition(uint32_t id) const {
+    if (pruned) {
+      __builtin_prefetch(&pbits[id >> 6]);
+      __builtin_prefetch(&prank[id >> 6]);
+    }
   }
 
   // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
-  // Works in batches so the table and row reads (cache misses) overlap.
+  // Works in batches so the index and row reads (cache misses) overlap.
   int AddNgrams(std::string_view word, Row* sum) const {
     if (no_subwords) return 0;
     constexpr int kBatch = 32;
     uint32_t ids[kBatch];
     int pending = 0, count = 0;
     auto flush = [&] {
-      int32_t row_ids[kBatch];
+      int32_t pos[kBatch];
       int m = 0;
       for (int k = 0; k < pending; ++k) {
-        int32_t id = static_cast<int32_t>(ids[k]);
-        if (pruned) {
-          uint64_t key = static_cast<uint64_t>(ids[k]) + 1;
-          size_t slot = PruneSlot(ids[k]);
-          while (prune[slot] != 0 && (prune[slot] >> 32) != key) slot = (slot + 1) & prune_mask;
-          if (prune[slot] == 0) continue;
-          id = static_cast<int32_t>(prune[slot] & 0xffffffffu);
+        const int32_t p = Position(ids[k]);
+        if (p < 0) continue;
+        pos[m++] = p;
+        if (coded) {
+          __builtin_prefetch(&codes[p]);
+        } else {
+          __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
         }
-        row_ids[m++] = nwords + id;
-        __builtin_prefetch(&rows[nwords + id]);
       }
-      for (int k = 0; k < m; ++k) {
-        const Row& r = rows[row_ids[k]];
-        for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+      if (coded) {
+        for (int k = 0; k < m; ++k) {
+          const uint64_t c = codes[pos[k]];
+          for (int q = 0; q < kDim / 2; ++q) {
+            const float* f = centroids[q][(c >> (8 * q)) & 0xFF];
+            sum->v[2 * q] += f[0];
+            sum->v[2 * q + 1] += f[1];
+          }
+        }
+      } else {
+        for (int k = 0; k < m; ++k) {
+          const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
+          for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+        }
       }
       count += m;
       pending = 0;
@@ -380,8 +467,8 @@ struct LanguageIdentifier::Impl {
           h = FtHashStep(h, word[j++]);
         }
         if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-        uint32_t id = Mod(h);
-        if (pruned) __builtin_prefetch(&prune[PruneSlot(id)]);
+        const uint32_t id = Mod(h);
+        PrefetchPosition(id);
         ids[pending++] = id;
         if (pending == kBatch) flush();
       }
@@ -434,19 +521,6 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
       static_cast<int64_t>(args.maxn) * (kMaxTokenBytes + 2) + 1 > UINT16_MAX) {
     return Status::Unsupported(path + ": maxn too large");  // row counts are cached as uint16
   }
-  {
-    const auto& pi = DictionaryAccess::PruneIndex(dict);
-    size_t cap = 16;
-    while (cap < pi.size() * 2) cap <<= 1;
-    impl->prune.assign(cap, 0);
-    impl->prune_mask = cap - 1;
-    for (const auto& [bucket, index] : pi) {
-      uint64_t key = static_cast<uint64_t>(bucket) + 1;
-      size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & impl->prune_mask;
-      while (impl->prune[slot] != 0) slot = (slot + 1) & impl->prune_mask;
-      impl->prune[slot] = key << 32 | static_cast<uint32_t>(index);
-    }
-  }
   const int64_t nrows = m.input().size(0);
   impl->rows.resize(nrows);
   fasttext::Vector v(kDim);
@@ -454,6 +528,10 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
     v.zero();
     m.input().addRowToVector(v, static_cast<int32_t>(r));
     for (int d = 0; d < kDim; ++d) impl->rows[r].v[d] = v[d];
+  }
+  if (!impl->no_subwords) {
+    Status st = impl->BuildNgramIndex(DictionaryAccess::PruneIndex(dict));
+    if (!st.ok()) return Status::Corruption(path + ": " + st.message());
   }
   for (int32_t w = 0; w < impl->nwords; ++w) {
     Impl::Word e{};
