@@ -3,6 +3,8 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
+#include <fasttext/productquantizer.h>
+#include <fasttext/quantmatrix.h>
 #define XXH_INLINE_ALL
 #include <emmintrin.h>
 #include <unistd.h>
@@ -60,6 +62,26 @@ struct DictionaryAccess : fasttext::Dictionary {
   static int64_t PruneIndexSize(const fasttext::Dictionary& d) {
     return d.*(&DictionaryAccess::pruneidx_size_);
   }
+};
+
+// Reads a product-quantized input matrix's codes (protected in fasttext::QuantMatrix).
+struct QuantAccess : fasttext::QuantMatrix {
+  static const QuantMatrix* Of(const fasttext::Matrix& m) {
+    return dynamic_cast<const fasttext::QuantMatrix*>(&m);
+  }
+  static const fasttext::ProductQuantizer* Pq(const QuantMatrix& m) {
+    return (m.*(&QuantAccess::pq_)).get();
+  }
+  static const fasttext::ProductQuantizer* Npq(const QuantMatrix& m) {
+    return (m.*(&QuantAccess::npq_)).get();
+  }
+  static const std::vector<uint8_t>& Codes(const QuantMatrix& m) {
+    return m.*(&QuantAccess::codes_);
+  }
+  static const std::vector<uint8_t>& NormCodes(const QuantMatrix& m) {
+    return m.*(&QuantAccess::norm_codes_);
+  }
+  static bool Qnorm(const QuantMatrix& m) { return m.*(&QuantAccess::qnorm_); }
 };
 
 // fastText's string hash (Dictionary::hash): 32-bit FNV-1a over bytes read as signed chars.
@@ -331,14 +353,16 @@ struct LanguageIdentifier::Impl {
   std::vector<uint64_t> pbits;
   std::vector<uint32_t> prank;
   std::vector<int32_t> pos_row;  // position -> input row
-  // When every pair of floats (2d, 2d+1) of the n-gram rows takes at most 256 distinct values (a
-  // product-quantized .ftz without qnorm: 8 sub-quantizers of 256 centroids), each n-gram row is
-  // stored as 8 one-byte codes (by position; by bucket for unpruned models) and decoded from
-  // `centroids` (16 KB, in L1): the same floats as `rows`, so the same sums, from 8 bytes
-  // instead of a 64-byte row.
+  // lid.176.ftz's input matrix is product-quantized (8 sub-quantizers of 2 floats, 256
+  // centroids each, and a quantized norm): its n-gram rows are kept here in that coded form too,
+  // 9 bytes a row by position instead of a 64-byte dense row, decoded from `centroids` and
+  // `norms` (8 KB, in L1) to the same floats (checked at load; else `coded` is false and the
+  // dense rows are used).
   bool coded = false;
   std::vector<uint64_t> codes;
-  float centroids[kDim / 2][256][2] = {};
+  std::vector<uint8_t> norm_codes;
+  alignas(16) float centroids[kDim / 2][256][2] = {};
+  float norms[256] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
   uint32_t bucket = 1;
   uint64_t bucket_magic = 0;  // for Mod()
@@ -381,26 +405,79 @@ struct LanguageIdentifier::Impl {
         return Status::Corruption("input matrix smaller than nwords + bucket");
       for (uint32_t b = 0; b < bucket; ++b) row_of.push_back(nwords + static_cast<int32_t>(b));
     }
-    // Codebook per float pair, by bit pattern.
-    std::vector<uint64_t> c(row_of.size(), 0);
-    for (int q = 0; q < kDim / 2; ++q) {
-      std::unordered_map<uint64_t, int> ids;
-      for (size_t p = 0; p < row_of.size(); ++p) {
-        const float* f = &rows[row_of[p]].v[2 * q];
-        uint64_t key;
-        std::memcpy(&key, f, 8);
-        auto [it, added] = ids.emplace(key, static_cast<int>(ids.size()));
-        if (added) {
-          if (it->second >= 256) return Status::Ok();  // not coded: dense rows
-          centroids[q][it->second][0] = f[0];
-          centroids[q][it->second][1] = f[1];
-        }
-        c[p] |= static_cast<uint64_t>(it->second) << (8 * q);
+    BuildCodes(row_of);
+    return Status::Ok();
+  }
+
+  // The coded form of the n-gram rows, when the input matrix is product-quantized with 8
+  // sub-quantizers of 2 floats (lid.176.ftz) and decoding reproduces `rows` bit for bit.
+  void BuildCodes(const std::vector<int32_t>& row_of) {
+    const fasttext::QuantMatrix* qm = QuantAccess::Of(model.input());
+    if (!qm) return;
+    const fasttext::ProductQuantizer* pq = QuantAccess::Pq(*qm);
+    const fasttext::ProductQuantizer* npq = QuantAccess::Npq(*qm);
+    const std::vector<uint8_t>& qcodes = QuantAccess::Codes(*qm);
+    const std::vector<uint8_t>& ncodes = QuantAccess::NormCodes(*qm);
+    const bool qnorm = QuantAccess::Qnorm(*qm);
+    constexpr int kSub = kDim / 2;
+    if (!pq || (qnorm && (!npq || ncodes.size() < rows.size())) ||
+        qcodes.size() != rows.size() * kSub) {
+      return;
+    }
+    for (int q = 0; q < kSub; ++q) {
+      for (int c = 0; c < 256; ++c) {
+        const float* f = pq->get_centroids(q, static_cast<uint8_t>(c));
+        centroids[q][c][0] = f[0];
+        centroids[q][c][1] = f[1];
       }
     }
-    codes = std::move(c);
+    for (int c = 0; c < 256; ++c) {
+      norms[c] = qnorm ? npq->get_centroids(0, static_cast<uint8_t>(c))[0] : 1.0f;
+    }
+    codes.resize(row_of.size());
+    norm_codes.resize(row_of.size());
+    for (size_t p = 0; p < row_of.size(); ++p) {
+      uint64_t c = 0;
+      for (int q = 0; q < kSub; ++q) {
+        c |= static_cast<uint64_t>(qcodes[static_cast<size_t>(row_of[p]) * kSub + q]) << (8 * q);
+      }
+      codes[p] = c;
+      norm_codes[p] = qnorm ? ncodes[row_of[p]] : 0;
+      Row decoded{};
+      const int32_t pos = static_cast<int32_t>(p);
+      AddCoded(&pos, &decoded, 1);
+      if (std::memcmp(&decoded, &rows[row_of[p]], sizeof(Row)) != 0) {
+        codes.clear();
+        norm_codes.clear();
+        return;
+      }
+    }
     coded = true;
-    return Status::Ok();
+  }
+
+  // Adds the coded rows at positions pos[0..m) to *sum, in order: sum += norm * centroid, as
+  // fastText's ProductQuantizer::addcode (one rounded product, one rounded sum per float).
+  void AddCoded(const int32_t* pos, Row* sum, int m) const {
+    __m128 a0 = _mm_load_ps(sum->v), a1 = _mm_load_ps(sum->v + 4);
+    __m128 a2 = _mm_load_ps(sum->v + 8), a3 = _mm_load_ps(sum->v + 12);
+    auto pair2 = [&](uint64_t c, int q) {  // centroid pairs q and q + 1
+      const __m128d lo =
+          _mm_load_sd(reinterpret_cast<const double*>(centroids[q][c >> (8 * q) & 0xFF]));
+      return _mm_castpd_ps(_mm_loadh_pd(
+          lo, reinterpret_cast<const double*>(centroids[q + 1][c >> (8 * q + 8) & 0xFF])));
+    };
+    for (int k = 0; k < m; ++k) {
+      const uint64_t c = codes[pos[k]];
+      const __m128 alpha = _mm_set1_ps(norms[norm_codes[pos[k]]]);
+      a0 = _mm_add_ps(a0, _mm_mul_ps(alpha, pair2(c, 0)));
+      a1 = _mm_add_ps(a1, _mm_mul_ps(alpha, pair2(c, 2)));
+      a2 = _mm_add_ps(a2, _mm_mul_ps(alpha, pair2(c, 4)));
+      a3 = _mm_add_ps(a3, _mm_mul_ps(alpha, pair2(c, 6)));
+    }
+    _mm_store_ps(sum->v, a0);
+    _mm_store_ps(sum->v + 4, a1);
+    _mm_store_ps(sum->v + 8, a2);
+    _mm_store_ps(sum->v + 12, a3);
   }
 
   // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
@@ -434,19 +511,13 @@ struct LanguageIdentifier::Impl {
         pos[m++] = p;
         if (coded) {
           __builtin_prefetch(&codes[p]);
+          __builtin_prefetch(&norm_codes[p]);
         } else {
           __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
         }
       }
       if (coded) {
-        for (int k = 0; k < m; ++k) {
-          const uint64_t c = codes[pos[k]];
-          for (int q = 0; q < kDim / 2; ++q) {
-            const float* f = centroids[q][(c >> (8 * q)) & 0xFF];
-            sum->v[2 * q] += f[0];
-            sum->v[2 * q + 1] += f[1];
-          }
-        }
+        AddCoded(pos, sum, m);
       } else {
         for (int k = 0; k < m; ++k) {
           const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
