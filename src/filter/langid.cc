@@ -265,6 +265,9 @@ struct LanguageIdentifier::Scratch {
   size_t max_tokens = kMaxCachedTokens;
   size_t evictions = 0;
   std::string word;  // "<token>" buffer
+  // Output-layer working memory (allocated once per worker).
+  std::unique_ptr<fasttext::Model::State> state;
+  fasttext::Predictions heap;
 
   void Reset() {
     slots.assign(4096, Slot{});
@@ -740,9 +743,14 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     for (int k = 0; k < m; ++k) add(scratch->rows[index[k]], 0);
   }
   add(im.eos.sum, im.eos.count);  // the line's terminating newline
-  fasttext::Model::State state(kDim, num_labels(), 0);
-  for (int d = 0; d < kDim; ++d) state.hidden[d] = rows > 0 ? hidden.v[d] / rows : 0.0f;
-  fasttext::Predictions heap;
+  if (!scratch->state)
+    scratch->state = std::make_unique<fasttext::Model::State>(kDim, num_labels(), 0);
+  fasttext::Model::State& state = *scratch->state;
+  // As fastText's Model::computeHidden: the sum times (float)(1.0 / number of rows).
+  const float inv = rows > 0 ? static_cast<float>(1.0 / static_cast<double>(rows)) : 0.0f;
+  for (int d = 0; d < kDim; ++d) state.hidden[d] = hidden.v[d] * inv;
+  fasttext::Predictions& heap = scratch->heap;
+  heap.clear();
   int kk = k <= 0 ? num_labels() : std::min(k, num_labels());
   heap.reserve(kk + 1);
   im.model.loss().predict(kk, 0.0, heap, state);
