@@ -347,7 +347,7 @@ inline int Popcount64(uint64_t x) {  // portable (the build targets baseline x86
 struct LanguageIdentifier::Impl {
   Model model;
   std::vector<std::string> labels;  // without prefix
-  std::vector<Row> rows;            // input matrix, dense
+  std::vector<Row> rows;            // input matrix, dense (freed after load when `coded`)
   bool pruned = false;              // pruneidx_size_ > 0
   bool no_subwords = false;         // pruneidx_size_ == 0
   // Pruned models: bucket b has a row when bit b of pbits is set; its position among the kept
@@ -617,6 +617,12 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
     std::string word = dict.getWord(w);
     if (word == fasttext::Dictionary::EOS) impl->eos = e;
     impl->vocab.Insert(word, TokenHash(word), e);
+  }
+  if (impl->coded) {  // prediction reads the codes; the dense copy was only needed up to here
+    impl->rows.clear();
+    impl->rows.shrink_to_fit();
+    impl->pos_row.clear();
+    impl->pos_row.shrink_to_fit();
   }
   return std::unique_ptr<LanguageIdentifier>(new LanguageIdentifier(std::move(impl)));
 }
