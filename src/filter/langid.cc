@@ -270,9 +270,11 @@ struct LanguageIdentifier::Scratch {
   fasttext::Predictions heap;
 
   void Reset() {
-    slots.assign(4096, Slot{});
+    slots.assign(16384, Slot{});
     rows.clear();
-    rows.reserve(2048);
+    // Address space for the bound at once (pages are only touched as rows are added), so rows
+    // are never copied as the cache grows.
+    rows.reserve(max_tokens + 64);
   }
   size_t Home(uint64_t h) const { return h & (slots.size() - 1); }
   // Makes room for `k` more tokens without a rehash or eviction in between (row indices stay
@@ -321,7 +323,7 @@ struct LanguageIdentifier::Scratch {
     std::vector<Row> old_rows = std::move(rows);
     slots.assign(old.size(), Slot{});
     rows.clear();
-    rows.reserve(old.size() / 2);
+    rows.reserve(max_tokens + 64);
     for (const Slot& s : old) {
       if (s.hash == 0 || s.hits < t) continue;
       Slot n = s;
