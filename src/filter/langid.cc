@@ -11,7 +11,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -789,8 +788,9 @@ bool HasLetterOrDigit(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     unsigned char b = static_cast<unsigned char>(text[pos]);
-    if (b < 0x80) {
-      if (std::isalnum(b)) return true;
+    if (b < 0x80) {  // ASCII letters and digits, as std::isalnum in the "C" locale
+      if (static_cast<unsigned>((b | 0x20) - 'a') < 26 || static_cast<unsigned>(b - '0') < 10)
+        return true;
       ++pos;
       continue;
     }
