@@ -95,6 +95,33 @@ TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
   EXPECT_GT(n, 100);
 }
 
+// The page-text dumps (navigation, boilerplate, many languages): same top-3 labels and scores.
+TEST(LanguageIdentifier, MatchesFastTextOnPageTextsSlow) {
+  REQUIRE_MODEL();
+  namespace fs = std::filesystem;
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e :
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext", ec)) {
+    if (e.path().extension() != ".txt") continue;
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string text = ss.str();
+    auto fast = model->Predict(text, 3);
+    auto ref = model->PredictReference(text, 3);
+    ASSERT_EQ(fast.size(), ref.size()) << e.path();
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+      if (std::fabs(fast[i].score - ref[i].score) > 1e-6) {
+        EXPECT_EQ(fast[i].lang, ref[i].lang) << e.path();
+      }
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 100);
+}
+
 void ExpectMatchesReference(const LanguageIdentifier* model, const std::string& text) {
   auto fast = model->Predict(text, 3);
   auto ref = model->PredictReference(text, 3);
