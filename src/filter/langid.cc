@@ -262,7 +262,6 @@ struct LanguageIdentifier::Scratch {
   std::vector<Slot> slots;
   std::vector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
-  size_t evictions = 0;
   std::string word;  // "<token>" buffer
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
@@ -310,7 +309,6 @@ struct LanguageIdentifier::Scratch {
     }
   }
   void Evict() {
-    ++evictions;
     size_t hist[257] = {};
     for (const Slot& s : slots) {
       if (s.hash) ++hist[s.hits];
