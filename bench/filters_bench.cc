@@ -13,7 +13,12 @@
 // segmenters) start empty in each pass, as for a worker that has just started; "first" is the
 // first pass (also cold CPU caches), "mean" the mean of the other passes.
 //
-//   build/bench/filters_bench [passes] [--chain]   (--chain: the default chain only, for profiling)
+// The langid rows are repeated on a larger, more varied corpus: the page-text dumps
+// (data/aeb/pagetext/*.txt: whole-page text with navigation and boilerplate, ~1.9 MB), and for a
+// warm worker (one StageContext kept across passes).
+//
+//   build/bench/filters_bench [passes] [--chain] [--langid]
+//   (--chain: the default chain only, for profiling; --langid: the langid rows only)
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -73,6 +78,23 @@ std::vector<std::string> LoadCorpus() {
   return docs;
 }
 
+std::vector<std::string> LoadPageTexts() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e :
+       fs::directory_iterator(fs::path(KILANG_SHARED_DIR) / "data/aeb/pagetext", ec)) {
+    if (e.path().extension() == ".txt") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> docs;
+  for (const auto& p : files) {
+    std::string t = ReadFile(p);
+    if (!t.empty()) docs.push_back(std::move(t));
+  }
+  return docs;
+}
+
 // Thread CPU time: the machine is shared, so wall time would measure the other processes too.
 double CpuSeconds() {
   timespec ts;
@@ -112,10 +134,12 @@ void Report(const char* name, const Timing& t, double mb) {
 
 int main(int argc, char** argv) {
   int passes = 6;
-  bool chain_only = false;
+  bool chain_only = false, langid_only = false;
   for (int a = 1; a < argc; ++a) {
     if (std::strcmp(argv[a], "--chain") == 0) {
       chain_only = true;
+    } else if (std::strcmp(argv[a], "--langid") == 0) {
+      langid_only = true;
     } else {
       passes = std::max(2, std::atoi(argv[a]));
     }
@@ -158,6 +182,40 @@ int main(int argc, char** argv) {
     return d;
   };
 
+  // Language ID alone: new worker per pass ("first" also has cold CPU caches) and warm worker, on
+  // the gold texts and on the page texts.
+  if (!chain_only) {
+    std::vector<std::string> pages = LoadPageTexts();
+    size_t page_bytes = 0;
+    for (const auto& d : pages) page_bytes += d.size();
+    auto run = [&](const std::vector<std::string>& docs, StageContext& ctx) {
+      for (const auto& text : docs) {
+        Document d;
+        d.text = text;
+        stages[0]->Process(d, ctx);
+      }
+    };
+    for (int c = 0; c < 2; ++c) {
+      const auto& docs = c == 0 ? corpus : pages;
+      const double m = (c == 0 ? bytes : page_bytes) / 1e6;
+      if (docs.empty()) continue;
+      std::string label = c == 0 ? "langid gold" : "langid pages";
+      Report((label + ", new worker").c_str(),
+             Measure(passes,
+                     [&](int) {
+                       StageContext ctx;
+                       run(docs, ctx);
+                     }),
+             m);
+      StageContext warm;
+      run(docs, warm);
+      Report((label + ", warm").c_str(), Measure(passes, [&](int) { run(docs, warm); }), m);
+    }
+    if (!pages.empty())
+      std::printf("page texts: %zu documents, %.2f MB\n", pages.size(), page_bytes / 1e6);
+    std::printf("\n");
+  }
+  if (langid_only) return 0;
   // Word segmentation alone (shared by the quality stages): fast path vs ICU only.
   if (!chain_only) {
     WordSegmenter seg("en");

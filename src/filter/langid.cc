@@ -3,14 +3,17 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 #include <fasttext/model.h>
+#include <fasttext/productquantizer.h>
+#include <fasttext/quantmatrix.h>
 #define XXH_INLINE_ALL
+#include <emmintrin.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +63,26 @@ struct DictionaryAccess : fasttext::Dictionary {
   }
 };
 
+// Reads a product-quantized input matrix's codes (protected in fasttext::QuantMatrix).
+struct QuantAccess : fasttext::QuantMatrix {
+  static const QuantMatrix* Of(const fasttext::Matrix& m) {
+    return dynamic_cast<const fasttext::QuantMatrix*>(&m);
+  }
+  static const fasttext::ProductQuantizer* Pq(const QuantMatrix& m) {
+    return (m.*(&QuantAccess::pq_)).get();
+  }
+  static const fasttext::ProductQuantizer* Npq(const QuantMatrix& m) {
+    return (m.*(&QuantAccess::npq_)).get();
+  }
+  static const std::vector<uint8_t>& Codes(const QuantMatrix& m) {
+    return m.*(&QuantAccess::codes_);
+  }
+  static const std::vector<uint8_t>& NormCodes(const QuantMatrix& m) {
+    return m.*(&QuantAccess::norm_codes_);
+  }
+  static bool Qnorm(const QuantMatrix& m) { return m.*(&QuantAccess::qnorm_); }
+};
+
 // fastText's string hash (Dictionary::hash): 32-bit FNV-1a over bytes read as signed chars.
 inline uint32_t FtHashStep(uint32_t h, char c) {
   h ^= static_cast<uint32_t>(static_cast<int8_t>(c));
@@ -74,7 +97,7 @@ struct SvHash {
 
 constexpr int kDim = 16;  // lid.176's dimension; other models are rejected at load
 
-struct Row {
+struct alignas(64) Row {  // one cache line
   float v[kDim];
 };
 
@@ -125,79 +148,223 @@ class StringTable {
   std::vector<uint64_t> slots_;
 };
 
-inline uint64_t TokenHash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+// Token hash. Tokens of up to 16 bytes (almost all) are read as two little-endian words padded
+// with zero bytes (unambiguous: a token never contains NUL, a fastText space) and mixed with one
+// 64x64->128-bit multiply; longer ones use XXH3. The constants' low bytes are 0, so neither
+// multiplicand can be 0 (a token's first byte and, past 8 bytes, its ninth are never NUL).
+constexpr uint64_t kHashK0 = 0xa0761d6478bd6400ULL;
+constexpr uint64_t kHashK1 = 0xe7037ed1a0b42800ULL;
+inline uint64_t ShortHash(uint64_t lo, uint64_t hi) {
+  const __uint128_t r = static_cast<__uint128_t>(lo ^ kHashK0) * (hi ^ kHashK1);
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+inline uint64_t TokenHash(std::string_view s) {
+  if (s.size() > 16) return XXH3_64bits(s.data(), s.size());
+  char buf[16] = {};
+  std::memcpy(buf, s.data(), s.size());
+  uint64_t lo, hi;
+  std::memcpy(&lo, buf, 8);
+  std::memcpy(&hi, buf + 8, 8);
+  return ShortHash(lo, hi);
+}
+// TokenHash of the `len` (1..16) bytes at p, when 16 bytes may be read at p.
+inline uint64_t ShortTokenHashUnpadded(const char* p, size_t len) {
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  if (len <= 8) {
+    lo &= ~UINT64_C(0) >> (64 - 8 * len);
+    hi = 0;
+  } else {
+    hi &= ~UINT64_C(0) >> (128 - 8 * len);
+  }
+  return ShortHash(lo, hi);
+}
+
+// Bit i set when p[i] is a fastText space (" \t\n\v\f\r" or NUL), for the 16 bytes at p.
+inline uint32_t SpaceMask16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+  // 9..13 -> -128..-124 (signed), everything else above.
+  const __m128i x = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - 9)));
+  const __m128i ctl = _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(-128 + 5)));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(sp, nul), ctl)));
+}
+
+// fastText's tokens of a line, 16 bytes at a time.
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view text) : p_(text.data()), n_(text.size()) {}
+  // The next token as [*b, *e); false at the end.
+  bool Next(size_t* b, size_t* e) {
+    size_t i = i_;
+    for (;;) {  // skip spaces
+      if (i + 16 <= n_) {
+        const uint32_t m = ~SpaceMask16(p_ + i) & 0xFFFF;
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += __builtin_ctz(m);
+        break;
+      }
+      while (i < n_ && IsFastTextSpace(p_[i])) ++i;
+      if (i >= n_) {
+        i_ = i;
+        return false;
+      }
+      break;
+    }
+    *b = i;
+    for (;;) {  // token end
+      if (i + 16 <= n_) {
+        const uint32_t m = SpaceMask16(p_ + i);
+        if (m == 0) {
+          i += 16;
+          continue;
+        }
+        i += __builtin_ctz(m);
+        break;
+      }
+      while (i < n_ && !IsFastTextSpace(p_[i])) ++i;
+      break;
+    }
+    *e = i_ = i;
+    return true;
+  }
+
+ private:
+  const char* p_;
+  size_t n_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
-// Per-worker cache: token -> summed input rows, in one open-addressing array of 80-byte slots so
-// a lookup touches one cache line pair. Tokens are identified by their 64-bit XXH3 hash alone
-// (a collision among the at most kMaxCachedTokens cached tokens has probability ~1e-9 and would
-// only perturb one score).
+// Per-worker cache: token -> summed input rows (word row + character n-gram rows) and their
+// count. A compact open-addressing probe table of 16-byte slots {hash, row index, count, hits}
+// (four per cache line, at most half full) points into a dense array of 64-byte rows. Tokens are
+// identified by their 64-bit hash alone (a collision among the at most kMaxCachedTokens cached
+// tokens has probability ~1e-9 and would only perturb one score).
+//
+// Bounded: when kMaxCachedTokens would be exceeded, the least used half (by a saturating hit
+// count, halved at every eviction so it follows recent use) is dropped and the rest compacted,
+// so frequent words stay cached. Eviction only changes speed, never results.
 struct LanguageIdentifier::Scratch {
-  const void* owner = nullptr;
-  struct Entry {
-    Row sum;
-    int count = 0;
-  };
   struct Slot {
-    uint64_t hash = 0;  // 0: empty
-    int32_t count = 0;
-    Row sum;
+    uint64_t hash;  // 0: empty
+    uint32_t index;
+    uint16_t count;
+    uint16_t hits;  // saturates at 255
   };
+  const void* owner = nullptr;
   std::vector<Slot> slots;
-  size_t used = 0;
+  std::vector<Row> rows;
+  size_t max_tokens = kMaxCachedTokens;
   std::string word;  // "<token>" buffer
+  // Output-layer working memory (allocated once per worker).
+  std::unique_ptr<fasttext::Model::State> state;
+  fasttext::Predictions heap;
 
-  void Clear() {
-    slots.assign(4096, Slot{});
-    used = 0;
+  void Reset() {
+    slots.assign(16384, Slot{});
+    rows.clear();
+    // Address space for the bound at once (pages are only touched as rows are added), so rows
+    // are never copied as the cache grows.
+    rows.reserve(max_tokens + 64);
   }
-  const Slot* Find(uint64_t h) const {
-    h |= 1;  // never 0
-    size_t mask = slots.size() - 1;
-    for (size_t i = (h >> 7) & mask;; i = (i + 1) & mask) {
+  size_t Home(uint64_t h) const { return h & (slots.size() - 1); }
+  // Makes room for `k` more tokens without a rehash or eviction in between (row indices stay
+  // valid until the next call).
+  void Reserve(size_t k) {
+    if (rows.size() + k > max_tokens) Evict();
+    if ((rows.size() + k) * 2 > slots.size()) {
+      size_t n = slots.size();
+      while ((rows.size() + k) * 2 > n) n *= 2;
+      Rebuild(n);
+      rows.reserve(n / 2);
+    }
+  }
+  Slot* Find(uint64_t h) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
       if (slots[i].hash == h) return &slots[i];
       if (slots[i].hash == 0) return nullptr;
     }
   }
-  void Insert(uint64_t h, const Entry& e) {
-    if ((used + 1) * 2 > slots.size()) {
-      std::vector<Slot> old = std::move(slots);
-      slots.assign(old.size() * 2, Slot{});
-      used = 0;
-      for (const Slot& s : old) {
-        if (s.hash) Put(s);
-      }
-    }
-    Slot s;
-    s.hash = h | 1;
-    s.count = e.count;
-    s.sum = e.sum;
-    Put(s);
+  void Place(const Slot& s) {
+    const size_t mask = slots.size() - 1;
+    size_t i = s.hash & mask;
+    while (slots[i].hash != 0) i = (i + 1) & mask;
+    slots[i] = s;
   }
 
  private:
-  void Put(const Slot& s) {
-    size_t mask = slots.size() - 1;
-    size_t i = (s.hash >> 7) & mask;
-    while (slots[i].hash != 0) i = (i + 1) & mask;
-    slots[i] = s;
-    ++used;
+  void Rebuild(size_t n) {
+    std::vector<Slot> old = std::move(slots);
+    slots.assign(n, Slot{});
+    for (const Slot& s : old) {
+      if (s.hash) Place(s);
+    }
+  }
+  void Evict() {
+    size_t hist[257] = {};
+    for (const Slot& s : slots) {
+      if (s.hash) ++hist[s.hits];
+    }
+    // Smallest threshold keeping at most half.
+    size_t t = 256, kept = 0;
+    while (t > 1 && kept + hist[t - 1] <= max_tokens / 2) kept += hist[--t];
+    std::vector<Slot> old = std::move(slots);
+    std::vector<Row> old_rows = std::move(rows);
+    slots.assign(old.size(), Slot{});
+    rows.clear();
+    rows.reserve(max_tokens + 64);
+    for (const Slot& s : old) {
+      if (s.hash == 0 || s.hits < t) continue;
+      Slot n = s;
+      n.index = static_cast<uint32_t>(rows.size());
+      n.hits = static_cast<uint16_t>(std::max(1, s.hits / 2));
+      rows.push_back(old_rows[s.index]);
+      Place(n);
+    }
   }
 };
 
+inline int Popcount64(uint64_t x) {  // portable (the build targets baseline x86-64)
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
 // What prediction needs, precomputed at load: every input row decoded from the product
-// quantizer into floats, the pruned-bucket index, and for each vocabulary word the sum of its
-// rows (word + character n-grams) and how many rows that is.
+// quantizer into floats, the pruned-bucket index as a rank bitmap, the n-gram rows in a compact
+// coded form, and for each vocabulary word the sum of its rows (word + character n-grams) and
+// how many rows that is.
 struct LanguageIdentifier::Impl {
   Model model;
   std::vector<std::string> labels;  // without prefix
-  std::vector<Row> rows;            // input matrix, dense
-  // bucket -> compact n-gram index: open addressing, keys + 1 (0 = empty); fits in L2.
-  std::vector<uint64_t> prune;  // (bucket + 1) << 32 | index
-  uint64_t prune_mask = 0;
-  bool pruned = false;       // pruneidx_size_ > 0
-  bool no_subwords = false;  // pruneidx_size_ == 0
+  std::vector<Row> rows;            // input matrix, dense (freed after load when `coded`)
+  bool pruned = false;              // pruneidx_size_ > 0
+  bool no_subwords = false;         // pruneidx_size_ == 0
+  // Pruned models: bucket b has a row when bit b of pbits is set; its position among the kept
+  // buckets (in bucket order) is prank[b / 64] + the set bits below it in its word. For lid.176
+  // (2M buckets, ~43k kept) this is 375 KB and fits in L2, unlike a hash table of the same map.
+  std::vector<uint64_t> pbits;
+  std::vector<uint32_t> prank;
+  std::vector<int32_t> pos_row;  // position -> input row
+  // lid.176.ftz's input matrix is product-quantized (8 sub-quantizers of 2 floats, 256
+  // centroids each, and a quantized norm): its n-gram rows are kept here in that coded form too,
+  // 9 bytes a row by position instead of a 64-byte dense row, decoded from `centroids` and
+  // `norms` (8 KB, in L1) to the same floats (checked at load; else `coded` is false and the
+  // dense rows are used).
+  bool coded = false;
+  std::vector<uint64_t> codes;
+  std::vector<uint8_t> norm_codes;
+  alignas(16) float centroids[kDim / 2][256][2] = {};
+  float norms[256] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
   uint32_t bucket = 1;
   uint64_t bucket_magic = 0;  // for Mod()
@@ -209,40 +376,155 @@ struct LanguageIdentifier::Impl {
   StringTable<Word> vocab;
   Word eos;
 
-  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
   // x % bucket without a division (Lemire's fastmod; exact for 32-bit operands).
   uint32_t Mod(uint32_t x) const {
     return static_cast<uint32_t>((static_cast<__uint128_t>(bucket_magic * x) * bucket) >> 64);
   }
-  size_t PruneSlot(uint32_t id) const {
-    return ((static_cast<uint64_t>(id) + 1) * 0x9E3779B97F4A7C15ULL >> 20) & prune_mask;
+
+  // Builds pbits/prank/pos_row and, when possible, the coded rows. Corruption on a bad index.
+  Status BuildNgramIndex(const std::unordered_map<int32_t, int32_t>& pruneidx) {
+    const int64_t nrows = static_cast<int64_t>(rows.size());
+    std::vector<int32_t> row_of;  // position -> row
+    if (pruned) {
+      pbits.assign((bucket + 63) / 64, 0);
+      std::vector<std::pair<int32_t, int32_t>> kept(pruneidx.begin(), pruneidx.end());
+      std::sort(kept.begin(), kept.end());
+      for (const auto& [b, index] : kept) {
+        if (b < 0 || static_cast<uint32_t>(b) >= bucket || index < 0 || nwords + index >= nrows)
+          return Status::Corruption("bad pruned n-gram index");
+        pbits[b / 64] |= UINT64_C(1) << (b % 64);
+        row_of.push_back(nwords + index);
+      }
+      prank.resize(pbits.size());
+      uint32_t r = 0;
+      for (size_t w = 0; w < pbits.size(); ++w) {
+        prank[w] = r;
+        r += Popcount64(pbits[w]);
+      }
+      pos_row = row_of;
+    } else {
+      if (nwords + static_cast<int64_t>(bucket) > nrows)
+        return Status::Corruption("input matrix smaller than nwords + bucket");
+      for (uint32_t b = 0; b < bucket; ++b) row_of.push_back(nwords + static_cast<int32_t>(b));
+    }
+    BuildCodes(row_of);
+    return Status::Ok();
+  }
+
+  // The coded form of the n-gram rows, when the input matrix is product-quantized with 8
+  // sub-quantizers of 2 floats (lid.176.ftz) and decoding reproduces `rows` bit for bit.
+  void BuildCodes(const std::vector<int32_t>& row_of) {
+    const fasttext::QuantMatrix* qm = QuantAccess::Of(model.input());
+    if (!qm) return;
+    const fasttext::ProductQuantizer* pq = QuantAccess::Pq(*qm);
+    const fasttext::ProductQuantizer* npq = QuantAccess::Npq(*qm);
+    const std::vector<uint8_t>& qcodes = QuantAccess::Codes(*qm);
+    const std::vector<uint8_t>& ncodes = QuantAccess::NormCodes(*qm);
+    const bool qnorm = QuantAccess::Qnorm(*qm);
+    constexpr int kSub = kDim / 2;
+    if (!pq || (qnorm && (!npq || ncodes.size() < rows.size())) ||
+        qcodes.size() != rows.size() * kSub) {
+      return;
+    }
+    for (int q = 0; q < kSub; ++q) {
+      for (int c = 0; c < 256; ++c) {
+        const float* f = pq->get_centroids(q, static_cast<uint8_t>(c));
+        centroids[q][c][0] = f[0];
+        centroids[q][c][1] = f[1];
+      }
+    }
+    for (int c = 0; c < 256; ++c) {
+      norms[c] = qnorm ? npq->get_centroids(0, static_cast<uint8_t>(c))[0] : 1.0f;
+    }
+    codes.resize(row_of.size());
+    norm_codes.resize(row_of.size());
+    for (size_t p = 0; p < row_of.size(); ++p) {
+      uint64_t c = 0;
+      for (int q = 0; q < kSub; ++q) {
+        c |= static_cast<uint64_t>(qcodes[static_cast<size_t>(row_of[p]) * kSub + q]) << (8 * q);
+      }
+      codes[p] = c;
+      norm_codes[p] = qnorm ? ncodes[row_of[p]] : 0;
+      Row decoded{};
+      const int32_t pos = static_cast<int32_t>(p);
+      AddCoded(&pos, &decoded, 1);
+      if (std::memcmp(&decoded, &rows[row_of[p]], sizeof(Row)) != 0) {
+        codes.clear();
+        norm_codes.clear();
+        return;
+      }
+    }
+    coded = true;
+  }
+
+  // Adds the coded rows at positions pos[0..m) to *sum, in order: sum += norm * centroid, as
+  // fastText's ProductQuantizer::addcode (one rounded product, one rounded sum per float).
+  void AddCoded(const int32_t* pos, Row* sum, int m) const {
+    __m128 a0 = _mm_load_ps(sum->v), a1 = _mm_load_ps(sum->v + 4);
+    __m128 a2 = _mm_load_ps(sum->v + 8), a3 = _mm_load_ps(sum->v + 12);
+    auto pair2 = [&](uint64_t c, int q) {  // centroid pairs q and q + 1
+      const __m128d lo =
+          _mm_load_sd(reinterpret_cast<const double*>(centroids[q][c >> (8 * q) & 0xFF]));
+      return _mm_castpd_ps(_mm_loadh_pd(
+          lo, reinterpret_cast<const double*>(centroids[q + 1][c >> (8 * q + 8) & 0xFF])));
+    };
+    for (int k = 0; k < m; ++k) {
+      const uint64_t c = codes[pos[k]];
+      const __m128 alpha = _mm_set1_ps(norms[norm_codes[pos[k]]]);
+      a0 = _mm_add_ps(a0, _mm_mul_ps(alpha, pair2(c, 0)));
+      a1 = _mm_add_ps(a1, _mm_mul_ps(alpha, pair2(c, 2)));
+      a2 = _mm_add_ps(a2, _mm_mul_ps(alpha, pair2(c, 4)));
+      a3 = _mm_add_ps(a3, _mm_mul_ps(alpha, pair2(c, 6)));
+    }
+    _mm_store_ps(sum->v, a0);
+    _mm_store_ps(sum->v + 4, a1);
+    _mm_store_ps(sum->v + 8, a2);
+    _mm_store_ps(sum->v + 12, a3);
+  }
+
+  // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
+  int32_t Position(uint32_t id) const {
+    if (!pruned) return static_cast<int32_t>(id);
+    const uint64_t bits = pbits[id >> 6];
+    const uint64_t below = bits & ((UINT64_C(2) << (id & 63)) - 1);  // bits 0..id%64
+    if (!((bits >> (id & 63)) & 1)) return -1;
+    return static_cast<int32_t>(prank[id >> 6]) + Popcount64(below) - 1;
+  }
+  void PrefetchPosition(uint32_t id) const {
+    if (pruned) {
+      __builtin_prefetch(&pbits[id >> 6]);
+      __builtin_prefetch(&prank[id >> 6]);
+    }
   }
 
   // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
-  // Works in batches so the table and row reads (cache misses) overlap.
+  // Works in batches so the index and row reads (cache misses) overlap.
   int AddNgrams(std::string_view word, Row* sum) const {
     if (no_subwords) return 0;
     constexpr int kBatch = 32;
     uint32_t ids[kBatch];
     int pending = 0, count = 0;
     auto flush = [&] {
-      int32_t row_ids[kBatch];
+      int32_t pos[kBatch];
       int m = 0;
       for (int k = 0; k < pending; ++k) {
-        int32_t id = static_cast<int32_t>(ids[k]);
-        if (pruned) {
-          uint64_t key = static_cast<uint64_t>(ids[k]) + 1;
-          size_t slot = PruneSlot(ids[k]);
-          while (prune[slot] != 0 && (prune[slot] >> 32) != key) slot = (slot + 1) & prune_mask;
-          if (prune[slot] == 0) continue;
-          id = static_cast<int32_t>(prune[slot] & 0xffffffffu);
+        const int32_t p = Position(ids[k]);
+        if (p < 0) continue;
+        pos[m++] = p;
+        if (coded) {
+          __builtin_prefetch(&codes[p]);
+          __builtin_prefetch(&norm_codes[p]);
+        } else {
+          __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
         }
-        row_ids[m++] = nwords + id;
-        __builtin_prefetch(&rows[nwords + id]);
       }
-      for (int k = 0; k < m; ++k) {
-        const Row& r = rows[row_ids[k]];
-        for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+      if (coded) {
+        AddCoded(pos, sum, m);
+      } else {
+        for (int k = 0; k < m; ++k) {
+          const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
+          for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+        }
       }
       count += m;
       pending = 0;
@@ -258,8 +540,8 @@ struct LanguageIdentifier::Impl {
           h = FtHashStep(h, word[j++]);
         }
         if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-        uint32_t id = Mod(h);
-        if (pruned) __builtin_prefetch(&prune[PruneSlot(id)]);
+        const uint32_t id = Mod(h);
+        PrefetchPosition(id);
         ids[pending++] = id;
         if (pending == kBatch) flush();
       }
@@ -308,18 +590,9 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
   int64_t psize = DictionaryAccess::PruneIndexSize(dict);
   impl->pruned = psize > 0;
   impl->no_subwords = psize == 0 || args.maxn <= 0;
-  {
-    const auto& pi = DictionaryAccess::PruneIndex(dict);
-    size_t cap = 16;
-    while (cap < pi.size() * 2) cap <<= 1;
-    impl->prune.assign(cap, 0);
-    impl->prune_mask = cap - 1;
-    for (const auto& [bucket, index] : pi) {
-      uint64_t key = static_cast<uint64_t>(bucket) + 1;
-      size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & impl->prune_mask;
-      while (impl->prune[slot] != 0) slot = (slot + 1) & impl->prune_mask;
-      impl->prune[slot] = key << 32 | static_cast<uint32_t>(index);
-    }
+  if (!impl->no_subwords &&
+      static_cast<int64_t>(args.maxn) * (kMaxTokenBytes + 2) + 1 > UINT16_MAX) {
+    return Status::Unsupported(path + ": maxn too large");  // row counts are cached as uint16
   }
   const int64_t nrows = m.input().size(0);
   impl->rows.resize(nrows);
@@ -328,6 +601,10 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
     v.zero();
     m.input().addRowToVector(v, static_cast<int32_t>(r));
     for (int d = 0; d < kDim; ++d) impl->rows[r].v[d] = v[d];
+  }
+  if (!impl->no_subwords) {
+    Status st = impl->BuildNgramIndex(DictionaryAccess::PruneIndex(dict));
+    if (!st.ok()) return Status::Corruption(path + ": " + st.message());
   }
   for (int32_t w = 0; w < impl->nwords; ++w) {
     Impl::Word e{};
@@ -339,6 +616,12 @@ Result<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Load(const std::
     std::string word = dict.getWord(w);
     if (word == fasttext::Dictionary::EOS) impl->eos = e;
     impl->vocab.Insert(word, TokenHash(word), e);
+  }
+  if (impl->coded) {  // prediction reads the codes; the dense copy was only needed up to here
+    impl->rows.clear();
+    impl->rows.shrink_to_fit();
+    impl->pos_row.clear();
+    impl->pos_row.shrink_to_fit();
   }
   return std::unique_ptr<LanguageIdentifier>(new LanguageIdentifier(std::move(impl)));
 }
@@ -390,8 +673,8 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                                                    Scratch* scratch) const {
   thread_local Scratch local;
   if (!scratch) scratch = &local;
-  if (scratch->owner != this || scratch->used > kMaxCachedTokens || scratch->slots.empty()) {
-    scratch->Clear();
+  if (scratch->owner != this || scratch->slots.empty()) {
+    scratch->Reset();
     scratch->owner = this;
   }
   const Impl& im = *impl_;
@@ -401,49 +684,78 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     for (int d = 0; d < kDim; ++d) hidden.v[d] += r.v[d];
     rows += count;
   };
-  auto add_token = [&](std::string_view tok) {
-    const uint64_t h = TokenHash(tok);
-    // The worker cache holds every token seen (vocabulary words too): one probe when warm.
-    if (const Scratch::Slot* e = scratch->Find(h)) return add(e->sum, e->count);
-    Scratch::Entry e{};
+  // The summed rows of a token not in the cache, cached. Returns its row index.
+  auto insert = [&](std::string_view tok, uint64_t h) {
+    const uint32_t index = static_cast<uint32_t>(scratch->rows.size());
+    Row& sum = scratch->rows.emplace_back();  // zeroed
+    int count = 0;
     if (const Impl::Word* w = im.vocab.Find(tok, h)) {
-      e.sum = w->sum;
-      e.count = w->count;
+      sum = w->sum;
+      count = w->count;
     } else if (tok.size() >= im.label_prefix.size() &&
                tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
       // fastText treats it as a label, not a word: no rows.
     } else {
-      scratch->word.assign("<");
+      scratch->word.clear();
+      scratch->word.push_back('<');
       scratch->word.append(tok);
       scratch->word.push_back('>');
-      e.count = im.AddNgrams(scratch->word, &e.sum);
+      count = im.AddNgrams(scratch->word, &sum);
     }
-    scratch->Insert(h, e);
-    add(e.sum, e.count);
+    scratch->Place({h, index, static_cast<uint16_t>(count), 1});
+    rows += count;
+    return index;
   };
-  // Tokens as fastText reads them; newlines count as spaces (the text is one line).
-  size_t i = 0;
+  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
+  // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
+  // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
+  constexpr int kBatch = 16;
   const size_t n = text.size();
-  while (i < n) {
-    while (i < n && IsFastTextSpace(text[i])) ++i;
-    size_t b = i;
-    while (i < n && !IsFastTextSpace(text[i])) ++i;
-    if (i > b) {
-      std::string_view tok = text.substr(b, i - b);
+  Tokenizer tokens(text);
+  uint64_t hashes[kBatch];
+  std::string_view toks[kBatch];
+  uint32_t index[kBatch];
+  for (bool more = true; more;) {
+    scratch->Reserve(kBatch);
+    int m = 0;
+    size_t b, e;
+    while (m < kBatch && (more = tokens.Next(&b, &e))) {
+      size_t len = e - b;
       // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the first
       // kMaxTokenBytes bytes, cut at a UTF-8 character boundary.
-      if (tok.size() > kMaxTokenBytes) {
-        size_t cut = kMaxTokenBytes;
-        while (cut > 0 && (static_cast<unsigned char>(tok[cut]) & 0xC0) == 0x80) --cut;
-        tok = tok.substr(0, cut);
+      if (len > kMaxTokenBytes) {
+        len = kMaxTokenBytes;
+        while (len > 0 && (static_cast<unsigned char>(text[b + len]) & 0xC0) == 0x80) --len;
       }
-      add_token(tok);
+      uint64_t h = len <= 16 && b + 16 <= n ? ShortTokenHashUnpadded(text.data() + b, len)
+                                            : TokenHash(text.substr(b, len));
+      h += h == 0;  // 0 marks an empty slot
+      hashes[m] = h;
+      toks[m] = text.substr(b, len);
+      __builtin_prefetch(&scratch->slots[scratch->Home(h)]);
+      ++m;
     }
+    for (int k = 0; k < m; ++k) {
+      if (Scratch::Slot* s = scratch->Find(hashes[k])) {
+        index[k] = s->index;
+        rows += s->count;
+        if (s->hits < 255) ++s->hits;
+        __builtin_prefetch(&scratch->rows[s->index]);
+      } else {
+        index[k] = insert(toks[k], hashes[k]);
+      }
+    }
+    for (int k = 0; k < m; ++k) add(scratch->rows[index[k]], 0);
   }
   add(im.eos.sum, im.eos.count);  // the line's terminating newline
-  fasttext::Model::State state(kDim, num_labels(), 0);
-  for (int d = 0; d < kDim; ++d) state.hidden[d] = rows > 0 ? hidden.v[d] / rows : 0.0f;
-  fasttext::Predictions heap;
+  if (!scratch->state)
+    scratch->state = std::make_unique<fasttext::Model::State>(kDim, num_labels(), 0);
+  fasttext::Model::State& state = *scratch->state;
+  // As fastText's Model::computeHidden: the sum times (float)(1.0 / number of rows).
+  const float inv = rows > 0 ? static_cast<float>(1.0 / static_cast<double>(rows)) : 0.0f;
+  for (int d = 0; d < kDim; ++d) state.hidden[d] = hidden.v[d] * inv;
+  fasttext::Predictions& heap = scratch->heap;
+  heap.clear();
   int kk = k <= 0 ? num_labels() : std::min(k, num_labels());
   heap.reserve(kk + 1);
   im.model.loss().predict(kk, 0.0, heap, state);
@@ -474,8 +786,9 @@ bool HasLetterOrDigit(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     unsigned char b = static_cast<unsigned char>(text[pos]);
-    if (b < 0x80) {
-      if (std::isalnum(b)) return true;
+    if (b < 0x80) {  // ASCII letters and digits, as std::isalnum in the "C" locale
+      if (static_cast<unsigned>((b | 0x20) - 'a') < 26 || static_cast<unsigned>(b - '0') < 10)
+        return true;
       ++pos;
       continue;
     }

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace kilang {
 namespace {
@@ -91,6 +93,104 @@ TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
     ++n;
   }
   EXPECT_GT(n, 100);
+}
+
+// The page-text dumps (navigation, boilerplate, many languages): same top-3 labels and scores.
+TEST(LanguageIdentifier, MatchesFastTextOnPageTextsSlow) {
+  REQUIRE_MODEL();
+  namespace fs = std::filesystem;
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e :
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext", ec)) {
+    if (e.path().extension() != ".txt") continue;
+    std::ifstream f(e.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string text = ss.str();
+    auto fast = model->Predict(text, 3);
+    auto ref = model->PredictReference(text, 3);
+    ASSERT_EQ(fast.size(), ref.size()) << e.path();
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
+      if (std::fabs(fast[i].score - ref[i].score) > 1e-6) {
+        EXPECT_EQ(fast[i].lang, ref[i].lang) << e.path();
+      }
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 100);
+}
+
+void ExpectMatchesReference(const LanguageIdentifier* model, const std::string& text) {
+  auto fast = model->Predict(text, 3);
+  auto ref = model->PredictReference(text, 3);
+  ASSERT_EQ(fast.size(), ref.size()) << text;
+  for (size_t i = 0; i < fast.size(); ++i) {
+    EXPECT_EQ(fast[i].lang, ref[i].lang) << text;
+    EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
+  }
+}
+
+// Tokens of every length around the hash's word sizes (8, 16) and the 16-byte scan blocks, at
+// every offset and at the very end of the text (where fewer than 16 bytes remain), all of
+// fastText's separators, multi-byte characters and over-long tokens.
+TEST(LanguageIdentifier, TokenBoundariesMatchFastText) {
+  REQUIRE_MODEL();
+  const std::string word = "pemerintahankabupatenbandungbarat";
+  for (size_t len = 1; len <= 20; ++len) {
+    for (size_t pad = 0; pad < 17; pad += 4) {
+      std::string tok = word.substr(0, len);
+      ExpectMatchesReference(model, std::string(pad, ' ') + tok);
+      ExpectMatchesReference(model, std::string(pad, ' ') + tok + " dan " + tok + "\n");
+    }
+  }
+  ExpectMatchesReference(model, std::string("satu\vdua\ftiga\rempat\tlima") + '\0' + "enam");
+  ExpectMatchesReference(model, "日本語のテキスト、 中文文本 Ελληνικά κείμενα кириллица текст");
+  ExpectMatchesReference(model, "ab" + std::string(1000, 'x') + " cd " + std::string(900, 'y'));
+  std::string accents;
+  while (accents.size() < 1000) accents += "é";
+  ExpectMatchesReference(model, "kata " + accents + " lagi");
+  // Longer tokens are cut to their first 1024 bytes (at a character boundary); fastText reads
+  // them whole.
+  const std::string x1024(1024, 'x');
+  EXPECT_EQ(model->Predict("ab " + x1024 + std::string(5000, 'x') + " cd")[0].score,
+            model->Predict("ab " + x1024 + " cd")[0].score);
+  std::string accents_long = accents + accents;  // 2000 bytes: cut at 1024 = 512 characters
+  EXPECT_EQ(model->Predict("kata " + accents_long + " lagi")[0].score,
+            model->Predict("kata " + accents_long.substr(0, 1024) + " lagi")[0].score);
+  // Leading spaces shift every token against the scan blocks without changing the result.
+  const std::string text = kIndonesian;
+  const double base = model->Predict(text)[0].score;
+  for (int pad = 1; pad < 17; ++pad) {
+    EXPECT_EQ(model->Predict(std::string(pad, ' ') + text)[0].score, base) << pad;
+  }
+}
+
+// More distinct tokens than the per-worker cache holds (so it evicts, repeatedly): scores stay
+// exactly those of a fresh cache and match fastText.
+TEST(LanguageIdentifier, CacheEvictionKeepsResultsIdentical) {
+  REQUIRE_MODEL();
+  const std::vector<std::string> probes = {kIndonesian, kEnglish,
+                                           "Das ist ein kleiner Test auf Deutsch."};
+  std::vector<double> before;
+  for (const auto& p : probes) before.push_back(model->Predict(p, 1)[0].score);
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> letter('a', 'z'), length(3, 12);
+  for (int doc = 0; doc < 500; ++doc) {
+    std::string text;
+    for (int t = 0; t < 600; ++t) {  // 300k tokens, nearly all distinct
+      int n = length(rng);
+      for (int c = 0; c < n; ++c) text.push_back(static_cast<char>(letter(rng)));
+      text.push_back(' ');
+    }
+    text += probes[doc % probes.size()];  // known tokens stay hot
+    auto fast = model->Predict(text, 1);
+    if (doc % 50 == 0) ExpectMatchesReference(model, text);
+    for (size_t i = 0; i < probes.size(); ++i) {
+      if (doc % 100 == 99) EXPECT_EQ(model->Predict(probes[i], 1)[0].score, before[i]);
+    }
+  }
 }
 
 TEST(LanguageIdentifier, AllLabelsWhenKIsZero) {
