@@ -188,7 +188,9 @@ TEST(LanguageIdentifier, CacheEvictionKeepsResultsIdentical) {
     auto fast = model->Predict(text, 1);
     if (doc % 50 == 0) ExpectMatchesReference(model, text);
     for (size_t i = 0; i < probes.size(); ++i) {
-      if (doc % 100 == 99) EXPECT_EQ(model->Predict(probes[i], 1)[0].score, before[i]);
+      if (doc % 100 == 99) {
+        EXPECT_EQ(model->Predict(probes[i], 1)[0].score, before[i]);
+      }
     }
   }
 }
