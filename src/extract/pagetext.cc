@@ -749,7 +749,7 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
     for (size_t i = lo; i < hi; ++i) {
       const Line& l = lines[i];
       if (l.flags & (kChrome | kListRun)) continue;
-      if (l.units < 3 || l.units > 30 || l.end_punct && l.text.back() == '.') continue;
+      if (l.units < 3 || l.units > 30 || (l.end_punct && l.text.back() == '.')) continue;
       float s = 0;
       s += l.blank_before ? 1.0f : 0;
       s += l.blank_after ? 0.5f : 0;
