@@ -280,9 +280,14 @@ struct RepetitionScratch {
   std::vector<uint8_t> multi, multi2;
   std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
   std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
-  // CountBigrams' table: keys (0 = empty), counts, first positions; and each position's slot.
-  std::vector<uint64_t> keys;
-  std::vector<uint32_t> key_count, key_first, slot_of;
+  // CountBigrams' table (key 0 = empty slot) and each position's slot.
+  struct Bigram {
+    uint64_t key = 0;
+    uint32_t count = 0;
+    uint32_t first = 0;  // position of the first occurrence
+  };
+  std::vector<Bigram> bigrams;
+  std::vector<uint32_t> slot_of;
 };
 
 struct NgramBest {
@@ -325,29 +330,29 @@ NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   size_t cap = 16;
   while (cap < 2 * nw) cap <<= 1;
   const int shift = 64 - __builtin_ctzll(cap);
-  s->keys.assign(cap, 0);
-  s->key_count.resize(cap);
-  s->key_first.resize(cap);
+  s->bigrams.assign(cap, RepetitionScratch::Bigram{});
   s->slot_of.resize(nw);
-  s->count2.assign(nw, 0);
+  s->count2.resize(nw);
+  RepetitionScratch::Bigram* table = s->bigrams.data();
   NgramBest best;
   for (size_t i = 0; i + 1 < nw; ++i) {
-    uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
+    const uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
     size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> shift;
-    while (s->keys[slot] != 0 && s->keys[slot] != key) slot = (slot + 1) & (cap - 1);
-    if (s->keys[slot] == 0) {
-      s->keys[slot] = key;
-      s->key_count[slot] = 0;
-      s->key_first[slot] = static_cast<uint32_t>(i);
+    while (table[slot].key != 0 && table[slot].key != key) slot = (slot + 1) & (cap - 1);
+    RepetitionScratch::Bigram& b = table[slot];
+    if (b.key == 0) {
+      b.key = key;
+      b.first = static_cast<uint32_t>(i);
     }
-    const uint32_t c = ++s->key_count[slot];
+    const uint32_t c = ++b.count;
     s->slot_of[i] = static_cast<uint32_t>(slot);
-    if (c > best.count || (c == best.count && s->key_first[slot] < best.first)) {
+    if (c > best.count || (c == best.count && b.first < best.first)) {
       best.count = c;
-      best.first = s->key_first[slot];
+      best.first = b.first;
     }
   }
-  for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = s->key_count[s->slot_of[i]];
+  for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = table[s->slot_of[i]].count;
+  if (nw) s->count2[nw - 1] = 0;
   s->multi2.clear();  // rebuilt from count2 when needed
   return best;
 }
