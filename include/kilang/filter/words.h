@@ -14,6 +14,7 @@
 #ifndef KILANG_FILTER_WORDS_H_
 #define KILANG_FILTER_WORDS_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ class WordSegmenter {
   int CountSentences(std::string_view text);
 
  private:
+  // Segment's code-point layer: from text[p] to a white space segment ending at or after
+  // `target` (or the end); returns where it stopped.
+  size_t Scalar(std::string_view text, size_t p, size_t target,
+                std::vector<std::string_view>* tokens);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
