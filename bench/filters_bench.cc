@@ -13,7 +13,8 @@
 // segmenters) start empty in each pass, as for a worker that has just started; "first" is the
 // first pass (also cold CPU caches), "mean" the mean of the other passes.
 //
-//   build/bench/filters_bench [passes] [--chain]   (--chain: the default chain only, for profiling)
+//   build/bench/filters_bench [passes] [--chain | --seg]
+//     --chain: the default chain only; --seg: the word segmentation rows only (for profiling)
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -112,10 +113,12 @@ void Report(const char* name, const Timing& t, double mb) {
 
 int main(int argc, char** argv) {
   int passes = 6;
-  bool chain_only = false;
+  bool chain_only = false, seg_only = false;
   for (int a = 1; a < argc; ++a) {
     if (std::strcmp(argv[a], "--chain") == 0) {
       chain_only = true;
+    } else if (std::strcmp(argv[a], "--seg") == 0) {
+      seg_only = true;
     } else {
       passes = std::max(2, std::atoi(argv[a]));
     }
@@ -168,12 +171,43 @@ int main(int argc, char** argv) {
                      for (const auto& d : corpus) seg.Segment(d, &tokens);
                    }),
            mb);
+    // What the quality stages get (DocumentTokens without its cache): one pass, and the two
+    // calls.
+    Report("segment+join (one pass)",
+           Measure(passes,
+                   [&](int) {
+                     for (const auto& d : corpus) seg.SegmentAndJoin(d, &tokens);
+                   }),
+           mb);
+    Report("Segment, then JoinInfixes",
+           Measure(passes,
+                   [&](int) {
+                     for (const auto& d : corpus) {
+                       seg.Segment(d, &tokens);
+                       JoinInfixes(&tokens);
+                     }
+                   }),
+           mb);
+    // Three stages asking for the tokens of each document, as the quality stages do: one
+    // segmentation, two cache hits (the difference to the row above is the cache's cost).
+    {
+      StageContext ctx;
+      Report("DocumentTokens x3",
+             Measure(passes,
+                     [&](int) {
+                       for (const auto& d : corpus) {
+                         for (int k = 0; k < 3; ++k) DocumentTokens(d, "en", ctx);
+                       }
+                     }),
+             mb);
+    }
     Report("segmentation (ICU only)",
            Measure(2,
                    [&](int) {
                      for (const auto& d : corpus) seg.SegmentIcu(d, &tokens);
                    }),
            mb);
+    if (seg_only) return 0;
   }
   for (size_t s = 0; s < stages.size() && !chain_only; ++s) {
     std::vector<Document> docs;

@@ -7,6 +7,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -41,6 +42,7 @@ enum Wb : uint8_t {
   kNumeric,
   kExtendNumLet,
   kWSegSpace,
+  kHangul,  // Hangul syllables: ICU joins only adjacent ones (not ALetter in its rules)
   kComplex,
 };
 
@@ -162,6 +164,16 @@ inline uint8_t ClassAt(const uint8_t* table, const unsigned char* s, size_t n, s
       return cp < kTableSize ? table[cp] : static_cast<uint8_t>(kComplex);
     }
   }
+  if (b >= 0xEA && b <= 0xED && p + 2 < n) {
+    const unsigned char b1 = s[p + 1], b2 = s[p + 2];
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && (b != 0xED || b1 < 0xA0)) {
+      uint32_t cp = ((b & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+      if (cp >= 0xAC00 && cp <= 0xD7A3) {
+        *len = 3;
+        return kHangul;
+      }
+    }
+  }
   return kComplex;
 }
 
@@ -250,6 +262,44 @@ size_t WordEnd(const uint8_t* table, const uint8_t* bytes, const unsigned char* 
   }
 }
 
+// A token with an ASCII letter or digit, or a non-ASCII character (letters of other scripts;
+// punctuation rarely) in it.
+inline bool IsWordLike(std::string_view t) {
+  for (unsigned char c : t) {
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// "-", "/", ":", U+2013 EN DASH, U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN.
+inline bool IsInfix(std::string_view t) {
+  if (t.size() == 1) return t[0] == '-' || t[0] == '/' || t[0] == ':';
+  return t.size() == 3 && t[0] == '\xE2' && t[1] == '\x80' &&
+         (t[2] == '\x93' || t[2] == '\x90' || t[2] == '\x91');
+}
+
+// JoinInfixes on tokens[from..].
+void JoinRange(std::vector<std::string_view>* tokens, size_t from) {
+  auto& t = *tokens;
+  size_t out = from;
+  for (size_t i = from; i < t.size();) {
+    std::string_view cur = t[i];
+    size_t j = i + 1;
+    if (IsWordLike(cur)) {
+      while (j + 1 < t.size() && t[j].data() == cur.data() + cur.size() && IsInfix(t[j]) &&
+             t[j + 1].data() == t[j].data() + t[j].size() && IsWordLike(t[j + 1])) {
+        cur = std::string_view(cur.data(), t[j + 1].data() + t[j + 1].size() - cur.data());
+        j += 2;
+      }
+    }
+    t[out++] = cur;
+    i = j;
+  }
+  t.resize(out);
+}
+
 #if KILANG_WORDS_SSE2
 // Bit masks of the classes of 64 bytes (bit i: byte i) for the block layer.
 struct AsciiMasks {
@@ -259,8 +309,36 @@ struct AsciiMasks {
   uint64_t dot_quote;  // . ' (MidNumLet, Single_Quote: between letters or digits)
   uint64_t comma;      // , ; (MidNum: between digits)
   uint64_t blank;      // space \t \n \v \f \r (white space; no token)
+  uint64_t space;      // space (WSegSpace: WB3d joins a run of them, WB4 then an Extend)
   uint64_t high;       // bytes >= 0x80
+  uint64_t at;         // @ (ALetter, but not word-like for JoinInfixes)
+  uint64_t infix;      // - / : (JoinInfixes)
+  // Non-ASCII characters the block layer knows (ScanMultiByte; zero without it); `high` then
+  // keeps the others.
+  uint64_t cont;     // their bytes after the first
+  uint64_t quote3;   // first bytes of U+2018, U+2019 (MidNumLet)
+  uint64_t other3;   // first bytes of U+2013, U+2014, U+201C, U+201D, U+2026 (Other)
+  uint64_t dash3;    // first bytes of U+2013 (an infix for JoinInfixes)
 };
+
+// Whether the classes that ScanMultiByte assumes are those of the table (they are for every
+// Unicode version so far; checked so that a surprise only costs speed).
+bool MultiByteClassesHold() {
+  const auto& t = Table();
+  auto plain = [&](uint32_t cp, Wb cls) { return t[cp] == cls; };  // and not white space
+  for (uint32_t cp = 0xC0; cp < 0x100; ++cp) {
+    if (cp != 0xD7 && cp != 0xF7 && !plain(cp, kALetter)) return false;
+  }
+  for (uint32_t cp = 0x100; cp < 0x2C0; ++cp) {
+    if (!plain(cp, kALetter)) return false;
+  }
+  for (uint32_t cp = 0x400; cp < 0x480; ++cp) {
+    if (!plain(cp, kALetter)) return false;
+  }
+  return plain(0x2018, kMidNumLet) && plain(0x2019, kMidNumLet) && plain(0x2013, kOther) &&
+         plain(0x2014, kOther) && plain(0x201C, kOther) && plain(0x201D, kOther) &&
+         plain(0x2026, kOther);
+}
 
 inline AsciiMasks ScanBlock(const unsigned char* s) {
   AsciiMasks m{};
@@ -281,26 +359,94 @@ inline AsciiMasks ScanBlock(const unsigned char* s) {
     m.under |= bits(eq('_'));
     m.dot_quote |= bits(_mm_or_si128(eq('.'), eq('\'')));
     m.comma |= bits(_mm_or_si128(eq(','), eq(';')));
-    m.blank |= bits(_mm_or_si128(eq(' '), in_range(v, '\t', 5)));
+    const __m128i space = eq(' ');
+    m.space |= bits(space);
+    m.blank |= bits(_mm_or_si128(space, in_range(v, '\t', 5)));
     m.high |= bits(v);
+    m.at |= bits(eq('@'));
+    m.infix |= bits(_mm_or_si128(_mm_or_si128(eq('-'), eq('/')), eq(':')));
   }
   return m;
 }
 
-// Appends the tokens of block bytes 0..last (ASCII; byte `last` is white space followed by an
-// ASCII byte, byte -1 is white space or before the text): words and numbers are the runs of
-// letters, digits, '_' and the joining middle characters (WB6/WB7, WB11/WB12: a '.' or '\''
-// between two letters or two digits, a ',' or ';' between two digits); every other byte that is
-// not white space is a token by itself (WB999).
-inline void EmitBlock(const AsciiMasks& m, int last, const char* base,
+// The most common non-ASCII characters of European text, for blocks with bytes >= 0x80:
+// two-byte letters U+00C0..U+02BF (but U+00D7, U+00F7) and U+0400..U+047F (Cyrillic) join the
+// letter runs; U+2018/U+2019 and U+2013/U+2014/U+201C/U+201D/U+2026 (three bytes, E2 80 xx)
+// are middle and other characters. The other bytes >= 0x80 are left in `high`.
+void ScanMultiByte(const unsigned char* s, AsciiMasks* m) {
+  uint64_t lead_c3 = 0, lead_letter = 0, cont = 0, bad_c3 = 0, e2 = 0, x80 = 0, quote = 0,
+           other = 0, dash = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * k));
+    auto eq = [&v](int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+    auto in_range = [&v](int lo, int len) {
+      __m128i shifted = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - lo)));
+      return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + len)));
+    };
+    auto bits = [k](__m128i x) {
+      return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(x))) << (16 * k);
+    };
+    lead_c3 |= bits(eq(0xC3));
+    lead_letter |= bits(_mm_or_si128(in_range(0xC4, 7), in_range(0xD0, 2)));
+    cont |= bits(in_range(0x80, 0x40));
+    bad_c3 |= bits(_mm_or_si128(eq(0x97), eq(0xB7)));
+    e2 |= bits(eq(0xE2));
+    x80 |= bits(eq(0x80));
+    quote |= bits(in_range(0x98, 2));
+    const __m128i dash_v = eq(0x93);
+    dash |= bits(dash_v);
+    other |= bits(_mm_or_si128(_mm_or_si128(dash_v, eq(0x94)),
+                               _mm_or_si128(in_range(0x9C, 2), eq(0xA6))));
+  }
+  const uint64_t letters2 = ((lead_c3 & ~(bad_c3 >> 1)) | lead_letter) & (cont >> 1);
+  const uint64_t e280 = e2 & (x80 >> 1);
+  m->quote3 = e280 & (quote >> 2);
+  m->other3 = e280 & (other >> 2);
+  m->dash3 = e280 & (dash >> 2);
+  const uint64_t three = m->quote3 | m->other3;
+  m->cont = (letters2 << 1) | (three << 1) | (three << 2);
+  m->letter |= letters2 | (letters2 << 1);
+  m->high &= ~(letters2 | three | m->cont);
+}
+
+// Appends the tokens of block bytes 0..last (no byte of `high` among them; byte `last` is white
+// space followed by an ASCII byte; byte -1 is white space or before the text). Words and
+// numbers are the runs of letters, digits, '_' and the joining middle characters (WB6/WB7,
+// WB11/WB12: a '.', '\'', U+2018 or U+2019 between two letters or two digits, a ',' or ';'
+// between two digits); every other character that is not white space is a token by itself
+// (WB999).
+// With `join`, also JoinInfixes: a '-', '/' or ':' between two runs joins them when both are
+// word-like, which they are when the block has no '@' or '_' (the only run bytes that are
+// neither letters nor digits, apart from the middle characters, which have them on both
+// sides). Blocks with '@' or '_', with U+2013 (an infix) or with a non-ASCII token by itself
+// (word-like for JoinInfixes) next to an infix are left to JoinRange: returns whether it is
+// needed.
+inline bool EmitBlock(const AsciiMasks& m, int last, bool join, const char* base,
                       std::vector<std::string_view>* tokens) {
   const uint64_t a = m.letter, d = m.digit;
-  const uint64_t word = a | d | m.under | (m.dot_quote & (a << 1) & (a >> 1)) |
-                        ((m.dot_quote | m.comma) & (d << 1) & (d >> 1));
-  const uint64_t single = ~word & ~m.blank;
+  uint64_t word = a | d | m.under | (m.dot_quote & (a << 1) & (a >> 1)) |
+                  ((m.dot_quote | m.comma) & (d << 1) & (d >> 1));
+  uint64_t single3 = m.other3;
+  if (m.quote3) {
+    const uint64_t joined = m.quote3 & (((a << 1) & (a >> 3)) | ((d << 1) & (d >> 3)));
+    word |= joined | (joined << 1) | (joined << 2);
+    single3 |= m.quote3 & ~joined;
+  }
   const uint64_t valid = (uint64_t{2} << last) - 1;  // last <= 62
-  uint64_t starts = ((word & ~(word << 1)) | single) & valid;
-  uint64_t ends = ((word & ~(word >> 1)) | single) & valid;
+  uint64_t runs = word;
+  bool join_later = false;
+  if (join) {
+    const bool infix_next_to_single3 =
+        ((single3 << 3) | (single3 >> 1)) & m.infix & valid;  // "“-" or "-“"
+    if (((m.at | m.under | m.dash3) & valid) == 0 && !infix_next_to_single3) {
+      runs |= m.infix & (word << 1) & (word >> 1);
+    } else {
+      join_later = true;
+    }
+  }
+  const uint64_t single = ~runs & ~m.blank;
+  uint64_t starts = ((runs & ~(runs << 1)) | (single & ~m.cont)) & valid;
+  uint64_t ends = ((runs & ~(runs >> 1)) | (single & ~(m.cont >> 1))) & valid;
   while (starts) {
     const int b = __builtin_ctzll(starts);
     const int e = __builtin_ctzll(ends);
@@ -308,6 +454,7 @@ inline void EmitBlock(const AsciiMasks& m, int last, const char* base,
     starts &= starts - 1;
     ends &= ends - 1;
   }
+  return join_later;
 }
 #endif  // KILANG_WORDS_SSE2
 
@@ -360,8 +507,13 @@ WordSegmenter::~WordSegmenter() = default;
 //  - one segment at a time over code points (Scalar below) for the rest: stretches with
 //    non-ASCII characters, runs of 64 bytes without white space, the end of the text. A line
 //    with a character that the fast path does not handle goes to ICU.
-void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>* tokens) {
+// Both layers hand over after white space, which JoinInfixes never joins across either, so
+// with `join` each layer joins its own tokens.
+void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens) {
   tokens->clear();
+#if KILANG_WORDS_SSE2
+  static const bool multibyte_ok = MultiByteClassesHold();
+#endif
   const size_t n = text.size();
   size_t p = 0;
   while (p < n) {
@@ -369,29 +521,44 @@ void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>
 #if KILANG_WORDS_SSE2
     if (n - p >= 64) {
       const auto* s = reinterpret_cast<const unsigned char*>(text.data()) + p;
-      const AsciiMasks m = ScanBlock(s);
-      // Cut after the last white space byte followed by an ASCII byte (not an Extend character
-      // joining it).
-      const int ascii = m.high ? __builtin_ctzll(m.high) : 64;
-      const uint64_t cuts = ascii >= 2 ? m.blank & ((uint64_t{1} << (ascii - 1)) - 1) : 0;
+      AsciiMasks m = ScanBlock(s);
+      if (m.high && multibyte_ok) ScanMultiByte(s, &m);
+      // Cut after the last white space byte followed by a known byte, which is not an Extend
+      // character joining it, nor a space continuing its run of spaces.
+      const int known = m.high ? __builtin_ctzll(m.high) : 64;
+      const uint64_t cuts =
+          known >= 2 ? m.blank & ~(m.space & (m.space >> 1)) & ((uint64_t{1} << (known - 1)) - 1)
+                     : 0;
       if (cuts) {
         const int last = 63 - __builtin_clzll(cuts);
-        EmitBlock(m, last, text.data() + p, tokens);
+        const size_t first = tokens->size();
+        if (EmitBlock(m, last, join, text.data() + p, tokens)) JoinRange(tokens, first);
         p += last + 1;
         continue;
       }
-      target = p + (ascii > 0 ? ascii : 1);
+      target = p + (known > 0 ? known : 1);
     }
 #endif
-    p = Scalar(text, p, target, tokens);
+    size_t first = tokens->size();
+    p = Scalar(text, p, target, tokens, &first);
+    if (join) JoinRange(tokens, first);
   }
+}
+
+void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>* tokens) {
+  Run(text, /*join=*/false, tokens);
+}
+
+void WordSegmenter::SegmentAndJoin(std::string_view text, std::vector<std::string_view>* tokens) {
+  Run(text, /*join=*/true, tokens);
 }
 
 // Segments from text[p] (a segment start after white space, or the start of the text) until a
 // segment that ends in ASCII white space at or after `target` (the next segment may start a
-// block), or the end of the text. Returns where it stopped.
+// block), or the end of the text. Returns where it stopped. *first: lowered to the index of the
+// first token of a line that went to ICU.
 size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
-                             std::vector<std::string_view>* tokens) {
+                             std::vector<std::string_view>* tokens, size_t* first) {
   const uint8_t* table = Table().data();
   const uint8_t* bytes = ByteTable().data();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -420,6 +587,14 @@ size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
       case kExtendNumLet:
         q = WordEnd(table, bytes, s, n, q, cls, &blank);
         break;
+      case kHangul:  // ICU: adjacent Hangul syllables only, then WB4
+        while (q + 2 < n && s[q] >= 0xEA && s[q] <= 0xED) {
+          size_t l2;
+          if (ClassAt(table, s, n, q, &l2) != kHangul) break;
+          q += l2;
+        }
+        q = SkipExtends(table, s, n, q, &blank);
+        break;
       case kWSegSpace:  // WB3d, then WB4
         while (q < n) {
           size_t l2;
@@ -442,6 +617,7 @@ size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
         while (line > 0 && s[line - 1] != '\n') --line;
         const char* line_start = text.data() + line;
         while (!tokens->empty() && tokens->back().data() >= line_start) tokens->pop_back();
+        *first = std::min(*first, tokens->size());
         const void* nl = std::memchr(s + p, '\n', n - p);
         const size_t e = nl ? static_cast<size_t>(static_cast<const unsigned char*>(nl) - s) : n;
         impl_->Icu(text.substr(line, e - line), tokens);
@@ -499,41 +675,7 @@ struct TokenCache {
 
 }  // namespace
 
-namespace {
-
-// A token with a letter or digit in it (cheap test on the first and last byte, then a scan).
-bool IsWordLike(std::string_view t) {
-  for (unsigned char c : t) {
-    if (c >= 0x80) return true;  // non-ASCII: letters of other scripts (punctuation rarely)
-    if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return true;
-  }
-  return false;
-}
-
-bool IsInfix(std::string_view t) {
-  return t == "-" || t == "/" || t == ":" || t == "\u2013" || t == "\u2010" || t == "\u2011";
-}
-
-}  // namespace
-
-void JoinInfixes(std::vector<std::string_view>* tokens) {
-  auto& t = *tokens;
-  size_t out = 0;
-  for (size_t i = 0; i < t.size();) {
-    std::string_view cur = t[i];
-    size_t j = i + 1;
-    if (IsWordLike(cur)) {
-      while (j + 1 < t.size() && IsInfix(t[j]) && t[j].data() == cur.data() + cur.size() &&
-             t[j + 1].data() == t[j].data() + t[j].size() && IsWordLike(t[j + 1])) {
-        cur = std::string_view(cur.data(), t[j + 1].data() + t[j + 1].size() - cur.data());
-        j += 2;
-      }
-    }
-    t[out++] = cur;
-    i = j;
-  }
-  t.resize(out);
-}
+void JoinInfixes(std::vector<std::string_view>* tokens) { JoinRange(tokens, 0); }
 
 WordSegmenter& WorkerSegmenter(std::string_view lang, StageContext& ctx) {
   auto& slot = ctx.Scratch<SegmenterSlot>("kilang.filter.segmenters");
@@ -552,8 +694,7 @@ const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::
       cache.lang == lang) {
     return cache.tokens;
   }
-  WorkerSegmenter(lang, ctx).Segment(text, &cache.tokens);
-  JoinInfixes(&cache.tokens);
+  WorkerSegmenter(lang, ctx).SegmentAndJoin(text, &cache.tokens);
   cache.data = text.data();
   cache.size = text.size();
   cache.hash = h;

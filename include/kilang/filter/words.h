@@ -37,17 +37,21 @@ class WordSegmenter {
   // does not change). Invalid UTF-8 bytes are segmented as U+FFFD. Not thread-safe.
   void Segment(std::string_view text, std::vector<std::string_view>* tokens);
 
-  // The same with ICU alone (no fast path). For tests and benchmarks.
+  // Segment, then JoinInfixes, in one pass (the same tokens; what DocumentTokens uses).
+  void SegmentAndJoin(std::string_view text, std::vector<std::string_view>* tokens);
+
+  // The same as Segment with ICU alone (no fast path). For tests and benchmarks.
   void SegmentIcu(std::string_view text, std::vector<std::string_view>* tokens);
 
   // Number of sentences (ICU sentence rules, non-blank segments) in `text`. Used by C4.
   int CountSentences(std::string_view text);
 
  private:
-  // Segment's code-point layer: from text[p] to a white space segment ending at or after
-  // `target` (or the end); returns where it stopped.
+  void Run(std::string_view text, bool join, std::vector<std::string_view>* tokens);
+  // Run's code-point layer: from text[p] to a white space segment ending at or after `target`
+  // (or the end); returns where it stopped.
   size_t Scalar(std::string_view text, size_t p, size_t target,
-                std::vector<std::string_view>* tokens);
+                std::vector<std::string_view>* tokens, size_t* first);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
