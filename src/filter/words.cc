@@ -315,10 +315,10 @@ struct AsciiMasks {
   uint64_t infix;      // - / : (JoinInfixes)
   // Non-ASCII characters the block layer knows (ScanMultiByte; zero without it); `high` then
   // keeps the others.
-  uint64_t cont;     // their bytes after the first
-  uint64_t quote3;   // first bytes of U+2018, U+2019 (MidNumLet)
-  uint64_t other3;   // first bytes of U+2013, U+2014, U+201C, U+201D, U+2026 (Other)
-  uint64_t dash3;    // first bytes of U+2013 (an infix for JoinInfixes)
+  uint64_t cont;    // their bytes after the first
+  uint64_t quote3;  // first bytes of U+2018, U+2019 (MidNumLet)
+  uint64_t other3;  // first bytes of U+2013, U+2014, U+201C, U+201D, U+2026 (Other)
+  uint64_t dash3;   // first bytes of U+2013 (an infix for JoinInfixes)
 };
 
 // Whether the classes that ScanMultiByte assumes are those of the table (they are for every
@@ -395,8 +395,8 @@ void ScanMultiByte(const unsigned char* s, AsciiMasks* m) {
     quote |= bits(in_range(0x98, 2));
     const __m128i dash_v = eq(0x93);
     dash |= bits(dash_v);
-    other |= bits(_mm_or_si128(_mm_or_si128(dash_v, eq(0x94)),
-                               _mm_or_si128(in_range(0x9C, 2), eq(0xA6))));
+    other |= bits(
+        _mm_or_si128(_mm_or_si128(dash_v, eq(0x94)), _mm_or_si128(in_range(0x9C, 2), eq(0xA6))));
   }
   const uint64_t letters2 = ((lead_c3 & ~(bad_c3 >> 1)) | lead_letter) & (cont >> 1);
   const uint64_t e280 = e2 & (x80 >> 1);

@@ -47,8 +47,7 @@ void ExpectSameAsIcu(WordSegmenter& s, std::string_view text) {
 }
 
 // Filler that makes the block (64-byte) layer see a case: ASCII words before and after it.
-const std::string kFiller =
-    "The quick brown fox jumps over the lazy dog; 12,345 times (really). ";
+const std::string kFiller = "The quick brown fox jumps over the lazy dog; 12,345 times (really). ";
 
 TEST(WordSegmenter, SplitsWordsAndPunctuationLikeIcu) {
   WordSegmenter s("en");
@@ -84,6 +83,7 @@ TEST(WordSegmenter, FastPathMatchesIcuOnRandomStrings) {
 
 TEST(WordSegmenter, FastPathMatchesIcuOnEdgeCases) {
   WordSegmenter s("en");
+  // clang-format off
   const std::vector<std::string> cases = {
       "don't", "don’t", "rock 'n' roll", "'quoted'", "‘quoted’", "’s", "a'", "'a", "a''b",
       "3.14", "1,000,000", "1,000.5", "1.000,5", "1;2", "a;b", "1'2", "1’2", "a,b", "3.", ".5",
@@ -104,6 +104,7 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEdgeCases) {
       "abc한", "한_국", "😀", "a😀b", "👍🏽", "🇫🇷🇩🇪", "a\u200d😀", "עברית", "שלום's",
       "ไทย", "\xff", "a\xffb", "\xc3", "\xc3(", "a\xc3", "\xe2\x80", "\xe2\x80a",
       "\x80\x99", "\xed\xa0\x80", "\xc0\xaf", "\xf0\x9f\x98", "é\xff", "’\xff"};
+  // clang-format on
   for (const std::string& c : cases) {
     ExpectSameAsIcu(s, c);
     ExpectSameAsIcu(s, kFiller + c);
@@ -124,6 +125,7 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEdgeCases) {
 TEST(WordSegmenter, FastPathMatchesIcuOnRandomLongTextsSlow) {
   // Long texts (so that the 64-byte block layer runs) made of pieces of every kind.
   WordSegmenter s("en");
+  // clang-format off
   const std::vector<std::string> pieces = {
       "a", "Z", "word", "Hello", "12", "3", "x9", " ", " ", " ", " ", "  ", "\t", "\n", "\r\n",
       "\r", "\x0b", ".", ".", ",", ",", ";", ":", "'", "\"", "-", "-", "/", "_", "@", "!", "?",
@@ -132,6 +134,7 @@ TEST(WordSegmenter, FastPathMatchesIcuOnRandomLongTextsSlow) {
       "\u00ad", "\u0301", "\u202f", "\u2003", "\u2060", "\u200b", "\u2212", "→", "²", "½",
       "€", "\u2028", "한", "국어", "日本", "テキ", "😀", "\u200d", "\u05d0", "ก", "\xff",
       "\xc3", "\xe2\x80", "\x99", "\xd0"};
+  // clang-format on
   std::mt19937 rng(7);
   for (int iter = 0; iter < 4000; ++iter) {
     std::string text;
@@ -165,9 +168,9 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEveryCharacterInContextSlow) {
   }
   for (uint32_t cp = 0xAC00; cp < 0xAC40; ++cp) cps.push_back(cp);
   for (uint32_t cp : {0x1F600u, 0x1F3FDu, 0x1F1EBu, 0x10400u, 0x20000u}) cps.push_back(cp);
-  const std::vector<std::string> contexts = {
-      "a#b", "1#2", "##", "x # y", "#a", "a#", "_#_", ".#.", "#\u0301x", "한#국", "a.#", "#'s",
-      "1,#", "@#@", "-#-", "#-a", "a-#"};
+  const std::vector<std::string> contexts = {"a#b", "1#2", "##",       "x # y", "#a",  "a#",
+                                             "_#_", ".#.", "#\u0301x", "한#국", "a.#", "#'s",
+                                             "1,#", "@#@", "-#-",      "#-a",   "a-#"};
   for (uint32_t cp : cps) {
     std::string c;
     AppendUtf8(cp, &c);
