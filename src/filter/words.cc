@@ -121,6 +121,16 @@ const std::array<uint8_t, kTableSize>& Table() {
   return *table;
 }
 
+// Table() for locales whose ICU rules keep ':' in MidLetter (Swedish, Finnish: "EU:s").
+const std::array<uint8_t, kTableSize>& ColonTable() {
+  static const auto* table = [] {
+    auto* t = new std::array<uint8_t, kTableSize>(Table());
+    (*t)[':'] = kMidLetter;
+    return t;
+  }();
+  return *table;
+}
+
 // The class byte of every byte value for the ASCII path: ASCII characters as in Table(), with
 // kWordBit on the letters and digits (and '@'), whose runs make up most of the text; bytes >= 0x80
 // (lead or continuation bytes of longer characters) get kMultiByte.
@@ -308,6 +318,7 @@ struct AsciiMasks {
   uint64_t under;      // _ (ExtendNumLet)
   uint64_t dot_quote;  // . ' (MidNumLet, Single_Quote: between letters or digits)
   uint64_t comma;      // , ; (MidNum: between digits)
+  uint64_t colon;      // : (MidLetter in some locales: between letters)
   uint64_t blank;      // space \t \n \v \f \r (white space; no token)
   uint64_t space;      // space (WSegSpace: WB3d joins a run of them, WB4 then an Extend)
   uint64_t high;       // bytes >= 0x80
@@ -364,7 +375,9 @@ inline AsciiMasks ScanBlock(const unsigned char* s) {
     m.blank |= bits(_mm_or_si128(space, in_range(v, '\t', 5)));
     m.high |= bits(v);
     m.at |= bits(eq('@'));
-    m.infix |= bits(_mm_or_si128(_mm_or_si128(eq('-'), eq('/')), eq(':')));
+    const __m128i colon = eq(':');
+    m.colon |= bits(colon);
+    m.infix |= bits(_mm_or_si128(_mm_or_si128(eq('-'), eq('/')), colon));
   }
   return m;
 }
@@ -413,18 +426,19 @@ void ScanMultiByte(const unsigned char* s, AsciiMasks* m) {
 // space followed by an ASCII byte; byte -1 is white space or before the text). Words and
 // numbers are the runs of letters, digits, '_' and the joining middle characters (WB6/WB7,
 // WB11/WB12: a '.', '\'', U+2018 or U+2019 between two letters or two digits, a ',' or ';'
-// between two digits); every other character that is not white space is a token by itself
-// (WB999).
+// between two digits; with `colon_mid`, a ':' between two letters); every other character that
+// is not white space is a token by itself (WB999).
 // With `join`, also JoinInfixes: a '-', '/' or ':' between two runs joins them when both are
 // word-like, which they are when the block has no '@' or '_' (the only run bytes that are
 // neither letters nor digits, apart from the middle characters, which have them on both
 // sides). Blocks with '@' or '_', with U+2013 (an infix) or with a non-ASCII token by itself
 // (word-like for JoinInfixes) next to an infix are left to JoinRange: returns whether it is
 // needed.
-inline bool EmitBlock(const AsciiMasks& m, int last, bool join, const char* base,
+inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, const char* base,
                       std::vector<std::string_view>* tokens) {
   const uint64_t a = m.letter, d = m.digit;
-  uint64_t word = a | d | m.under | (m.dot_quote & (a << 1) & (a >> 1)) |
+  const uint64_t mid_letter = colon_mid ? m.dot_quote | m.colon : m.dot_quote;
+  uint64_t word = a | d | m.under | (mid_letter & (a << 1) & (a >> 1)) |
                   ((m.dot_quote | m.comma) & (d << 1) & (d >> 1));
   uint64_t single3 = m.other3;
   if (m.quote3) {
@@ -461,6 +475,9 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, const char* base
 }  // namespace
 
 struct WordSegmenter::Impl {
+  // How Segment runs: the fast path with ICU's root rules, the same with ':' as MidLetter
+  // (Swedish, Finnish), or ICU alone (a locale whose rules the fast path does not know).
+  enum Mode { kRoot, kColonMidLetter, kIcuOnly } mode = kRoot;
   std::unique_ptr<icu::BreakIterator> words;
   std::unique_ptr<icu::BreakIterator> sentences;
   UText* ut = nullptr;
@@ -496,6 +513,37 @@ WordSegmenter::WordSegmenter(std::string_view locale) : impl_(std::make_unique<I
   st = U_ZERO_ERROR;
   impl_->sentences.reset(icu::BreakIterator::createSentenceInstance(loc, st));
   if (U_FAILURE(st)) impl_->sentences.reset();
+  // The fast path implements ICU's root rules and the Swedish/Finnish colon; other tailorings
+  // (say en_US_POSIX) are caught by comparing with ICU on probe texts and get ICU alone.
+  std::vector<std::string_view> t;
+  SegmentIcu("a:b", &t);
+  if (t.size() == 1) impl_->mode = Impl::kColonMidLetter;
+  if (!MatchesIcuOnProbes()) impl_->mode = Impl::kIcuOnly;
+}
+
+bool WordSegmenter::MatchesIcuOnProbes() {
+  static const char* const kPieces[] = {
+      "a",  "Z",      "word",   "12",     "3",      " ",      " ",  "  ", ".", ",",
+      ";",  ":",      "'",      "\"",     "-",      "_",      "@",  "/",  "!", "\t",
+      "\n", "\r\n",   "é",      "ж",      "Ω",      "’",      "‘",  "“",  "–", "…",
+      "·",  "\u00a0", "\u00ad", "\u0301", "\u202f", "\u2003", "한", "ǅ",  "²", "×"};
+  constexpr size_t kNumPieces = sizeof(kPieces) / sizeof(kPieces[0]);
+  uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 16;
+  };
+  std::vector<std::string_view> fast, icu;
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text.clear();
+    const size_t len = i < 300 ? 1 + next() % 12 : 70 + next() % 60;  // long: the block layer
+    while (text.size() < len) text += kPieces[next() % kNumPieces];
+    Segment(text, &fast);
+    SegmentIcu(text, &icu);
+    if (fast != icu) return false;
+  }
+  return true;
 }
 
 WordSegmenter::~WordSegmenter() = default;
@@ -511,6 +559,12 @@ WordSegmenter::~WordSegmenter() = default;
 // with `join` each layer joins its own tokens.
 void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens) {
   tokens->clear();
+  if (impl_->mode == Impl::kIcuOnly) {
+    impl_->Icu(text, tokens);
+    if (join) JoinRange(tokens, 0);
+    return;
+  }
+  const bool colon_mid = impl_->mode == Impl::kColonMidLetter;
 #if KILANG_WORDS_SSE2
   static const bool multibyte_ok = MultiByteClassesHold();
 #endif
@@ -532,7 +586,9 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
       if (cuts) {
         const int last = 63 - __builtin_clzll(cuts);
         const size_t first = tokens->size();
-        if (EmitBlock(m, last, join, text.data() + p, tokens)) JoinRange(tokens, first);
+        if (EmitBlock(m, last, join, colon_mid, text.data() + p, tokens)) {
+          JoinRange(tokens, first);
+        }
         p += last + 1;
         continue;
       }
@@ -559,7 +615,7 @@ void WordSegmenter::SegmentAndJoin(std::string_view text, std::vector<std::strin
 // first token of a line that went to ICU.
 size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
                              std::vector<std::string_view>* tokens, size_t* first) {
-  const uint8_t* table = Table().data();
+  const uint8_t* table = (impl_->mode == Impl::kColonMidLetter ? ColonTable() : Table()).data();
   const uint8_t* bytes = ByteTable().data();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();

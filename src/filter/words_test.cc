@@ -191,6 +191,33 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEveryCharacterInContextSlow) {
   }
 }
 
+TEST(WordSegmenter, FastPathFollowsLocaleTailorings) {
+  // Swedish and Finnish keep ':' between letters ("EU:s"); en_US_POSIX has rules of its own
+  // (the segmenter notices and uses ICU alone).
+  WordSegmenter sv("sv");
+  EXPECT_EQ(Fast(sv, "EU:s och USA:s 2:55"),
+            (std::vector<std::string>{"EU:s", "och", "USA:s", "2", ":", "55"}));
+  WordSegmenter en("en");
+  EXPECT_EQ(Fast(en, "EU:s"), (std::vector<std::string>{"EU", ":", "s"}));
+  const std::vector<std::string> pieces = {
+      "a", "Z", "word", "12", "3", " ", " ", ".",      ",",      ";",  ":", ":",  "'", "\"",
+      "-", "_", "@",    "é",  "ж", "’", "·", "\u00ad", "\u0301", "한", "!", "\n", "\t"};
+  for (const char* locale : {"sv", "fi", "en_US_POSIX", "de", "ja", "id"}) {
+    WordSegmenter s(locale);
+    std::mt19937 rng(3);
+    for (int iter = 0; iter < 1500; ++iter) {
+      std::string text;
+      const size_t len = iter % 3 == 0 ? 70 + rng() % 100 : 1 + rng() % 16;
+      while (text.size() < len) text += pieces[rng() % pieces.size()];
+      ExpectSameAsIcu(s, text);
+      if (HasFatalFailure()) {
+        ADD_FAILURE() << "locale " << locale;
+        return;
+      }
+    }
+  }
+}
+
 TEST(WordSegmenter, FastPathMatchesIcuOnGoldCorpusSlow) {
   WordSegmenter s("en");
   std::ifstream f(std::string(KILANG_SHARED_DIR) + "/data/seed/000_5c6d80f55d24bf65.txt");

@@ -33,6 +33,8 @@ class WordSegmenter {
  public:
   // `locale`: an ICU locale id such as "id", "ja" (only tailorings differ; dictionary scripts are
   // segmented with dictionaries in every locale). Never fails: falls back to the root locale.
+  // Checks the fast path against ICU on probe texts (~1 ms); a locale with rules it does not
+  // know (not root, not the Swedish/Finnish colon) is segmented by ICU alone.
   explicit WordSegmenter(std::string_view locale = "");
   ~WordSegmenter();
   WordSegmenter(const WordSegmenter&) = delete;  // owns ICU iterators; one per worker
@@ -53,6 +55,8 @@ class WordSegmenter {
 
  private:
   void Run(std::string_view text, bool join, std::vector<std::string_view>* tokens);
+  // Whether Segment gives ICU's tokens on a set of probe texts (the locale's rules are known).
+  bool MatchesIcuOnProbes();
   // Run's code-point layer: from text[p] to a white space segment ending at or after `target`
   // (or the end); returns where it stopped.
   size_t Scalar(std::string_view text, size_t p, size_t target,
