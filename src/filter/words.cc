@@ -310,6 +310,54 @@ void JoinRange(std::vector<std::string_view>* tokens, size_t from) {
   t.resize(out);
 }
 
+inline bool IsAsciiBlank(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Whether there is a word boundary before s[a] that no rule looks across, so that ICU gives the
+// same segments after it whether it starts there or earlier: the start of the text or of a line;
+// after CR, VT, FF (WB3a); after a space or tab when s[a] is not Extend, Format or ZWJ (WB4, and
+// WB3c after it) nor, after a space, a space (WB3d). Rules that look further back (WB7, WB11,
+// WB7c, regional indicator pairs) need other characters than white space before s[a].
+bool HardBoundaryBefore(const unsigned char* s, size_t n, size_t a) {
+  if (a == 0 || s[a - 1] == '\n') return true;
+  const unsigned char c = s[a - 1];
+  if (!IsAsciiBlank(c)) return false;
+  if (c != ' ' && c != '\t') return s[a] != '\n';  // CR LF stay together (WB3)
+  if (s[a] < 0x80) return !(c == ' ' && s[a] == ' ');
+  size_t pos = a;
+  const uint32_t cp = NextCodePoint(std::string_view(reinterpret_cast<const char*>(s), n), &pos);
+  switch (u_getIntPropertyValue(cp, UCHAR_WORD_BREAK)) {
+    case U_WB_EXTEND:
+    case U_WB_FORMAT:
+    case U_WB_ZWJ:
+      return false;
+    case U_WB_WSEGSPACE:
+      return c != ' ';
+    default:
+      return true;
+  }
+}
+
+// The last hard boundary (HardBoundaryBefore) at or before p.
+size_t StretchStart(const unsigned char* s, size_t n, size_t p) {
+  size_t a = p;
+  while (!HardBoundaryBefore(s, n, a)) --a;
+  return a;
+}
+
+// The first position after p (a character's first byte) that is white space with a boundary
+// before it that no rule looks across: a line feed; tab, CR, VT, FF (WB999, WB3b); a space after
+// an ASCII character that is not a space (WB3d). Rules that look ahead (WB6, WB7b, WB12) see a
+// character that is not a letter, digit or quote there, as they see the end of the text.
+// The end of the text when there is none.
+size_t StretchEnd(const unsigned char* s, size_t n, size_t p) {
+  for (size_t b = p + 1; b < n; ++b) {
+    const unsigned char c = s[b];
+    if (!IsAsciiBlank(c)) continue;
+    if (c != ' ' || (s[b - 1] < 0x80 && s[b - 1] != ' ')) return b;
+  }
+  return n;
+}
+
 #if KILANG_WORDS_SSE2
 // Bit masks of the classes of 64 bytes (bit i: byte i) for the block layer.
 struct AsciiMasks {
@@ -668,16 +716,17 @@ size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
       case kNewline:
         break;
       case kComplex: {
-        // The whole line goes to ICU: drop the tokens found on it so far.
-        size_t line = p;
-        while (line > 0 && s[line - 1] != '\n') --line;
-        const char* line_start = text.data() + line;
-        while (!tokens->empty() && tokens->back().data() >= line_start) tokens->pop_back();
+        // ICU segments the stretch around the character, from the last boundary before it to
+        // the first after it that no rule looks across (see StretchStart/StretchEnd); the
+        // tokens already found in the stretch are dropped.
+        const size_t from = StretchStart(s, n, p);
+        const size_t to = StretchEnd(s, n, p);
+        const char* start = text.data() + from;
+        while (!tokens->empty() && tokens->back().data() >= start) tokens->pop_back();
         *first = std::min(*first, tokens->size());
-        const void* nl = std::memchr(s + p, '\n', n - p);
-        const size_t e = nl ? static_cast<size_t>(static_cast<const unsigned char*>(nl) - s) : n;
-        impl_->Icu(text.substr(line, e - line), tokens);
-        return nl ? e + 1 : n;
+        impl_->Icu(text.substr(from, to - from), tokens);
+        p = to;
+        continue;
       }
       default:  // a character that is a segment by itself, with its Extends (WB4, WB999)
         q = SkipExtends(table, s, n, q, &blank);

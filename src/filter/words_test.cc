@@ -103,7 +103,13 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEdgeCases) {
       "日本語のテキスト text", "中文 text", "한국어 문장입니다.", "한\u0301국", "한국123",
       "abc한", "한_국", "😀", "a😀b", "👍🏽", "🇫🇷🇩🇪", "a\u200d😀", "עברית", "שלום's",
       "ไทย", "\xff", "a\xff" "b", "\xc3", "\xc3(", "a\xc3", "\xe2\x80", "\xe2\x80" "a",
-      "\x80\x99", "\xed\xa0\x80", "\xc0\xaf", "\xf0\x9f\x98", "é\xff", "’\xff"};
+      "\x80\x99", "\xed\xa0\x80", "\xc0\xaf", "\xf0\x9f\x98", "é\xff", "’\xff",
+      // Around characters that ICU segments (the stretch given to it must start and end at
+      // boundaries no rule looks across).
+      "😀  \u0301", "😀\u2003 \u0301", "x \u3000\u0301", "\u3000\u0301", "x\t\u200d😀",
+      "x \u200d😀", "x \ufe0f", "x\t\ufe0fy", "a \u3000 b", "😀 \u0301", "日本 \u0301",
+      "x\r\u200d😀", "x\x0b\u200d😀", "😀\r\n\u0301", "🇫🇷 🇩🇪🇫", "a.😀.b", "1,😀,2",
+      "日本.a", "a.日本", "x 😀\u200d😀 y", "x y 😀", "😀 x y", "😀\t\u0301x"};
   // clang-format on
   for (const std::string& c : cases) {
     ExpectSameAsIcu(s, c);
