@@ -337,23 +337,28 @@ bool HardBoundaryBefore(const unsigned char* s, size_t n, size_t a) {
   }
 }
 
-// The last hard boundary (HardBoundaryBefore) at or before p.
-size_t StretchStart(const unsigned char* s, size_t n, size_t p) {
+// The last hard boundary (HardBoundaryBefore) at or before p, or `floor` (the end of the last
+// stretch, also a boundary no rule looks across: StretchEnd), whichever comes first.
+size_t StretchStart(const unsigned char* s, size_t n, size_t p, size_t floor) {
   size_t a = p;
-  while (!HardBoundaryBefore(s, n, a)) --a;
+  while (a > floor && !HardBoundaryBefore(s, n, a)) --a;
   return a;
 }
 
-// The first position after p (a character's first byte) that is white space with a boundary
-// before it that no rule looks across: a line feed; tab, CR, VT, FF (WB999, WB3b); a space after
-// an ASCII character that is not a space (WB3d). Rules that look ahead (WB6, WB7b, WB12) see a
-// character that is not a letter, digit or quote there, as they see the end of the text.
-// The end of the text when there is none.
+// The first position at least kMinStretch bytes after p (or the end of the line) that is white
+// space with a boundary before it that no rule looks across: a line feed; tab, CR, VT, FF
+// (WB999, WB3b); a space after an ASCII character that is not a space (WB3d). Rules that look
+// ahead (WB6, WB7b, WB12) see a character that is not a letter, digit or quote there, as they
+// see the end of the text. The end of the text when there is none. (Each ICU call costs about
+// a microsecond: short stretches would make text with many such characters slower than ICU.)
+constexpr size_t kMinStretch = 256;
+
 size_t StretchEnd(const unsigned char* s, size_t n, size_t p) {
   for (size_t b = p + 1; b < n; ++b) {
     const unsigned char c = s[b];
     if (!IsAsciiBlank(c)) continue;
-    if (c != ' ' || (s[b - 1] < 0x80 && s[b - 1] != ' ')) return b;
+    if (c == '\n') return b;
+    if (b >= p + kMinStretch && (c != ' ' || (s[b - 1] < 0x80 && s[b - 1] != ' '))) return b;
   }
   return n;
 }
@@ -613,6 +618,7 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
     return;
   }
   const bool colon_mid = impl_->mode == Impl::kColonMidLetter;
+  size_t icu_end = 0;  // end of the last stretch given to ICU
 #if KILANG_WORDS_SSE2
   static const bool multibyte_ok = MultiByteClassesHold();
 #endif
@@ -644,7 +650,7 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
     }
 #endif
     size_t first = tokens->size();
-    p = Scalar(text, p, target, tokens, &first);
+    p = Scalar(text, p, target, tokens, &first, &icu_end);
     if (join) JoinRange(tokens, first);
   }
 }
@@ -660,9 +666,10 @@ void WordSegmenter::SegmentAndJoin(std::string_view text, std::vector<std::strin
 // Segments from text[p] (a segment start after white space, or the start of the text) until a
 // segment that ends in ASCII white space at or after `target` (the next segment may start a
 // block), or the end of the text. Returns where it stopped. *first: lowered to the index of the
-// first token of a line that went to ICU.
+// first token of a stretch that went to ICU; *icu_end: the end of that stretch.
 size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
-                             std::vector<std::string_view>* tokens, size_t* first) {
+                             std::vector<std::string_view>* tokens, size_t* first,
+                             size_t* icu_end) {
   const uint8_t* table = (impl_->mode == Impl::kColonMidLetter ? ColonTable() : Table()).data();
   const uint8_t* bytes = ByteTable().data();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -719,8 +726,9 @@ size_t WordSegmenter::Scalar(std::string_view text, size_t p, size_t target,
         // ICU segments the stretch around the character, from the last boundary before it to
         // the first after it that no rule looks across (see StretchStart/StretchEnd); the
         // tokens already found in the stretch are dropped.
-        const size_t from = StretchStart(s, n, p);
+        const size_t from = StretchStart(s, n, p, *icu_end);
         const size_t to = StretchEnd(s, n, p);
+        *icu_end = to;
         const char* start = text.data() + from;
         while (!tokens->empty() && tokens->back().data() >= start) tokens->pop_back();
         *first = std::min(*first, tokens->size());

@@ -118,6 +118,14 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEdgeCases) {
     ExpectSameAsIcu(s, kFiller + c + " " + kFiller);
     ExpectSameAsIcu(s, kFiller + "x" + c + "y " + kFiller + c + kFiller);
     ExpectSameAsIcu(s, kFiller + "\n" + c + "\n" + kFiller);
+    // Long enough after the case for ICU's stretch to end before the end of the text.
+    const std::string long_filler = kFiller + kFiller + kFiller + kFiller + kFiller;
+    ExpectSameAsIcu(s, c + long_filler + c + long_filler);
+    ExpectSameAsIcu(s, kFiller + c + " " + long_filler + "\n" + long_filler + c);
+    for (size_t pad = 0; pad < 8; ++pad) {
+      ExpectSameAsIcu(s, "😀" + std::string(250 + pad, 'x') + c + long_filler);
+      ExpectSameAsIcu(s, "😀 " + long_filler.substr(0, 240 + 3 * pad) + c + long_filler);
+    }
     // At every offset of a 64-byte block.
     for (size_t pad = 0; pad < 70; ++pad) {
       std::string text = std::string(pad % 2 ? "a b" : "1 ") + std::string(pad, 'x') + " " + c;

@@ -60,7 +60,7 @@ class WordSegmenter {
   // Run's code-point layer: from text[p] to a white space segment ending at or after `target`
   // (or the end); returns where it stopped.
   size_t Scalar(std::string_view text, size_t p, size_t target,
-                std::vector<std::string_view>* tokens, size_t* first);
+                std::vector<std::string_view>* tokens, size_t* first, size_t* icu_end);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
