@@ -10,10 +10,11 @@
 // implementation of the same rules (UAX #29 WB3..WB13b, ICU's '@' and ':' tailoring, Hangul
 // syllables joined only to each other) wherever it knows every character of a line: code points
 // below U+2E80 except dictionary scripts (Thai, Lao, Khmer, Burmese, Han, kana), Hangul jamo,
-// Hebrew letters, Katakana, emoji and ZWJ; plus Hangul syllables. Other lines go to ICU.
+// Hebrew letters, Katakana, emoji and ZWJ; plus Hangul syllables. Around other characters ICU
+// segments a stretch of text (256 bytes or more) between boundaries that no rule looks across.
 // ASCII text is segmented 64 bytes at a time from SSE2 class bit masks (also taking the common
 // two-byte Latin/Cyrillic letters and curly quotes/dashes), the rest one segment at a time.
-// About 1-2 ns/byte on the bench corpus, ~0.8 on ASCII; Japanese lines (ICU's dictionary) cost
+// About 1.6-1.8 ns/byte on the bench corpus, ~0.8 on ASCII; Japanese (ICU's dictionary) costs
 // ~75 ns/byte. words_test.cc compares the tokens with ICU's (every code point below U+2E80 in
 // context, edge cases at every block offset, random texts, the gold articles).
 #ifndef KILANG_FILTER_WORDS_H_
