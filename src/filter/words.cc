@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -568,10 +569,20 @@ WordSegmenter::WordSegmenter(std::string_view locale) : impl_(std::make_unique<I
   if (U_FAILURE(st)) impl_->sentences.reset();
   // The fast path implements ICU's root rules and the Swedish/Finnish colon; other tailorings
   // (say en_US_POSIX) are caught by comparing with ICU on probe texts and get ICU alone.
+  // Decided once per locale and process (~1 ms).
+  static std::mutex mu;
+  static std::map<std::string, Impl::Mode, std::less<>> modes;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = modes.find(locale);
+  if (it != modes.end()) {
+    impl_->mode = it->second;
+    return;
+  }
   std::vector<std::string_view> t;
   SegmentIcu("a:b", &t);
   if (t.size() == 1) impl_->mode = Impl::kColonMidLetter;
   if (!MatchesIcuOnProbes()) impl_->mode = Impl::kIcuOnly;
+  modes.emplace(std::string(locale), impl_->mode);
 }
 
 bool WordSegmenter::MatchesIcuOnProbes() {
