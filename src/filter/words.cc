@@ -48,8 +48,8 @@ enum Wb : uint8_t {
 };
 
 // The fast path knows the characters below kTableSize (Latin, Greek, Cyrillic, the other
-// alphabets and abugidas of the BMP up to U+2E7F, punctuation, symbols, arrows, math operators);
-// the rest (CJK, Hangul syllables, emoji, ...) are kComplex.
+// alphabets and abugidas of the BMP up to U+2E7F, punctuation, symbols, arrows, math operators)
+// and Hangul syllables (ClassAt); the rest (CJK, emoji, ...) are kComplex.
 constexpr uint32_t kTableSize = 0x2E80;
 constexpr uint8_t kClassMask = 0x1f;
 constexpr uint8_t kSpaceBit = 0x80;  // white space (not a token by itself)
@@ -619,8 +619,8 @@ WordSegmenter::~WordSegmenter() = default;
 //  - one segment at a time over code points (Scalar below) for the rest: stretches with
 //    non-ASCII characters, runs of 64 bytes without white space, the end of the text. A line
 //    with a character that the fast path does not handle goes to ICU.
-// Both layers hand over after white space, which JoinInfixes never joins across either, so
-// with `join` each layer joins its own tokens.
+// Both layers hand over after white space, which JoinInfixes never joins across either (but
+// see below), so with `join` each layer joins its own tokens.
 void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens) {
   tokens->clear();
   if (impl_->mode == Impl::kIcuOnly) {
@@ -662,7 +662,10 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
 #endif
     size_t first = tokens->size();
     p = Scalar(text, p, target, tokens, &first, &icu_end);
-    if (join) JoinRange(tokens, first);
+    // Two tokens back: a stretch given to ICU may end before a space that starts a token with
+    // the Extend after it (" \u0301"), which JoinInfixes joins to a word and infix before it.
+    // (JoinRange's output is a fixed point, so joining twice changes nothing.)
+    if (join) JoinRange(tokens, first >= 2 ? first - 2 : 0);
   }
 }
 

@@ -147,12 +147,12 @@ TEST(WordSegmenter, FastPathMatchesIcuOnRandomLongTextsSlow) {
       "ж", "Ж", "ѣ", "ǅ", "ʼ", "Ω", "·", "×", "÷", "’", "‘", "“", "”", "–", "—", "…", "\u00a0",
       "\u00ad", "\u0301", "\u202f", "\u2003", "\u2060", "\u200b", "\u2212", "→", "²", "½",
       "€", "\u2028", "한", "국어", "日本", "テキ", "😀", "\u200d", "\u05d0", "ก", "\xff",
-      "\xc3", "\xe2\x80", "\x99", "\xd0"};
+      "\xc3", "\xe2\x80", "\x99", "\xd0", "\ufe0f", "⚒", "\u3000", "\u1071", "\u0d91"};
   // clang-format on
   std::mt19937 rng(7);
   for (int iter = 0; iter < 4000; ++iter) {
     std::string text;
-    const size_t len = 60 + rng() % 300;
+    const size_t len = 60 + rng() % 700;
     // Mostly ASCII words and spaces (what the block layer sees most), some of everything.
     while (text.size() < len) {
       switch (rng() % 4) {
@@ -201,6 +201,17 @@ TEST(WordSegmenter, FastPathMatchesIcuOnEveryCharacterInContextSlow) {
     }
     ExpectSameAsIcu(s, text);
     ExpectSameAsIcu(s, kFiller + text + kFiller);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(WordSegmenter, JoinsAcrossTheEndOfAnIcuStretch) {
+  // ICU gets the stretch from the emoji to the last space before " \ufe0f" (a token: space and
+  // Extend); JoinInfixes still joins "a/ \ufe0f" as it does on ICU's tokens.
+  WordSegmenter s("en");
+  for (size_t pad = 240; pad < 270; ++pad) {
+    ExpectSameAsIcu(s, "⚒ " + std::string(pad, 'x') + " a/ \ufe0f b");
+    ExpectSameAsIcu(s, "⚒ " + std::string(pad, 'x') + " a- \u0301 b " + kFiller);
     if (HasFatalFailure()) return;
   }
 }
