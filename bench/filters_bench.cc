@@ -17,8 +17,9 @@
 // (data/aeb/pagetext/*.txt: whole-page text with navigation and boilerplate, ~1.9 MB), and for a
 // warm worker (one StageContext kept across passes).
 //
-//   build/bench/filters_bench [passes] [--chain] [--langid]
-//   (--chain: the default chain only, for profiling; --langid: the langid rows only)
+//   build/bench/filters_bench [passes] [--chain | --langid | --seg]
+//     --chain: the default chain only; --langid: the langid rows only; --seg: the word
+//     segmentation rows only (for profiling)
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -134,12 +135,14 @@ void Report(const char* name, const Timing& t, double mb) {
 
 int main(int argc, char** argv) {
   int passes = 6;
-  bool chain_only = false, langid_only = false;
+  bool chain_only = false, langid_only = false, seg_only = false;
   for (int a = 1; a < argc; ++a) {
     if (std::strcmp(argv[a], "--chain") == 0) {
       chain_only = true;
     } else if (std::strcmp(argv[a], "--langid") == 0) {
       langid_only = true;
+    } else if (std::strcmp(argv[a], "--seg") == 0) {
+      seg_only = true;
     } else {
       passes = std::max(2, std::atoi(argv[a]));
     }
@@ -184,7 +187,7 @@ int main(int argc, char** argv) {
 
   // Language ID alone: new worker per pass ("first" also has cold CPU caches) and warm worker, on
   // the gold texts and on the page texts.
-  if (!chain_only) {
+  if (!chain_only && !seg_only) {
     std::vector<std::string> pages = LoadPageTexts();
     size_t page_bytes = 0;
     for (const auto& d : pages) page_bytes += d.size();
@@ -226,12 +229,43 @@ int main(int argc, char** argv) {
                      for (const auto& d : corpus) seg.Segment(d, &tokens);
                    }),
            mb);
+    // What the quality stages get (DocumentTokens without its cache): one pass, and the two
+    // calls.
+    Report("segment+join (one pass)",
+           Measure(passes,
+                   [&](int) {
+                     for (const auto& d : corpus) seg.SegmentAndJoin(d, &tokens);
+                   }),
+           mb);
+    Report("Segment, then JoinInfixes",
+           Measure(passes,
+                   [&](int) {
+                     for (const auto& d : corpus) {
+                       seg.Segment(d, &tokens);
+                       JoinInfixes(&tokens);
+                     }
+                   }),
+           mb);
+    // Three stages asking for the tokens of each document, as the quality stages do: one
+    // segmentation, two cache hits (the difference to the row above is the cache's cost).
+    {
+      StageContext ctx;
+      Report("DocumentTokens x3",
+             Measure(passes,
+                     [&](int) {
+                       for (const auto& d : corpus) {
+                         for (int k = 0; k < 3; ++k) DocumentTokens(d, "en", ctx);
+                       }
+                     }),
+             mb);
+    }
     Report("segmentation (ICU only)",
            Measure(2,
                    [&](int) {
                      for (const auto& d : corpus) seg.SegmentIcu(d, &tokens);
                    }),
            mb);
+    if (seg_only) return 0;
   }
   for (size_t s = 0; s < stages.size() && !chain_only; ++s) {
     std::vector<Document> docs;
