@@ -323,7 +323,8 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
   return best;
 }
 
-// Counts every 2-gram (one pass, a table sized for the document); fills s->count2. Returns the most
+// Counts every 2-gram (one pass, a table sized for the document); marks in s->multi2 the
+// positions whose 2-gram occurs twice or more. Returns the most
 // frequent 2-gram as CountNgrams does.
 NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   const filter_internal::TokenFacts* w = s->words;
@@ -332,8 +333,10 @@ NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   const int shift = 64 - __builtin_ctzll(cap);
   s->bigrams.assign(cap, RepetitionScratch::Bigram{});
   s->slot_of.resize(nw);
-  s->count2.resize(nw);
+  s->multi2.assign(nw, 0);
+  s->count2.clear();  // filled by Count2() when a bound needs it
   RepetitionScratch::Bigram* table = s->bigrams.data();
+  uint8_t* multi2 = s->multi2.data();
   NgramBest best;
   for (size_t i = 0; i + 1 < nw; ++i) {
     const uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
@@ -346,15 +349,26 @@ NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
     }
     const uint32_t c = ++b.count;
     s->slot_of[i] = static_cast<uint32_t>(slot);
+    if (c >= 2) {
+      multi2[i] = 1;
+      if (c == 2) multi2[b.first] = 1;
+    }
     if (c > best.count || (c == best.count && b.first < best.first)) {
       best.count = c;
       best.first = b.first;
     }
   }
-  for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = table[s->slot_of[i]].count;
-  if (nw) s->count2[nw - 1] = 0;
-  s->multi2.clear();  // rebuilt from count2 when needed
   return best;
+}
+
+// count2[i]: occurrences of the 2-gram at word i (after CountBigrams; 0 for the last word).
+const std::vector<uint32_t>& Count2(RepetitionScratch* s, size_t nw) {
+  if (s->count2.size() != nw) {
+    s->count2.resize(nw);
+    for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = s->bigrams[s->slot_of[i]].count;
+    if (nw) s->count2[nw - 1] = 0;
+  }
+  return s->count2;
 }
 
 // Duplicates among `pieces` from the second occurrence on: (count, code points).
@@ -471,23 +485,22 @@ class GopherRepetitionStage : public DocumentStage {
     auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
       return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
     };
-    auto ensure_multi2 = [&] {
-      if (s->multi2.size() == nw) return;
-      s->multi2.assign(nw, 0);
-      for (size_t i = 0; i + 1 < nw; ++i) s->multi2[i] = s->count2[i] >= 2;
-    };
     for (const auto& [n, frac] : o.top_n_grams) {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
       NgramBest best;
       if (sparse && n == 2) {
         best = base;
       } else if (sparse) {
+        // Loose bound first (the top 2-gram count times the longest n-gram), then the tight one.
+        size_t longest = 0;
+        for (size_t i = 0; i + n <= nw; ++i) longest = std::max(longest, window_chars(i, n));
+        if (static_cast<double>(base.count) * longest / text_len <= frac) continue;
+        const std::vector<uint32_t>& count2 = Count2(s.get(), nw);
         size_t bound = 0;
         for (size_t i = 0; i + n <= nw; ++i) {
-          bound = std::max(bound, s->count2[i] * window_chars(i, n));
+          bound = std::max(bound, count2[i] * window_chars(i, n));
         }
         if (static_cast<double>(bound) / text_len <= frac) continue;  // cannot fire
-        ensure_multi2();
         best = CountNgrams(s.get(), nw, n, &s->multi2, nullptr);
       } else {
         best = CountNgrams(s.get(), nw, n, nullptr, nullptr);
@@ -513,7 +526,7 @@ class GopherRepetitionStage : public DocumentStage {
       if (sparse) {
         size_t covered = 0, run = 0, last_end = 0;  // chars of covered words; words [.., last_end)
         for (size_t i = 0; i + 1 < nw; ++i) {
-          run = s->count2[i] >= 2 ? run + 1 : 0;
+          run = s->multi2[i] ? run + 1 : 0;
           if (run >= static_cast<size_t>(m - 1)) {
             // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
             size_t from = std::max(last_end, i + 1 - run);
@@ -522,7 +535,6 @@ class GopherRepetitionStage : public DocumentStage {
           }
         }
         if (static_cast<double>(covered) / text_len <= min_frac) return Verdict::Keep();
-        ensure_multi2();
       }
       bool any = false;
       s->multi.assign(nw, 0);
