@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstring>
 
-#include "kilang/filter/words.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
@@ -144,18 +143,6 @@ bool HasLetter(std::string_view s) {
   return false;
 }
 
-namespace {
-
-struct WordsCache {
-  const char* data = nullptr;
-  size_t size = 0;
-  uint64_t hash = 0;
-  std::string lang;
-  bool valid = false;
-  DocumentWords words;
-};
-
-}  // namespace
 
 namespace {
 
@@ -236,35 +223,6 @@ TokenFacts FactsOf(std::string_view t) {
   f.has_letter = HasLetter(t);
   f.punct_or_symbol = AllPunctOrSymbol(t);
   return f;
-}
-
-const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx) {
-  auto& cache = ctx.Scratch<std::shared_ptr<WordsCache>>("kilang.filter.words");
-  if (!cache) cache = std::make_shared<WordsCache>();
-  const std::vector<std::string_view>& tokens = DocumentTokens(text, lang, ctx);
-  const uint64_t h = Hash64(text);
-  WordsCache& c = *cache;
-  if (c.valid && c.data == text.data() && c.size == text.size() && c.hash == h && c.lang == lang)
-    return c.words;
-  DocumentWords& w = c.words;
-  w.tokens = &tokens;
-  w.facts.resize(tokens.size());
-  w.non_symbol_words = w.non_symbol_chars = w.letter_words = 0;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const TokenFacts f = FactsOf(tokens[i]);
-    w.facts[i] = f;
-    if (!f.punct_or_symbol) {
-      ++w.non_symbol_words;
-      w.non_symbol_chars += f.chars;
-    }
-    w.letter_words += f.has_letter;
-  }
-  c.data = text.data();
-  c.size = text.size();
-  c.hash = h;
-  c.lang = std::string(lang);
-  c.valid = true;
-  return w;
 }
 
 }  // namespace kilang::filter_internal

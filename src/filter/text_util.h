@@ -73,8 +73,8 @@ struct DocumentWords {
   size_t letter_words = 0;                                // tokens with a letter
 };
 
-// The tokens of `text` and their facts, cached in `ctx` like DocumentTokens (valid until the
-// next call with the same ctx; recomputed when the text or language changes).
+// The tokens of `text` and their facts, kept with DocumentTokens' cache in `ctx` (valid until
+// the next call with the same ctx; recomputed when the text or language changes). In words.cc.
 const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx);
 
 // Facts of one token (the uncached computation).

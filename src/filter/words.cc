@@ -24,6 +24,7 @@
 
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
+#include "text_util.h"
 
 namespace kilang {
 namespace {
@@ -791,6 +792,7 @@ struct SegmenterSlot {
   std::map<std::string, std::shared_ptr<WordSegmenter>, std::less<>> by_lang;
 };
 
+// The current document's tokens, and their facts once a stage asked for them.
 struct TokenCache {
   const char* data = nullptr;
   size_t size = 0;
@@ -798,6 +800,8 @@ struct TokenCache {
   std::string lang;
   bool valid = false;
   std::vector<std::string_view> tokens;
+  bool facts_valid = false;
+  filter_internal::DocumentWords words;
 };
 
 }  // namespace
@@ -813,13 +817,14 @@ WordSegmenter& WorkerSegmenter(std::string_view lang, StageContext& ctx) {
   return *it->second;
 }
 
-const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::string_view lang,
-                                                    StageContext& ctx) {
+namespace {
+
+TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageContext& ctx) {
   auto& cache = ctx.Scratch<TokenCache>("kilang.filter.tokens");
   uint64_t h = XXH3_64bits(text.data(), text.size());
   if (cache.valid && cache.data == text.data() && cache.size == text.size() && cache.hash == h &&
       cache.lang == lang) {
-    return cache.tokens;
+    return cache;
   }
   WorkerSegmenter(lang, ctx).SegmentAndJoin(text, &cache.tokens);
   cache.data = text.data();
@@ -827,7 +832,39 @@ const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::
   cache.hash = h;
   cache.lang = std::string(lang);
   cache.valid = true;
-  return cache.tokens;
+  cache.facts_valid = false;
+  return cache;
 }
+
+}  // namespace
+
+const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::string_view lang,
+                                                    StageContext& ctx) {
+  return CachedTokens(text, lang, ctx).tokens;
+}
+
+namespace filter_internal {
+
+const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx) {
+  TokenCache& c = CachedTokens(text, lang, ctx);
+  DocumentWords& w = c.words;
+  if (c.facts_valid) return w;
+  w.tokens = &c.tokens;
+  w.facts.resize(c.tokens.size());
+  w.non_symbol_words = w.non_symbol_chars = w.letter_words = 0;
+  for (size_t i = 0; i < c.tokens.size(); ++i) {
+    const TokenFacts f = FactsOf(c.tokens[i]);
+    w.facts[i] = f;
+    if (!f.punct_or_symbol) {
+      ++w.non_symbol_words;
+      w.non_symbol_chars += f.chars;
+    }
+    w.letter_words += f.has_letter;
+  }
+  c.facts_valid = true;
+  return w;
+}
+
+}  // namespace filter_internal
 
 }  // namespace kilang
