@@ -32,6 +32,17 @@ const char* kEnglish =
     "The library will be closed on Monday for the public holiday. Books that are due on that day "
     "can be returned on Tuesday without a fine.";
 
+// The fast prediction's top-k labels and scores equal fastText's predictLine (within 1e-4).
+void ExpectMatchesReference(const LanguageIdentifier* model, const std::string& text, int k = 3) {
+  auto fast = model->Predict(text, k);
+  auto ref = model->PredictReference(text, k);
+  ASSERT_EQ(fast.size(), ref.size()) << text;
+  for (size_t i = 0; i < fast.size(); ++i) {
+    EXPECT_EQ(fast[i].lang, ref[i].lang) << text;
+    EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
+  }
+}
+
 TEST(LanguageIdentifier, IdentifiesIndonesianAndEnglish) {
   REQUIRE_MODEL();
   EXPECT_EQ(model->num_labels(), 176);
@@ -51,13 +62,7 @@ TEST(LanguageIdentifier, MatchesFastTextPredictLine) {
         "東京は日本の首都です。", "Ceci est une phrase en français, avec des accents: été, déjà.",
         "1234 5678 !!!", "__label__en mixed token",
         "Kami\tsedang\r\nmakan nasi goreng di warung"}) {
-    auto fast = model->Predict(text, 5);
-    auto ref = model->PredictReference(text, 5);
-    ASSERT_EQ(fast.size(), ref.size()) << text;
-    for (size_t i = 0; i < fast.size(); ++i) {
-      EXPECT_EQ(fast[i].lang, ref[i].lang) << text;
-      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
-    }
+    ExpectMatchesReference(model, text, 5);
   }
 }
 
@@ -120,16 +125,6 @@ TEST(LanguageIdentifier, MatchesFastTextOnPageTextsSlow) {
     ++n;
   }
   EXPECT_GT(n, 100);
-}
-
-void ExpectMatchesReference(const LanguageIdentifier* model, const std::string& text) {
-  auto fast = model->Predict(text, 3);
-  auto ref = model->PredictReference(text, 3);
-  ASSERT_EQ(fast.size(), ref.size()) << text;
-  for (size_t i = 0; i < fast.size(); ++i) {
-    EXPECT_EQ(fast[i].lang, ref[i].lang) << text;
-    EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << text;
-  }
 }
 
 // Tokens of every length around the hash's word sizes (8, 16) and the 16-byte scan blocks, at
