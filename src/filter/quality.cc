@@ -338,7 +338,12 @@ NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   RepetitionScratch::Bigram* table = s->bigrams.data();
   uint8_t* multi2 = s->multi2.data();
   NgramBest best;
+  constexpr size_t kAhead = 8;  // prefetch the slot of the 2-gram kAhead words on
   for (size_t i = 0; i + 1 < nw; ++i) {
+    if (i + kAhead + 1 < nw) {
+      const uint64_t ahead = NgramHash(w, i + kAhead, 2) | 1;
+      __builtin_prefetch(&table[(ahead * 0x9E3779B97F4A7C15ULL) >> shift]);
+    }
     const uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
     size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> shift;
     while (table[slot].key != 0 && table[slot].key != key) slot = (slot + 1) & (cap - 1);
@@ -526,7 +531,7 @@ class GopherRepetitionStage : public DocumentStage {
       if (sparse) {
         size_t covered = 0, run = 0, last_end = 0;  // chars of covered words; words [.., last_end)
         for (size_t i = 0; i + 1 < nw; ++i) {
-          run = s->multi2[i] ? run + 1 : 0;
+          run = (run + 1) & (0 - static_cast<size_t>(s->multi2[i]));  // run + 1, or 0
           if (run >= static_cast<size_t>(m - 1)) {
             // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
             size_t from = std::max(last_end, i + 1 - run);

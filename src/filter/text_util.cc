@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
@@ -143,7 +147,6 @@ bool HasLetter(std::string_view s) {
   return false;
 }
 
-
 namespace {
 
 constexpr uint64_t kOnes8 = 0x0101010101010101ULL, kHigh8 = 0x8080808080808080ULL;
@@ -181,18 +184,64 @@ inline void LoadShort(std::string_view t, uint64_t* a, uint64_t* b) {
 
 }  // namespace
 
+namespace {
+
+constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL,
+                   kSeed2 = 0x8ebc6af09c88c6e3ULL, kSeed3 = 0x589965cc75374cc3ULL;
+
+// Hash of a token of 1..16 bytes from its zero-padded image (lo: bytes 0..7, hi: 8..15) and size.
+inline uint64_t ShortHash(uint64_t lo, uint64_t hi, size_t n) {
+  return Mum(Mum(lo ^ kSeed0, hi ^ kSeed1 ^ n) ^ kSeed2, kSeed3 ^ n);
+}
+
+}  // namespace
+
 uint64_t TokenHash(std::string_view t) {
   const size_t n = t.size();
   if (n == 0 || n > 16) return Hash64(t);
-  uint64_t a, b;
-  LoadShort(t, &a, &b);  // with n, (a, b) determine the token
-  return Mum(Mum(a ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL ^ n) ^ 0x8ebc6af09c88c6e3ULL,
-             0x589965cc75374cc3ULL ^ n);
+  unsigned char buf[16] = {};
+  std::memcpy(buf, t.data(), n);
+  uint64_t lo, hi;
+  std::memcpy(&lo, buf, 8);
+  std::memcpy(&hi, buf + 8, 8);
+  return ShortHash(lo, hi, n);
 }
 
-TokenFacts FactsOf(std::string_view t) {
+TokenFacts FactsOf(std::string_view t) { return FactsOf(t, t.data() + t.size()); }
+
+TokenFacts FactsOf(std::string_view t, const char* readable_end) {
   TokenFacts f;
   const size_t n = t.size();
+#if defined(__SSE2__)
+  if (n >= 1 && n <= 16 && readable_end - t.data() >= 16) {
+    // One 16-byte load (the bytes after the token are readable but masked off): no branch on
+    // the token's length.
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i in = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(n)), iota);
+    const __m128i v =
+        _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())), in);
+    if (_mm_movemask_epi8(v) == 0) {                    // ASCII
+      auto between = [](__m128i x, char lo, char hi) {  // lo <= x <= hi, bytes below 0x80
+        return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                             _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(hi + 1)), x));
+      };
+      const __m128i alpha = between(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+      const __m128i digit = between(v, '0', '9');
+      const __m128i other =  // controls, space, DEL: neither letters nor punctuation
+          _mm_and_si128(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), v),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+                        in);
+      const uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(v));
+      const uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)));
+      f.hash = ShortHash(lo, hi, n);  // = TokenHash(t)
+      f.chars = static_cast<uint32_t>(n);
+      f.has_letter = _mm_movemask_epi8(alpha) != 0;
+      f.punct_or_symbol = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), other)) == 0;
+      return f;
+    }
+  }
+#endif
+  (void)readable_end;
   if (n >= 1 && n <= 16) {
     uint64_t a, b;
     LoadShort(t, &a, &b);
@@ -207,14 +256,10 @@ TokenFacts FactsOf(std::string_view t) {
       uint64_t alpha = 0, rest = 0;
       classes(a, &alpha, &rest);
       classes(b, &alpha, &rest);
-      alpha &= kHigh8;
-      rest &= kHigh8;
-      f.hash =
-          Mum(Mum(a ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL ^ n) ^ 0x8ebc6af09c88c6e3ULL,
-              0x589965cc75374cc3ULL ^ n);  // = TokenHash(t)
+      f.hash = TokenHash(t);
       f.chars = static_cast<uint32_t>(n);
-      f.has_letter = alpha != 0;
-      f.punct_or_symbol = (alpha | rest) == 0;
+      f.has_letter = (alpha & kHigh8) != 0;
+      f.punct_or_symbol = ((alpha | rest) & kHigh8) == 0;
       return f;
     }
   }

@@ -77,8 +77,11 @@ struct DocumentWords {
 // the next call with the same ctx; recomputed when the text or language changes). In words.cc.
 const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx);
 
-// Facts of one token (the uncached computation).
+// Facts of one token (the uncached computation). With `readable_end`, the end of the buffer the
+// token lies in (e.g. the document's end), up to 16 bytes from the token's start may be read at
+// once when they are inside the buffer.
 TokenFacts FactsOf(std::string_view token);
+TokenFacts FactsOf(std::string_view token, const char* readable_end);
 
 // 64-bit hash of a token: a two-multiply hash of the bytes for tokens of up to 16 bytes (most
 // words), Hash64 for longer ones. Not Hash64: compare token hashes with token hashes only.

@@ -79,7 +79,15 @@ TEST(TextUtil, TokenFactsMatchTheCodePointHelpersOnRandomTokens) {
       int r = rng() % 10;
       t += r < 8 ? static_cast<char>(rng() % 128) : (r == 8 ? "\xC3\xA9" : "\xE2\x80\x94")[0];
     }
-    TokenFacts f = FactsOf(t);
+    TokenFacts f = FactsOf(t);  // no byte after the token may be read
+    // Inside a larger buffer: the 16-byte path (the bytes after the token must not matter).
+    std::string buffer = t + std::string(16, static_cast<char>(rng() % 256));
+    TokenFacts g =
+        FactsOf(std::string_view(buffer).substr(0, t.size()), buffer.data() + buffer.size());
+    ASSERT_EQ(g.hash, f.hash) << t;
+    ASSERT_EQ(g.chars, f.chars) << t;
+    ASSERT_EQ(g.has_letter, f.has_letter) << t;
+    ASSERT_EQ(g.punct_or_symbol, f.punct_or_symbol) << t;
     ASSERT_EQ(f.chars, CodePoints(t)) << t;
     ASSERT_EQ(f.has_letter, HasLetter(t)) << t;
     ASSERT_EQ(f.punct_or_symbol, AllPunctOrSymbol(t)) << t;

@@ -853,7 +853,7 @@ const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, 
   w.facts.resize(c.tokens.size());
   w.non_symbol_words = w.non_symbol_chars = w.letter_words = 0;
   for (size_t i = 0; i < c.tokens.size(); ++i) {
-    const TokenFacts f = FactsOf(c.tokens[i]);
+    const TokenFacts f = FactsOf(c.tokens[i], text.data() + text.size());
     w.facts[i] = f;
     if (!f.punct_or_symbol) {
       ++w.non_symbol_words;
