@@ -7,9 +7,19 @@
 #include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kilang/util/text.h"
 
 namespace kilang {
+
+// RedactPii; with copy_when_clean false, `out` is left empty when nothing was found (the stage
+// then keeps its text as it is, without a copy).
+PiiCounts RedactPiiInto(std::string_view t, const PiiOptions& o, std::string* out,
+                        bool copy_when_clean);
+
 namespace {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -295,7 +305,7 @@ class PiiStage : public DocumentStage {
   std::string_view name() const override { return "pii"; }
   Verdict Process(Document& doc, StageContext& ctx) const override {
     auto& buf = ctx.Scratch<std::string>("kilang.pii.buffer");
-    PiiCounts c = RedactPii(doc.text, o_, &buf);
+    PiiCounts c = RedactPiiInto(doc.text, o_, &buf, /*copy_when_clean=*/false);
     if (c.total() > 0) doc.text.swap(buf);
     if (o_.report_counts) {
       AddCount(doc, "pii_email", c.emails);
@@ -311,7 +321,39 @@ class PiiStage : public DocumentStage {
 
 }  // namespace
 
+namespace {
+
+// Index of the first byte at or after `i` that can start or mark a match ('@', digits, '+',
+// '(', ':'), or n. Sixteen bytes at a time where SSE2 is available.
+inline size_t NextInteresting(std::string_view t, size_t i, const std::array<bool, 256>& table) {
+  const size_t n = t.size();
+#if defined(__SSE2__)
+  const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8(':' + 1);
+  const __m128i at = _mm_set1_epi8('@'), plus = _mm_set1_epi8('+'), paren = _mm_set1_epi8('(');
+  while (i + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    // '0'..':' as signed bytes (bytes >= 0x80 are negative, so never in range).
+    __m128i m = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmpgt_epi8(hi, v));
+    m = _mm_or_si128(m,
+                     _mm_or_si128(_mm_cmpeq_epi8(v, at),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, plus), _mm_cmpeq_epi8(v, paren))));
+    const int bits = _mm_movemask_epi8(m);
+    if (bits) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(bits)));
+    i += 16;
+  }
+#endif
+  while (i < n && !table[static_cast<unsigned char>(t[i])]) ++i;
+  return i;
+}
+
+}  // namespace
+
 PiiCounts RedactPii(std::string_view t, const PiiOptions& o, std::string* out) {
+  return RedactPiiInto(t, o, out, /*copy_when_clean=*/true);
+}
+
+PiiCounts RedactPiiInto(std::string_view t, const PiiOptions& o, std::string* out,
+                        bool copy_when_clean) {
   out->clear();
   PiiCounts counts;
   size_t copied = 0, i = 0;
@@ -359,7 +401,7 @@ PiiCounts RedactPii(std::string_view t, const PiiOptions& o, std::string* out) {
     return true;
   };
   while (i < n) {
-    while (i < n && !(*interesting)[static_cast<unsigned char>(t[i])]) ++i;
+    i = NextInteresting(t, i, *interesting);
     if (i >= n) break;
     const char c = t[i];
     if (c == '@') {
@@ -419,7 +461,7 @@ PiiCounts RedactPii(std::string_view t, const PiiOptions& o, std::string* out) {
     }
   }
   if (counts.total() == 0) {
-    out->assign(t);
+    if (copy_when_clean) out->assign(t);
   } else {
     out->append(t.data() + copied, n - copied);
   }
