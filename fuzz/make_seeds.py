@@ -110,6 +110,8 @@ def main():
             with open(os.path.join(text_dir, name), "rb") as f:
                 data = f.read(CUT)
             write(out, "extract_text", "aeb_" + name[:16] + ".txt", data)
+            # filters: a language byte, then the page text (8 KB: the stages are linear)
+            write(out, "filters", "aeb_" + name[:16] + ".txt", bytes([len(name) % 10]) + data[:8192])
             # date lines: short lines with digits from the page-text dumps
             for line in data.decode("utf-8", "replace").splitlines():
                 if 8 <= len(line) <= 60 and sum(c.isdigit() for c in line) >= 4:

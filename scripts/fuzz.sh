@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh                        build, then run every target 60 s, one after another
 #   scripts/fuzz.sh TARGET [SECONDS]       run one target (extract_html, extract_text, encoding,
-#                                          date) for SECONDS (default 60)
+#                                          date, filters) for SECONDS (default 60)
 #   scripts/fuzz.sh regress                run every target once over fuzz/regressions/<target>/
 #   scripts/fuzz.sh build                  build only
 #
@@ -16,7 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 BUILD_DIR="${BUILD_DIR:-build-fuzz}"
 JOBS="${JOBS:-2}"
-TARGETS=(extract_html extract_text encoding date)
+TARGETS=(extract_html extract_text encoding date filters)
 
 # clang's libFuzzer runtime is in libclang-rt-14-dev (only a Recommends of clang on Debian 12).
 PKGS=(clang libclang-rt-14-dev)
