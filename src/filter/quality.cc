@@ -329,7 +329,7 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
 NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
   const filter_internal::TokenFacts* w = s->words;
   size_t cap = 16;
-  while (cap < 2 * nw) cap <<= 1;
+  while (cap < nw + nw / 2) cap <<= 1;  // at most 2/3 full (fewer distinct 2-grams than words)
   const int shift = 64 - __builtin_ctzll(cap);
   s->bigrams.assign(cap, RepetitionScratch::Bigram{});
   s->slot_of.resize(nw);
@@ -465,7 +465,11 @@ class GopherRepetitionStage : public DocumentStage {
     s->words = dw.facts.data();
     s->prefix.resize(nw + 1);
     s->prefix[0] = 0;
-    for (size_t i = 0; i < nw; ++i) s->prefix[i + 1] = s->prefix[i] + s->words[i].chars;
+    uint32_t longest_word = 0;
+    for (size_t i = 0; i < nw; ++i) {
+      s->prefix[i + 1] = s->prefix[i] + s->words[i].chars;
+      longest_word = std::max(longest_word, s->words[i].chars);
+    }
     // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
     // occur twice where its first two words do, so one full count of 2-grams marks those
     // positions (multi2) and the larger sizes are counted there only. Results are exactly those
@@ -496,7 +500,10 @@ class GopherRepetitionStage : public DocumentStage {
       if (sparse && n == 2) {
         best = base;
       } else if (sparse) {
-        // Loose bound first (the top 2-gram count times the longest n-gram), then the tight one.
+        // Loose bounds first (the top 2-gram count times n longest words, then times the longest
+        // n-gram), then the tight one.
+        const size_t loose = static_cast<size_t>(n) * longest_word + (n - 1);
+        if (static_cast<double>(base.count) * loose / text_len <= frac) continue;
         size_t longest = 0;
         for (size_t i = 0; i + n <= nw; ++i) longest = std::max(longest, window_chars(i, n));
         if (static_cast<double>(base.count) * longest / text_len <= frac) continue;
