@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -66,64 +67,63 @@ TEST(LanguageIdentifier, MatchesFastTextPredictLine) {
   }
 }
 
-// Every gold article body of the extraction benchmark: same top-3 labels and scores as fastText.
-TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
-  REQUIRE_MODEL();
+// Top-3 scores equal fastText's within 1e-4; labels may only swap where scores tie (1e-6).
+void ExpectSameTop3(const LanguageIdentifier* model, const std::string& text,
+                    const std::string& where) {
+  auto fast = model->Predict(text, 3);
+  auto ref = model->PredictReference(text, 3);
+  ASSERT_EQ(fast.size(), ref.size()) << where;
+  for (size_t i = 0; i < fast.size(); ++i) {
+    EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << where;
+    if (std::fabs(fast[i].score - ref[i].score) > 1e-6) {
+      EXPECT_EQ(fast[i].lang, ref[i].lang) << where;
+    }
+  }
+}
+
+// Calls fn(path, contents) for every file of KILANG_SHARED_DIR/data/<dir> ending with `ext`;
+// returns how many.
+int ForEachSharedFile(const std::string& dir, const std::string& ext,
+                      const std::function<void(const std::string&, const std::string&)>& fn) {
   namespace fs = std::filesystem;
   int n = 0;
   std::error_code ec;
   for (const auto& e :
-       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/gold", ec)) {
+       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/" + dir, ec)) {
+    if (e.path().extension() != ext) continue;
     std::ifstream f(e.path());
     std::stringstream ss;
     ss << f.rdbuf();
-    YAML::Node doc;
-    try {
-      doc = YAML::Load(ss.str());
-    } catch (const std::exception&) {
-      continue;
-    }
-    if (!doc["articleBody"]) continue;
-    std::string text = doc["articleBody"].Scalar();
-    auto fast = model->Predict(text, 3);
-    auto ref = model->PredictReference(text, 3);
-    ASSERT_EQ(fast.size(), ref.size());
-    for (size_t i = 0; i < fast.size(); ++i) {
-      // Labels may swap only when their scores are equal to within rounding.
-      if (fast[i].lang != ref[i].lang) {
-        EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
-      }
-      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
-    }
+    fn(e.path().string(), ss.str());
     ++n;
   }
+  return n;
+}
+
+// Every gold article body of the extraction benchmark: same top-3 labels and scores as fastText.
+TEST(LanguageIdentifier, MatchesFastTextOnGoldCorpusSlow) {
+  REQUIRE_MODEL();
+  int n = 0;
+  ForEachSharedFile("aeb/gold", ".json", [&](const std::string& path, const std::string& json) {
+    YAML::Node doc;
+    try {
+      doc = YAML::Load(json);
+    } catch (const std::exception&) {
+      return;
+    }
+    if (!doc["articleBody"]) return;
+    ExpectSameTop3(model, doc["articleBody"].Scalar(), path);
+    ++n;
+  });
   EXPECT_GT(n, 100);
 }
 
 // The page-text dumps (navigation, boilerplate, many languages): same top-3 labels and scores.
 TEST(LanguageIdentifier, MatchesFastTextOnPageTextsSlow) {
   REQUIRE_MODEL();
-  namespace fs = std::filesystem;
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e :
-       fs::directory_iterator(std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext", ec)) {
-    if (e.path().extension() != ".txt") continue;
-    std::ifstream f(e.path());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string text = ss.str();
-    auto fast = model->Predict(text, 3);
-    auto ref = model->PredictReference(text, 3);
-    ASSERT_EQ(fast.size(), ref.size()) << e.path();
-    for (size_t i = 0; i < fast.size(); ++i) {
-      EXPECT_NEAR(fast[i].score, ref[i].score, 1e-4) << e.path();
-      if (std::fabs(fast[i].score - ref[i].score) > 1e-6) {
-        EXPECT_EQ(fast[i].lang, ref[i].lang) << e.path();
-      }
-    }
-    ++n;
-  }
+  int n = ForEachSharedFile(
+      "aeb/pagetext", ".txt",
+      [&](const std::string& path, const std::string& text) { ExpectSameTop3(model, text, path); });
   EXPECT_GT(n, 100);
 }
 
