@@ -61,15 +61,29 @@ class Hints {
   std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;
 };
 
-// One linear pass over `html` before the tree builder:
-//  - leaves out comments and the bodies of <script> (except JSON ones such as JSON-LD), <style>
-//    and inline <svg>: never text, and most of the bytes of a modern page;
-//  - caps runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep trees
-//    cost stack in consumers): start tags nested deeper than `max_depth` (and as many end tags)
-//    are left out. Void elements and elements with optional end tags are not counted.
+// One linear pass over `html` before the tree builder, which costs per byte, per node and per
+// attribute; what it leaves out is never read by the extractor:
+//  - comments and the bodies of <script> (except JSON ones such as JSON-LD), <style> and inline
+//    <svg>: never text, and most of the bytes of a modern page;
+//  - attributes the extractor does not read (see KeepsAttribute), and all attributes of end tags;
+//  - white space at either end of a text run beyond its first character (indentation; the
+//    extractor collapses white space, so the text is the same);
+//  - runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep trees cost
+//    stack in consumers): start tags nested deeper than `max_depth` (and as many end tags) are
+//    left out. Void elements, raw-text elements and elements with optional end tags are not
+//    counted.
+// Tags are tokenized as the HTML tokenizer does (quoted attribute values may hold '>'), so the
+// result has the same elements with the same kept attributes and text.
 // Returns true and writes the reduced copy to `out` when anything was left out; false (out
 // untouched) otherwise.
 bool PrepareHtml(std::string_view html, int max_depth, std::string* out);
+
+// Whether PrepareHtml keeps attribute `name` (any case) with `value` on start tag `tag`
+// (lower-cased): the ones html.cc reads (class, id, role, itemprop, aria-*, hidden, rel, type,
+// meta name/property/content, time datetime/pubdate, data-component/-testid, href on <link>,
+// style only when it can hide: "none"/"hidden") and the few the tree builder looks at (font
+// color/face/size, annotation-xml encoding). Anything html.cc starts to read must be added here.
+bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_view value);
 
 // Article facts from JSON-LD (schema.org). Fields are empty when absent.
 struct JsonLdInfo {

@@ -172,11 +172,15 @@ const Hints& Hints::Default() {
   return *hints;
 }
 
-// ---- nesting guard ----
+// ---- pre-pass ----
 
 namespace {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+inline bool IsHtmlSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+inline bool IsAsciiAlpha(char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 
 // Elements that do not deepen the tree as counted here: void elements and elements whose end tag
 // may be omitted (the tree builder closes them implicitly).
@@ -195,50 +199,174 @@ bool IsRawText(std::string_view t) {
          t == "iframe" || t == "noembed" || t == "noframes" || t == "plaintext";
 }
 
+// Whether `hay` contains `needle` (lower case), ignoring ASCII case.
+bool ContainsNoCase(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && AsciiLower(hay[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_view value) {
+  // Read by the extractor (html.cc), every one through Attr()/gumbo_get_attribute.
+  static constexpr std::string_view kRead[] = {
+      "class",    "id",       "itemprop", "aria-label", "aria-hidden", "hidden",
+      "role",     "rel",      "name",     "property",   "content",     "type",
+      "datetime", "pubdate",  "data-component", "data-testid",
+      // Looked at by the tree builder: <font color|face|size> leaves foreign content,
+      // <annotation-xml encoding> holds HTML (type is above: <input type=hidden> in tables).
+      "color",    "face",     "size",     "encoding"};
+  char buf[16];
+  if (name.size() > sizeof(buf)) return false;
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
+  std::string_view lower(buf, name.size());
+  if (lower == "style") return ContainsNoCase(value, "none") || ContainsNoCase(value, "hidden");
+  if (lower == "href") return tag == "link";
+  for (std::string_view k : kRead) {
+    if (k == lower) return true;
+  }
+  return false;
+}
 
 bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
   const size_t n = html.size();
-  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges to leave out, in order
+  const char* s = html.data();
+  size_t settled = 0;  // html[0, settled) is copied to `out` or left out
+  bool reduced = false;
+  // Leaves out html[b, e); ranges come in order and do not overlap.
+  auto drop = [&](size_t b, size_t e) {
+    if (e <= b) return;
+    if (!reduced) {
+      reduced = true;
+      out->clear();
+      out->reserve(n / 2);
+    }
+    out->append(s + settled, b - settled);
+    settled = e;
+  };
+  // Runs of white space at either end of the text html[b, e) shrink to their first character:
+  // the extractor collapses white space anyway, and indentation is a large share of the
+  // characters the tokenizer would otherwise handle one by one.
+  auto squeeze = [&](size_t b, size_t e) {
+    size_t k = b;
+    while (k < e && IsHtmlSpace(s[k])) ++k;
+    if (k - b >= 2) drop(b + 1, k);
+    if (k == e) return;
+    size_t r = e;
+    while (r > k && IsHtmlSpace(s[r - 1])) --r;
+    if (e - r >= 2) drop(r + 1, e);
+  };
   int depth = 0;
   long dropped_open = 0;
   size_t i = 0;
   char name_buf[16];
-  auto drop = [&](size_t b, size_t e) {
-    if (e > b) drops.emplace_back(b, e);
-  };
+  std::vector<std::pair<size_t, size_t>> attr_drops;  // of the current tag
   while (i < n) {
-    const void* lt = std::memchr(html.data() + i, '<', n - i);
+    const void* lt = std::memchr(s + i, '<', n - i);
+    size_t text_end = lt ? static_cast<const char*>(lt) - s : n;
+    squeeze(i, text_end);
     if (!lt) break;
-    i = static_cast<const char*>(lt) - html.data();
-    size_t tag_start = i;
-    if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
-      size_t e = html.find("-->", i + 4);
-      e = e == std::string_view::npos ? n : e + 3;
+    i = text_end;
+    const size_t tag_start = i;
+    if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
+      // A comment ends at "-->" or "--!>"; "<!-->" and "<!--->" are empty comments.
+      size_t e = n;
+      if (i + 4 < n && s[i + 4] == '>') {
+        e = i + 5;
+      } else if (i + 5 < n && s[i + 4] == '-' && s[i + 5] == '>') {
+        e = i + 6;
+      } else {
+        for (size_t k = i + 4; (k = html.find("--", k)) != std::string_view::npos; ++k) {
+          if (k + 2 < n && s[k + 2] == '>') {
+            e = k + 3;
+            break;
+          }
+          if (k + 3 < n && s[k + 2] == '!' && s[k + 3] == '>') {
+            e = k + 4;
+            break;
+          }
+        }
+      }
       drop(i, e);
       i = e;
       continue;
     }
-    bool end_tag = i + 1 < n && html[i + 1] == '/';
+    const bool end_tag = i + 1 < n && s[i + 1] == '/';
     size_t j = i + (end_tag ? 2 : 1);
+    if (j >= n || !IsAsciiAlpha(s[j])) {  // "<!doctype", "<?xml", "a < b": not a tag
+      ++i;
+      continue;
+    }
+    // Tag name, then attributes, tokenized as the HTML tokenizer does (quoted values may hold
+    // '>'), so that only whole attributes are left out.
     size_t len = 0;
-    while (j < n && ((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z') ||
-                     (html[j] >= '0' && html[j] <= '9'))) {
-      if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(html[j]);
+    while (j < n && !IsHtmlSpace(s[j]) && s[j] != '/' && s[j] != '>') {
+      if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(s[j]);
       ++len;
       ++j;
     }
-    if (len == 0 || len > sizeof(name_buf)) {
-      i = j > i ? j : i + 1;
-      continue;
+    // Longer names are no element named here; they still count for the depth.
+    std::string_view name = len <= sizeof(name_buf) ? std::string_view(name_buf, len) : "-";
+    size_t gt = std::string_view::npos;
+    bool self_closing = false;
+    attr_drops.clear();
+    while (j < n) {
+      char c = s[j];
+      if (IsHtmlSpace(c)) {
+        ++j;
+        continue;
+      }
+      if (c == '>') {
+        gt = j;
+        break;
+      }
+      if (c == '/') {
+        if (j + 1 < n && s[j + 1] == '>') {
+          self_closing = true;
+          gt = j + 1;
+          break;
+        }
+        ++j;
+        continue;
+      }
+      const size_t attr = j++;  // the first character may be '='
+      while (j < n && !IsHtmlSpace(s[j]) && s[j] != '/' && s[j] != '>' && s[j] != '=') ++j;
+      std::string_view attr_name(s + attr, j - attr);
+      while (j < n && IsHtmlSpace(s[j])) ++j;
+      std::string_view value;
+      if (j < n && s[j] == '=') {
+        ++j;
+        while (j < n && IsHtmlSpace(s[j])) ++j;
+        if (j < n && (s[j] == '"' || s[j] == '\'')) {
+          const void* q = std::memchr(s + j + 1, s[j], n - j - 1);
+          if (!q) {
+            j = n;
+            break;
+          }
+          size_t qe = static_cast<const char*>(q) - s;
+          value = std::string_view(s + j + 1, qe - j - 1);
+          j = qe + 1;
+        } else {
+          size_t vb = j;
+          while (j < n && !IsHtmlSpace(s[j]) && s[j] != '>') ++j;
+          value = std::string_view(s + vb, j - vb);
+        }
+        while (j < n && IsHtmlSpace(s[j])) ++j;
+      }
+      // The attribute goes with the white space after it, so a separator stays in front of the
+      // next one.
+      if (end_tag || !KeepsAttribute(name, attr_name, value)) attr_drops.emplace_back(attr, j);
     }
-    std::string_view name(name_buf, len);
-    size_t gt = html.find('>', j);
-    if (gt == std::string_view::npos) break;
-    bool self_closing = html[gt - 1] == '/';
+    if (gt == std::string_view::npos) break;  // the tokenizer drops a tag cut by the end of input
     i = gt + 1;
-    bool raw = IsRawText(name) || name == "svg";
+    const bool raw = IsRawText(name) || name == "svg";  // never counted for the depth
     if (!end_tag && raw && !(name == "svg" && self_closing)) {
+      for (const auto& [b, e] : attr_drops) drop(b, e);
       // Find the matching end tag, case-insensitively.
       size_t k = i;
       while (true) {
@@ -249,7 +377,7 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
         }
         bool match = c + 2 + len <= n;
         for (size_t m = 0; match && m < len; ++m) {
-          if (AsciiLower(html[c + 2 + m]) != name[m]) match = false;
+          if (AsciiLower(s[c + 2 + m]) != name[m]) match = false;
         }
         if (match) {
           k = c;
@@ -260,39 +388,33 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
       // Script, style and inline SVG bodies are never text: leave them out (JSON-LD stays).
       bool strip = name == "style" || name == "svg";
       if (name == "script") {
-        std::string_view tag = html.substr(tag_start, gt - tag_start);
-        strip = tag.find("json") == std::string_view::npos;
+        strip = html.substr(tag_start, gt - tag_start).find("json") == std::string_view::npos;
       }
       if (strip) drop(i, k);
       i = k;
       continue;
     }
-    if (IsUncounted(name) || self_closing) continue;
-    if (end_tag) {
-      if (dropped_open > 0) {
-        --dropped_open;
-        drop(tag_start, i);
-      } else if (depth > 0) {
-        --depth;
-      }
-    } else if (depth >= max_depth) {
-      ++dropped_open;
+    // Past the depth cap the whole tag goes; otherwise the attributes nobody reads.
+    bool counted = !raw && !IsUncounted(name) && !self_closing;
+    if (counted && ((end_tag && dropped_open > 0) || (!end_tag && depth >= max_depth))) {
       drop(tag_start, i);
+      if (end_tag) {
+        --dropped_open;
+      } else {
+        ++dropped_open;
+      }
+      continue;
+    }
+    for (const auto& [b, e] : attr_drops) drop(b, e);
+    if (!counted) continue;
+    if (end_tag) {
+      if (depth > 0) --depth;
     } else {
       ++depth;
     }
   }
-  if (drops.empty()) return false;
-  out->clear();
-  size_t total = n;
-  for (const auto& [b, e] : drops) total -= e - b;
-  out->reserve(total);
-  size_t pos = 0;
-  for (const auto& [b, e] : drops) {
-    out->append(html.data() + pos, b - pos);
-    pos = e;
-  }
-  out->append(html.data() + pos, n - pos);
+  if (!reduced) return false;
+  out->append(s + settled, n - settled);
   return true;
 }
 

@@ -362,6 +362,86 @@ TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
   EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, &out));
 }
 
+TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
+  std::string out;
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "<html><head><meta charset=utf-8><meta property=\"og:title\" content=\"A > B\">"
+      "<link rel=canonical href=\"https://e.com/a\"><link rel=stylesheet href=/x.css>"
+      "<script type=\"application/ld+json\" async>{\"a\":1}</script></head>"
+      "<body onload=\"f()\"><div class=\"post\" data-x='1>2' ID=main style=\"color:red\">"
+      "<a href=\"/next\" title='t' rel=author>Next</a><img src=a.jpg srcset=\"a 1x\" alt=x/>"
+      "<time datetime=2020-01-02 pubdate>Jan 2</time><p style=\"DISPLAY: None\" hidden>h</p>"
+      "<span aria-hidden=true role=note data-testid=t data-y=2 itemprop=author>N</span>"
+      "</div class=x></body></html>",
+      100, &out));
+  EXPECT_EQ(out,
+            "<html><head><meta ><meta property=\"og:title\" content=\"A > B\">"
+            "<link rel=canonical href=\"https://e.com/a\"><link rel=stylesheet href=/x.css>"
+            "<script type=\"application/ld+json\" >{\"a\":1}</script></head>"
+            "<body ><div class=\"post\" ID=main >"
+            "<a rel=author>Next</a><img >"
+            "<time datetime=2020-01-02 pubdate>Jan 2</time><p style=\"DISPLAY: None\" hidden>h</p>"
+            "<span aria-hidden=true role=note data-testid=t itemprop=author>N</span>"
+            "</div ></body></html>");
+  EXPECT_TRUE(html_internal::KeepsAttribute("div", "CLASS", "x"));
+  EXPECT_TRUE(html_internal::KeepsAttribute("div", "style", "visibility: HIDDEN"));
+  EXPECT_FALSE(html_internal::KeepsAttribute("div", "style", "color: red"));
+  EXPECT_FALSE(html_internal::KeepsAttribute("a", "href", "/x"));
+  EXPECT_FALSE(html_internal::KeepsAttribute("div", "onclick", "f()"));
+  EXPECT_FALSE(html_internal::KeepsAttribute("div", "data-src", "x"));
+}
+
+TEST(HtmlExtractor, PrepareHtmlShrinksIndentationKeepsText) {
+  std::string out;
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "<div>\n    <p>  one  two\n   </p>\n\n  <pre>\n\n  code\n</pre></div>", 100, &out));
+  EXPECT_EQ(out, "<div>\n<p> one  two\n</p>\n<pre>\ncode\n</pre></div>");
+  // A quoted '>' does not end the tag; an unquoted value may end in '/'.
+  ASSERT_TRUE(html_internal::PrepareHtml("<a title='x>y' class=c>t</a><img src=a/>", 100, &out));
+  EXPECT_EQ(out, "<a class=c>t</a><img >");
+  // Comments end at "-->" or "--!>"; "<!-->" is an empty comment.
+  ASSERT_TRUE(html_internal::PrepareHtml("<!-->a<!-- x --!>b<!-- y -->c", 100, &out));
+  EXPECT_EQ(out, "abc");
+}
+
+TEST(HtmlExtractor, PrepareHtmlIsIdempotentAndKeepsMetadata) {
+  // The prepared page has nothing more to leave out and gives the same document, metadata from
+  // attributes included (the aeb pages give byte-identical output with and without the pass).
+  HtmlExtractor ex;
+  Document a, b;
+  std::string page =
+      "<html><head><title>Bus network - City News</title>"
+      "<meta name=author content='Jane Roe'><meta property='article:published_time' "
+      "content='2021-03-04T10:00:00Z'><meta property=og:site_name content='City News'>"
+      "<link rel=canonical href='https://www.citynews.example/bus'></head><body>"
+      "<nav class='menu' data-track='nav'><a href=/>Home</a> <a href=/x>Sport</a></nav>"
+      "<article class=post-content data-id=7 style='margin:0'><h1 title=h>Bus network</h1>"
+      "<p onclick='x()'>  The city will redraw its bus network next spring, the council said "
+      "on Tuesday, after two years of consultation with residents.  </p>\n\n    "
+      "<p>Fares stay the same, and night buses will run every thirty minutes on weekends.</p>"
+      "<div style='display:none'>Hidden text that must not appear.</div></article>"
+      "<footer class=site-footer>Copyright City News</footer></body></html>";
+  std::string prepared;
+  ASSERT_TRUE(html_internal::PrepareHtml(page, 100, &prepared));
+  EXPECT_LT(prepared.size(), page.size());
+  std::string again;
+  EXPECT_FALSE(html_internal::PrepareHtml(prepared, 100, &again)) << again;
+  ex.Extract(page, std::nullopt, &a);
+  ex.Extract(prepared, std::nullopt, &b);
+  EXPECT_EQ(a.text, b.text);
+  EXPECT_EQ(a.metadata.title, b.metadata.title);
+  EXPECT_EQ(a.metadata.author, "Jane Roe");
+  EXPECT_EQ(a.metadata.author, b.metadata.author);
+  EXPECT_EQ(a.metadata.site, b.metadata.site);
+  EXPECT_EQ(a.metadata.url, b.metadata.url);
+  EXPECT_EQ(a.metadata.date, b.metadata.date);
+  EXPECT_EQ(a.metadata.date.substr(0, 10), "2021-03-04");
+  EXPECT_EQ(a.metadata.url, "https://www.citynews.example/bus");
+  EXPECT_EQ(a.metadata.site, "City News");
+  EXPECT_NE(a.text.find("night buses"), std::string::npos) << a.text;
+  EXPECT_EQ(a.text.find("Hidden text"), std::string::npos) << a.text;
+}
+
 TEST(HtmlExtractor, HintsVocabularyLoads) {
   const auto& h = html_internal::Hints::Default();
   EXPECT_TRUE(h.IsRemove("article-comments"));
