@@ -1343,14 +1343,16 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
     while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
     html = html.substr(0, cut);
   }
-  GumboOptions opts = kGumboDefaultOptions;
-  opts.max_errors = 0;
-  GumboOutput* out = gumbo_parse_with_options(&opts, html.data(), html.size());
-  {
-    Run run(lex_, dates_, options_, Hints::Default());
-    run.Extract(out->root, now, doc);
-  }
-  gumbo_destroy_output(&opts, out);
+  // One arena per thread, reset after each page: its first block is reused, so a page that fits
+  // in it costs no malloc at all for the tree.
+  thread_local html_internal::ParseArena arena;
+  struct ResetOnExit {
+    html_internal::ParseArena* a;
+    ~ResetOnExit() { a->Reset(); }
+  } reset{&arena};
+  GumboOutput* out = html_internal::ParseInto(html, &arena);
+  Run run(lex_, dates_, options_, Hints::Default());
+  run.Extract(out->root, now, doc);
 }
 
 }  // namespace kilang
