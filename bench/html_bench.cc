@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       if (parse_only) {
         std::string prepared;
         std::string_view html = p;
-        if (parse_prepared && kilang::html_internal::PrepareHtml(p, 496, &prepared))
+        if (parse_prepared && kilang::html_internal::PrepareHtml(
+                                  p, 496, &kilang::html_internal::Hints::Default(), &prepared))
           html = prepared;
         if (parse_prepared) {  // as the extractor parses: into an arena
           GumboOutput* out = kilang::html_internal::ParseInto(html, &arena);

@@ -259,22 +259,74 @@ bool IsSentencePunct(uint32_t cp) {
   }
 }
 
-// class/id/itemprop/aria-label values, lower-cased, with camelCase split at the case change
-// ("RightRailContainer" -> "right-rail-container") so hints match BEM and CSS-module names.
-std::string LowerAttrs(const GumboNode* n) {
-  std::string s;
-  for (const char* a : {"class", "id", "itemprop", "aria-label", "data-component", "data-testid"}) {
-    std::string_view v = Attr(n, a);
-    if (v.empty() || v.size() > 300) continue;
-    if (!s.empty()) s.push_back(' ');
-    for (size_t i = 0; i < v.size(); ++i) {
-      char c = v[i];
-      if (c >= 'A' && c <= 'Z' && i > 0 && v[i - 1] >= 'a' && v[i - 1] <= 'z') s.push_back('-');
-      s.push_back(c);
+// Whether `v`, lower-cased, equals `lower` (ASCII letters): an ASCII comparison when `v` is ASCII.
+bool LowerEquals(std::string_view v, std::string_view lower) {
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) >= 0x80) return LowerUtf8(v) == lower;
+  }
+  return EqualsIgnoreAsciiCase(v, lower);
+}
+
+// The attributes of an element that the index walk reads, found in one pass over its attribute
+// list (the first one of each name, as gumbo_get_attribute would return).
+struct ElemAttrs {
+  std::string_view cls, id, itemprop, aria_label, aria_hidden, role, rel, style, data_component,
+      data_testid;
+  bool hidden = false;
+
+  explicit ElemAttrs(const GumboVector& attrs) {
+    for (unsigned i = 0; i < attrs.length; ++i) {
+      const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+      std::string_view name = a->name;  // the tokenizer lower-cases attribute names
+      std::string_view* slot = nullptr;
+      switch (name.size()) {
+        case 2:
+          if (name == "id") slot = &id;
+          break;
+        case 3:
+          if (name == "rel") slot = &rel;
+          break;
+        case 4:
+          if (name == "role") slot = &role;
+          break;
+        case 5:
+          if (name == "class") slot = &cls;
+          if (name == "style") slot = &style;
+          break;
+        case 6:
+          if (name == "hidden") hidden = true;
+          break;
+        case 8:
+          if (name == "itemprop") slot = &itemprop;
+          break;
+        case 10:
+          if (name == "aria-label") slot = &aria_label;
+          break;
+        case 11:
+          if (name == "aria-hidden") slot = &aria_hidden;
+          if (name == "data-testid") slot = &data_testid;
+          break;
+        case 14:
+          if (name == "data-component") slot = &data_component;
+          break;
+        default:
+          break;
+      }
+      if (slot && slot->data() == nullptr) *slot = a->value;
     }
   }
-  return LowerUtf8(s);
-}
+
+  // The hint texts (AppendHintText) of the class/id/itemprop/aria-label/data-component/
+  // data-testid values, joined by spaces, written to `out`.
+  void HintText(std::string* out) const {
+    out->clear();
+    for (std::string_view v : {cls, id, itemprop, aria_label, data_component, data_testid}) {
+      if (v.empty() || v.size() > 300) continue;
+      if (!out->empty()) out->push_back(' ');
+      html_internal::AppendHintText(v, out);
+    }
+  }
+};
 
 bool StyleHides(std::string_view style) {
   if (style.empty()) return false;
@@ -392,6 +444,7 @@ class Run {
   std::vector<std::string> author_lower_;  // author names from the metadata, lower-cased
   std::string ld_body_;  // JSON-LD articleBody, squashed (SquashText); empty when absent
   std::unordered_map<std::string, uint16_t> hint_cache_;  // hint value -> hint flags
+  std::string hint_buf_;  // ElemAttrs::HintText of the element being indexed
 };
 
 void Run::Index(const GumboNode* root) {
@@ -471,38 +524,37 @@ void Run::Index(const GumboNode* root) {
       e.flags |= kChromeTag;
     const GumboVector& attrs = n->v.element.attributes;
     if (attrs.length > 0) {
-      if (gumbo_get_attribute(&attrs, "hidden") || LowerUtf8(Attr(n, "aria-hidden")) == "true" ||
-          StyleHides(Attr(n, "style")))
+      ElemAttrs a(attrs);
+      if (a.hidden || (!a.aria_hidden.empty() && LowerEquals(a.aria_hidden, "true")) ||
+          StyleHides(a.style))
         e.flags |= kHidden;
-      std::string role = LowerUtf8(Attr(n, "role"));
-      if (!role.empty() && hints_.IsRemoveRole(role)) e.flags |= kChromeTag;
-      std::string hint = LowerAttrs(n);
+      if (!a.role.empty() && hints_.IsRemoveRole(LowerUtf8(a.role))) e.flags |= kChromeTag;
+      a.HintText(&hint_buf_);
+      const std::string& hint = hint_buf_;
       if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
         // Pages repeat the same class names many times: match each distinct value once.
-        auto [it, fresh] = hint_cache_.try_emplace(hint, 0);
-        if (fresh) {
+        auto it = hint_cache_.find(hint);
+        if (it == hint_cache_.end()) {
           uint16_t f = 0;
           if (hints_.IsRemove(hint)) f |= kRemoveHint;
           if (hints_.IsContent(hint)) f |= kContentHint;
           if (hints_.IsCaption(hint)) f |= kCaptionHint;
           if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos)
             f |= kBylineHint;
-          it->second = f;
+          it = hint_cache_.emplace(hint, f).first;
         }
         e.flags |= it->second;
       }
-      std::string rel = LowerUtf8(Attr(n, "rel"));
-      if (rel == "author") {
+      if (!a.rel.empty() && LowerEquals(a.rel, "author")) {
         e.flags |= kBylineHint;
         if (meta_.rel_author.empty()) meta_.rel_author = SubtreeText(n, 200);
       }
       if (e.flags & kBylineHint) {
         if (meta_.byline_elems.size() < 32) meta_.byline_elems.push_back(id);
       }
+      if (!a.itemprop.empty() && LowerEquals(a.itemprop, "articlebody")) e.flags |= kArticleBody;
     }
     if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
-    if (attrs.length > 0 && LowerUtf8(Attr(n, "itemprop")) == "articlebody")
-      e.flags |= kArticleBody;
     elems_.push_back(e);
     stack.push_back({n, id, 0});
   };
@@ -1334,7 +1386,8 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
 void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>& now,
                             Document* doc) const {
   std::string prepared;
-  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &prepared)) {
+  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &Hints::Default(),
+                                 &prepared)) {
     html = prepared;
   }
   if (html.size() > options_.max_html_bytes) {

@@ -5,6 +5,8 @@
 
 #include <gumbo.h>
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,15 @@ class Hints {
   bool IsContent(std::string_view value) const { return content_.Matches(value); }
   bool IsCaption(std::string_view value) const { return caption_.Matches(value); }
   bool IsRemoveRole(std::string_view role) const { return remove_roles_.count(std::string(role)); }
+  // Whether a hint text gives an element a hint flag in the extractor: it matches a remove,
+  // content or caption pattern or holds "author"/"byline". Patterns match within one class
+  // name, so for a class or id value the flags are the OR over its white-space separated names,
+  // and a name for which this is false can be left out without changing any flag.
+  bool IsRelevant(std::string_view lower) const {
+    return IsRemove(lower) || IsContent(lower) || IsCaption(lower) ||
+           lower.find("author") != std::string_view::npos ||
+           lower.find("byline") != std::string_view::npos;
+  }
   // `lower_line` lower-cased, trimmed.
   bool IsDropLine(std::string_view lower_line) const;
   // Whether `lower` starts with an agency credit ("reporting by", "editing by").
@@ -52,10 +63,16 @@ class Hints {
     bool Matches(std::string_view value) const;
 
    private:
+    struct Hash {  // lets by_first_token_ be searched with a string_view
+      using is_transparent = void;
+      size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
     std::vector<Pattern> pats_;
-    std::unordered_map<std::string, std::vector<int>> by_first_token_;  // exact first token
-    std::unordered_set<std::string> prefix_tokens_;  // one-token patterns ending in '*'
-    size_t max_prefix_ = 0;
+    // exact first token -> indexes into pats_
+    std::unordered_map<std::string, std::vector<int>, Hash, std::equal_to<>> by_first_token_;
+    std::vector<std::string> prefix_tokens_;  // one-token patterns ending in '*', sorted
+    // [first, last) of prefix_tokens_ starting with each byte
+    std::array<std::pair<uint16_t, uint16_t>, 256> prefix_range_{};
   };
   PatternSet remove_, content_, caption_;
   std::unordered_set<std::string> remove_roles_;
@@ -63,11 +80,19 @@ class Hints {
   std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;
 };
 
+// Appends the hint text of one class/id/itemprop/... value to `out`: lower-cased, with camelCase
+// split at the case change ("RightRailContainer" -> "right-rail-container") so hints match BEM
+// and CSS-module names.
+void AppendHintText(std::string_view value, std::string* out);
+
 // One linear pass over `html` before the tree builder, which costs per byte, per node and per
 // attribute; what it leaves out is never read by the extractor:
 //  - comments and the bodies of <script> (except JSON ones such as JSON-LD), <style> and inline
 //    <svg>: never text, and most of the bytes of a modern page;
 //  - attributes the extractor does not read (see KeepsAttribute), and all attributes of end tags;
+//  - with `hints`, the class and id names that give no hint flag (Hints::IsRelevant), and class
+//    and id values longer than the extractor looks at (300 bytes); values holding '&' or CR
+//    are kept whole, as the tree builder rewrites them;
 //  - white space at either end of a text run beyond its first character (indentation; the
 //    extractor collapses white space, so the text is the same);
 //  - runaway element nesting (the HTML5 tree builder is quadratic in depth, and deep trees cost
@@ -78,7 +103,7 @@ class Hints {
 // result has the same elements with the same kept attributes and text.
 // Returns true and writes the reduced copy to `out` when anything was left out; false (out
 // untouched) otherwise.
-bool PrepareHtml(std::string_view html, int max_depth, std::string* out);
+bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out);
 
 // Whether PrepareHtml keeps attribute `name` (any case) with `value` on start tag `tag`
 // (lower-cased): the ones html.cc reads (class, id, role, itemprop, aria-*, hidden, rel, type,

@@ -8,13 +8,11 @@
 #include <string>
 
 #include "html_internal.h"
+#include "kilang/util/embedded.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
-#include "kilang/util/embedded.h"
-
 namespace kilang {
-
 
 namespace html_internal {
 
@@ -35,8 +33,16 @@ bool IsHintBoundary(char c) { return c == ' ' || c == '-' || c == '\t' || c == '
 void Hints::PatternSet::Add(Pattern p) {
   size_t dash = p.text.find('-');
   if (p.prefix && dash == std::string::npos) {
-    prefix_tokens_.insert(p.text);
-    max_prefix_ = std::max(max_prefix_, p.text.size());
+    // Kept sorted, with the range of each first byte, so a token is checked against the few
+    // prefixes that start like it.
+    prefix_tokens_.insert(std::upper_bound(prefix_tokens_.begin(), prefix_tokens_.end(), p.text),
+                          p.text);
+    prefix_range_.fill({0, 0});
+    for (size_t k = 0; k < prefix_tokens_.size(); ++k) {
+      auto& r = prefix_range_[static_cast<unsigned char>(prefix_tokens_[k][0])];
+      if (r.second == 0) r.first = static_cast<uint16_t>(k);
+      r.second = static_cast<uint16_t>(k + 1);
+    }
     return;
   }
   std::string first = dash == std::string::npos ? p.text : p.text.substr(0, dash);
@@ -47,7 +53,6 @@ void Hints::PatternSet::Add(Pattern p) {
 bool Hints::PatternSet::Matches(std::string_view value) const {
   size_t i = 0;
   const size_t n = value.size();
-  std::string key;
   while (i < n) {
     while (i < n && IsHintBoundary(value[i])) ++i;
     if (i >= n) break;
@@ -55,12 +60,11 @@ bool Hints::PatternSet::Matches(std::string_view value) const {
     while (e < n && !IsHintBoundary(value[e])) ++e;
     std::string_view token = value.substr(i, e - i);
     // One-token prefix patterns: "comment*" against "comments", "commentlist".
-    for (size_t len = 1; len <= token.size() && len <= max_prefix_; ++len) {
-      key.assign(token.substr(0, len));
-      if (prefix_tokens_.count(key)) return true;
+    auto [lo, hi] = prefix_range_[static_cast<unsigned char>(token[0])];
+    for (size_t k = lo; k < hi; ++k) {
+      if (StartsWith(token, prefix_tokens_[k])) return true;
     }
-    key.assign(token);
-    auto it = by_first_token_.find(key);
+    auto it = by_first_token_.find(token);
     if (it != by_first_token_.end()) {
       for (int idx : it->second) {
         const Pattern& p = pats_[idx];
@@ -212,15 +216,34 @@ bool ContainsNoCase(std::string_view hay, std::string_view needle) {
 
 }  // namespace
 
+void AppendHintText(std::string_view value, std::string* out) {
+  const size_t start = out->size();
+  bool ascii = true;
+  char prev = 0;
+  for (char c : value) {
+    if (c >= 'A' && c <= 'Z') {
+      if (prev >= 'a' && prev <= 'z') out->push_back('-');
+      out->push_back(static_cast<char>(c + 32));
+    } else {
+      if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+      out->push_back(c);
+    }
+    prev = c;
+  }
+  if (!ascii) {
+    std::string lower = LowerUtf8(std::string_view(*out).substr(start));
+    out->replace(start, std::string::npos, lower);
+  }
+}
+
 bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_view value) {
   // Read by the extractor (html.cc), every one through Attr()/gumbo_get_attribute.
   static constexpr std::string_view kRead[] = {
-      "class",    "id",       "itemprop", "aria-label", "aria-hidden", "hidden",
-      "role",     "rel",      "name",     "property",   "content",     "type",
-      "datetime", "pubdate",  "data-component", "data-testid",
+      "class", "id", "itemprop", "aria-label", "aria-hidden", "hidden", "role", "rel", "name",
+      "property", "content", "type", "datetime", "pubdate", "data-component", "data-testid",
       // Looked at by the tree builder: <font color|face|size> leaves foreign content,
       // <annotation-xml encoding> holds HTML (type is above: <input type=hidden> in tables).
-      "color",    "face",     "size",     "encoding"};
+      "color", "face", "size", "encoding"};
   char buf[16];
   if (name.size() > sizeof(buf)) return false;
   for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
@@ -233,7 +256,7 @@ bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_vie
   return false;
 }
 
-bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
+bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out) {
   const size_t n = html.size();
   const char* s = html.data();
   size_t settled = 0;  // html[0, settled) is copied to `out` or left out
@@ -266,6 +289,47 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
   size_t i = 0;
   char name_buf[16];
   std::vector<std::pair<size_t, size_t>> attr_drops;  // of the current tag
+  // Class and id names seen on this page -> whether they give a hint flag.
+  std::unordered_map<std::string_view, bool> relevant;
+  std::string hint_text;
+  auto is_relevant = [&](std::string_view class_name) {
+    auto [it, fresh] = relevant.try_emplace(class_name, false);
+    if (fresh) {
+      hint_text.clear();
+      AppendHintText(class_name, &hint_text);
+      it->second = hints->IsRelevant(hint_text);
+    }
+    return it->second;
+  };
+  // Leaves out the names of class/id value html[b, e) that give no hint flag, or the whole
+  // attribute html[attr, end) when none does.
+  auto filter_names = [&](size_t attr, size_t end, size_t b, size_t e) {
+    std::string_view v(s + b, e - b);
+    if (v.find_first_of("&\r") != std::string_view::npos) return;  // rewritten by the tokenizer
+    if (v.size() > 300) {  // longer than the extractor reads
+      attr_drops.emplace_back(attr, end);
+      return;
+    }
+    const size_t mark = attr_drops.size();
+    bool any = false;
+    size_t k = b;
+    while (k < e) {
+      size_t name_start = k;
+      while (k < e && s[k] != ' ' && s[k] != '\t' && s[k] != '\n') ++k;
+      size_t name_end = k;
+      while (k < e && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n')) ++k;
+      if (name_end == name_start) continue;  // leading white space
+      if (is_relevant(std::string_view(s + name_start, name_end - name_start))) {
+        any = true;
+      } else {
+        attr_drops.emplace_back(name_start, k);
+      }
+    }
+    if (!any) {
+      attr_drops.resize(mark);
+      attr_drops.emplace_back(attr, end);
+    }
+  };
   while (i < n) {
     const void* lt = std::memchr(s + i, '<', n - i);
     size_t text_end = lt ? static_cast<const char*>(lt) - s : n;
@@ -339,6 +403,7 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
       std::string_view attr_name(s + attr, j - attr);
       while (j < n && IsHtmlSpace(s[j])) ++j;
       std::string_view value;
+      size_t value_begin = 0;
       if (j < n && s[j] == '=') {
         ++j;
         while (j < n && IsHtmlSpace(s[j])) ++j;
@@ -349,18 +414,25 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
             break;
           }
           size_t qe = static_cast<const char*>(q) - s;
+          value_begin = j + 1;
           value = std::string_view(s + j + 1, qe - j - 1);
           j = qe + 1;
         } else {
-          size_t vb = j;
+          value_begin = j;
           while (j < n && !IsHtmlSpace(s[j]) && s[j] != '>') ++j;
-          value = std::string_view(s + vb, j - vb);
+          value = std::string_view(s + value_begin, j - value_begin);
         }
         while (j < n && IsHtmlSpace(s[j])) ++j;
       }
       // The attribute goes with the white space after it, so a separator stays in front of the
       // next one.
-      if (end_tag || !KeepsAttribute(name, attr_name, value)) attr_drops.emplace_back(attr, j);
+      if (end_tag || !KeepsAttribute(name, attr_name, value)) {
+        attr_drops.emplace_back(attr, j);
+      } else if (hints && !value.empty() && attr_name.size() <= 5 &&
+                 (EqualsIgnoreAsciiCase(attr_name, "class") ||
+                  EqualsIgnoreAsciiCase(attr_name, "id"))) {
+        filter_names(attr, j, value_begin, value_begin + value.size());
+      }
     }
     if (gt == std::string_view::npos) break;  // the tokenizer drops a tag cut by the end of input
     i = gt + 1;
@@ -420,10 +492,7 @@ bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
 
 // ---- entities ----
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::string DecodeEntities(std::string_view s) {
   if (s.find('&') == std::string_view::npos) return std::string(s);

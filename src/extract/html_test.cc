@@ -355,11 +355,11 @@ TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
   ASSERT_TRUE(html_internal::PrepareHtml(
       "<p>a</p><script>var s = '<p>no</p>';</script><!-- c --><style>p{}</style>"
       "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT>x</SCRIPT>",
-      100, &out));
+      100, nullptr, &out));
   EXPECT_EQ(out,
             "<p>a</p><script></script><style></style>"
             "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT></SCRIPT>");
-  EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, &out));
+  EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, nullptr, &out));
 }
 
 TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
@@ -373,7 +373,7 @@ TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
       "<time datetime=2020-01-02 pubdate>Jan 2</time><p style=\"DISPLAY: None\" hidden>h</p>"
       "<span aria-hidden=true role=note data-testid=t data-y=2 itemprop=author>N</span>"
       "</div class=x></body></html>",
-      100, &out));
+      100, nullptr, &out));
   EXPECT_EQ(out,
             "<html><head><meta ><meta property=\"og:title\" content=\"A > B\">"
             "<link rel=canonical href=\"https://e.com/a\"><link rel=stylesheet href=/x.css>"
@@ -394,14 +394,35 @@ TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
 TEST(HtmlExtractor, PrepareHtmlShrinksIndentationKeepsText) {
   std::string out;
   ASSERT_TRUE(html_internal::PrepareHtml(
-      "<div>\n    <p>  one  two\n   </p>\n\n  <pre>\n\n  code\n</pre></div>", 100, &out));
+      "<div>\n    <p>  one  two\n   </p>\n\n  <pre>\n\n  code\n</pre></div>", 100, nullptr, &out));
   EXPECT_EQ(out, "<div>\n<p> one  two\n</p>\n<pre>\ncode\n</pre></div>");
   // A quoted '>' does not end the tag; an unquoted value may end in '/'.
-  ASSERT_TRUE(html_internal::PrepareHtml("<a title='x>y' class=c>t</a><img src=a/>", 100, &out));
+  ASSERT_TRUE(
+      html_internal::PrepareHtml("<a title='x>y' class=c>t</a><img src=a/>", 100, nullptr, &out));
   EXPECT_EQ(out, "<a class=c>t</a><img >");
   // Comments end at "-->" or "--!>"; "<!-->" is an empty comment.
-  ASSERT_TRUE(html_internal::PrepareHtml("<!-->a<!-- x --!>b<!-- y -->c", 100, &out));
+  ASSERT_TRUE(html_internal::PrepareHtml("<!-->a<!-- x --!>b<!-- y -->c", 100, nullptr, &out));
   EXPECT_EQ(out, "abc");
+}
+
+TEST(HtmlExtractor, PrepareHtmlKeepsOnlyClassNamesThatGiveHints) {
+  const auto* hints = &html_internal::Hints::Default();
+  std::string out;
+  std::string long_class(301, 'x');
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "<div class=\"row col-md-8 entry-content\" id=wrap><p class='grid shareBar x'>a</p>"
+      "<p class=\"row\tx\">b</p><p class=\"a&amp;b row\">c</p><p class=" +
+          long_class + ">d</p><span class=authorName>e</span></div>",
+      100, hints, &out));
+  EXPECT_EQ(out,
+            "<div class=\"entry-content\" ><p class='shareBar '>a</p><p >b</p>"
+            "<p class=\"a&amp;b row\">c</p><p >d</p><span class=authorName>e</span></div>");
+  EXPECT_TRUE(hints->IsRelevant("share-bar"));
+  EXPECT_TRUE(hints->IsRelevant("post-byline"));
+  EXPECT_FALSE(hints->IsRelevant("col-md-8"));
+  std::string h;
+  html_internal::AppendHintText("RightRailContainer", &h);
+  EXPECT_EQ(h, "right-rail-container");
 }
 
 TEST(HtmlExtractor, PrepareHtmlIsIdempotentAndKeepsMetadata) {
@@ -422,10 +443,11 @@ TEST(HtmlExtractor, PrepareHtmlIsIdempotentAndKeepsMetadata) {
       "<div style='display:none'>Hidden text that must not appear.</div></article>"
       "<footer class=site-footer>Copyright City News</footer></body></html>";
   std::string prepared;
-  ASSERT_TRUE(html_internal::PrepareHtml(page, 100, &prepared));
+  ASSERT_TRUE(html_internal::PrepareHtml(page, 100, &html_internal::Hints::Default(), &prepared));
   EXPECT_LT(prepared.size(), page.size());
   std::string again;
-  EXPECT_FALSE(html_internal::PrepareHtml(prepared, 100, &again)) << again;
+  EXPECT_FALSE(html_internal::PrepareHtml(prepared, 100, &html_internal::Hints::Default(), &again))
+      << again;
   ex.Extract(page, std::nullopt, &a);
   ex.Extract(prepared, std::nullopt, &b);
   EXPECT_EQ(a.text, b.text);
