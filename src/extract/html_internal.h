@@ -87,9 +87,10 @@ void AppendHintText(std::string_view value, std::string* out);
 
 // One linear pass over `html` before the tree builder, which costs per byte, per node and per
 // attribute; what it leaves out is never read by the extractor:
-//  - comments and the bodies of <script> (except JSON ones such as JSON-LD), <style> and inline
-//    <svg>: never text, and most of the bytes of a modern page;
-//  - attributes the extractor does not read (see KeepsAttribute), and all attributes of end tags;
+//  - comments and the bodies of <script> (except JSON-LD: "ld+json" in the type), <style> and
+//    inline <svg>: never text, and most of the bytes of a modern page;
+//  - attributes the extractor does not read (see KeepsAttribute), all attributes of end tags, and
+//    <link> elements but rel=canonical and rel=author ones;
 //  - with `hints`, the class and id names that give no hint flag (Hints::IsRelevant), and class
 //    and id values longer than the extractor looks at (300 bytes); values holding '&' or CR
 //    are kept whole, as the tree builder rewrites them;

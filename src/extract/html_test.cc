@@ -354,11 +354,15 @@ TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
   std::string out;
   ASSERT_TRUE(html_internal::PrepareHtml(
       "<p>a</p><script>var s = '<p>no</p>';</script><!-- c --><style>p{}</style>"
-      "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT>x</SCRIPT>",
+      "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT>x</SCRIPT>"
+      "<script type=application/json>{\"b\":2}</script><script type='APPLICATION/LD+JSON'>"
+      "{}</script>",
       100, nullptr, &out));
   EXPECT_EQ(out,
             "<p>a</p><script></script><style></style>"
-            "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT></SCRIPT>");
+            "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT></SCRIPT>"
+            "<script type=application/json></script><script type='APPLICATION/LD+JSON'>{}"
+            "</script>");
   EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, nullptr, &out));
 }
 
@@ -376,7 +380,7 @@ TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
       100, nullptr, &out));
   EXPECT_EQ(out,
             "<html><head><meta ><meta property=\"og:title\" content=\"A > B\">"
-            "<link rel=canonical href=\"https://e.com/a\"><link rel=stylesheet href=/x.css>"
+            "<link rel=canonical href=\"https://e.com/a\">"
             "<script type=\"application/ld+json\" >{\"a\":1}</script></head>"
             "<body ><div class=\"post\" ID=main >"
             "<a rel=author>Next</a><img >"
