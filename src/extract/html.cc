@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -389,7 +390,8 @@ struct MetaBag {
   std::vector<int> byline_elems;            // elements hinted as author
   std::string rel_author;
 
-  std::string Meta(std::initializer_list<std::string_view> names) const {
+  // The first non-blank content of a meta named `names[0]`, else `names[1]`, ...
+  std::string Meta(std::span<const std::string_view> names) const {
     for (std::string_view want : names) {
       for (const auto& [k, v] : metas) {
         if (k == want && !TrimSpace(v).empty()) return std::string(TrimSpace(v));
@@ -1191,12 +1193,12 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   }
   // Site.
   std::string site = ld.is_article ? ld.publisher : "";
-  std::string og_site = meta_.Meta({"og:site_name"});
+  std::string og_site = meta_.Meta(html_internal::kMetaSiteNames);
   if (!og_site.empty()) site = og_site;
   if (site.empty()) site = ld.publisher;
-  if (site.empty()) site = meta_.Meta({"application-name", "twitter:app:name:iphone"});
+  if (site.empty()) site = meta_.Meta(html_internal::kMetaAppNames);
   std::string url = meta_.canonical;
-  if (!LooksLikeUrl(url)) url = meta_.Meta({"og:url"});
+  if (!LooksLikeUrl(url)) url = meta_.Meta(html_internal::kMetaUrlNames);
   if (!LooksLikeUrl(url)) url = ld.url;
   if (!LooksLikeUrl(url)) url.clear();
   if (md.url.empty() && !url.empty()) md.url = url;
@@ -1210,7 +1212,7 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   md.site = site;
   // Title.
   std::string title = ld.headline;
-  if (title.empty()) title = meta_.Meta({"og:title", "twitter:title", "headline", "dc.title"});
+  if (title.empty()) title = meta_.Meta(html_internal::kMetaTitleNames);
   if (title.empty()) title = meta_.title_tag;
   if (title.empty()) title = h1_;
   md.title = html_internal::CleanTitle(html_internal::DecodeEntities(title), md.site, h1_);
@@ -1221,32 +1223,10 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
     if (!date && !s.empty()) date = html_internal::ParseMachineDate(s);
   };
   try_date(ld.date_published);
-  try_date(meta_.Meta({"article:published_time",
-                       "og:published_time",
-                       "datepublished",
-                       "article.published",
-                       "published_time",
-                       "publish-date",
-                       "publish_date",
-                       "publishdate",
-                       "pubdate",
-                       "date",
-                       "dc.date",
-                       "dc.date.issued",
-                       "dcterms.date",
-                       "dcterms.created",
-                       "dcterms.issued",
-                       "sailthru.date",
-                       "parsely-pub-date",
-                       "citation_publication_date",
-                       "og:pubdate",
-                       "datecreated",
-                       "article:published",
-                       "release_date"}));
+  try_date(meta_.Meta(html_internal::kMetaPublishedNames));
   for (const std::string& t : meta_.time_datetimes) try_date(t);
   try_date(ld.date_modified);
-  try_date(meta_.Meta({"article:modified_time", "og:updated_time", "datemodified", "last-modified",
-                       "dcterms.modified"}));
+  try_date(meta_.Meta(html_internal::kMetaModifiedNames));
   if (!date) {
     // Visible text: the first short line that is a date.
     for (const Block& b : blocks_) {
@@ -1276,9 +1256,8 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   };
   for (const std::string& a : ld.authors) add_author(a);
   if (authors.empty()) {
-    for (const char* k : {"article:author", "author", "byl", "dc.creator", "sailthru.author",
-                          "parsely-author", "citation_author"}) {
-      std::string v = meta_.Meta({k});
+    for (std::string_view k : html_internal::kMetaAuthorNames) {
+      std::string v = meta_.Meta({&k, 1});
       if (!v.empty()) add_author(v);
       if (!authors.empty()) break;
     }

@@ -80,6 +80,45 @@ class Hints {
   std::vector<std::string> promo_phrases_, credit_prefixes_, caption_markers_;
 };
 
+// The <meta> names the extractor reads (the name=, property= or itemprop= value, lower-cased),
+// per field in order of preference. PrepareHtml leaves out the metas named otherwise.
+inline constexpr std::string_view kMetaSiteNames[] = {"og:site_name"};
+inline constexpr std::string_view kMetaAppNames[] = {"application-name", "twitter:app:name:iphone"};
+inline constexpr std::string_view kMetaUrlNames[] = {"og:url"};
+inline constexpr std::string_view kMetaTitleNames[] = {"og:title", "twitter:title", "headline",
+                                                       "dc.title"};
+inline constexpr std::string_view kMetaPublishedNames[] = {"article:published_time",
+                                                           "og:published_time",
+                                                           "datepublished",
+                                                           "article.published",
+                                                           "published_time",
+                                                           "publish-date",
+                                                           "publish_date",
+                                                           "publishdate",
+                                                           "pubdate",
+                                                           "date",
+                                                           "dc.date",
+                                                           "dc.date.issued",
+                                                           "dcterms.date",
+                                                           "dcterms.created",
+                                                           "dcterms.issued",
+                                                           "sailthru.date",
+                                                           "parsely-pub-date",
+                                                           "citation_publication_date",
+                                                           "og:pubdate",
+                                                           "datecreated",
+                                                           "article:published",
+                                                           "release_date"};
+inline constexpr std::string_view kMetaModifiedNames[] = {"article:modified_time",
+                                                          "og:updated_time", "datemodified",
+                                                          "last-modified", "dcterms.modified"};
+inline constexpr std::string_view kMetaAuthorNames[] = {
+    "article:author", "author",         "byl", "dc.creator", "sailthru.author",
+    "parsely-author", "citation_author"};
+
+// Whether `lower` is one of the kMeta*Names.
+bool IsReadMetaName(std::string_view lower);
+
 // Appends the hint text of one class/id/itemprop/... value to `out`: lower-cased, with camelCase
 // split at the case change ("RightRailContainer" -> "right-rail-container") so hints match BEM
 // and CSS-module names.
@@ -87,10 +126,12 @@ void AppendHintText(std::string_view value, std::string* out);
 
 // One linear pass over `html` before the tree builder, which costs per byte, per node and per
 // attribute; what it leaves out is never read by the extractor:
-//  - comments and the bodies of <script> (except JSON-LD: "ld+json" in the type), <style> and
-//    inline <svg>: never text, and most of the bytes of a modern page;
-//  - attributes the extractor does not read (see KeepsAttribute), all attributes of end tags, and
-//    <link> elements but rel=canonical and rel=author ones;
+//  - comments: most of the bytes of a modern page are comments, scripts and styles;
+//  - attributes the extractor does not read (see KeepsAttribute), all attributes of end tags,
+//    <link> elements but rel=canonical and rel=author ones, and <meta> elements whose name is
+//    not read (IsReadMetaName) and that carry no "author"/"byline" hint;
+//  - whole <script> (but JSON-LD), <style> and <svg> elements: not text, and they do not change
+//    how the tree builder places the elements around them;
 //  - with `hints`, the class and id names that give no hint flag (Hints::IsRelevant), and class
 //    and id values longer than the extractor looks at (300 bytes); values holding '&' or CR
 //    are kept whole, as the tree builder rewrites them;

@@ -5,6 +5,7 @@
 // scan: memchr from tag to tag, tags tokenized as the HTML tokenizer does so that only whole
 // attributes (or whole class names) go.
 #include <cstring>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,7 @@ enum class TagKind : uint8_t {
   kStyle,
   kSvg,
   kLink,
+  kMeta,
 };
 
 // `t` is lower-cased.
@@ -67,8 +69,9 @@ TagKind ClassifyTag(std::string_view t) {
       return any({"col", "img", "wbr", "rtc"}) ? TagKind::kUncounted : TagKind::kCounted;
     case 4:
       if (t == "link") return TagKind::kLink;
-      return any({"area", "base", "meta", "html", "head", "body"}) ? TagKind::kUncounted
-                                                                   : TagKind::kCounted;
+      if (t == "meta") return TagKind::kMeta;
+      return any({"area", "base", "html", "head", "body"}) ? TagKind::kUncounted
+                                                           : TagKind::kCounted;
     case 5:
       if (t == "style") return TagKind::kStyle;
       if (t == "title") return TagKind::kRawText;
@@ -93,7 +96,19 @@ TagKind ClassifyTag(std::string_view t) {
   }
 }
 
-enum class AttrKind : uint8_t { kDrop, kKeep, kClassOrId, kType, kRel, kStyle, kHref };
+enum class AttrKind : uint8_t {
+  kDrop,
+  kKeep,
+  kClassOrId,  // hint text, filtered by name
+  kHintText,   // aria-label, data-component, data-testid
+  kItemprop,   // hint text and meta name
+  kName,       // meta name
+  kProperty,   // meta name
+  kType,
+  kRel,
+  kStyle,
+  kHref,
+};
 
 // `a` is lower-cased. The attributes html.cc reads (every one through Attr(), ElemAttrs or
 // gumbo_get_attribute), and the few the tree builder looks at: <font color|face|size> leaves
@@ -107,8 +122,8 @@ AttrKind ClassifyAttribute(std::string_view a) {
     case 4:
       if (a == "type") return AttrKind::kType;
       if (a == "href") return AttrKind::kHref;
-      return a == "role" || a == "name" || a == "face" || a == "size" ? AttrKind::kKeep
-                                                                      : AttrKind::kDrop;
+      if (a == "name") return AttrKind::kName;
+      return a == "role" || a == "face" || a == "size" ? AttrKind::kKeep : AttrKind::kDrop;
     case 5:
       if (a == "class") return AttrKind::kClassOrId;
       if (a == "style") return AttrKind::kStyle;
@@ -118,19 +133,37 @@ AttrKind ClassifyAttribute(std::string_view a) {
     case 7:
       return a == "content" || a == "pubdate" ? AttrKind::kKeep : AttrKind::kDrop;
     case 8:
-      return a == "itemprop" || a == "property" || a == "datetime" || a == "encoding"
-                 ? AttrKind::kKeep
-                 : AttrKind::kDrop;
+      if (a == "itemprop") return AttrKind::kItemprop;
+      if (a == "property") return AttrKind::kProperty;
+      return a == "datetime" || a == "encoding" ? AttrKind::kKeep : AttrKind::kDrop;
     case 10:
-      return a == "aria-label" ? AttrKind::kKeep : AttrKind::kDrop;
+      return a == "aria-label" ? AttrKind::kHintText : AttrKind::kDrop;
     case 11:
-      return a == "aria-hidden" || a == "data-testid" ? AttrKind::kKeep : AttrKind::kDrop;
+      if (a == "data-testid") return AttrKind::kHintText;
+      return a == "aria-hidden" ? AttrKind::kKeep : AttrKind::kDrop;
     case 14:
-      return a == "data-component" ? AttrKind::kKeep : AttrKind::kDrop;
+      return a == "data-component" ? AttrKind::kHintText : AttrKind::kDrop;
     default:
       return AttrKind::kDrop;
   }
 }
+
+// Whether `v` is not plain ASCII text the tokenizer passes through unchanged (character
+// references, CR, non-ASCII that lower-cases in Unicode): such values are kept to be safe.
+bool IsUnusual(std::string_view v) {
+  for (char c : v) {
+    if (c == '&' || c == '\r' || static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+// What a start tag's attributes say about dropping the whole element (first value of each).
+struct TagFacts {
+  std::string_view type, rel, property, name, itemprop;
+  bool has_type = false, has_rel = false, has_property = false, has_name = false,
+       has_itemprop = false;
+  bool author_hint = false;  // a hint value or rel may make it a byline element
+};
 
 // Which class/id names give a hint flag (Hints::IsRelevant), remembered per thread across pages:
 // sites share most of their class names ("container", "row", "entry-content").
@@ -179,11 +212,18 @@ class Preparer {
   // are empty comments.
   size_t CommentEnd(size_t i) const;
   // Where the end tag "</name" of a raw-text element whose content starts at `from` begins
-  // (ASCII case-insensitive), or n_.
+  // (ASCII case-insensitive, followed by white space, '/' or '>'), or n_.
   size_t RawTextEnd(size_t from, std::string_view name) const;
+  // Reads the attributes of a tag from s_[j] to its '>' as the tokenizer does (quoted values may
+  // hold '>'), noting in attr_drops_ those to leave out and in `facts` what decides about the
+  // whole element. Returns the position of the '>', or npos when the input ends first.
+  size_t ScanAttributes(size_t j, TagKind kind, bool end_tag, TagFacts* facts, bool* self_closing);
   // For the class/id attribute s_[attr, end) with value s_[b, e): leaves out the names that give
   // no hint flag, or the whole attribute when none does.
   void FilterNames(size_t attr, size_t end, size_t b, size_t e);
+  // Whether a <meta> with these facts is read: named as kMeta*Names, or possibly a byline
+  // element.
+  static bool IsReadMeta(const TagFacts& f);
 
   const char* s_;
   const size_t n_;
@@ -232,14 +272,115 @@ size_t Preparer::RawTextEnd(size_t from, std::string_view name) const {
     const void* lt = std::memchr(s_ + k, '<', n_ - k);
     if (!lt) break;
     size_t c = static_cast<const char*>(lt) - s_;
-    if (c + 2 + name.size() <= n_ && s_[c + 1] == '/') {
+    if (c + 2 + name.size() < n_ && s_[c + 1] == '/') {
       size_t m = 0;
       while (m < name.size() && AsciiLower(s_[c + 2 + m]) == name[m]) ++m;
-      if (m == name.size()) return c;
+      char after = s_[c + 2 + m];
+      if (m == name.size() && (IsHtmlSpace(after) || after == '/' || after == '>')) return c;
     }
     k = c + 1;
   }
   return n_;
+}
+
+size_t Preparer::ScanAttributes(size_t j, TagKind kind, bool end_tag, TagFacts* facts,
+                                bool* self_closing) {
+  attr_drops_.clear();
+  *self_closing = false;
+  while (j < n_) {
+    char c = s_[j];
+    if (IsHtmlSpace(c)) {
+      ++j;
+      continue;
+    }
+    if (c == '>') return j;
+    if (c == '/') {
+      if (j + 1 < n_ && s_[j + 1] == '>') {
+        *self_closing = true;
+        return j + 1;
+      }
+      ++j;
+      continue;
+    }
+    const size_t attr = j++;  // the first character may be '='
+    char abuf[16];
+    size_t alen = 0;
+    abuf[alen++] = AsciiLower(c);
+    while (j < n_ && !IsHtmlSpace(s_[j]) && s_[j] != '/' && s_[j] != '>' && s_[j] != '=') {
+      if (alen < sizeof(abuf)) abuf[alen] = AsciiLower(s_[j]);
+      ++alen;
+      ++j;
+    }
+    while (j < n_ && IsHtmlSpace(s_[j])) ++j;
+    size_t value_begin = j, value_end = j;
+    if (j < n_ && s_[j] == '=') {
+      ++j;
+      while (j < n_ && IsHtmlSpace(s_[j])) ++j;
+      if (j < n_ && (s_[j] == '"' || s_[j] == '\'')) {
+        const void* q = std::memchr(s_ + j + 1, s_[j], n_ - j - 1);
+        if (!q) return std::string_view::npos;
+        value_begin = j + 1;
+        value_end = static_cast<const char*>(q) - s_;
+        j = value_end + 1;
+      } else {
+        value_begin = j;
+        while (j < n_ && !IsHtmlSpace(s_[j]) && s_[j] != '>') ++j;
+        value_end = j;
+      }
+      while (j < n_ && IsHtmlSpace(s_[j])) ++j;
+    }
+    // An attribute goes with the white space after it, so a separator stays in front of the
+    // next one.
+    const std::string_view value(s_ + value_begin, value_end - value_begin);
+    const AttrKind akind = end_tag || alen > sizeof(abuf)
+                               ? AttrKind::kDrop
+                               : ClassifyAttribute(std::string_view(abuf, alen));
+    auto note_hint = [&] {
+      if (ContainsNoCase(value, "author") || ContainsNoCase(value, "byline") || IsUnusual(value)) {
+        facts->author_hint = true;
+      }
+    };
+    switch (akind) {
+      case AttrKind::kDrop:
+        attr_drops_.emplace_back(attr, j);
+        break;
+      case AttrKind::kKeep:
+        break;
+      case AttrKind::kClassOrId:
+        note_hint();
+        if (hints_ && !value.empty()) FilterNames(attr, j, value_begin, value_end);
+        break;
+      case AttrKind::kHintText:
+        note_hint();
+        break;
+      case AttrKind::kItemprop:
+        note_hint();
+        if (!facts->has_itemprop) facts->itemprop = value, facts->has_itemprop = true;
+        break;
+      case AttrKind::kName:
+        if (!facts->has_name) facts->name = value, facts->has_name = true;
+        break;
+      case AttrKind::kProperty:
+        if (!facts->has_property) facts->property = value, facts->has_property = true;
+        break;
+      case AttrKind::kType:
+        if (!facts->has_type) facts->type = value, facts->has_type = true;
+        break;
+      case AttrKind::kRel:
+        note_hint();
+        if (!facts->has_rel) facts->rel = value, facts->has_rel = true;
+        break;
+      case AttrKind::kStyle:  // kept when it can hide the element
+        if (!ContainsNoCase(value, "none") && !ContainsNoCase(value, "hidden")) {
+          attr_drops_.emplace_back(attr, j);
+        }
+        break;
+      case AttrKind::kHref:  // read on <link rel=canonical> only
+        if (kind != TagKind::kLink) attr_drops_.emplace_back(attr, j);
+        break;
+    }
+  }
+  return std::string_view::npos;
 }
 
 void Preparer::FilterNames(size_t attr, size_t end, size_t b, size_t e) {
@@ -271,6 +412,17 @@ void Preparer::FilterNames(size_t attr, size_t end, size_t b, size_t e) {
   }
 }
 
+bool Preparer::IsReadMeta(const TagFacts& f) {
+  if (f.author_hint) return true;
+  // html.cc: the property, else the name, else the itemprop value.
+  std::string_view key = !f.property.empty() ? f.property : !f.name.empty() ? f.name : f.itemprop;
+  if (IsUnusual(key)) return true;
+  char buf[32];
+  if (key.size() > sizeof(buf)) return false;  // longer than any read name
+  for (size_t i = 0; i < key.size(); ++i) buf[i] = AsciiLower(key[i]);
+  return IsReadMetaName(std::string_view(buf, key.size()));
+}
+
 bool Preparer::Run() {
   int depth = 0;
   long dropped_open = 0;
@@ -295,7 +447,6 @@ bool Preparer::Run() {
       ++i;
       continue;
     }
-    // The tag name, then the attributes, as the tokenizer reads them (quoted values may hold '>').
     size_t len = 0;
     while (j < n_ && !IsHtmlSpace(s_[j]) && s_[j] != '/' && s_[j] != '>') {
       if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(s_[j]);
@@ -306,112 +457,45 @@ bool Preparer::Run() {
     const std::string_view name =
         len <= sizeof(name_buf) ? std::string_view(name_buf, len) : std::string_view();
     const TagKind kind = name.empty() ? TagKind::kCounted : ClassifyTag(name);
-    size_t gt = std::string_view::npos;
+    TagFacts facts;
     bool self_closing = false;
-    std::string_view type, rel;  // the first of each
-    bool has_type = false, has_rel = false;
-    attr_drops_.clear();
-    while (j < n_) {
-      char c = s_[j];
-      if (IsHtmlSpace(c)) {
-        ++j;
-        continue;
-      }
-      if (c == '>') {
-        gt = j;
-        break;
-      }
-      if (c == '/') {
-        if (j + 1 < n_ && s_[j + 1] == '>') {
-          self_closing = true;
-          gt = j + 1;
-          break;
-        }
-        ++j;
-        continue;
-      }
-      const size_t attr = j++;  // the first character may be '='
-      char abuf[16];
-      size_t alen = 0;
-      abuf[alen++] = AsciiLower(c);
-      while (j < n_ && !IsHtmlSpace(s_[j]) && s_[j] != '/' && s_[j] != '>' && s_[j] != '=') {
-        if (alen < sizeof(abuf)) abuf[alen] = AsciiLower(s_[j]);
-        ++alen;
-        ++j;
-      }
-      while (j < n_ && IsHtmlSpace(s_[j])) ++j;
-      size_t value_begin = j, value_end = j;
-      if (j < n_ && s_[j] == '=') {
-        ++j;
-        while (j < n_ && IsHtmlSpace(s_[j])) ++j;
-        if (j < n_ && (s_[j] == '"' || s_[j] == '\'')) {
-          const void* q = std::memchr(s_ + j + 1, s_[j], n_ - j - 1);
-          if (!q) {
-            j = n_;
-            break;
-          }
-          value_begin = j + 1;
-          value_end = static_cast<const char*>(q) - s_;
-          j = value_end + 1;
-        } else {
-          value_begin = j;
-          while (j < n_ && !IsHtmlSpace(s_[j]) && s_[j] != '>') ++j;
-          value_end = j;
-        }
-        while (j < n_ && IsHtmlSpace(s_[j])) ++j;
-      }
-      // An attribute goes with the white space after it, so a separator stays in front of the
-      // next one.
-      const std::string_view value(s_ + value_begin, value_end - value_begin);
-      const AttrKind akind = end_tag || alen > sizeof(abuf)
-                                 ? AttrKind::kDrop
-                                 : ClassifyAttribute(std::string_view(abuf, alen));
-      switch (akind) {
-        case AttrKind::kDrop:
-          attr_drops_.emplace_back(attr, j);
-          break;
-        case AttrKind::kKeep:
-          break;
-        case AttrKind::kClassOrId:
-          if (hints_ && !value.empty()) FilterNames(attr, j, value_begin, value_end);
-          break;
-        case AttrKind::kType:
-          if (!has_type) type = value, has_type = true;
-          break;
-        case AttrKind::kRel:
-          if (!has_rel) rel = value, has_rel = true;
-          break;
-        case AttrKind::kStyle:  // kept when it can hide the element
-          if (!ContainsNoCase(value, "none") && !ContainsNoCase(value, "hidden")) {
-            attr_drops_.emplace_back(attr, j);
-          }
-          break;
-        case AttrKind::kHref:  // read on <link rel=canonical> only
-          if (kind != TagKind::kLink) attr_drops_.emplace_back(attr, j);
-          break;
-      }
-    }
+    const size_t gt = ScanAttributes(j, kind, end_tag, &facts, &self_closing);
     if (gt == std::string_view::npos) break;  // the tokenizer drops a tag cut by the end of input
     i = gt + 1;
-    if (end_tag) {
-      // Raw-text end tags, as their start tags, are not counted; the rest as below.
-    } else if (kind == TagKind::kRawText || kind == TagKind::kScript || kind == TagKind::kStyle ||
-               (kind == TagKind::kSvg && !self_closing)) {
-      for (const auto& [b, e] : attr_drops_) Drop(b, e);
-      size_t k = RawTextEnd(i, name);
-      // Script, style and inline SVG bodies are never text; JSON-LD ("ld+json" in the type, as
-      // html.cc reads it) stays. A type with a character reference is kept to be safe.
+    if (!end_tag) {
+      bool raw = kind == TagKind::kRawText || kind == TagKind::kScript || kind == TagKind::kStyle ||
+                 (kind == TagKind::kSvg && !self_closing);
+      // Scripts (but JSON-LD, "ld+json" in the type as html.cc reads it; a type with a character
+      // reference is kept to be safe), styles and inline SVG go whole, end tag included: never
+      // text, and the tree builder places what follows them as if they were not there.
       bool strip = kind == TagKind::kStyle || kind == TagKind::kSvg ||
-                   (kind == TagKind::kScript && !ContainsNoCase(type, "ld+json") &&
-                    type.find('&') == std::string_view::npos);
-      if (strip) Drop(i, k);
-      i = k;
-      continue;
-    } else if (kind == TagKind::kLink && !ContainsNoCase(rel, "canonical") &&
-               !ContainsNoCase(rel, "author") && rel.find('&') == std::string_view::npos) {
-      // A void element read for rel=canonical (and rel=author, as any element) only.
-      Drop(tag_start, i);
-      continue;
+                   (kind == TagKind::kScript && !ContainsNoCase(facts.type, "ld+json") &&
+                    facts.type.find('&') == std::string_view::npos);
+      if (raw) {
+        size_t k = RawTextEnd(i, name);
+        if (strip) {
+          size_t end = n_;
+          if (k < n_) {
+            TagFacts ignored;
+            bool sc;
+            size_t egt = ScanAttributes(k + 2 + name.size(), kind, true, &ignored, &sc);
+            if (egt != std::string_view::npos) end = egt + 1;
+          }
+          Drop(tag_start, end);
+          i = end;
+        } else {
+          for (const auto& [b, e] : attr_drops_) Drop(b, e);
+          i = k;
+        }
+        continue;
+      }
+      // Void elements read for rel=canonical / rel=author (<link>) or for a few names (<meta>).
+      if ((kind == TagKind::kLink && !facts.author_hint &&
+           !ContainsNoCase(facts.rel, "canonical")) ||
+          (kind == TagKind::kMeta && !IsReadMeta(facts))) {
+        Drop(tag_start, i);
+        continue;
+      }
     }
     // Past the depth cap the whole tag goes; otherwise the attributes nobody reads.
     const bool counted = kind == TagKind::kCounted && !self_closing;
@@ -453,6 +537,21 @@ bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_vie
     default:
       return true;
   }
+}
+
+bool IsReadMetaName(std::string_view lower) {
+  for (auto names : {std::span<const std::string_view>(kMetaSiteNames),
+                     std::span<const std::string_view>(kMetaAppNames),
+                     std::span<const std::string_view>(kMetaUrlNames),
+                     std::span<const std::string_view>(kMetaTitleNames),
+                     std::span<const std::string_view>(kMetaPublishedNames),
+                     std::span<const std::string_view>(kMetaModifiedNames),
+                     std::span<const std::string_view>(kMetaAuthorNames)}) {
+    for (std::string_view n : names) {
+      if (n == lower) return true;
+    }
+  }
+  return false;
 }
 
 bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out) {

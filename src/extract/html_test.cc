@@ -359,10 +359,13 @@ TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
       "{}</script>",
       100, nullptr, &out));
   EXPECT_EQ(out,
-            "<p>a</p><script></script><style></style>"
-            "<script type=\"application/ld+json\">{\"a\":1}</script><SCRIPT></SCRIPT>"
-            "<script type=application/json></script><script type='APPLICATION/LD+JSON'>{}"
-            "</script>");
+            "<p>a</p><script type=\"application/ld+json\">{\"a\":1}</script>"
+            "<script type='APPLICATION/LD+JSON'>{}</script>");
+  // Whole elements go, end tag included; "</scripty" does not end a script.
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "a<script>x = '</scripty>';</script b='>'>b<svg><path d=x /></svg>c<svg/>d", 100, nullptr,
+      &out));
+  EXPECT_EQ(out, "abc<svg/>d");
   EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, nullptr, &out));
 }
 
@@ -379,7 +382,7 @@ TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
       "</div class=x></body></html>",
       100, nullptr, &out));
   EXPECT_EQ(out,
-            "<html><head><meta ><meta property=\"og:title\" content=\"A > B\">"
+            "<html><head><meta property=\"og:title\" content=\"A > B\">"
             "<link rel=canonical href=\"https://e.com/a\">"
             "<script type=\"application/ld+json\" >{\"a\":1}</script></head>"
             "<body ><div class=\"post\" ID=main >"
@@ -393,6 +396,25 @@ TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
   EXPECT_FALSE(html_internal::KeepsAttribute("a", "href", "/x"));
   EXPECT_FALSE(html_internal::KeepsAttribute("div", "onclick", "f()"));
   EXPECT_FALSE(html_internal::KeepsAttribute("div", "data-src", "x"));
+}
+
+TEST(HtmlExtractor, PrepareHtmlKeepsOnlyMetasThatAreRead) {
+  std::string out;
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "<meta name=description content=d><meta NAME=Author content=a><meta name=viewport>"
+      "<meta property=og:image content=i><meta itemprop=datePublished content=2020>"
+      "<meta itemprop=image class=byline content=b><meta name=\"d&#97;te\" content=x>"
+      "<link rel=stylesheet href=s><link rel=author href=a><LINK REL=Canonical HREF=c>",
+      100, nullptr, &out));
+  EXPECT_EQ(out,
+            "<meta NAME=Author content=a><meta itemprop=datePublished content=2020>"
+            "<meta itemprop=image class=byline content=b><meta name=\"d&#97;te\" content=x>"
+            "<link rel=author href=a><LINK REL=Canonical HREF=c>");
+  for (std::string_view n : html_internal::kMetaPublishedNames) {
+    EXPECT_TRUE(html_internal::IsReadMetaName(n));
+  }
+  EXPECT_TRUE(html_internal::IsReadMetaName("og:site_name"));
+  EXPECT_FALSE(html_internal::IsReadMetaName("og:image"));
 }
 
 TEST(HtmlExtractor, PrepareHtmlShrinksIndentationKeepsText) {
