@@ -335,8 +335,11 @@ size_t Preparer::ScanAttributes(size_t j, TagKind kind, bool end_tag, TagFacts* 
     const AttrKind akind = end_tag || alen > sizeof(abuf)
                                ? AttrKind::kDrop
                                : ClassifyAttribute(std::string_view(abuf, alen));
+    // Only <link> and <meta> may go whole, for which this is needed.
     auto note_hint = [&] {
-      if (ContainsNoCase(value, "author") || ContainsNoCase(value, "byline") || IsUnusual(value)) {
+      if ((kind == TagKind::kMeta || kind == TagKind::kLink) && !facts->author_hint &&
+          (ContainsNoCase(value, "author") || ContainsNoCase(value, "byline") ||
+           IsUnusual(value))) {
         facts->author_hint = true;
       }
     };
@@ -384,9 +387,10 @@ size_t Preparer::ScanAttributes(size_t j, TagKind kind, bool end_tag, TagFacts* 
 }
 
 void Preparer::FilterNames(size_t attr, size_t end, size_t b, size_t e) {
-  std::string_view v(s_ + b, e - b);
-  if (v.find_first_of("&\r") != std::string_view::npos) return;  // rewritten by the tokenizer
-  if (v.size() > 300) {                                          // longer than the extractor reads
+  for (size_t k = b; k < e; ++k) {
+    if (s_[k] == '&' || s_[k] == '\r') return;  // rewritten by the tokenizer: kept whole
+  }
+  if (e - b > 300) {  // longer than the extractor reads
     attr_drops_.emplace_back(attr, end);
     return;
   }
