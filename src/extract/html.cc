@@ -70,7 +70,8 @@ enum class BlockKind : uint8_t { kText, kHeading, kListItem, kCell, kPre, kQuote
 
 struct Block {
   std::string text;
-  int owner = -1;  // innermost block-level element
+  std::string lower;  // LowerUtf8(text), set by ValueBlocks
+  int owner = -1;     // innermost block-level element
   BlockKind kind = BlockKind::kText;
   int heading_level = 0;
   double units = 0, link_units = 0;
@@ -407,9 +408,16 @@ class Run {
       : lex_(lex), dates_(dates), opt_(opt), hints_(hints) {}
 
   void Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc);
+  // The JSON-LD bodies PrepareHtml lifted out of `markup`, the text gumbo parsed.
+  void SetLifted(const std::vector<html_internal::LiftedScript>* lifted, std::string_view markup) {
+    lifted_ = lifted;
+    markup_ = markup;
+  }
 
  private:
   void Index(const GumboNode* root);
+  // The lifted body of the <script> element `n` (found by the offset of its start tag), or "".
+  std::string LiftedBody(const GumboNode* n) const;
   void DecideRemovals(bool drop_noscript);
   void BuildBlocks();
   void Flush(std::string* buf, double* link_units, int owner, int in_heading, int in_li,
@@ -447,7 +455,20 @@ class Run {
   std::string ld_body_;  // JSON-LD articleBody, squashed (SquashText); empty when absent
   std::unordered_map<std::string, uint16_t> hint_cache_;  // hint value -> hint flags
   std::string hint_buf_;  // ElemAttrs::HintText of the element being indexed
+  const std::vector<html_internal::LiftedScript>* lifted_ = nullptr;
+  std::string_view markup_;
 };
+
+std::string Run::LiftedBody(const GumboNode* n) const {
+  if (!lifted_ || lifted_->empty()) return "";
+  const char* tag = n->v.element.original_tag.data;
+  if (tag < markup_.data() || tag >= markup_.data() + markup_.size()) return "";
+  size_t offset = tag - markup_.data();
+  auto it = std::lower_bound(
+      lifted_->begin(), lifted_->end(), offset,
+      [](const html_internal::LiftedScript& l, size_t off) { return l.tag_offset < off; });
+  return it != lifted_->end() && it->tag_offset == offset ? it->body : "";
+}
 
 void Run::Index(const GumboNode* root) {
   struct Frame {
@@ -498,6 +519,7 @@ void Run::Index(const GumboNode* root) {
                 c->type == GUMBO_NODE_CDATA)
               body.append(c->v.text.text);
           }
+          if (ch.length == 0) body = LiftedBody(n);
           meta_.jsonld.push_back(std::move(body));
         }
         break;
@@ -763,13 +785,12 @@ constexpr double kShortWeight = 0.3;
 
 void Run::ValueBlocks() {
   std::vector<std::string_view> words;
-  std::string lower;
   int64_t all_words = 0, all_stop = 0;
   for (Block& b : blocks_) {
     b.units = TextUnits(b.text);
-    LowerUtf8(b.text, &lower);
+    LowerUtf8(b.text, &b.lower);
     words.clear();
-    SplitWords(lower, &words);
+    SplitWords(b.lower, &words);
     b.words = static_cast<int>(words.size());
     for (std::string_view w : words) {
       if (lex_.IsStopword(w)) ++b.stopwords;
@@ -812,7 +833,7 @@ void Run::ValueBlocks() {
   }
   for (Block& b : blocks_) {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
-    LowerUtf8(b.text, &lower);
+    const std::string& lower = b.lower;
     bool chrome = IsChromeLine(b, lower) || b.words == 0;  // no word at all: symbols, bullets
     // Markup that leaked as text (a <noscript> body, escaped HTML) is not content; nor is a
     // list of bare URLs.
@@ -1025,14 +1046,13 @@ std::string Run::Emit(int container, const std::string& title) {
   }
   std::string title_sq = LowerUtf8(CollapseSpace(title));
   std::unordered_set<std::string> seen;
-  std::string lower;
   std::vector<int> kept;  // block indices, in order
   std::vector<std::string> kept_lower;
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
     if (b.card && cards >= 2 && !b.in_ld) continue;
-    LowerUtf8(b.text, &lower);
+    const std::string& lower = b.lower;
     bool caption =
         b.kind == BlockKind::kCaption ||
         (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
@@ -1365,8 +1385,9 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
 void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>& now,
                             Document* doc) const {
   std::string prepared;
+  std::vector<html_internal::LiftedScript> lifted;
   if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &Hints::Default(),
-                                 &prepared)) {
+                                 &prepared, &lifted)) {
     html = prepared;
   }
   if (html.size() > options_.max_html_bytes) {
@@ -1384,6 +1405,7 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
   } reset{&arena};
   GumboOutput* out = html_internal::ParseInto(html, &arena);
   Run run(lex_, dates_, options_, Hints::Default());
+  run.SetLifted(&lifted, html);
   run.Extract(out->root, now, doc);
 }
 

@@ -143,9 +143,18 @@ void AppendHintText(std::string_view value, std::string* out);
 //    counted.
 // Tags are tokenized as the HTML tokenizer does (quoted attribute values may hold '>'), so the
 // result has the same elements with the same kept attributes and text.
+// With `lifted`, JSON-LD bodies are also taken out of the markup (their <script> elements stay,
+// empty) and appended to `lifted`, in order, as the tokenizer would have given them: the tree
+// builder then does not handle their characters one by one. A body holding "<!--" stays (the
+// tokenizer's escaped script states could end it elsewhere).
 // Returns true and writes the reduced copy to `out` when anything was left out; false (out
 // untouched) otherwise.
-bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out);
+struct LiftedScript {
+  size_t tag_offset;  // of the '<' of the <script> start tag in the prepared markup
+  std::string body;   // CR LF and CR as LF, NUL as U+FFFD, as the tokenizer reads them
+};
+bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out,
+                 std::vector<LiftedScript>* lifted = nullptr);
 
 // Whether PrepareHtml keeps attribute `name` (any case) with `value` on start tag `tag`
 // (lower-cased): the ones html.cc reads (class, id, role, itemprop, aria-*, hidden, rel, type,

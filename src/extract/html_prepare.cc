@@ -194,10 +194,34 @@ class RelevanceCache {
   std::string text_;
 };
 
+// `s` as the tokenizer passes raw text on: CR LF and lone CR become LF, NUL becomes U+FFFD.
+std::string TokenizerText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\r') {
+      out.push_back('\n');
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else if (c == '\0') {
+      out.append("\xEF\xBF\xBD");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 class Preparer {
  public:
-  Preparer(std::string_view html, int max_depth, const Hints* hints, std::string* out)
-      : s_(html.data()), n_(html.size()), max_depth_(max_depth), hints_(hints), out_(out) {}
+  Preparer(std::string_view html, int max_depth, const Hints* hints, std::string* out,
+           std::vector<LiftedScript>* lifted)
+      : s_(html.data()),
+        n_(html.size()),
+        max_depth_(max_depth),
+        hints_(hints),
+        out_(out),
+        lifted_(lifted) {}
 
   bool Run();
 
@@ -230,6 +254,7 @@ class Preparer {
   const int max_depth_;
   const Hints* hints_;
   std::string* out_;
+  std::vector<LiftedScript>* lifted_;
   size_t settled_ = 0;  // s_[0, settled_) is copied to out_ or left out
   bool reduced_ = false;
   std::vector<std::pair<size_t, size_t>> attr_drops_;  // of the current tag
@@ -488,7 +513,17 @@ bool Preparer::Run() {
           Drop(tag_start, end);
           i = end;
         } else {
-          for (const auto& [b, e] : attr_drops_) Drop(b, e);
+          std::string_view body(s_ + i, k - i);
+          if (kind == TagKind::kScript && lifted_ && !body.empty() &&
+              body.find("<!--") == std::string_view::npos) {
+            // Nothing between settled_ and tag_start goes any more.
+            size_t tag_offset = (reduced_ ? out_->size() : 0) + (tag_start - settled_);
+            lifted_->push_back({tag_offset, TokenizerText(body)});
+            for (const auto& [b, e] : attr_drops_) Drop(b, e);
+            Drop(i, k);
+          } else {
+            for (const auto& [b, e] : attr_drops_) Drop(b, e);
+          }
           i = k;
         }
         continue;
@@ -558,8 +593,9 @@ bool IsReadMetaName(std::string_view lower) {
   return false;
 }
 
-bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out) {
-  return Preparer(html, max_depth, hints, out).Run();
+bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::string* out,
+                 std::vector<LiftedScript>* lifted) {
+  return Preparer(html, max_depth, hints, out, lifted).Run();
 }
 
 }  // namespace kilang::html_internal

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "html_internal.h"
 
@@ -415,6 +416,29 @@ TEST(HtmlExtractor, PrepareHtmlKeepsOnlyMetasThatAreRead) {
   }
   EXPECT_TRUE(html_internal::IsReadMetaName("og:site_name"));
   EXPECT_FALSE(html_internal::IsReadMetaName("og:image"));
+}
+
+TEST(HtmlExtractor, PrepareHtmlLiftsJsonLdBodies) {
+  std::string out;
+  std::vector<html_internal::LiftedScript> lifted;
+  ASSERT_TRUE(html_internal::PrepareHtml(
+      "<head><script src=x></script><script type=application/ld+json async>{\"a\":\r\n1}"
+      "</script><script type=application/ld+json><!-- {} --></script></head>",
+      100, nullptr, &out, &lifted));
+  EXPECT_EQ(out,
+            "<head><script type=application/ld+json ></script>"
+            "<script type=application/ld+json><!-- {} --></script></head>");
+  ASSERT_EQ(lifted.size(), 1u);
+  EXPECT_EQ(lifted[0].tag_offset, 6u);
+  EXPECT_EQ(lifted[0].body, "{\"a\":\n1}");
+  // The extractor reads lifted bodies where the script element is.
+  Document doc = Extract(
+      "<html><head><title>T - Site</title><script type='application/ld+json'>{\"@type\":"
+      "\"NewsArticle\",\"headline\":\"Lifted headline\",\"datePublished\":\"2020-05-06\"}"
+      "</script></head><body><p>" +
+      std::string(kPara1) + "</p></body></html>");
+  EXPECT_EQ(doc.metadata.title, "Lifted headline");
+  EXPECT_EQ(doc.metadata.date.substr(0, 10), "2020-05-06");
 }
 
 TEST(HtmlExtractor, PrepareHtmlShrinksIndentationKeepsText) {
