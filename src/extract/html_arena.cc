@@ -7,6 +7,17 @@
 
 #include "html_internal.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define KILANG_ARENA_USES_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILANG_ARENA_USES_MALLOC 1
+#endif
+#endif
+#ifndef KILANG_ARENA_USES_MALLOC
+#define KILANG_ARENA_USES_MALLOC 0
+#endif
+
 namespace kilang::html_internal {
 
 namespace {
@@ -36,6 +47,14 @@ ParseArena::~ParseArena() {
 }
 
 void* ParseArena::Allocate(size_t n) {
+#if KILANG_ARENA_USES_MALLOC
+  // Under AddressSanitizer every request is its own malloc block, so reads past a gumbo node or
+  // string still hit a red zone.
+  char* own = MallocOrDie(std::max<size_t>(n, 1));
+  large_.push_back(Block{own, n});
+  reserved_ += n;
+  return own;
+#endif
   n = RoundUp(std::max<size_t>(n, 1));
   if (n <= left_) {
     char* p = next_;
@@ -69,7 +88,7 @@ void ParseArena::Reset() {
   large_.clear();
   // Keep the first block: the next page mostly fits in it.
   for (size_t i = 1; i < blocks_.size(); ++i) std::free(blocks_[i].data);
-  if (blocks_.size() > 1) blocks_.resize(1);
+  if (blocks_.size() > 1) blocks_.erase(blocks_.begin() + 1, blocks_.end());
   reserved_ = blocks_.empty() ? 0 : kFirstBlock;
   next_ = blocks_.empty() ? nullptr : blocks_.front().data;
   left_ = blocks_.empty() ? 0 : kFirstBlock;
