@@ -839,7 +839,11 @@ void Run::ValueBlocks() {
     // list of bare URLs.
     {
       size_t url_bytes = 0, pos = 0;
-      while ((pos = lower.find("http", pos)) != std::string::npos) {
+      // memmem: one search per occurrence (find() calls memchr at every 'h').
+      while (pos < lower.size()) {
+        const void* at = memmem(lower.data() + pos, lower.size() - pos, "http", 4);
+        if (!at) break;
+        pos = static_cast<const char*>(at) - lower.data();
         size_t e = lower.find(' ', pos);
         if (e == std::string::npos) e = lower.size();
         if (lower.compare(pos, 7, "http://") == 0 || lower.compare(pos, 8, "https://") == 0)
