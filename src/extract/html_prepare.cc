@@ -184,7 +184,7 @@ class RelevanceCache {
   }
 
  private:
-  static constexpr size_t kMaxEntries = 1 << 15;
+  static constexpr size_t kMaxEntries = 1 << 13;
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
