@@ -192,6 +192,8 @@ int HeadingLevel(GumboTag t) {
   }
 }
 
+// Every attribute read here or in ElemAttrs must be one html_internal::KeepsAttribute keeps:
+// PrepareHtml drops all others before parsing.
 std::string_view Attr(const GumboNode* n, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
   return a ? std::string_view(a->value) : std::string_view();

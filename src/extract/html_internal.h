@@ -159,8 +159,9 @@ bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::
 // Whether PrepareHtml keeps attribute `name` (any case) with `value` on start tag `tag`
 // (lower-cased): the ones html.cc reads (class, id, role, itemprop, aria-*, hidden, rel, type,
 // meta name/property/content, time datetime/pubdate, data-component/-testid, href on <link>,
-// style only when it can hide: "none"/"hidden") and the few the tree builder looks at (font
-// color/face/size, annotation-xml encoding). Anything html.cc starts to read must be added here.
+// style only when it can hide: "none"/"hidden" or a character reference) and the few the tree
+// builder looks at (font color/face/size, annotation-xml encoding). Anything html.cc starts to read
+// must be added here (ClassifyAttribute in html_prepare.cc).
 bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_view value);
 
 // The memory of one gumbo parse: a bump allocator whose frees are no-ops, released all at once

@@ -399,7 +399,8 @@ size_t Preparer::ScanAttributes(size_t j, TagKind kind, bool end_tag, TagFacts* 
         if (!facts->has_rel) facts->rel = value, facts->has_rel = true;
         break;
       case AttrKind::kStyle:  // kept when it can hide the element
-        if (!ContainsNoCase(value, "none") && !ContainsNoCase(value, "hidden")) {
+        if (!ContainsNoCase(value, "none") && !ContainsNoCase(value, "hidden") &&
+            value.find('&') == std::string_view::npos) {
           attr_drops_.emplace_back(attr, j);
         }
         break;
@@ -570,7 +571,8 @@ bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_vie
     case AttrKind::kDrop:
       return false;
     case AttrKind::kStyle:
-      return ContainsNoCase(value, "none") || ContainsNoCase(value, "hidden");
+      return ContainsNoCase(value, "none") || ContainsNoCase(value, "hidden") ||
+             value.find('&') != std::string_view::npos;
     case AttrKind::kHref:
       return tag == "link";
     default:
