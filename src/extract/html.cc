@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -69,7 +70,8 @@ enum class BlockKind : uint8_t { kText, kHeading, kListItem, kCell, kPre, kQuote
 
 struct Block {
   std::string text;
-  int owner = -1;  // innermost block-level element
+  std::string lower;  // LowerUtf8(text), set by ValueBlocks
+  int owner = -1;     // innermost block-level element
   BlockKind kind = BlockKind::kText;
   int heading_level = 0;
   double units = 0, link_units = 0;
@@ -190,6 +192,8 @@ int HeadingLevel(GumboTag t) {
   }
 }
 
+// Every attribute read here or in ElemAttrs must be one html_internal::KeepsAttribute keeps:
+// PrepareHtml drops all others before parsing.
 std::string_view Attr(const GumboNode* n, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
   return a ? std::string_view(a->value) : std::string_view();
@@ -259,22 +263,74 @@ bool IsSentencePunct(uint32_t cp) {
   }
 }
 
-// class/id/itemprop/aria-label values, lower-cased, with camelCase split at the case change
-// ("RightRailContainer" -> "right-rail-container") so hints match BEM and CSS-module names.
-std::string LowerAttrs(const GumboNode* n) {
-  std::string s;
-  for (const char* a : {"class", "id", "itemprop", "aria-label", "data-component", "data-testid"}) {
-    std::string_view v = Attr(n, a);
-    if (v.empty() || v.size() > 300) continue;
-    if (!s.empty()) s.push_back(' ');
-    for (size_t i = 0; i < v.size(); ++i) {
-      char c = v[i];
-      if (c >= 'A' && c <= 'Z' && i > 0 && v[i - 1] >= 'a' && v[i - 1] <= 'z') s.push_back('-');
-      s.push_back(c);
+// Whether `v`, lower-cased, equals `lower` (ASCII letters): an ASCII comparison when `v` is ASCII.
+bool LowerEquals(std::string_view v, std::string_view lower) {
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) >= 0x80) return LowerUtf8(v) == lower;
+  }
+  return EqualsIgnoreAsciiCase(v, lower);
+}
+
+// The attributes of an element that the index walk reads, found in one pass over its attribute
+// list (the first one of each name, as gumbo_get_attribute would return).
+struct ElemAttrs {
+  std::string_view cls, id, itemprop, aria_label, aria_hidden, role, rel, style, data_component,
+      data_testid;
+  bool hidden = false;
+
+  explicit ElemAttrs(const GumboVector& attrs) {
+    for (unsigned i = 0; i < attrs.length; ++i) {
+      const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
+      std::string_view name = a->name;  // the tokenizer lower-cases attribute names
+      std::string_view* slot = nullptr;
+      switch (name.size()) {
+        case 2:
+          if (name == "id") slot = &id;
+          break;
+        case 3:
+          if (name == "rel") slot = &rel;
+          break;
+        case 4:
+          if (name == "role") slot = &role;
+          break;
+        case 5:
+          if (name == "class") slot = &cls;
+          if (name == "style") slot = &style;
+          break;
+        case 6:
+          if (name == "hidden") hidden = true;
+          break;
+        case 8:
+          if (name == "itemprop") slot = &itemprop;
+          break;
+        case 10:
+          if (name == "aria-label") slot = &aria_label;
+          break;
+        case 11:
+          if (name == "aria-hidden") slot = &aria_hidden;
+          if (name == "data-testid") slot = &data_testid;
+          break;
+        case 14:
+          if (name == "data-component") slot = &data_component;
+          break;
+        default:
+          break;
+      }
+      if (slot && slot->data() == nullptr) *slot = a->value;
     }
   }
-  return LowerUtf8(s);
-}
+
+  // The hint texts (AppendHintText) of the class/id/itemprop/aria-label/data-component/
+  // data-testid values, joined by spaces, written to `out`.
+  void HintText(std::string* out) const {
+    out->clear();
+    for (std::string_view v : {cls, id, itemprop, aria_label, data_component, data_testid}) {
+      if (v.empty() || v.size() > 300) continue;
+      if (!out->empty()) out->push_back(' ');
+      html_internal::AppendHintText(v, out);
+    }
+  }
+};
 
 bool StyleHides(std::string_view style) {
   if (style.empty()) return false;
@@ -337,7 +393,8 @@ struct MetaBag {
   std::vector<int> byline_elems;            // elements hinted as author
   std::string rel_author;
 
-  std::string Meta(std::initializer_list<std::string_view> names) const {
+  // The first non-blank content of a meta named `names[0]`, else `names[1]`, ...
+  std::string Meta(std::span<const std::string_view> names) const {
     for (std::string_view want : names) {
       for (const auto& [k, v] : metas) {
         if (k == want && !TrimSpace(v).empty()) return std::string(TrimSpace(v));
@@ -353,9 +410,16 @@ class Run {
       : lex_(lex), dates_(dates), opt_(opt), hints_(hints) {}
 
   void Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc);
+  // The JSON-LD bodies PrepareHtml lifted out of `markup`, the text gumbo parsed.
+  void SetLifted(const std::vector<html_internal::LiftedScript>* lifted, std::string_view markup) {
+    lifted_ = lifted;
+    markup_ = markup;
+  }
 
  private:
   void Index(const GumboNode* root);
+  // The lifted body of the <script> element `n` (found by the offset of its start tag), or "".
+  std::string LiftedBody(const GumboNode* n) const;
   void DecideRemovals(bool drop_noscript);
   void BuildBlocks();
   void Flush(std::string* buf, double* link_units, int owner, int in_heading, int in_li,
@@ -392,7 +456,21 @@ class Run {
   std::vector<std::string> author_lower_;  // author names from the metadata, lower-cased
   std::string ld_body_;  // JSON-LD articleBody, squashed (SquashText); empty when absent
   std::unordered_map<std::string, uint16_t> hint_cache_;  // hint value -> hint flags
+  std::string hint_buf_;  // ElemAttrs::HintText of the element being indexed
+  const std::vector<html_internal::LiftedScript>* lifted_ = nullptr;
+  std::string_view markup_;
 };
+
+std::string Run::LiftedBody(const GumboNode* n) const {
+  if (!lifted_ || lifted_->empty()) return "";
+  const char* tag = n->v.element.original_tag.data;
+  if (tag < markup_.data() || tag >= markup_.data() + markup_.size()) return "";
+  size_t offset = tag - markup_.data();
+  auto it = std::lower_bound(
+      lifted_->begin(), lifted_->end(), offset,
+      [](const html_internal::LiftedScript& l, size_t off) { return l.tag_offset < off; });
+  return it != lifted_->end() && it->tag_offset == offset ? it->body : "";
+}
 
 void Run::Index(const GumboNode* root) {
   struct Frame {
@@ -443,6 +521,7 @@ void Run::Index(const GumboNode* root) {
                 c->type == GUMBO_NODE_CDATA)
               body.append(c->v.text.text);
           }
+          if (ch.length == 0) body = LiftedBody(n);
           meta_.jsonld.push_back(std::move(body));
         }
         break;
@@ -471,38 +550,37 @@ void Run::Index(const GumboNode* root) {
       e.flags |= kChromeTag;
     const GumboVector& attrs = n->v.element.attributes;
     if (attrs.length > 0) {
-      if (gumbo_get_attribute(&attrs, "hidden") || LowerUtf8(Attr(n, "aria-hidden")) == "true" ||
-          StyleHides(Attr(n, "style")))
+      ElemAttrs a(attrs);
+      if (a.hidden || (!a.aria_hidden.empty() && LowerEquals(a.aria_hidden, "true")) ||
+          StyleHides(a.style))
         e.flags |= kHidden;
-      std::string role = LowerUtf8(Attr(n, "role"));
-      if (!role.empty() && hints_.IsRemoveRole(role)) e.flags |= kChromeTag;
-      std::string hint = LowerAttrs(n);
+      if (!a.role.empty() && hints_.IsRemoveRole(LowerUtf8(a.role))) e.flags |= kChromeTag;
+      a.HintText(&hint_buf_);
+      const std::string& hint = hint_buf_;
       if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
         // Pages repeat the same class names many times: match each distinct value once.
-        auto [it, fresh] = hint_cache_.try_emplace(hint, 0);
-        if (fresh) {
+        auto it = hint_cache_.find(hint);
+        if (it == hint_cache_.end()) {
           uint16_t f = 0;
           if (hints_.IsRemove(hint)) f |= kRemoveHint;
           if (hints_.IsContent(hint)) f |= kContentHint;
           if (hints_.IsCaption(hint)) f |= kCaptionHint;
           if (hint.find("author") != std::string::npos || hint.find("byline") != std::string::npos)
             f |= kBylineHint;
-          it->second = f;
+          it = hint_cache_.emplace(hint, f).first;
         }
         e.flags |= it->second;
       }
-      std::string rel = LowerUtf8(Attr(n, "rel"));
-      if (rel == "author") {
+      if (!a.rel.empty() && LowerEquals(a.rel, "author")) {
         e.flags |= kBylineHint;
         if (meta_.rel_author.empty()) meta_.rel_author = SubtreeText(n, 200);
       }
       if (e.flags & kBylineHint) {
         if (meta_.byline_elems.size() < 32) meta_.byline_elems.push_back(id);
       }
+      if (!a.itemprop.empty() && LowerEquals(a.itemprop, "articlebody")) e.flags |= kArticleBody;
     }
     if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
-    if (attrs.length > 0 && LowerUtf8(Attr(n, "itemprop")) == "articlebody")
-      e.flags |= kArticleBody;
     elems_.push_back(e);
     stack.push_back({n, id, 0});
   };
@@ -709,13 +787,12 @@ constexpr double kShortWeight = 0.3;
 
 void Run::ValueBlocks() {
   std::vector<std::string_view> words;
-  std::string lower;
   int64_t all_words = 0, all_stop = 0;
   for (Block& b : blocks_) {
     b.units = TextUnits(b.text);
-    LowerUtf8(b.text, &lower);
+    LowerUtf8(b.text, &b.lower);
     words.clear();
-    SplitWords(lower, &words);
+    SplitWords(b.lower, &words);
     b.words = static_cast<int>(words.size());
     for (std::string_view w : words) {
       if (lex_.IsStopword(w)) ++b.stopwords;
@@ -758,13 +835,17 @@ void Run::ValueBlocks() {
   }
   for (Block& b : blocks_) {
     double ld = b.units > 0 ? std::min(1.0, b.link_units / b.units) : 0;
-    LowerUtf8(b.text, &lower);
+    const std::string& lower = b.lower;
     bool chrome = IsChromeLine(b, lower) || b.words == 0;  // no word at all: symbols, bullets
     // Markup that leaked as text (a <noscript> body, escaped HTML) is not content; nor is a
     // list of bare URLs.
     {
       size_t url_bytes = 0, pos = 0;
-      while ((pos = lower.find("http", pos)) != std::string::npos) {
+      // memmem: one search per occurrence (find() calls memchr at every 'h').
+      while (pos < lower.size()) {
+        const void* at = memmem(lower.data() + pos, lower.size() - pos, "http", 4);
+        if (!at) break;
+        pos = static_cast<const char*>(at) - lower.data();
         size_t e = lower.find(' ', pos);
         if (e == std::string::npos) e = lower.size();
         if (lower.compare(pos, 7, "http://") == 0 || lower.compare(pos, 8, "https://") == 0)
@@ -971,14 +1052,13 @@ std::string Run::Emit(int container, const std::string& title) {
   }
   std::string title_sq = LowerUtf8(CollapseSpace(title));
   std::unordered_set<std::string> seen;
-  std::string lower;
   std::vector<int> kept;  // block indices, in order
   std::vector<std::string> kept_lower;
   for (size_t k = 0; k < in.size(); ++k) {
     const Block& b = blocks_[in[k]];
     if (b.bad || (b.teaser && teasers >= 2)) continue;
     if (b.card && cards >= 2 && !b.in_ld) continue;
-    LowerUtf8(b.text, &lower);
+    const std::string& lower = b.lower;
     bool caption =
         b.kind == BlockKind::kCaption ||
         (b.units < 300 && (StartsWith(lower, "\xC2\xA9") || hints_.IsCaptionText(lower)));
@@ -1139,12 +1219,12 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   }
   // Site.
   std::string site = ld.is_article ? ld.publisher : "";
-  std::string og_site = meta_.Meta({"og:site_name"});
+  std::string og_site = meta_.Meta(html_internal::kMetaSiteNames);
   if (!og_site.empty()) site = og_site;
   if (site.empty()) site = ld.publisher;
-  if (site.empty()) site = meta_.Meta({"application-name", "twitter:app:name:iphone"});
+  if (site.empty()) site = meta_.Meta(html_internal::kMetaAppNames);
   std::string url = meta_.canonical;
-  if (!LooksLikeUrl(url)) url = meta_.Meta({"og:url"});
+  if (!LooksLikeUrl(url)) url = meta_.Meta(html_internal::kMetaUrlNames);
   if (!LooksLikeUrl(url)) url = ld.url;
   if (!LooksLikeUrl(url)) url.clear();
   if (md.url.empty() && !url.empty()) md.url = url;
@@ -1158,7 +1238,7 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   md.site = site;
   // Title.
   std::string title = ld.headline;
-  if (title.empty()) title = meta_.Meta({"og:title", "twitter:title", "headline", "dc.title"});
+  if (title.empty()) title = meta_.Meta(html_internal::kMetaTitleNames);
   if (title.empty()) title = meta_.title_tag;
   if (title.empty()) title = h1_;
   md.title = html_internal::CleanTitle(html_internal::DecodeEntities(title), md.site, h1_);
@@ -1169,32 +1249,10 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
     if (!date && !s.empty()) date = html_internal::ParseMachineDate(s);
   };
   try_date(ld.date_published);
-  try_date(meta_.Meta({"article:published_time",
-                       "og:published_time",
-                       "datepublished",
-                       "article.published",
-                       "published_time",
-                       "publish-date",
-                       "publish_date",
-                       "publishdate",
-                       "pubdate",
-                       "date",
-                       "dc.date",
-                       "dc.date.issued",
-                       "dcterms.date",
-                       "dcterms.created",
-                       "dcterms.issued",
-                       "sailthru.date",
-                       "parsely-pub-date",
-                       "citation_publication_date",
-                       "og:pubdate",
-                       "datecreated",
-                       "article:published",
-                       "release_date"}));
+  try_date(meta_.Meta(html_internal::kMetaPublishedNames));
   for (const std::string& t : meta_.time_datetimes) try_date(t);
   try_date(ld.date_modified);
-  try_date(meta_.Meta({"article:modified_time", "og:updated_time", "datemodified", "last-modified",
-                       "dcterms.modified"}));
+  try_date(meta_.Meta(html_internal::kMetaModifiedNames));
   if (!date) {
     // Visible text: the first short line that is a date.
     for (const Block& b : blocks_) {
@@ -1224,9 +1282,8 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   };
   for (const std::string& a : ld.authors) add_author(a);
   if (authors.empty()) {
-    for (const char* k : {"article:author", "author", "byl", "dc.creator", "sailthru.author",
-                          "parsely-author", "citation_author"}) {
-      std::string v = meta_.Meta({k});
+    for (std::string_view k : html_internal::kMetaAuthorNames) {
+      std::string v = meta_.Meta({&k, 1});
       if (!v.empty()) add_author(v);
       if (!authors.empty()) break;
     }
@@ -1334,7 +1391,9 @@ void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Doc
 void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>& now,
                             Document* doc) const {
   std::string prepared;
-  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &prepared)) {
+  std::vector<html_internal::LiftedScript> lifted;
+  if (html_internal::PrepareHtml(html, std::max(8, options_.max_depth - 16), &Hints::Default(),
+                                 &prepared, &lifted)) {
     html = prepared;
   }
   if (html.size() > options_.max_html_bytes) {
@@ -1343,14 +1402,17 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
     while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
     html = html.substr(0, cut);
   }
-  GumboOptions opts = kGumboDefaultOptions;
-  opts.max_errors = 0;
-  GumboOutput* out = gumbo_parse_with_options(&opts, html.data(), html.size());
-  {
-    Run run(lex_, dates_, options_, Hints::Default());
-    run.Extract(out->root, now, doc);
-  }
-  gumbo_destroy_output(&opts, out);
+  // One arena per thread, reset after each page: its first block is reused, so a page that fits
+  // in it costs no malloc at all for the tree.
+  thread_local html_internal::ParseArena arena;
+  struct ResetOnExit {
+    html_internal::ParseArena* a;
+    ~ResetOnExit() { a->Reset(); }
+  } reset{&arena};
+  GumboOutput* out = html_internal::ParseInto(html, &arena);
+  Run run(lex_, dates_, options_, Hints::Default());
+  run.SetLifted(&lifted, html);
+  run.Extract(out->root, now, doc);
 }
 
 }  // namespace kilang

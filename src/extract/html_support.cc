@@ -8,13 +8,11 @@
 #include <string>
 
 #include "html_internal.h"
+#include "kilang/util/embedded.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 
-#include "kilang/util/embedded.h"
-
 namespace kilang {
-
 
 namespace html_internal {
 
@@ -35,8 +33,16 @@ bool IsHintBoundary(char c) { return c == ' ' || c == '-' || c == '\t' || c == '
 void Hints::PatternSet::Add(Pattern p) {
   size_t dash = p.text.find('-');
   if (p.prefix && dash == std::string::npos) {
-    prefix_tokens_.insert(p.text);
-    max_prefix_ = std::max(max_prefix_, p.text.size());
+    // Kept sorted, with the range of each first byte, so a token is checked against the few
+    // prefixes that start like it.
+    prefix_tokens_.insert(std::upper_bound(prefix_tokens_.begin(), prefix_tokens_.end(), p.text),
+                          p.text);
+    prefix_range_.fill({0, 0});
+    for (size_t k = 0; k < prefix_tokens_.size(); ++k) {
+      auto& r = prefix_range_[static_cast<unsigned char>(prefix_tokens_[k][0])];
+      if (r.second == 0) r.first = static_cast<uint16_t>(k);
+      r.second = static_cast<uint16_t>(k + 1);
+    }
     return;
   }
   std::string first = dash == std::string::npos ? p.text : p.text.substr(0, dash);
@@ -47,7 +53,6 @@ void Hints::PatternSet::Add(Pattern p) {
 bool Hints::PatternSet::Matches(std::string_view value) const {
   size_t i = 0;
   const size_t n = value.size();
-  std::string key;
   while (i < n) {
     while (i < n && IsHintBoundary(value[i])) ++i;
     if (i >= n) break;
@@ -55,12 +60,11 @@ bool Hints::PatternSet::Matches(std::string_view value) const {
     while (e < n && !IsHintBoundary(value[e])) ++e;
     std::string_view token = value.substr(i, e - i);
     // One-token prefix patterns: "comment*" against "comments", "commentlist".
-    for (size_t len = 1; len <= token.size() && len <= max_prefix_; ++len) {
-      key.assign(token.substr(0, len));
-      if (prefix_tokens_.count(key)) return true;
+    auto [lo, hi] = prefix_range_[static_cast<unsigned char>(token[0])];
+    for (size_t k = lo; k < hi; ++k) {
+      if (StartsWith(token, prefix_tokens_[k])) return true;
     }
-    key.assign(token);
-    auto it = by_first_token_.find(key);
+    auto it = by_first_token_.find(token);
     if (it != by_first_token_.end()) {
       for (int idx : it->second) {
         const Pattern& p = pats_[idx];
@@ -172,136 +176,31 @@ const Hints& Hints::Default() {
   return *hints;
 }
 
-// ---- nesting guard ----
+// ---- hint texts ----
 
-namespace {
-
-inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
-// Elements that do not deepen the tree as counted here: void elements and elements whose end tag
-// may be omitted (the tree builder closes them implicitly).
-bool IsUncounted(std::string_view t) {
-  static const std::unordered_set<std::string_view> kSet = {
-      "area",  "base",  "br",    "col",      "embed",    "hr",      "img",    "input",
-      "link",  "meta",  "param", "source",   "track",    "wbr",     "keygen", "p",
-      "li",    "dt",    "dd",    "option",   "optgroup", "tr",      "td",     "th",
-      "thead", "tbody", "tfoot", "colgroup", "rb",       "rt",      "rp",     "rtc",
-      "html",  "head",  "body",  "image",    "basefont", "bgsound", "frame",  "menuitem"};
-  return kSet.count(t) > 0;
-}
-
-bool IsRawText(std::string_view t) {
-  return t == "script" || t == "style" || t == "textarea" || t == "title" || t == "xmp" ||
-         t == "iframe" || t == "noembed" || t == "noframes" || t == "plaintext";
-}
-
-}  // namespace
-
-bool PrepareHtml(std::string_view html, int max_depth, std::string* out) {
-  const size_t n = html.size();
-  std::vector<std::pair<size_t, size_t>> drops;  // byte ranges to leave out, in order
-  int depth = 0;
-  long dropped_open = 0;
-  size_t i = 0;
-  char name_buf[16];
-  auto drop = [&](size_t b, size_t e) {
-    if (e > b) drops.emplace_back(b, e);
-  };
-  while (i < n) {
-    const void* lt = std::memchr(html.data() + i, '<', n - i);
-    if (!lt) break;
-    i = static_cast<const char*>(lt) - html.data();
-    size_t tag_start = i;
-    if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
-      size_t e = html.find("-->", i + 4);
-      e = e == std::string_view::npos ? n : e + 3;
-      drop(i, e);
-      i = e;
-      continue;
-    }
-    bool end_tag = i + 1 < n && html[i + 1] == '/';
-    size_t j = i + (end_tag ? 2 : 1);
-    size_t len = 0;
-    while (j < n && ((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z') ||
-                     (html[j] >= '0' && html[j] <= '9'))) {
-      if (len < sizeof(name_buf)) name_buf[len] = AsciiLower(html[j]);
-      ++len;
-      ++j;
-    }
-    if (len == 0 || len > sizeof(name_buf)) {
-      i = j > i ? j : i + 1;
-      continue;
-    }
-    std::string_view name(name_buf, len);
-    size_t gt = html.find('>', j);
-    if (gt == std::string_view::npos) break;
-    bool self_closing = html[gt - 1] == '/';
-    i = gt + 1;
-    bool raw = IsRawText(name) || name == "svg";
-    if (!end_tag && raw && !(name == "svg" && self_closing)) {
-      // Find the matching end tag, case-insensitively.
-      size_t k = i;
-      while (true) {
-        size_t c = html.find("</", k);
-        if (c == std::string_view::npos) {
-          k = n;
-          break;
-        }
-        bool match = c + 2 + len <= n;
-        for (size_t m = 0; match && m < len; ++m) {
-          if (AsciiLower(html[c + 2 + m]) != name[m]) match = false;
-        }
-        if (match) {
-          k = c;
-          break;
-        }
-        k = c + 2;
-      }
-      // Script, style and inline SVG bodies are never text: leave them out (JSON-LD stays).
-      bool strip = name == "style" || name == "svg";
-      if (name == "script") {
-        std::string_view tag = html.substr(tag_start, gt - tag_start);
-        strip = tag.find("json") == std::string_view::npos;
-      }
-      if (strip) drop(i, k);
-      i = k;
-      continue;
-    }
-    if (IsUncounted(name) || self_closing) continue;
-    if (end_tag) {
-      if (dropped_open > 0) {
-        --dropped_open;
-        drop(tag_start, i);
-      } else if (depth > 0) {
-        --depth;
-      }
-    } else if (depth >= max_depth) {
-      ++dropped_open;
-      drop(tag_start, i);
+void AppendHintText(std::string_view value, std::string* out) {
+  const size_t start = out->size();
+  bool ascii = true;
+  char prev = 0;
+  for (char c : value) {
+    if (c >= 'A' && c <= 'Z') {
+      if (prev >= 'a' && prev <= 'z') out->push_back('-');
+      out->push_back(static_cast<char>(c + 32));
     } else {
-      ++depth;
+      if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+      out->push_back(c);
     }
+    prev = c;
   }
-  if (drops.empty()) return false;
-  out->clear();
-  size_t total = n;
-  for (const auto& [b, e] : drops) total -= e - b;
-  out->reserve(total);
-  size_t pos = 0;
-  for (const auto& [b, e] : drops) {
-    out->append(html.data() + pos, b - pos);
-    pos = e;
+  if (!ascii) {
+    std::string lower = LowerUtf8(std::string_view(*out).substr(start));
+    out->replace(start, std::string::npos, lower);
   }
-  out->append(html.data() + pos, n - pos);
-  return true;
 }
 
 // ---- entities ----
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::string DecodeEntities(std::string_view s) {
   if (s.find('&') == std::string_view::npos) return std::string(s);

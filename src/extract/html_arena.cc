@@ -1,0 +1,113 @@
+// ParseArena: the bump allocator gumbo parses into (see html_internal.h).
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "html_internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KILANG_ARENA_USES_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILANG_ARENA_USES_MALLOC 1
+#endif
+#endif
+#ifndef KILANG_ARENA_USES_MALLOC
+#define KILANG_ARENA_USES_MALLOC 0
+#endif
+
+namespace kilang::html_internal {
+
+namespace {
+
+constexpr size_t kAlign = 16;  // as malloc: gumbo's structures need no more
+constexpr size_t kFirstBlock = 64 << 10;
+constexpr size_t kMaxBlock = 4 << 20;
+
+inline size_t RoundUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+// gumbo (C) cannot take an exception or a null pointer from its allocator: out of memory ends the
+// process, as it would with gumbo's default allocator.
+char* MallocOrDie(size_t n) {
+  void* p = std::malloc(n);
+  if (!p) {
+    std::fprintf(stderr, "kilang: out of memory (%zu bytes for the HTML parser)\n", n);
+    std::abort();
+  }
+  return static_cast<char*>(p);
+}
+
+}  // namespace
+
+ParseArena::~ParseArena() {
+  for (Block& b : blocks_) std::free(b.data);
+  for (Block& b : large_) std::free(b.data);
+}
+
+void* ParseArena::Allocate(size_t n) {
+#if KILANG_ARENA_USES_MALLOC
+  // Under AddressSanitizer every request is its own malloc block, so reads past a gumbo node or
+  // string still hit a red zone.
+  char* own = MallocOrDie(std::max<size_t>(n, 1));
+  large_.push_back(Block{own, n});
+  reserved_ += n;
+  return own;
+#endif
+  n = RoundUp(std::max<size_t>(n, 1));
+  if (n <= left_) {
+    char* p = next_;
+    next_ += n;
+    left_ -= n;
+    return p;
+  }
+  return AllocateSlow(n);
+}
+
+void* ParseArena::AllocateSlow(size_t n) {
+  // Blocks double up to kMaxBlock; a request larger than a quarter of the next block gets a block
+  // of its own, so the current block's free space is not given up for it.
+  size_t size = blocks_.empty() ? kFirstBlock : std::min(kMaxBlock, blocks_.back().size * 2);
+  if (n > size / 4) {
+    char* own = MallocOrDie(n);
+    large_.push_back(Block{own, n});
+    reserved_ += n;
+    return own;
+  }
+  char* data = MallocOrDie(size);
+  blocks_.push_back(Block{data, size});
+  reserved_ += size;
+  next_ = data + n;
+  left_ = size - n;
+  return data;
+}
+
+void ParseArena::Reset() {
+  for (Block& b : large_) std::free(b.data);
+  large_.clear();
+  // Keep the first block: the next page mostly fits in it.
+  for (size_t i = 1; i < blocks_.size(); ++i) std::free(blocks_[i].data);
+  if (blocks_.size() > 1) blocks_.erase(blocks_.begin() + 1, blocks_.end());
+  reserved_ = blocks_.empty() ? 0 : kFirstBlock;
+  next_ = blocks_.empty() ? nullptr : blocks_.front().data;
+  left_ = blocks_.empty() ? 0 : kFirstBlock;
+}
+
+namespace {
+
+void* GumboAllocate(void* arena, size_t n) { return static_cast<ParseArena*>(arena)->Allocate(n); }
+void GumboFree(void*, void*) {}  // everything goes at once with the arena
+
+}  // namespace
+
+GumboOutput* ParseInto(std::string_view html, ParseArena* arena) {
+  GumboOptions opts = kGumboDefaultOptions;
+  opts.max_errors = 0;  // errors are not used: do not record them
+  opts.allocator = GumboAllocate;
+  opts.deallocator = GumboFree;
+  opts.userdata = arena;
+  return gumbo_parse_with_options(&opts, html.data(), html.size());
+}
+
+}  // namespace kilang::html_internal
