@@ -504,6 +504,17 @@ bool Preparer::Run() {
       if (raw) {
         size_t k = RawTextEnd(i, name);
         if (strip) {
+          // From here on the input is left to the tree builder as it is when the element may not
+          // end at the first end tag: a script body holding "<!--" can be in the tokenizer's
+          // escaped states ("<!-- document.write('<script>..</script>') -->" does not end
+          // there), and <svg> is foreign content, not raw text (an unclosed one is closed by
+          // the tree builder; a nested one ends at its own end tag).
+          const std::string_view body(s_ + i, std::min(k, n_) - i);
+          if ((kind == TagKind::kScript && body.find("<!--") != std::string_view::npos) ||
+              (kind == TagKind::kSvg && (k >= n_ || ContainsNoCase(body, "<svg")))) {
+            for (const auto& [b, e] : attr_drops_) Drop(b, e);
+            break;
+          }
           size_t end = n_;
           if (k < n_) {
             TagFacts ignored;

@@ -370,6 +370,31 @@ TEST(HtmlExtractor, PrepareHtmlStripsScriptsKeepsJsonLd) {
   EXPECT_FALSE(html_internal::PrepareHtml("<div><p>plain</p></div>", 100, nullptr, &out));
 }
 
+// A script in the tokenizer's escaped states and an unclosed or nested <svg> do not end at the
+// first end tag: the pre-pass leaves the rest of the page to the tree builder, so no script text
+// leaks into the article and nothing after an unclosed <svg> is lost.
+TEST(HtmlExtractor, PrepareHtmlLeavesEscapedScriptsAndOpenSvgToTheParser) {
+  Document d = Extract(
+      "<html><body><article><p>Visible paragraph before the script, long enough to be kept by "
+      "the extractor as article text.</p><script><!-- document.write('<script "
+      "src=x.js></script>'); // SECRET_JS_LEAK --></script><p>Visible paragraph after the "
+      "script, also long enough to be part of the article text here.</p></article></body>"
+      "</html>");
+  EXPECT_EQ(d.text.find("SECRET_JS_LEAK"), std::string::npos) << d.text;
+  EXPECT_NE(d.text.find("Visible paragraph after"), std::string::npos) << d.text;
+  d = Extract(
+      "<html><body><article><div class=icon><svg viewBox=\"0 0 10 10\"><path d=\"M0 0\"/>"
+      "</div><p>First paragraph after an unclosed svg element, which the tree builder closes "
+      "at the end of its parent.</p><p>Second paragraph after it, which must not be lost "
+      "either by the pre-pass.</p></article></body></html>");
+  EXPECT_NE(d.text.find("Second paragraph after it"), std::string::npos) << d.text;
+  std::string out;
+  // Nested svg: the script before it goes, the rest is left as it is.
+  ASSERT_TRUE(html_internal::PrepareHtml("<script>x</script>a<svg><svg></svg>b</svg>c", 100,
+                                         nullptr, &out));
+  EXPECT_EQ(out, "a<svg><svg></svg>b</svg>c");
+}
+
 TEST(HtmlExtractor, PrepareHtmlDropsUnreadAttributesKeepsMetadataOnes) {
   std::string out;
   ASSERT_TRUE(html_internal::PrepareHtml(

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
@@ -417,8 +418,12 @@ PiiCounts RedactPiiInto(std::string_view t, const PiiOptions& o, std::string* ou
     }
     if (c == ':') {
       if (o.ips) {
+        // MatchIpv6 reads at most 64 bytes from a start: a run start further back either has a
+        // colon within its first 64 bytes (tried from that colon already) or cannot match, so
+        // the walk stops there (else a long colon run would cost quadratic time).
+        const size_t lim = std::max(floor, i > 64 ? i - 64 : size_t{0});
         size_t s = i;
-        while (s > floor && (IsHex(t[s - 1]) || t[s - 1] == ':' || t[s - 1] == '.')) --s;
+        while (s > lim && (IsHex(t[s - 1]) || t[s - 1] == ':' || t[s - 1] == '.')) --s;
         while (s < i && t[s] == '.') ++s;  // a run cannot start at a dot
         if ((IsHex(t[s]) || t[s] == ':') && word_start(s) && try_ipv6(s)) continue;
       }
