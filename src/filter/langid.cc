@@ -6,7 +6,9 @@
 #include <fasttext/productquantizer.h>
 #include <fasttext/quantmatrix.h>
 #define XXH_INLINE_ALL
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -183,6 +185,11 @@ inline uint64_t ShortTokenHashUnpadded(const char* p, size_t len) {
 
 // Bit i set when p[i] is a fastText space (" \t\n\v\f\r" or NUL), for the 16 bytes at p.
 inline uint32_t SpaceMask16(const char* p) {
+#if !defined(__SSE2__)
+  uint32_t m = 0;
+  for (int i = 0; i < 16; ++i) m |= static_cast<uint32_t>(IsFastTextSpace(p[i])) << i;
+  return m;
+#else
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
   const __m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
@@ -190,6 +197,7 @@ inline uint32_t SpaceMask16(const char* p) {
   const __m128i x = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - 9)));
   const __m128i ctl = _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(-128 + 5)));
   return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(sp, nul), ctl)));
+#endif
 }
 
 // fastText's tokens of a line, 16 bytes at a time.
@@ -268,6 +276,7 @@ struct LanguageIdentifier::Scratch {
   fasttext::Predictions heap;
 
   void Reset() {
+    state.reset();  // sized for the previous owner's label count
     slots.assign(16384, Slot{});
     rows.clear();
     // Address space for the bound at once (pages are only touched as rows are added), so rows
@@ -460,6 +469,18 @@ struct LanguageIdentifier::Impl {
   // Adds the coded rows at positions pos[0..m) to *sum, in order: sum += norm * centroid, as
   // fastText's ProductQuantizer::addcode (one rounded product, one rounded sum per float).
   void AddCoded(const int32_t* pos, Row* sum, int m) const {
+#if !defined(__SSE2__)
+    for (int k = 0; k < m; ++k) {
+      const uint64_t c = codes[pos[k]];
+      const float alpha = norms[norm_codes[pos[k]]];
+      for (int q = 0; q < kDim / 2; ++q) {
+        const float* f = centroids[q][c >> (8 * q) & 0xFF];
+        const float p0 = alpha * f[0], p1 = alpha * f[1];  // rounded products, then sums
+        sum->v[2 * q] += p0;
+        sum->v[2 * q + 1] += p1;
+      }
+    }
+#else
     __m128 a0 = _mm_load_ps(sum->v), a1 = _mm_load_ps(sum->v + 4);
     __m128 a2 = _mm_load_ps(sum->v + 8), a3 = _mm_load_ps(sum->v + 12);
     auto pair2 = [&](uint64_t c, int q) {  // centroid pairs q and q + 1
@@ -480,6 +501,7 @@ struct LanguageIdentifier::Impl {
     _mm_store_ps(sum->v + 4, a1);
     _mm_store_ps(sum->v + 8, a2);
     _mm_store_ps(sum->v + 12, a3);
+#endif
   }
 
   // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
@@ -727,8 +749,10 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
         len = kMaxTokenBytes;
         while (len > 0 && (static_cast<unsigned char>(text[b + len]) & 0xC0) == 0x80) --len;
       }
-      uint64_t h = len <= 16 && b + 16 <= n ? ShortTokenHashUnpadded(text.data() + b, len)
-                                            : TokenHash(text.substr(b, len));
+      // (len is 0 when a cut token has only continuation bytes: hashed as the empty token.)
+      uint64_t h = len >= 1 && len <= 16 && b + 16 <= n
+                       ? ShortTokenHashUnpadded(text.data() + b, len)
+                       : TokenHash(text.substr(b, len));
       h += h == 0;  // 0 marks an empty slot
       hashes[m] = h;
       toks[m] = text.substr(b, len);
@@ -802,7 +826,12 @@ class LangIdStage : public DocumentStage {
  public:
   LangIdStage(LangIdOptions o, const LanguageIdentifier* model,
               std::unique_ptr<LanguageIdentifier> owned)
-      : o_(std::move(o)), model_(model), owned_(std::move(owned)) {
+      : o_(std::move(o)),
+        model_(model),
+        owned_(std::move(owned)),
+        // One token cache per model in a worker: two langid stages with different models do
+        // not evict each other's cache on every document.
+        scratch_key_("kilang.langid/" + std::to_string(reinterpret_cast<uintptr_t>(model))) {
     allowed_.insert(o_.languages.begin(), o_.languages.end());
   }
   std::string_view name() const override { return "langid"; }
@@ -818,7 +847,7 @@ class LangIdStage : public DocumentStage {
   }
 
   Verdict Process(Document& doc, StageContext& ctx) const override {
-    auto& scratch = ctx.Scratch<std::shared_ptr<LanguageIdentifier::Scratch>>("kilang.langid");
+    auto& scratch = ctx.Scratch<std::shared_ptr<LanguageIdentifier::Scratch>>(scratch_key_);
     if (!scratch) scratch = MakeScratch();
     // All labels when a language list must be checked; the top one otherwise.
     std::string_view text = doc.text;
@@ -855,6 +884,7 @@ class LangIdStage : public DocumentStage {
   const LanguageIdentifier* model_;
   std::unique_ptr<LanguageIdentifier> owned_;
   std::set<std::string> allowed_;
+  std::string scratch_key_;
 };
 
 }  // namespace
