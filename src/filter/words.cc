@@ -629,9 +629,9 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
     if (join) JoinRange(tokens, 0);
     return;
   }
-  const bool colon_mid = impl_->mode == Impl::kColonMidLetter;
   size_t icu_end = 0;  // end of the last stretch given to ICU
 #if KILANG_WORDS_SSE2
+  const bool colon_mid = impl_->mode == Impl::kColonMidLetter;
   static const bool multibyte_ok = MultiByteClassesHold();
 #endif
   const size_t n = text.size();
