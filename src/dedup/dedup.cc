@@ -80,8 +80,10 @@ bool FileExists(const std::string& p) {
 }
 
 // Runs fn(0..n-1) on up to `threads` threads; returns the first error (others still finish).
-Status ParallelFor(size_t n, size_t threads, const std::function<Status(size_t)>& fn) {
-  std::atomic<size_t> next{0};
+// `on_done(k)`, when set, is called after each item with the number of items finished so far.
+Status ParallelFor(size_t n, size_t threads, const std::function<Status(size_t)>& fn,
+                   const std::function<void(size_t)>& on_done = nullptr) {
+  std::atomic<size_t> next{0}, finished{0};
   std::mutex mu;
   Status first;
   auto worker = [&]() {
@@ -93,6 +95,7 @@ Status ParallelFor(size_t n, size_t threads, const std::function<Status(size_t)>
         std::lock_guard<std::mutex> l(mu);
         if (first.ok()) first = st;
       }
+      if (on_done) on_done(finished.fetch_add(1) + 1);
     }
   };
   size_t t = std::max<size_t>(1, std::min(threads, n));
@@ -149,6 +152,19 @@ class Runner {
   std::string P5(size_t p) const { return dir_ + "/p5/" + ShardName(p) + ".lines"; }
   std::string P6(size_t s) const { return dir_ + "/p6/" + ShardName(s) + ".plan"; }
   std::string Marker(int phase) const { return dir_ + "/phase" + std::to_string(phase) + ".done"; }
+  // ParallelFor over the current phase's n items, reporting progress (DedupOptions::progress).
+  Status ForEachItem(size_t n, const std::function<Status(size_t)>& fn) {
+    if (!o_.progress) return ParallelFor(n, o_.threads, fn);
+    const int phase = phase_;
+    return ParallelFor(n, o_.threads, fn,
+                       [&](size_t done) { o_.progress(phase, PhaseName(phase), done, n); });
+  }
+  static const char* PhaseName(int phase) {
+    static const char* const kNames[] = {"",         "signatures", "exact", "bands",
+                                         "clusters", "lines",      "plan"};
+    return phase >= 1 && phase <= 6 ? kNames[phase] : "";
+  }
+  int phase_ = 0;  // the phase RunPhase is running
 
   size_t BandWords() const { return 2; }
   size_t SigWords() const { return o_.minhash_options.num_hashes(); }
@@ -251,6 +267,8 @@ Status Runner::RunPhase(int phase, const std::function<Status()>& body) {
     stats_.phases_skipped.push_back(std::to_string(phase));
   } else {
     counters_.clear();
+    phase_ = phase;
+    if (o_.progress) o_.progress(phase, PhaseName(phase), 0, 0);  // the phase starts
     auto t0 = std::chrono::steady_clock::now();
     KILANG_RETURN_IF_ERROR(body());
     stats_.phase_seconds.emplace_back(
@@ -412,7 +430,7 @@ Status Runner::Phase1Shard(size_t s) {
 }
 
 Status Runner::Phase1() {
-  return ParallelFor(shards_, o_.threads, [&](size_t s) -> Status {
+  return ForEachItem(shards_, [&](size_t s) -> Status {
     if (Phase1Done(s)) return Status::Ok();
     Status st = Phase1Shard(s);
     if (!st.ok()) return Status(st.code(), "shard " + std::to_string(s) + ": " + st.message());
@@ -449,7 +467,7 @@ struct ShardCursors {
 
 Status Runner::Phase2() {
   std::atomic<uint64_t> dups{0};
-  Status st = ParallelFor(o_.partitions, o_.threads, [&](size_t p) -> Status {
+  Status st = ForEachItem(o_.partitions, [&](size_t p) -> Status {
     if (ValidFile(P2(p), 2)) {
       auto f = OpenValid(P2(p), 2);
       if (!f.ok()) return f.status();
@@ -536,7 +554,7 @@ Status Runner::Phase3() {
     return std::binary_search(dropped.begin(), dropped.end(), k);
   };
   std::atomic<uint64_t> pairs{0}, spilled{0};
-  Status st = ParallelFor(o_.minhash_options.bands, o_.threads, [&](size_t b) -> Status {
+  Status st = ForEachItem(o_.minhash_options.bands, [&](size_t b) -> Status {
     if (ValidFile(P3(b), 2)) {
       auto f = OpenValid(P3(b), 2);
       if (!f.ok()) return f.status();
@@ -697,7 +715,7 @@ Status Runner::Phase4() {
     const size_t m = batch.size() / 2;
     ok.assign(m, 0);
     const size_t chunks = std::max<size_t>(1, std::min<size_t>(o_.threads, m / 64 + 1));
-    Status st = ParallelFor(chunks, o_.threads, [&](size_t t) -> Status {
+    Status st = ForEachItem(chunks, [&](size_t t) -> Status {
       std::vector<uint64_t> sa, sb;
       for (size_t i = t; i < m; i += chunks) {
         auto r = verify(batch[2 * i], batch[2 * i + 1], &sa, &sb);
@@ -775,7 +793,7 @@ Status Runner::Phase5() {
   KILANG_RETURN_IF_ERROR(LoadDropped(true, &dropped));
   std::atomic<uint64_t> frequent{0};
   const uint32_t min_docs = std::max<uint32_t>(1, o_.lines.min_docs);
-  Status st = ParallelFor(o_.partitions, o_.threads, [&](size_t p) -> Status {
+  Status st = ForEachItem(o_.partitions, [&](size_t p) -> Status {
     if (ValidFile(P5(p), 1)) {
       auto f = OpenValid(P5(p), 1);
       if (!f.ok()) return f.status();
@@ -836,7 +854,7 @@ Status Runner::Phase6() {
     if (!f.ok()) return f.status();
     p4 = std::move(f).value();
   }
-  return ParallelFor(shards_, o_.threads, [&](size_t s) -> Status {
+  return ForEachItem(shards_, [&](size_t s) -> Status {
     if (ValidFile(P6(s), 4)) return Status::Ok();
     std::vector<uint64_t> recs;  // 4 words each
     uint64_t rec[3];

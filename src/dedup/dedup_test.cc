@@ -9,7 +9,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
+#include <set>
 
 #include "record_file.h"
 
@@ -107,6 +110,37 @@ TEST(Dedup, ExactDuplicatesKeepFirstInShardThenPositionOrder) {
   EXPECT_EQ(r.removed[0], (std::pair<std::string, std::string>{"s1a", "exact_duplicate"}));
   EXPECT_EQ(r.removed[1], (std::pair<std::string, std::string>{"s1b", "exact_duplicate"}));
   EXPECT_EQ(r.stats.exact_duplicates, 2u);
+}
+
+TEST(Dedup, ProgressReachesEveryItemOfEveryPhaseAndIsSilentOnResume) {
+  std::mt19937_64 rng(3);
+  std::vector<std::vector<Document>> shards(3);
+  for (int i = 0; i < 30; ++i)
+    shards[i % 3].push_back(Doc("d" + std::to_string(i), Words(&rng, 60)));
+  VectorCorpus c(shards);
+  auto o = SmallOptions();
+  std::mutex mu;
+  std::map<int, std::pair<size_t, size_t>> last;  // phase -> (max done, total)
+  std::set<std::string> names;
+  o.progress = [&](int phase, std::string_view name, size_t done, size_t total) {
+    std::lock_guard<std::mutex> l(mu);
+    auto& [d, t] = last[phase];
+    d = std::max(d, done);
+    t = total;
+    names.insert(std::string(name));
+  };
+  const std::string dir = TempDir("progress");
+  ASSERT_TRUE(RunDedup(c, dir, o).ok());
+  ASSERT_EQ(last.size(), 6u);
+  for (const auto& [phase, dt] : last) {
+    EXPECT_EQ(dt.first, dt.second) << phase;  // every item reported done
+  }
+  EXPECT_EQ(last[1].second, 3u);  // one signature task per shard
+  EXPECT_EQ(names,
+            (std::set<std::string>{"signatures", "exact", "bands", "clusters", "lines", "plan"}));
+  last.clear();
+  ASSERT_TRUE(RunDedup(c, dir, o).ok());  // every phase done: resumed, nothing to report
+  EXPECT_TRUE(last.empty());
 }
 
 TEST(Dedup, NearDuplicatesFormOneClusterAnnotatedOnTheKeptDocument) {

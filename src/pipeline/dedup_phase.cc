@@ -277,7 +277,14 @@ dedup::DedupOptions RunDedupOptions::Resolved(size_t threads) const {
 Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
                                        const std::vector<DedupShardInput>& inputs,
                                        const std::string& dir, OutputCompression compression,
-                                       int compression_level, size_t threads) {
+                                       int compression_level, size_t threads,
+                                       const std::function<void(const std::string&)>& progress) {
+  std::mutex progress_mu;
+  auto report = [&](const std::string& line) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> l(progress_mu);
+    progress(line);
+  };
   const std::string base = dir + "/.kilang/dedup";
   std::error_code ec;
   fs::create_directories(base + "/done", ec);
@@ -286,6 +293,13 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
     if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
   }
   dedup::DedupOptions o = options.Resolved(threads);
+  if (progress) {
+    o.progress = [&](int phase, std::string_view name, size_t done, size_t total) {
+      std::string line = "dedup " + std::to_string(phase) + "/6 " + std::string(name);
+      if (total > 0) line += ": " + std::to_string(done) + "/" + std::to_string(total);
+      report(line);
+    };
+  }
   DedupPhaseResult out;
   out.shards.resize(inputs.size());
   const std::string summary_path = base + "/summary.json";
@@ -312,7 +326,7 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
   auto plan = dedup::DedupPlan::Open(base + "/work", o);
   if (!plan.ok()) return plan.status();
   auto marker = [&](size_t i) { return base + "/done/" + inputs[i].name + ".json"; };
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{0}, written{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
   Status fatal;
@@ -336,6 +350,10 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
         s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
       }
       if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
+      if (s.ok()) {
+        report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
+               std::to_string(inputs.size()) + " shards");
+      }
       if (!s.ok()) {
         std::lock_guard<std::mutex> l(mu);
         if (fatal.ok()) fatal = s;

@@ -688,7 +688,32 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   }
   if (cfg_.dedup.enabled) {
     // The corpus dedup phase over the stage-1 shards, in task order (dedup_phase.h).
-    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level, n);
+    // Progress lines as the task phase prints them: none, a rewritten terminal line, or plain
+    // lines at most every progress_interval seconds.
+    const std::string& mode = cfg_.run.progress;
+    const bool tty = mode == "auto" && isatty(2);
+    Clock::time_point last_line{};
+    bool printed = false;
+    std::function<void(const std::string&)> progress;
+    if (mode != "none") {
+      progress = [&](const std::string& line) {
+        const Clock::time_point now = Clock::now();
+        const double gap = tty ? 0.2 : cfg_.run.progress_interval;
+        if (printed && Seconds(now - last_line) < gap) return;
+        last_line = now;
+        printed = true;
+        const std::string text =
+            "kilang run: " + line + ", " + FormatDuration(Seconds(now - start_)) + " elapsed";
+        if (tty) {
+          std::fprintf(stderr, "\r%s\033[K", text.c_str());
+        } else {
+          std::fprintf(stderr, "%s\n", text.c_str());
+        }
+      };
+    }
+    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level, n,
+                            progress);
+    if (tty && printed) std::fprintf(stderr, "\n");
     if (!dd.ok()) return dd.status();
     for (const DedupShardResult& r : dd->shards) {
       st.kept -= r.in - r.kept;

@@ -113,6 +113,12 @@ struct DedupOptions {
   size_t memory_budget_bytes = size_t{512} << 20;
   // Write metadata.extra annotations (dedup_cluster_id, dedup_cluster_size, duplicate_of).
   bool annotate = true;
+  // Progress: called with 0/0 when a phase starts, then after each of its work items (a shard,
+  // partition, band, or a chunk of a candidate batch) with the items done and the step's item
+  // count; with the phase number (1..6) and name ("signatures", "exact", "bands", "clusters",
+  // "lines", "plan"); from the worker threads (the callee synchronises). Not called for phases
+  // skipped on resume. Null: silent.
+  std::function<void(int phase, std::string_view name, size_t done, size_t total)> progress;
 };
 
 struct DedupStats {

@@ -60,10 +60,12 @@ struct DedupPhaseResult {
 };
 
 // Runs the phase (see above). `threads` >= 1. Output does not depend on `threads`.
-Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
-                                       const std::vector<DedupShardInput>& inputs,
-                                       const std::string& dir, OutputCompression compression,
-                                       int compression_level, size_t threads);
+// `progress`, when set, receives one-line progress reports ("dedup 1/6 signatures: 3/8",
+// "dedup writing: 5/8 shards"), from worker threads, serialised by the phase.
+Result<DedupPhaseResult> RunDedupPhase(
+    const RunDedupOptions& options, const std::vector<DedupShardInput>& inputs,
+    const std::string& dir, OutputCompression compression, int compression_level, size_t threads,
+    const std::function<void(const std::string&)>& progress = nullptr);
 
 // Test hook: called before writing shard i's marker; returning false stops the phase with
 // Status::Internal (simulates a kill between a shard's rename and its marker).
