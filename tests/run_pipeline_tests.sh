@@ -177,7 +177,10 @@ with open(sys.argv[2]+'/dd-b.jsonl','w') as b:
 DDIN=("$T/dd-a.jsonl" "$T/dd-b.jsonl")
 printf 'pipeline: [extract]\n' >"$T/dd.yaml"  # extraction alone, dedup on (the default)
 DX="$T/dd.yaml"
-run run "$DX" --input "${DDIN[@]}" --output "$T/dd1" --workers 1
+# dd1/dd2 keep the intermediate files (as they exist while the phase runs), so that state lost
+# "as a kill would" below can be rebuilt; dd3 checks the default removal.
+KEEP=(--set dedup.keep_intermediate=true)
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd1" --workers 1 "${KEEP[@]}"
 check "dedup: run succeeds" test $rc -eq 0
 check "dedup: stats invariant" invariant "$T/dd1"
 check "dedup: duplicates removed with stage and reason, one per cluster kept" py "
@@ -192,19 +195,26 @@ rem=[json.loads(l) for f in glob.glob(d+'/removed/dedup-*') for l in subprocess.
 st={r['id']:(r['metadata']['stage'],r['metadata']['reason']) for r in rem}
 assert st=={'copy0':('exact_dedup','exact_duplicate'),'copy1':('exact_dedup','exact_duplicate'),'near2':('minhash_dedup','minhash_duplicate'),'near3':('minhash_dedup','minhash_duplicate')}, st
 " "$T/dd1"
-run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2 "${KEEP[@]}"
 check "dedup: workers 1 and 2 give identical output" same_output "$T/dd1" "$T/dd2"
 # Lose the dedup phase's work on one shard as a kill would (marker and final shard gone).
 rm -f "$T/dd2/.kilang/dedup/done/part-00001.json" "$T/dd2/part-00001.jsonl.zst" "$T/dd2/stats.json"
-run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd2" --workers 2 "${KEEP[@]}"
 check "dedup: resumed dedup phase equals the uninterrupted run" same_output "$T/dd1" "$T/dd2"
+# Default: the stage-1 shards and dedup work files go once the run completes; the output is the
+# same, and running the completed run again changes nothing.
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd5" --workers 2
+check "dedup: intermediates removed after the run" test $rc -eq 0 -a ! -e "$T/dd5/.kilang/dedup/work" -a -z "$(ls -A "$T/dd5/.kilang/stage1" 2>/dev/null)"
+check "dedup: same output without intermediates" diff -r -x run.json -x .kilang "$T/dd1" "$T/dd5"
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd5" --workers 1
+check "dedup: rerun of a completed run succeeds unchanged" diff -r -x run.json -x .kilang "$T/dd1" "$T/dd5"
 # A kill -9 during the dedup phase (if it lands there), then a rerun.
 rm -rf "$T/dd3"
-"$KILANG" run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 1 --progress none 2>/dev/null &
+"$KILANG" run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 1 --progress none "${KEEP[@]}" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 500); do [ -d "$T/dd3/.kilang/dedup" ] && break; sleep 0.01; done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-run run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 2
+run run "$DX" --input "${DDIN[@]}" --output "$T/dd3" --workers 2 "${KEEP[@]}"
 check "dedup: rerun after kill -9 equals the uninterrupted run" same_output "$T/dd1" "$T/dd3"
 printf 'pipeline: [extract]\ndedup: {enabled: false}\n' >"$T/dd-off.yaml"
 run run "$T/dd-off.yaml" --input "${DDIN[@]}" --output "$T/dd4" --workers 2

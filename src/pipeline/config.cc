@@ -175,6 +175,7 @@ std::string RunConfig::Fingerprint() const {
   out += ib.Dump();
   for (const StageConfig& sc : stages) out += "[" + sc.name + "]\n" + sc.factory->Describe();
   RunDedupOptions dcopy = dedup;
+  dcopy.keep_intermediate = false;  // does not change the output: a rerun may switch it
   OptionBinder db;
   dcopy.Bind(&db);
   out += "[dedup]\n" + db.Dump();

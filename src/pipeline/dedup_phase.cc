@@ -261,6 +261,8 @@ void RunDedupOptions::Bind(OptionBinder* b) {
   b->Add("partitions", &o.partitions, "hash partitions of the exact and line phases", 1, 4096);
   b->Add("memory_mb", &memory_mb, "memory budget of the dedup sorters (MB)", 16);
   b->Add("annotate", &o.annotate, "write dedup_cluster_id/size annotations");
+  b->Add("keep_intermediate", &keep_intermediate,
+         "keep the stage-1 shards and dedup work files after the run completes");
 }
 
 dedup::DedupOptions RunDedupOptions::Resolved(size_t threads) const {
@@ -323,36 +325,52 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
   KILANG_RETURN_IF_ERROR(ReadFile(summary_path, 1 << 20, &out.summary_json));
   while (!out.summary_json.empty() && out.summary_json.back() == '\n') out.summary_json.pop_back();
 
-  auto plan = dedup::DedupPlan::Open(base + "/work", o);
-  if (!plan.ok()) return plan.status();
   auto marker = [&](size_t i) { return base + "/done/" + inputs[i].name + ".json"; };
+  // Shards to (re)write: no marker, or a file it lists went missing.
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    bool whole = false;
+    if (access(marker(i).c_str(), F_OK) == 0) {
+      DedupShardResult old;
+      whole = ParseMarker(marker(i), &old).ok();
+      for (const std::string& f : old.shards) {
+        whole = whole && access((dir + "/" + f).c_str(), F_OK) == 0;
+      }
+    }
+    if (!whole) todo.push_back(i);
+  }
+  std::unique_ptr<dedup::DedupPlan> plan;  // only needed when some shard is (re)written
+  if (!todo.empty()) {
+    auto p = dedup::DedupPlan::Open(base + "/work", o);
+    if (!p.ok()) {
+      if (access(inputs[todo[0]].path.c_str(), F_OK) != 0) {
+        return Status::NotFound(dir + ": output shard " + inputs[todo[0]].name +
+                                " is missing and the run's intermediate files were removed when "
+                                "it completed (dedup.keep_intermediate: true keeps them); run "
+                                "again into a new folder");
+      }
+      return p.status();
+    }
+    plan = std::move(p).value();
+  }
   std::atomic<size_t> next{0}, written{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
   Status fatal;
   auto work = [&] {
     for (;;) {
-      size_t i = next.fetch_add(1);
-      if (i >= inputs.size() || failed.load()) return;
-      if (access(marker(i).c_str(), F_OK) == 0) {
-        // Done, unless a file it lists went missing (then the shard is simply redone).
-        DedupShardResult old;
-        bool whole = ParseMarker(marker(i), &old).ok();
-        for (const std::string& f : old.shards) {
-          whole = whole && access((dir + "/" + f).c_str(), F_OK) == 0;
-        }
-        if (whole) continue;
-      }
+      size_t k = next.fetch_add(1);
+      if (k >= todo.size() || failed.load()) return;
+      const size_t i = todo[k];
       DedupShardResult r;
-      Status s =
-          ApplyShard(**plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
+      Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
       if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
         s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
       }
       if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
       if (s.ok()) {
         report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
-               std::to_string(inputs.size()) + " shards");
+               std::to_string(todo.size()) + " shards");
       }
       if (!s.ok()) {
         std::lock_guard<std::mutex> l(mu);
@@ -362,13 +380,19 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
       }
     }
   };
-  size_t n = std::max<size_t>(1, std::min(threads, inputs.size()));
+  size_t n = std::max<size_t>(1, std::min(threads, todo.size()));
   std::vector<std::thread> pool;
   for (size_t t = 0; t < n; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
   if (!fatal.ok()) return fatal;
   for (size_t i = 0; i < inputs.size(); ++i) {
     KILANG_RETURN_IF_ERROR(ParseMarker(marker(i), &out.shards[i]));
+  }
+  if (!options.keep_intermediate) {
+    // Every shard is final: the stage-1 copies and the dedup work files are no longer read (a
+    // rerun finds every marker whole and needs neither). Markers and summary.json stay.
+    for (const DedupShardInput& in : inputs) fs::remove(in.path, ec);
+    fs::remove_all(base + "/work", ec);
   }
   return out;
 }

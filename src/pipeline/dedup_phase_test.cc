@@ -63,10 +63,11 @@ std::vector<std::string> MakeInputs(const std::string& dir) {
 }
 
 Result<RunSummary> RunDedupRun(int workers, const std::vector<std::string>& in,
-                               const std::string& out) {
+                               const std::string& out, bool keep_intermediate = false) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
   cfg->stages.clear();  // texts as they are
+  cfg->dedup.keep_intermediate = keep_intermediate;
   cfg->run.workers = workers;
   cfg->run.progress = "none";
   return RunPipeline(*cfg, in, out);
@@ -96,6 +97,9 @@ TEST(DedupPhase, InterruptedPhaseResumesToTheSameOutput) {
   auto in = MakeInputs(base + "/in");
   ASSERT_TRUE(RunDedupRun(2, in, base + "/ref").ok());
   auto ref = Snapshot(base + "/ref");
+  // Once complete, the stage-1 shards and the dedup work dir are gone (markers stay).
+  EXPECT_FALSE(fs::exists(base + "/ref/.kilang/dedup/work"));
+  EXPECT_FALSE(fs::exists(base + "/ref/.kilang/stage1/part-00000.jsonl.zst"));
 
   // Stopped after shard 1's files were renamed into place but before its marker.
   SetDedupPhaseHookForTesting([](size_t i) { return i != 1; });
@@ -103,15 +107,32 @@ TEST(DedupPhase, InterruptedPhaseResumesToTheSameOutput) {
   SetDedupPhaseHookForTesting(nullptr);
   ASSERT_FALSE(r1.ok());
   EXPECT_FALSE(fs::exists(base + "/k/stats.json"));
+  EXPECT_TRUE(fs::exists(base + "/k/.kilang/stage1/part-00000.jsonl.zst"));  // still needed
   auto r2 = RunDedupRun(2, in, base + "/k");
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   EXPECT_EQ(Snapshot(base + "/k"), ref);
+  // A completed run run again: nothing to redo, nothing changes.
+  ASSERT_TRUE(RunDedupRun(1, in, base + "/k").ok());
+  EXPECT_EQ(Snapshot(base + "/k"), ref);
+  // A final shard deleted by hand cannot be rebuilt without the intermediates: a clear error.
+  fs::remove(base + "/k/part-00000.jsonl.zst");
+  auto gone = RunDedupRun(1, in, base + "/k");
+  ASSERT_FALSE(gone.ok());
+  EXPECT_NE(gone.status().message().find("keep_intermediate"), std::string::npos)
+      << gone.status().ToString();
+}
 
+TEST(DedupPhase, LostStateIsRebuiltFromKeptIntermediates) {
+  std::string base = TmpDir("lost");
+  auto in = MakeInputs(base + "/in");
+  ASSERT_TRUE(RunDedupRun(2, in, base + "/ref", /*keep_intermediate=*/true).ok());
+  auto ref = Snapshot(base + "/ref");
+  ASSERT_TRUE(RunDedupRun(2, in, base + "/k", true).ok());
   // Lost state: no summary, no markers, a truncated final shard.
   fs::remove(base + "/k/.kilang/dedup/summary.json");
   fs::remove_all(base + "/k/.kilang/dedup/done");
   fs::resize_file(base + "/k/part-00000.jsonl.zst", 10);
-  auto r3 = RunDedupRun(1, in, base + "/k");
+  auto r3 = RunDedupRun(1, in, base + "/k", true);
   ASSERT_TRUE(r3.ok()) << r3.status().ToString();
   EXPECT_EQ(Snapshot(base + "/k"), ref);
   EXPECT_EQ(r3->stats.kept, 8u);

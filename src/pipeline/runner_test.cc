@@ -42,9 +42,11 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
 // the same properties with extraction).
 Result<RunSummary> RunWith(int workers, const std::vector<std::string>& inputs,
                            const std::string& out, uint64_t split_bytes = uint64_t(256) << 20,
-                           bool read_only = false, bool extract_only = false) {
+                           bool read_only = false, bool extract_only = false,
+                           bool keep_intermediate = false) {
   auto cfg = DefaultRunConfig();
   EXPECT_TRUE(cfg.ok());
+  cfg->dedup.keep_intermediate = keep_intermediate;
   if (read_only) cfg->stages.clear();
   if (extract_only) cfg->stages.resize(1);  // "extract": the filters would remove tiny pages
   cfg->run.workers = workers;
@@ -82,7 +84,8 @@ TEST(Runner, OutputIsIdenticalWhateverTheWorkerCount) {
 
 TEST(Runner, RerunResumesFromDoneMarkers) {
   std::string out = TmpDir("resume");
-  auto first = RunWith(2, {kWarcDir}, out, uint64_t(256) << 20, true);
+  // Intermediates kept: the state lost below exists only while a run is going on.
+  auto first = RunWith(2, {kWarcDir}, out, uint64_t(256) << 20, true, false, true);
   ASSERT_TRUE(first.ok());
   auto full = Snapshot(out);
   // Lose two tasks' work as a kill would (shard and marker of one, marker only of the other),
@@ -92,7 +95,7 @@ TEST(Runner, RerunResumesFromDoneMarkers) {
   fs::remove(out + "/.kilang/done/part-00005.json");
   std::ofstream(out + "/part-00006.jsonl.zst.tmp.12345") << "half";
   fs::remove(out + "/stats.json");
-  auto second = RunWith(1, {kWarcDir}, out, uint64_t(256) << 20, true);
+  auto second = RunWith(1, {kWarcDir}, out, uint64_t(256) << 20, true, false, true);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->timings.tasks_run, 2u);
   EXPECT_EQ(second->timings.tasks_resumed, first->stats.tasks - 2);

@@ -11,6 +11,9 @@
 //      temporary name + rename, then the marker DIR/.kilang/dedup/done/part-<i>.json (last).
 // Every state after a kill is recoverable: stage-1 shards are read-only inputs, a shard without a
 // marker is simply rewritten (same bytes), and summary.json only exists once RunDedup finished.
+// When every shard has its marker, the stage-1 shards and the work dir are removed (unless
+// keep_intermediate): a rerun then finds every marker whole and reads neither; a final shard
+// deleted by hand after that cannot be rebuilt (NotFound, with a hint).
 #ifndef KILANG_PIPELINE_DEDUP_PHASE_H_
 #define KILANG_PIPELINE_DEDUP_PHASE_H_
 
@@ -30,6 +33,9 @@ namespace kilang {
 // The `dedup:` config section. Defaults: on, exact + MinHash + repeated lines.
 struct RunDedupOptions {
   bool enabled = true;
+  // Keep DIR/.kilang/stage1/ and DIR/.kilang/dedup/work/ after the phase completes (default:
+  // removed then, so the kept output is not stored twice).
+  bool keep_intermediate = false;
   dedup::DedupOptions options;
   // Local mirrors of options fields that have no binder type of their own.
   std::string verify = "exact";  // none | signature | exact
