@@ -111,6 +111,24 @@ class InputStream::Decoder {
   Status pending;
 
  protected:
+  // At the start of Read(): a pending failure becomes this call's break.
+  bool TakePending(Status* status) {
+    if (pending.ok()) return false;
+    *status = std::move(pending);
+    pending = Status::Ok();
+    return true;
+  }
+  // A failure after `produced` decoded bytes: those bytes first (the failure is reported by the
+  // next Read()), or the break now when there are none.
+  Out DataThenBreak(Status failure, size_t produced, size_t* n, Status* status) {
+    if (produced > 0) {
+      pending = std::move(failure);
+      *n = produced;
+      return Out::kData;
+    }
+    *status = std::move(failure);
+    return Out::kBreak;
+  }
   std::unique_ptr<Source> src_;
   uint64_t start_ = 0;     // file offset decoding started at
   uint64_t consumed_ = 0;  // file offset up to which bytes were consumed
@@ -199,11 +217,7 @@ class GzipDecoder : public InputStream::Decoder {
   Compression compression() const override { return Compression::kGzip; }
 
   Out Read(char* out, size_t cap, size_t* n, Status* status) override {
-    if (!pending.ok()) {
-      *status = std::move(pending);
-      pending = Status::Ok();
-      return Out::kBreak;
-    }
+    if (TakePending(status)) return Out::kBreak;
     for (;;) {
       if (done_) return Out::kEnd;
       std::string_view avail = in_.Avail();
@@ -252,14 +266,9 @@ class GzipDecoder : public InputStream::Decoder {
             std::string("corrupt gzip member (") + (zs_.msg ? zs_.msg : "error") + ")";
         uint64_t at = member_start_;
         Resync(member_start_ + 1);
-        Status s = Status::Corruption(what + " at compressed offset " + std::to_string(at));
-        if (produced > 0) {
-          pending = std::move(s);
-          *n = produced;
-          return Out::kData;
-        }
-        *status = std::move(s);
-        return Out::kBreak;
+        return DataThenBreak(
+            Status::Corruption(what + " at compressed offset " + std::to_string(at)), produced, n,
+            status);
       }
       if (produced > 0) {
         *n = produced;
@@ -296,11 +305,7 @@ class ZstdDecoder : public InputStream::Decoder {
   Compression compression() const override { return Compression::kZstd; }
 
   Out Read(char* out, size_t cap, size_t* n, Status* status) override {
-    if (!pending.ok()) {
-      *status = std::move(pending);
-      pending = Status::Ok();
-      return Out::kBreak;
-    }
+    if (TakePending(status)) return Out::kBreak;
     for (;;) {
       if (done_) return Out::kEnd;
       std::string_view avail = in_.Avail();
@@ -322,16 +327,10 @@ class ZstdDecoder : public InputStream::Decoder {
       consumed_ = in_.offset();
       if (ZSTD_isError(ret)) {
         done_ = true;  // zstd has no member boundaries to resync on
-        Status s =
+        return DataThenBreak(
             Status::Corruption(std::string("corrupt zstd data (") + ZSTD_getErrorName(ret) +
-                               ") in frame at compressed offset " + std::to_string(frame_start_));
-        if (ob.pos > 0) {
-          pending = std::move(s);
-          *n = ob.pos;
-          return Out::kData;
-        }
-        *status = std::move(s);
-        return Out::kBreak;
+                               ") in frame at compressed offset " + std::to_string(frame_start_)),
+            ob.pos, n, status);
       }
       frame_open_ = ret != 0;
       if (ob.pos > 0) {
