@@ -8,31 +8,15 @@
 
 #include "kilang/io/file.h"
 #include "kilang/pipeline/runner.h"
+#include "run_test_util.h"
 
 namespace kilang {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string TmpDir(const std::string& tag) {
-  std::string d =
-      fs::temp_directory_path() / ("kilang_dedupphase_" + tag + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  return d;
-}
-
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::string rel = fs::relative(e.path(), dir).string();
-    if (rel == ".kilang/run.json") continue;
-    std::string bytes;
-    EXPECT_TRUE(ReadFile(e.path().string(), 0, &bytes).ok());
-    out[rel] = bytes;
-  }
-  return out;
-}
+std::string TmpDir(const std::string& tag) { return test_util::FreshTempDir("dedupphase", tag); }
+using test_util::Snapshot;
 
 // 200 pseudo-random letter words (lines of 20); `edits` of them replaced (a near duplicate).
 std::string Text(uint64_t seed, int edits = 0) {

@@ -8,6 +8,7 @@
 
 #include "kilang/io/file.h"
 #include "kilang/io/stream.h"
+#include "run_test_util.h"
 
 namespace kilang {
 namespace {
@@ -15,27 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kWarcDir = std::string(KILANG_SHARED_DIR) + "/data/warc";
 
-std::string TmpDir(const std::string& tag) {
-  std::string d =
-      fs::temp_directory_path() / ("kilang_runner_" + tag + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  return d;
-}
-
-// Every regular file under `dir` (relative path -> bytes), except the run manifest, whose start
-// time differs between runs by design.
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    std::string rel = fs::relative(e.path(), dir).string();
-    if (rel == ".kilang/run.json") continue;
-    std::string bytes;
-    EXPECT_TRUE(ReadFile(e.path().string(), 0, &bytes).ok());
-    out[rel] = bytes;
-  }
-  return out;
-}
+std::string TmpDir(const std::string& tag) { return test_util::FreshTempDir("runner", tag); }
+using test_util::Snapshot;
 
 // Runs the default pipeline, or with `read_only` no stage at all (pages are then written with an
 // empty text: fast, for tests of the runner's own mechanics; tests/run_pipeline_tests.sh covers
