@@ -154,11 +154,6 @@ constexpr uint64_t kOnes8 = 0x0101010101010101ULL, kHigh8 = 0x8080808080808080UL
 // Bit 7 of each byte of the result: whether that byte of `w` is >= k (bytes of w below 0x80).
 inline uint64_t BytesAtLeast(uint64_t w, uint8_t k) { return ((w | kHigh8) - k * kOnes8) & kHigh8; }
 
-inline uint64_t Mum(uint64_t a, uint64_t b) {
-  const __uint128_t r = static_cast<__uint128_t>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-
 // For tokens of 1..16 bytes: two 64-bit words that together hold every byte (overlapping).
 inline void LoadShort(std::string_view t, uint64_t* a, uint64_t* b) {
   const char* p = t.data();
@@ -184,18 +179,6 @@ inline void LoadShort(std::string_view t, uint64_t* a, uint64_t* b) {
 
 }  // namespace
 
-namespace {
-
-constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL,
-                   kSeed2 = 0x8ebc6af09c88c6e3ULL, kSeed3 = 0x589965cc75374cc3ULL;
-
-// Hash of a token of 1..16 bytes from its zero-padded image (lo: bytes 0..7, hi: 8..15) and size.
-inline uint64_t ShortHash(uint64_t lo, uint64_t hi, size_t n) {
-  return Mum(Mum(lo ^ kSeed0, hi ^ kSeed1 ^ n) ^ kSeed2, kSeed3 ^ n);
-}
-
-}  // namespace
-
 uint64_t TokenHash(std::string_view t) {
   const size_t n = t.size();
   if (n == 0 || n > 16) return Hash64(t);
@@ -204,12 +187,64 @@ uint64_t TokenHash(std::string_view t) {
   uint64_t lo, hi;
   std::memcpy(&lo, buf, 8);
   std::memcpy(&hi, buf + 8, 8);
-  return ShortHash(lo, hi, n);
+  return ShortTokenHash(lo, hi, n);
 }
 
-TokenFacts FactsOf(std::string_view t) { return FactsOf(t, t.data() + t.size()); }
+namespace {
 
-TokenFacts FactsOf(std::string_view t, const char* readable_end) {
+constexpr uint8_t kLetterFlag = 1, kPunctFlag = 2;
+
+// IsLetter / IsPunctOrSymbol of every code point below U+10000 as two flag bits, so that the
+// facts of a non-ASCII token cost a table read per character instead of a property lookup.
+// Built once per process (~64K property lookups).
+const uint8_t* BmpFlags() {
+  static const uint8_t* const table = [] {
+    auto* t = new uint8_t[0x10000];
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      t[cp] = static_cast<uint8_t>((IsLetter(cp) ? kLetterFlag : 0) |
+                                   (IsPunctOrSymbol(cp) ? kPunctFlag : 0));
+    }
+    return t;
+  }();
+  return table;
+}
+
+// Code points, has-letter and all-punctuation-or-symbol of a token whose characters are valid
+// UTF-8 of one to three bytes; false (nothing set) for anything else: four-byte characters,
+// invalid sequences (the general helpers then decide, as they do for every other token).
+inline bool BmpFacts(const unsigned char* p, size_t n, TokenFacts* f) {
+  const uint8_t* flags = BmpFlags();
+  uint32_t chars = 0;
+  uint8_t any = 0, all = kPunctFlag;
+  for (size_t i = 0; i < n; ++chars) {
+    const unsigned char c = p[i];
+    uint32_t cp;
+    if (c < 0x80) {
+      cp = c;
+      i += 1;
+    } else if (c >= 0xC2 && c < 0xE0) {
+      if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return false;
+      cp = (c & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu);
+      i += 2;
+    } else if (c >= 0xE0 && c < 0xF0) {
+      if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return false;
+      cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+      if (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000)) return false;  // overlong, surrogate
+      i += 3;
+    } else {
+      return false;
+    }
+    const uint8_t x = flags[cp];
+    any |= x;
+    all &= x;
+  }
+  f->chars = chars;
+  f->has_letter = (any & kLetterFlag) != 0;
+  f->punct_or_symbol = (all & kPunctFlag) != 0;
+  return true;
+}
+
+inline TokenFacts FactsOfImpl(std::string_view t, const char* readable_end) {
   TokenFacts f;
   const size_t n = t.size();
 #if defined(__SSE2__)
@@ -220,6 +255,9 @@ TokenFacts FactsOf(std::string_view t, const char* readable_end) {
     const __m128i in = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(n)), iota);
     const __m128i v =
         _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())), in);
+    const uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(v));
+    const uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)));
+    f.hash = ShortTokenHash(lo, hi, n);  // = TokenHash(t)
     if (_mm_movemask_epi8(v) == 0) {                    // ASCII
       auto between = [](__m128i x, char lo, char hi) {  // lo <= x <= hi, bytes below 0x80
         return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
@@ -231,14 +269,16 @@ TokenFacts FactsOf(std::string_view t, const char* readable_end) {
           _mm_and_si128(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), v),
                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
                         in);
-      const uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(v));
-      const uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)));
-      f.hash = ShortHash(lo, hi, n);  // = TokenHash(t)
       f.chars = static_cast<uint32_t>(n);
       f.has_letter = _mm_movemask_epi8(alpha) != 0;
       f.punct_or_symbol = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), other)) == 0;
       return f;
     }
+    if (BmpFacts(reinterpret_cast<const unsigned char*>(t.data()), n, &f)) return f;
+    f.chars = static_cast<uint32_t>(CodePoints(t));
+    f.has_letter = HasLetter(t);
+    f.punct_or_symbol = AllPunctOrSymbol(t);
+    return f;
   }
 #endif
   (void)readable_end;
@@ -264,10 +304,40 @@ TokenFacts FactsOf(std::string_view t, const char* readable_end) {
     }
   }
   f.hash = TokenHash(t);
+  if (BmpFacts(reinterpret_cast<const unsigned char*>(t.data()), n, &f)) return f;
   f.chars = static_cast<uint32_t>(CodePoints(t));
   f.has_letter = HasLetter(t);
   f.punct_or_symbol = AllPunctOrSymbol(t);
   return f;
+}
+
+}  // namespace
+
+TokenFacts FactsOf(std::string_view t) { return FactsOfImpl(t, t.data() + t.size()); }
+
+TokenFacts FactsOf(std::string_view t, const char* readable_end) {
+  return FactsOfImpl(t, readable_end);
+}
+
+void AnalyzeTokens(const std::vector<std::string_view>& tokens, const char* readable_end,
+                   DocumentWords* w) {
+  const size_t n = tokens.size();
+  w->facts.resize(n);
+  TokenFacts* out = w->facts.data();
+  for (size_t i = 0; i < n; ++i) out[i] = FactsOfImpl(tokens[i], readable_end);
+  CountWords(w);
+}
+
+void CountWords(DocumentWords* w) {
+  size_t non_symbol_words = 0, non_symbol_chars = 0, letter_words = 0;
+  for (const TokenFacts& f : w->facts) {
+    non_symbol_words += !f.punct_or_symbol;
+    non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
+    letter_words += f.has_letter;
+  }
+  w->non_symbol_words = non_symbol_words;
+  w->non_symbol_chars = non_symbol_chars;
+  w->letter_words = letter_words;
 }
 
 }  // namespace kilang::filter_internal

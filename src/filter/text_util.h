@@ -87,6 +87,25 @@ TokenFacts FactsOf(std::string_view token, const char* readable_end);
 // words), Hash64 for longer ones. Not Hash64: compare token hashes with token hashes only.
 uint64_t TokenHash(std::string_view token);
 
+// TokenHash of a token of 1..16 bytes from its zero-padded image (lo: bytes 0..7, hi: 8..15)
+// and its size.
+inline uint64_t ShortTokenHash(uint64_t lo, uint64_t hi, size_t n) {
+  auto mum = [](uint64_t a, uint64_t b) {
+    const __uint128_t r = static_cast<__uint128_t>(a) * b;
+    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  };
+  constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL,
+                     kSeed2 = 0x8ebc6af09c88c6e3ULL, kSeed3 = 0x589965cc75374cc3ULL;
+  return mum(mum(lo ^ kSeed0, hi ^ kSeed1 ^ n) ^ kSeed2, kSeed3 ^ n);
+}
+
+// Fills w->facts (one FactsOf per token) and the counts of `w` from `tokens`, all of which lie in
+// a buffer that ends at `readable_end`. w->tokens is left as it is.
+void AnalyzeTokens(const std::vector<std::string_view>& tokens, const char* readable_end,
+                   DocumentWords* w);
+// The counts of `w` from w->facts.
+void CountWords(DocumentWords* w);
+
 // Open-addressing map from non-zero 64-bit keys to V, reused across documents (Clear keeps the
 // memory). Not thread-safe.
 template <typename V>

@@ -95,6 +95,63 @@ TEST(TextUtil, TokenFactsMatchTheCodePointHelpersOnRandomTokens) {
   }
 }
 
+// Tokens of whole multi-byte characters (the BMP table path) and of broken ones (the general
+// helpers): every fact must equal the code-point helpers'.
+TEST(TextUtil, TokenFactsOfMultiByteTokensMatchTheCodePointHelpers) {
+  const char* pieces[] = {"a", "Z", "7", ".", "-", "#", " ", "\x01",
+                          "\xC3\xA9",          // é letter
+                          "\xD0\x96",          // Ж letter
+                          "\xC2\xA0",          // no-break space (neither)
+                          "\xCC\x81",          // combining acute (Mn: neither)
+                          "\xD9\xA3",          // Arabic-Indic three (Nd)
+                          "\xC2\xAB",          // « punctuation
+                          "\xE2\x80\x94",      // em dash
+                          "\xE2\x82\xAC",      // euro sign (symbol)
+                          "\xE4\xB8\xAD",      // CJK letter
+                          "\xEF\xBC\x81",      // fullwidth !
+                          "\xF0\x9F\x98\x80",  // emoji (four bytes: general path)
+                          "\xED\xA0\x80",      // encoded surrogate (invalid)
+                          "\xE0\x80\xAF",      // overlong (invalid)
+                          "\xC1\xBF",          // overlong (invalid)
+                          "\x80",              // lone continuation
+                          "\xE2\x82",          // cut sequence
+                          "\xFF"};
+  std::mt19937 rng(11);
+  for (int iter = 0; iter < 200000; ++iter) {
+    std::string t;
+    for (int k = 1 + rng() % 8; k > 0; --k) t += pieces[rng() % (sizeof pieces / sizeof *pieces)];
+    std::string buffer = t + std::string(16, static_cast<char>(rng() % 256));
+    for (const TokenFacts& f :
+         {FactsOf(t),
+          FactsOf(std::string_view(buffer).substr(0, t.size()), buffer.data() + buffer.size())}) {
+      ASSERT_EQ(f.chars, CodePoints(t)) << t;
+      ASSERT_EQ(f.has_letter, HasLetter(t)) << t;
+      ASSERT_EQ(f.punct_or_symbol, AllPunctOrSymbol(t)) << t;
+      ASSERT_EQ(f.hash, TokenHash(t)) << t;
+    }
+  }
+}
+
+// AnalyzeTokens: the facts of each token and the document counts the quality stages read.
+TEST(TextUtil, AnalyzeTokensCountsNonSymbolAndLetterWords) {
+  const std::string text = "Kota 2024 , caf\xC3\xA9 \xE2\x80\x94 ...";
+  std::vector<std::string_view> tokens;
+  std::string_view v(text);
+  for (size_t b = 0; b < v.size();) {
+    size_t e = v.find(' ', b);
+    if (e == std::string_view::npos) e = v.size();
+    tokens.push_back(v.substr(b, e - b));
+    b = e + 1;
+  }
+  DocumentWords w;
+  AnalyzeTokens(tokens, text.data() + text.size(), &w);
+  ASSERT_EQ(w.facts.size(), tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) EXPECT_EQ(w.facts[i].hash, TokenHash(tokens[i]));
+  EXPECT_EQ(w.non_symbol_words, 3u);             // Kota 2024 café
+  EXPECT_EQ(w.non_symbol_chars, 4u + 4u + 4u);   // code points, not bytes
+  EXPECT_EQ(w.letter_words, 2u);                 // Kota café
+}
+
 TEST(TextUtil, TokenFactsFollowTheCharacterClasses) {
   TokenFacts f = FactsOf("word");
   EXPECT_EQ(f.chars, 4u);

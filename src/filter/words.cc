@@ -385,6 +385,7 @@ struct AsciiMasks {
   uint64_t quote3;  // first bytes of U+2018, U+2019 (MidNumLet)
   uint64_t other3;  // first bytes of U+2013, U+2014, U+201C, U+201D, U+2026 (Other)
   uint64_t dash3;   // first bytes of U+2013 (an infix for JoinInfixes)
+  uint64_t ctrl;    // controls and DEL (0x00-0x1F, 0x7F: neither letters nor punctuation)
 };
 
 // Whether the classes that ScanMultiByte assumes are those of the table (they are for every
@@ -404,6 +405,21 @@ bool MultiByteClassesHold() {
   return plain(0x2018, kMidNumLet) && plain(0x2019, kMidNumLet) && plain(0x2013, kOther) &&
          plain(0x2014, kOther) && plain(0x201C, kOther) && plain(0x201D, kOther) &&
          plain(0x2026, kOther);
+}
+
+// Whether the two-byte characters ScanMultiByte adds to `letter` are all letters (IsLetter),
+// as EmitBlock's token facts assume (checked once; else the facts are computed per token).
+bool KnownLettersAreLetters() {
+  for (uint32_t cp = 0xC0; cp < 0x2C0; ++cp) {
+    if (cp != 0xD7 && cp != 0xF7 && !IsLetter(cp)) return false;
+  }
+  for (uint32_t cp = 0x400; cp < 0x480; ++cp) {
+    if (!IsLetter(cp)) return false;
+  }
+  for (uint32_t cp : {0x2013u, 0x2014u, 0x2018u, 0x2019u, 0x201Cu, 0x201Du, 0x2026u}) {
+    if (!IsPunctOrSymbol(cp)) return false;
+  }
+  return true;
 }
 
 inline AsciiMasks ScanBlock(const unsigned char* s) {
@@ -433,6 +449,7 @@ inline AsciiMasks ScanBlock(const unsigned char* s) {
     const __m128i colon = eq(':');
     m.colon |= bits(colon);
     m.infix |= bits(_mm_or_si128(_mm_or_si128(eq('-'), eq('/')), colon));
+    m.ctrl |= bits(_mm_or_si128(in_range(v, 0, 0x20), eq(0x7f)));
   }
   return m;
 }
@@ -489,8 +506,16 @@ void ScanMultiByte(const unsigned char* s, AsciiMasks* m) {
 // sides). Blocks with '@' or '_', with U+2013 (an infix) or with a non-ASCII token by itself
 // (word-like for JoinInfixes) next to an infix are left to JoinRange: returns whether it is
 // needed.
+//
+// With `facts`, also appends each token's TokenFacts, from the masks: code points (bytes that
+// do not continue a known character), letters (ASCII letters and the known two-byte letters,
+// all of them Unicode letters: KnownLettersAreLetters), punctuation or symbol (no letter,
+// digit or control byte: '@', '_', the middle characters and the known three-byte
+// characters are punctuation). `end`: the end of the text (the hash reads 16 bytes when they
+// are inside it).
 inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, const char* base,
-                      std::vector<std::string_view>* tokens) {
+                      std::vector<std::string_view>* tokens,
+                      std::vector<filter_internal::TokenFacts>* facts, const char* end) {
   const uint64_t a = m.letter, d = m.digit;
   const uint64_t mid_letter = colon_mid ? m.dot_quote | m.colon : m.dot_quote;
   uint64_t word = a | d | m.under | (mid_letter & (a << 1) & (a >> 1)) |
@@ -516,6 +541,37 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
   const uint64_t single = ~runs & ~m.blank;
   uint64_t starts = ((runs & ~(runs << 1)) | (single & ~m.cont)) & valid;
   uint64_t ends = ((runs & ~(runs >> 1)) | (single & ~(m.cont >> 1))) & valid;
+  if (facts) {
+    const uint64_t alpha = a & ~m.at;
+    const uint64_t not_punct = alpha | d | m.ctrl;
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    while (starts) {
+      const int b = __builtin_ctzll(starts);
+      const int e = __builtin_ctzll(ends);
+      const size_t len = static_cast<size_t>(e - b + 1);
+      const char* p = base + b;
+      tokens->emplace_back(p, len);
+      const uint64_t tm = (uint64_t{2} << e) - (uint64_t{1} << b);  // e <= 62
+      filter_internal::TokenFacts f;
+      if (len <= 16 && end - p >= 16) {
+        const __m128i in = _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(len)), iota);
+        const __m128i v = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), in);
+        f.hash = filter_internal::ShortTokenHash(
+            static_cast<uint64_t>(_mm_cvtsi128_si64(v)),
+            static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v))), len);
+      } else {
+        f.hash = filter_internal::TokenHash(std::string_view(p, len));
+      }
+      const uint64_t cont = m.cont & tm;
+      f.chars = static_cast<uint32_t>(len - (cont ? __builtin_popcountll(cont) : 0));
+      f.has_letter = (alpha & tm) != 0;
+      f.punct_or_symbol = (not_punct & tm) == 0;
+      facts->push_back(f);
+      starts &= starts - 1;
+      ends &= ends - 1;
+    }
+    return join_later;
+  }
   while (starts) {
     const int b = __builtin_ctzll(starts);
     const int e = __builtin_ctzll(ends);
@@ -622,17 +678,31 @@ WordSegmenter::~WordSegmenter() = default;
 //    with a character that the fast path does not handle goes to ICU.
 // Both layers hand over after white space, which JoinInfixes never joins across either (but
 // see below), so with `join` each layer joins its own tokens.
-void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens) {
+//
+// With `facts`, each token's TokenFacts too: the block layer computes them as it emits its
+// tokens; the other tokens get FactsOf. facts[0..facts->size()) always belong to the tokens at
+// the same positions: whatever changes tokens from position k on (JoinRange, a stretch given
+// to ICU dropping tokens) cuts `facts` to at most k, and `sync` fills in the rest.
+void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens,
+                        std::vector<filter_internal::TokenFacts>* facts) {
   tokens->clear();
+  const char* const end = text.data() + text.size();
+  auto sync = [&] {
+    for (size_t i = facts->size(); i < tokens->size(); ++i)
+      facts->push_back(filter_internal::FactsOf((*tokens)[i], end));
+  };
+  if (facts) facts->clear();
   if (impl_->mode == Impl::kIcuOnly) {
     impl_->Icu(text, tokens);
     if (join) JoinRange(tokens, 0);
+    if (facts) sync();
     return;
   }
   size_t icu_end = 0;  // end of the last stretch given to ICU
 #if KILANG_WORDS_SSE2
   const bool colon_mid = impl_->mode == Impl::kColonMidLetter;
   static const bool multibyte_ok = MultiByteClassesHold();
+  static const bool block_facts = KnownLettersAreLetters();
 #endif
   const size_t n = text.size();
   size_t p = 0;
@@ -651,9 +721,15 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
                      : 0;
       if (cuts) {
         const int last = 63 - __builtin_clzll(cuts);
+        std::vector<filter_internal::TokenFacts>* block_out = nullptr;
+        if (facts) {
+          sync();
+          if (block_facts) block_out = facts;
+        }
         const size_t first = tokens->size();
-        if (EmitBlock(m, last, join, colon_mid, text.data() + p, tokens)) {
+        if (EmitBlock(m, last, join, colon_mid, text.data() + p, tokens, block_out, end)) {
           JoinRange(tokens, first);
+          if (facts) facts->resize(std::min(facts->size(), first));
         }
         p += last + 1;
         continue;
@@ -666,16 +742,25 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
     // Two tokens back: a stretch given to ICU may end before a space that starts a token with
     // the Extend after it (" \u0301"), which JoinInfixes joins to a word and infix before it.
     // (JoinRange's output is a fixed point, so joining twice changes nothing.)
-    if (join) JoinRange(tokens, first >= 2 ? first - 2 : 0);
+    const size_t changed_from = join ? (first >= 2 ? first - 2 : 0) : first;
+    if (join) JoinRange(tokens, changed_from);
+    if (facts) facts->resize(std::min(facts->size(), changed_from));
   }
+  if (facts) sync();
 }
 
 void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>* tokens) {
-  Run(text, /*join=*/false, tokens);
+  Run(text, /*join=*/false, tokens, nullptr);
 }
 
 void WordSegmenter::SegmentAndJoin(std::string_view text, std::vector<std::string_view>* tokens) {
-  Run(text, /*join=*/true, tokens);
+  Run(text, /*join=*/true, tokens, nullptr);
+}
+
+void WordSegmenter::SegmentAndJoinWithFacts(std::string_view text,
+                                            std::vector<std::string_view>* tokens,
+                                            std::vector<filter_internal::TokenFacts>* facts) {
+  Run(text, /*join=*/true, tokens, facts);
 }
 
 // Segments from text[p] (a segment start after white space, or the start of the text) until a
@@ -800,7 +885,8 @@ struct TokenCache {
   std::string lang;
   bool valid = false;
   std::vector<std::string_view> tokens;
-  bool facts_valid = false;
+  bool facts_valid = false;     // words holds the counts and facts of `tokens`
+  bool facts_computed = false;  // words.facts holds the facts of `tokens` (not yet the counts)
   filter_internal::DocumentWords words;
 };
 
@@ -819,20 +905,29 @@ WordSegmenter& WorkerSegmenter(std::string_view lang, StageContext& ctx) {
 
 namespace {
 
-TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageContext& ctx) {
+// The cache for `text`, segmented if it holds another text; with `facts`, the facts too (in
+// the same pass when the text is new).
+TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageContext& ctx,
+                         bool facts = false) {
   auto& cache = ctx.Scratch<TokenCache>("kilang.filter.tokens");
   uint64_t h = XXH3_64bits(text.data(), text.size());
   if (cache.valid && cache.data == text.data() && cache.size == text.size() && cache.hash == h &&
       cache.lang == lang) {
     return cache;
   }
-  WorkerSegmenter(lang, ctx).SegmentAndJoin(text, &cache.tokens);
+  WordSegmenter& seg = WorkerSegmenter(lang, ctx);
+  if (facts) {
+    seg.SegmentAndJoinWithFacts(text, &cache.tokens, &cache.words.facts);
+  } else {
+    seg.SegmentAndJoin(text, &cache.tokens);
+  }
   cache.data = text.data();
   cache.size = text.size();
   cache.hash = h;
   cache.lang = std::string(lang);
   cache.valid = true;
   cache.facts_valid = false;
+  cache.facts_computed = facts;
   return cache;
 }
 
@@ -846,20 +941,14 @@ const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::
 namespace filter_internal {
 
 const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, StageContext& ctx) {
-  TokenCache& c = CachedTokens(text, lang, ctx);
+  TokenCache& c = CachedTokens(text, lang, ctx, /*facts=*/true);
   DocumentWords& w = c.words;
   if (c.facts_valid) return w;
   w.tokens = &c.tokens;
-  w.facts.resize(c.tokens.size());
-  w.non_symbol_words = w.non_symbol_chars = w.letter_words = 0;
-  for (size_t i = 0; i < c.tokens.size(); ++i) {
-    const TokenFacts f = FactsOf(c.tokens[i], text.data() + text.size());
-    w.facts[i] = f;
-    if (!f.punct_or_symbol) {
-      ++w.non_symbol_words;
-      w.non_symbol_chars += f.chars;
-    }
-    w.letter_words += f.has_letter;
+  if (c.facts_computed) {
+    CountWords(&w);
+  } else {
+    AnalyzeTokens(c.tokens, text.data() + text.size(), &w);
   }
   c.facts_valid = true;
   return w;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kilang/util/utf8.h"
+#include "text_util.h"
 
 namespace kilang {
 namespace {
@@ -44,6 +45,19 @@ void ExpectSameAsIcu(WordSegmenter& s, std::string_view text) {
   s.SegmentAndJoin(text, &fast);
   JoinInfixes(&icu);
   ASSERT_EQ(Spans(text, fast), Spans(text, icu)) << "joined, text: [" << text << "]";
+  // The same tokens with their facts (computed by the block layer from its masks, else by
+  // FactsOf): every fact must be FactsOf's.
+  std::vector<filter_internal::TokenFacts> facts;
+  s.SegmentAndJoinWithFacts(text, &fast, &facts);
+  ASSERT_EQ(Spans(text, fast), Spans(text, icu)) << "with facts, text: [" << text << "]";
+  ASSERT_EQ(facts.size(), fast.size());
+  for (size_t i = 0; i < fast.size(); ++i) {
+    const filter_internal::TokenFacts f = filter_internal::FactsOf(fast[i]);
+    ASSERT_EQ(facts[i].hash, f.hash) << "token [" << fast[i] << "] in [" << text << "]";
+    ASSERT_EQ(facts[i].chars, f.chars) << "token [" << fast[i] << "] in [" << text << "]";
+    ASSERT_EQ(facts[i].has_letter, f.has_letter) << "token [" << fast[i] << "]";
+    ASSERT_EQ(facts[i].punct_or_symbol, f.punct_or_symbol) << "token [" << fast[i] << "]";
+  }
 }
 
 // Filler that makes the block (64-byte) layer see a case: ASCII words before and after it.

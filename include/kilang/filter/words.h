@@ -30,6 +30,10 @@
 
 namespace kilang {
 
+namespace filter_internal {
+struct TokenFacts;  // src/filter/text_util.h
+}  // namespace filter_internal
+
 class WordSegmenter {
  public:
   // `locale`: an ICU locale id such as "id", "ja" (only tailorings differ; dictionary scripts are
@@ -48,6 +52,11 @@ class WordSegmenter {
   // Segment, then JoinInfixes, in one pass (the same tokens; what DocumentTokens uses).
   void SegmentAndJoin(std::string_view text, std::vector<std::string_view>* tokens);
 
+  // SegmentAndJoin that also gives each token's facts (facts->size() == tokens->size(), equal to
+  // FactsOf of each token). For the quality filters (TokenFacts is internal to src/filter/).
+  void SegmentAndJoinWithFacts(std::string_view text, std::vector<std::string_view>* tokens,
+                               std::vector<filter_internal::TokenFacts>* facts);
+
   // The same as Segment with ICU alone (no fast path). For tests and benchmarks.
   void SegmentIcu(std::string_view text, std::vector<std::string_view>* tokens);
 
@@ -55,7 +64,8 @@ class WordSegmenter {
   int CountSentences(std::string_view text);
 
  private:
-  void Run(std::string_view text, bool join, std::vector<std::string_view>* tokens);
+  void Run(std::string_view text, bool join, std::vector<std::string_view>* tokens,
+           std::vector<filter_internal::TokenFacts>* facts);
   // Whether Segment gives ICU's tokens on a set of probe texts (the locale's rules are known).
   bool MatchesIcuOnProbes();
   // Run's code-point layer: from text[p] to a white space segment ending at or after `target`
