@@ -5,7 +5,6 @@
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 #define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
@@ -881,7 +880,7 @@ struct SegmenterSlot {
 struct TokenCache {
   const char* data = nullptr;
   size_t size = 0;
-  uint64_t hash = 0;
+  std::string copy;  // the text the tokens are of: a stage may edit the text in place
   std::string lang;
   bool valid = false;
   std::vector<std::string_view> tokens;
@@ -910,9 +909,10 @@ namespace {
 TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageContext& ctx,
                          bool facts = false) {
   auto& cache = ctx.Scratch<TokenCache>("kilang.filter.tokens");
-  uint64_t h = XXH3_64bits(text.data(), text.size());
-  if (cache.valid && cache.data == text.data() && cache.size == text.size() && cache.hash == h &&
-      cache.lang == lang) {
+  // Same buffer (the tokens are views into it), same bytes, same language. Comparing with a
+  // copy costs less than hashing the text at every call.
+  if (cache.valid && cache.data == text.data() && cache.size == text.size() &&
+      cache.lang == lang && std::memcmp(cache.copy.data(), text.data(), text.size()) == 0) {
     return cache;
   }
   WordSegmenter& seg = WorkerSegmenter(lang, ctx);
@@ -923,8 +923,8 @@ TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageCont
   }
   cache.data = text.data();
   cache.size = text.size();
-  cache.hash = h;
-  cache.lang = std::string(lang);
+  cache.copy.assign(text.data(), text.size());
+  cache.lang.assign(lang.data(), lang.size());
   cache.valid = true;
   cache.facts_valid = false;
   cache.facts_computed = facts;
