@@ -4,7 +4,6 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
-#define XXH_INLINE_ALL
 
 #include <algorithm>
 #include <array>
