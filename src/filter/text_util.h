@@ -88,15 +88,14 @@ TokenFacts FactsOf(std::string_view token, const char* readable_end);
 uint64_t TokenHash(std::string_view token);
 
 // TokenHash of a token of 1..16 bytes from its zero-padded image (lo: bytes 0..7, hi: 8..15)
-// and its size.
+// and its size: one 64x64->128-bit multiply of the two halves, each mixed with a seed (and the
+// size), folded to 64 bits. In-memory identity only (n-gram counts, stop words): a token made
+// to cancel a seed collides with others of its length, which can only change the verdict on
+// the document that holds it.
 inline uint64_t ShortTokenHash(uint64_t lo, uint64_t hi, size_t n) {
-  auto mum = [](uint64_t a, uint64_t b) {
-    const __uint128_t r = static_cast<__uint128_t>(a) * b;
-    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-  };
-  constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL,
-                     kSeed2 = 0x8ebc6af09c88c6e3ULL, kSeed3 = 0x589965cc75374cc3ULL;
-  return mum(mum(lo ^ kSeed0, hi ^ kSeed1 ^ n) ^ kSeed2, kSeed3 ^ n);
+  constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL;
+  const __uint128_t r = static_cast<__uint128_t>(lo ^ kSeed0) * (hi ^ kSeed1 ^ n);
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
 // Fills w->facts (one FactsOf per token) and the counts of `w` from `tokens`, all of which lie in
