@@ -3,7 +3,8 @@
 // and token facts they share (SSE2 block scans that read ahead within the text). The first byte
 // picks the document language the quality stages see (their per-language options and
 // segmentation locale). Invariants: every stage gives a verdict, a removal has a reason, PII keeps
-// valid UTF-8 valid, and the segmenter's tokens are non-empty views inside the text, in order.
+// valid UTF-8 valid, the segmenter's tokens are non-empty views inside the text, in order, and
+// the token facts it computes along the way are FactsOf's.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "kilang/filter/registry.h"
 #include "kilang/filter/words.h"
 #include "kilang/util/utf8.h"
+#include "../src/filter/text_util.h"
 
 namespace {
 
@@ -54,6 +56,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kilang::fuzz::Check(t.data() >= prev_end && t.data() + t.size() <= text.data() + text.size(),
                         "tokens are in order, inside the text");
     prev_end = t.data() + t.size();
+  }
+  // The same tokens with their facts, each equal to FactsOf's (the block layer computes them
+  // from its masks).
+  std::vector<std::string_view> with_facts;
+  std::vector<kilang::filter_internal::TokenFacts> facts;
+  seg.SegmentAndJoinWithFacts(text, &with_facts, &facts);
+  kilang::fuzz::Check(with_facts == tokens && facts.size() == tokens.size(),
+                      "SegmentAndJoinWithFacts gives SegmentAndJoin's tokens, one fact each");
+  for (size_t i = 0; i < facts.size() && i < with_facts.size(); ++i) {
+    const kilang::filter_internal::TokenFacts f = kilang::filter_internal::FactsOf(with_facts[i]);
+    kilang::fuzz::Check(facts[i].hash == f.hash && facts[i].chars == f.chars &&
+                            facts[i].has_letter == f.has_letter &&
+                            facts[i].punct_or_symbol == f.punct_or_symbol,
+                        "the segmenter's token facts are FactsOf's");
   }
 
   const bool valid = kilang::IsValidUtf8(text);
