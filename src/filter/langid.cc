@@ -103,6 +103,37 @@ struct alignas(64) Row {  // one cache line
   float v[kDim];
 };
 
+// A running sum of rows, in registers (the same float additions as a loop over d).
+class RowSum {
+ public:
+#if defined(__SSE2__)
+  void Add(const Row& r) {
+    a0_ = _mm_add_ps(a0_, _mm_load_ps(r.v));
+    a1_ = _mm_add_ps(a1_, _mm_load_ps(r.v + 4));
+    a2_ = _mm_add_ps(a2_, _mm_load_ps(r.v + 8));
+    a3_ = _mm_add_ps(a3_, _mm_load_ps(r.v + 12));
+  }
+  void Store(Row* out) const {
+    _mm_store_ps(out->v, a0_);
+    _mm_store_ps(out->v + 4, a1_);
+    _mm_store_ps(out->v + 8, a2_);
+    _mm_store_ps(out->v + 12, a3_);
+  }
+
+ private:
+  __m128 a0_ = _mm_setzero_ps(), a1_ = _mm_setzero_ps(), a2_ = _mm_setzero_ps(),
+         a3_ = _mm_setzero_ps();
+#else
+  void Add(const Row& r) {
+    for (int d = 0; d < kDim; ++d) s_.v[d] += r.v[d];
+  }
+  void Store(Row* out) const { *out = s_; }
+
+ private:
+  Row s_{};
+#endif
+};
+
 // Open-addressing string -> V table keyed by a 64-bit hash, entries in insertion order. No
 // division and one probe array, unlike std::unordered_map (which dominated the profile).
 template <typename V>
@@ -169,18 +200,23 @@ inline uint64_t TokenHash(std::string_view s) {
   std::memcpy(&hi, buf + 8, 8);
   return ShortHash(lo, hi);
 }
-// TokenHash of the `len` (1..16) bytes at p, when 16 bytes may be read at p.
+// Masks keeping the first `len` bytes (0..16) of a 16-byte little-endian (lo, hi) word pair.
+struct LenMasks {
+  uint64_t lo[17], hi[17];
+  constexpr LenMasks() : lo(), hi() {
+    for (int len = 0; len <= 16; ++len) {
+      lo[len] = len >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * len)) - 1;
+      hi[len] = len <= 8 ? 0 : len == 16 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (len - 8))) - 1;
+    }
+  }
+};
+constexpr LenMasks kLenMasks;
+// TokenHash of the `len` (0..16) bytes at p, when 16 bytes may be read at p.
 inline uint64_t ShortTokenHashUnpadded(const char* p, size_t len) {
   uint64_t lo, hi;
   std::memcpy(&lo, p, 8);
   std::memcpy(&hi, p + 8, 8);
-  if (len <= 8) {
-    lo &= ~UINT64_C(0) >> (64 - 8 * len);
-    hi = 0;
-  } else {
-    hi &= ~UINT64_C(0) >> (128 - 8 * len);
-  }
-  return ShortHash(lo, hi);
+  return ShortHash(lo & kLenMasks.lo[len], hi & kLenMasks.hi[len]);
 }
 
 // Bit i set when p[i] is a fastText space (" \t\n\v\f\r" or NUL), for the 16 bytes at p.
@@ -200,52 +236,79 @@ inline uint32_t SpaceMask16(const char* p) {
 #endif
 }
 
-// fastText's tokens of a line, 16 bytes at a time.
+// Bit i set when p[i] is a fastText space, for the 64 bytes at p.
+inline uint64_t SpaceMask64(const char* p) {
+  return static_cast<uint64_t>(SpaceMask16(p)) | static_cast<uint64_t>(SpaceMask16(p + 16)) << 16 |
+         static_cast<uint64_t>(SpaceMask16(p + 32)) << 32 |
+         static_cast<uint64_t>(SpaceMask16(p + 48)) << 48;
+}
+
+// fastText's tokens of a line, 64 bytes at a time: each block's space mask gives the bits where
+// tokens start (a non-space after a space) and end (a space after a non-space); tokens are then
+// read off the two masks with a count-trailing-zeros each, whatever their length.
 class Tokenizer {
  public:
   explicit Tokenizer(std::string_view text) : p_(text.data()), n_(text.size()) {}
-  // The next token as [*b, *e); false at the end.
-  bool Next(size_t* b, size_t* e) {
-    size_t i = i_;
-    for (;;) {  // skip spaces
-      if (i + 16 <= n_) {
-        const uint32_t m = ~SpaceMask16(p_ + i) & 0xFFFF;
-        if (m == 0) {
-          i += 16;
-          continue;
+  // Up to `max` next tokens as [b[i], e[i]); returns how many (0 at the end).
+  int Next(size_t* b, size_t* e, int max) {
+    // In locals: stores through b and e could otherwise alias the members.
+    size_t base = base_, start = start_;
+    uint64_t starts = starts_, ends = ends_;
+    bool open = open_;
+    int m = 0;
+    while (m < max) {
+      if (open) {
+        if (ends == 0) {
+          if (Load(&base, &starts, &ends)) continue;
+          b[m] = start, e[m++] = n_;  // the last token runs to the end of the text
+          open = false;
+          break;
         }
-        i += __builtin_ctz(m);
+        b[m] = start, e[m++] = base + __builtin_ctzll(ends);
+        ends &= ends - 1;
+        open = false;
+        continue;
+      }
+      if (starts == 0) {
+        if (Load(&base, &starts, &ends)) continue;
         break;
       }
-      while (i < n_ && IsFastTextSpace(p_[i])) ++i;
-      if (i >= n_) {
-        i_ = i;
-        return false;
-      }
-      break;
+      start = base + __builtin_ctzll(starts);
+      starts &= starts - 1;
+      open = true;
     }
-    *b = i;
-    for (;;) {  // token end
-      if (i + 16 <= n_) {
-        const uint32_t m = SpaceMask16(p_ + i);
-        if (m == 0) {
-          i += 16;
-          continue;
-        }
-        i += __builtin_ctz(m);
-        break;
-      }
-      while (i < n_ && !IsFastTextSpace(p_[i])) ++i;
-      break;
-    }
-    *e = i_ = i;
-    return true;
+    base_ = base, start_ = start, starts_ = starts, ends_ = ends, open_ = open;
+    return m;
   }
 
  private:
+  // The masks of the next block; false past the end. Bytes past the end count as spaces.
+  bool Load(size_t* base, uint64_t* starts, uint64_t* ends) {
+    if (next_ >= n_) return false;
+    *base = next_;
+    uint64_t s;
+    if (next_ + 64 <= n_) {
+      s = SpaceMask64(p_ + next_);
+    } else {
+      char tail[64];
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, p_ + next_, n_ - next_);
+      s = SpaceMask64(tail);
+    }
+    const uint64_t after_space = s << 1 | carry_;  // bit i: byte i - 1 is a space
+    *starts = ~s & after_space;
+    *ends = s & ~after_space;
+    carry_ = s >> 63;
+    next_ += 64;
+    return true;
+  }
+
   const char* p_;
   size_t n_;
-  size_t i_ = 0;
+  size_t next_ = 0, base_ = 0, start_ = 0;
+  uint64_t starts_ = 0, ends_ = 0;
+  uint64_t carry_ = 1;  // the text starts after a space
+  bool open_ = false;
 };
 
 }  // namespace
@@ -700,12 +763,8 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     scratch->owner = this;
   }
   const Impl& im = *impl_;
-  Row hidden{};
+  RowSum hidden;
   int64_t rows = 0;
-  auto add = [&](const Row& r, int count) {
-    for (int d = 0; d < kDim; ++d) hidden.v[d] += r.v[d];
-    rows += count;
-  };
   // The summed rows of a token not in the cache, cached. Returns its row index.
   auto insert = [&](std::string_view tok, uint64_t h) {
     const uint32_t index = static_cast<uint32_t>(scratch->rows.size());
@@ -734,50 +793,62 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   constexpr int kBatch = 16;
   const size_t n = text.size();
   Tokenizer tokens(text);
+  size_t begins[kBatch], ends[kBatch];
   uint64_t hashes[kBatch];
-  std::string_view toks[kBatch];
   uint32_t index[kBatch];
-  for (bool more = true; more;) {
+  for (int m; (m = tokens.Next(begins, ends, kBatch)) > 0;) {
     scratch->Reserve(kBatch);
-    int m = 0;
-    size_t b, e;
-    while (m < kBatch && (more = tokens.Next(&b, &e))) {
-      size_t len = e - b;
-      // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the first
-      // kMaxTokenBytes bytes, cut at a UTF-8 character boundary.
-      if (len > kMaxTokenBytes) {
-        len = kMaxTokenBytes;
-        while (len > 0 && (static_cast<unsigned char>(text[b + len]) & 0xC0) == 0x80) --len;
+    // In locals (valid until the next Reserve; insert() neither rehashes nor moves the rows).
+    Scratch::Slot* const slots = scratch->slots.data();
+    const size_t mask = scratch->slots.size() - 1;
+    const char* const p = text.data();
+    for (int k = 0; k < m; ++k) {
+      const size_t b = begins[k];
+      size_t len = ends[k] - b;
+      uint64_t h;
+      if (len <= 16 && b + 16 <= n) {
+        h = ShortTokenHashUnpadded(p + b, len);
+      } else {
+        // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the
+        // first kMaxTokenBytes bytes, cut at a UTF-8 character boundary. (len is 0 when a cut
+        // token has only continuation bytes: hashed as the empty token.)
+        if (len > kMaxTokenBytes) {
+          len = kMaxTokenBytes;
+          while (len > 0 && (static_cast<unsigned char>(p[b + len]) & 0xC0) == 0x80) --len;
+          ends[k] = b + len;
+        }
+        h = TokenHash(std::string_view(p + b, len));
       }
-      // (len is 0 when a cut token has only continuation bytes: hashed as the empty token.)
-      uint64_t h = len >= 1 && len <= 16 && b + 16 <= n
-                       ? ShortTokenHashUnpadded(text.data() + b, len)
-                       : TokenHash(text.substr(b, len));
       h += h == 0;  // 0 marks an empty slot
-      hashes[m] = h;
-      toks[m] = text.substr(b, len);
-      __builtin_prefetch(&scratch->slots[scratch->Home(h)]);
-      ++m;
+      hashes[k] = h;
+      __builtin_prefetch(&slots[h & mask]);
     }
     for (int k = 0; k < m; ++k) {
-      if (Scratch::Slot* s = scratch->Find(hashes[k])) {
+      const uint64_t h = hashes[k];
+      Scratch::Slot* s = &slots[h & mask];
+      while (s->hash != h && s->hash != 0) s = s + 1 == slots + mask + 1 ? slots : s + 1;
+      if (s->hash != 0) {
         index[k] = s->index;
         rows += s->count;
-        if (s->hits < 255) ++s->hits;
+        s->hits += s->hits < 255;
         __builtin_prefetch(&scratch->rows[s->index]);
       } else {
-        index[k] = insert(toks[k], hashes[k]);
+        index[k] = insert(text.substr(begins[k], ends[k] - begins[k]), h);
       }
     }
-    for (int k = 0; k < m; ++k) add(scratch->rows[index[k]], 0);
+    const Row* const cached = scratch->rows.data();
+    for (int k = 0; k < m; ++k) hidden.Add(cached[index[k]]);
   }
-  add(im.eos.sum, im.eos.count);  // the line's terminating newline
+  hidden.Add(im.eos.sum);  // the line's terminating newline
+  rows += im.eos.count;
   if (!scratch->state)
     scratch->state = std::make_unique<fasttext::Model::State>(kDim, num_labels(), 0);
   fasttext::Model::State& state = *scratch->state;
   // As fastText's Model::computeHidden: the sum times (float)(1.0 / number of rows).
   const float inv = rows > 0 ? static_cast<float>(1.0 / static_cast<double>(rows)) : 0.0f;
-  for (int d = 0; d < kDim; ++d) state.hidden[d] = hidden.v[d] * inv;
+  Row sum;
+  hidden.Store(&sum);
+  for (int d = 0; d < kDim; ++d) state.hidden[d] = sum.v[d] * inv;
   fasttext::Predictions& heap = scratch->heap;
   heap.clear();
   int kk = k <= 0 ? num_labels() : std::min(k, num_labels());
