@@ -333,7 +333,6 @@ struct LanguageIdentifier::Scratch {
   std::vector<Slot> slots;
   std::vector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
-  std::string word;  // "<token>" buffer
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
   fasttext::Predictions heap;
@@ -429,12 +428,17 @@ struct LanguageIdentifier::Impl {
   std::vector<int32_t> pos_row;  // position -> input row
   // lid.176.ftz's input matrix is product-quantized (8 sub-quantizers of 2 floats, 256
   // centroids each, and a quantized norm): its n-gram rows are kept here in that coded form too,
-  // 9 bytes a row by position instead of a 64-byte dense row, decoded from `centroids` and
-  // `norms` (8 KB, in L1) to the same floats (checked at load; else `coded` is false and the
-  // dense rows are used).
+  // 9 bytes a row instead of a 64-byte dense row, seven rows to a cache line (row at position p:
+  // line p / 7, entry p % 7; one cache miss a row), decoded from `centroids` and `norms` (16 KB,
+  // in L1) to the same floats (checked at load; else `coded` is false and the dense rows are
+  // used).
+  static constexpr int kCodesPerLine = 7;
+  struct alignas(64) CodeLine {
+    uint64_t code[kCodesPerLine];  // byte q: centroid of sub-quantizer q
+    uint8_t norm[kCodesPerLine];   // norm centroid
+  };
   bool coded = false;
-  std::vector<uint64_t> codes;
-  std::vector<uint8_t> norm_codes;
+  std::vector<CodeLine> code_lines;
   alignas(16) float centroids[kDim / 2][256][2] = {};
   float norms[256] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
@@ -508,21 +512,20 @@ struct LanguageIdentifier::Impl {
     for (int c = 0; c < 256; ++c) {
       norms[c] = qnorm ? npq->get_centroids(0, static_cast<uint8_t>(c))[0] : 1.0f;
     }
-    codes.resize(row_of.size());
-    norm_codes.resize(row_of.size());
+    code_lines.assign((row_of.size() + kCodesPerLine - 1) / kCodesPerLine, CodeLine{});
     for (size_t p = 0; p < row_of.size(); ++p) {
       uint64_t c = 0;
       for (int q = 0; q < kSub; ++q) {
         c |= static_cast<uint64_t>(qcodes[static_cast<size_t>(row_of[p]) * kSub + q]) << (8 * q);
       }
-      codes[p] = c;
-      norm_codes[p] = qnorm ? ncodes[row_of[p]] : 0;
+      CodeLine& line = code_lines[p / kCodesPerLine];
+      line.code[p % kCodesPerLine] = c;
+      line.norm[p % kCodesPerLine] = qnorm ? ncodes[row_of[p]] : 0;
       Row decoded{};
-      const int32_t pos = static_cast<int32_t>(p);
+      const uint32_t pos = static_cast<uint32_t>(p);
       AddCoded(&pos, &decoded, 1);
       if (std::memcmp(&decoded, &rows[row_of[p]], sizeof(Row)) != 0) {
-        codes.clear();
-        norm_codes.clear();
+        code_lines.clear();
         return;
       }
     }
@@ -531,11 +534,12 @@ struct LanguageIdentifier::Impl {
 
   // Adds the coded rows at positions pos[0..m) to *sum, in order: sum += norm * centroid, as
   // fastText's ProductQuantizer::addcode (one rounded product, one rounded sum per float).
-  void AddCoded(const int32_t* pos, Row* sum, int m) const {
+  void AddCoded(const uint32_t* pos, Row* sum, int m) const {
 #if !defined(__SSE2__)
     for (int k = 0; k < m; ++k) {
-      const uint64_t c = codes[pos[k]];
-      const float alpha = norms[norm_codes[pos[k]]];
+      const CodeLine& line = code_lines[pos[k] / kCodesPerLine];
+      const uint64_t c = line.code[pos[k] % kCodesPerLine];
+      const float alpha = norms[line.norm[pos[k] % kCodesPerLine]];
       for (int q = 0; q < kDim / 2; ++q) {
         const float* f = centroids[q][c >> (8 * q) & 0xFF];
         const float p0 = alpha * f[0], p1 = alpha * f[1];  // rounded products, then sums
@@ -553,8 +557,9 @@ struct LanguageIdentifier::Impl {
           lo, reinterpret_cast<const double*>(centroids[q + 1][c >> (8 * q + 8) & 0xFF])));
     };
     for (int k = 0; k < m; ++k) {
-      const uint64_t c = codes[pos[k]];
-      const __m128 alpha = _mm_set1_ps(norms[norm_codes[pos[k]]]);
+      const CodeLine& line = code_lines[pos[k] / kCodesPerLine];
+      const uint64_t c = line.code[pos[k] % kCodesPerLine];
+      const __m128 alpha = _mm_set1_ps(norms[line.norm[pos[k] % kCodesPerLine]]);
       a0 = _mm_add_ps(a0, _mm_mul_ps(alpha, pair2(c, 0)));
       a1 = _mm_add_ps(a1, _mm_mul_ps(alpha, pair2(c, 2)));
       a2 = _mm_add_ps(a2, _mm_mul_ps(alpha, pair2(c, 4)));
@@ -567,72 +572,114 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
-  int32_t Position(uint32_t id) const {
-    if (!pruned) return static_cast<int32_t>(id);
-    const uint64_t bits = pbits[id >> 6];
-    const uint64_t below = bits & ((UINT64_C(2) << (id & 63)) - 1);  // bits 0..id%64
-    if (!((bits >> (id & 63)) & 1)) return -1;
-    return static_cast<int32_t>(prank[id >> 6]) + Popcount64(below) - 1;
-  }
-  void PrefetchPosition(uint32_t id) const {
-    if (pruned) {
-      __builtin_prefetch(&pbits[id >> 6]);
-      __builtin_prefetch(&prank[id >> 6]);
+  // Adds the rows of the character n-grams of the word "<" + tok + ">" to *sum, in fastText's
+  // order (Dictionary::computeSubwords: by start character, then length); returns how many.
+  // Each start's n-gram hashes extend one another (FNV-1a is a running hash); pure-ASCII words
+  // (most) take a loop without UTF-8 character steps. The rows are summed in batches of
+  // bucket ids, in phases (bitmap test, rank, row) so that each phase's cache misses overlap.
+  int AddNgrams(std::string_view tok, Row* sum) const {
+    if (no_subwords) return 0;
+    char w[kMaxTokenBytes + 2];
+    const size_t n = tok.size() + 2;
+    w[0] = '<';
+    std::memcpy(w + 1, tok.data(), tok.size());
+    w[n - 1] = '>';
+    uint8_t high = 0;
+    for (char c : tok) high |= static_cast<uint8_t>(c);
+    NgramBatch batch(*this, sum);
+    const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
+    const size_t minlen = static_cast<size_t>(std::max(1, minn));
+    if (high < 0x80) {  // one byte a character
+      for (size_t i = 0; i < n; ++i) {
+        const size_t last = std::min(n, i + maxlen);  // n-gram [i, j) for j <= last
+        uint32_t h = 2166136261u;
+        for (size_t j = i + 1; j <= last; ++j) {
+          h = FtHashStep(h, w[j - 1]);
+          if (j - i < minlen || (j - i == 1 && (i == 0 || j == n))) continue;
+          batch.Push(Mod(h));
+        }
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if ((static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) continue;
+        uint32_t h = 2166136261u;
+        size_t j = i;
+        for (int len = 1; j < n && len <= maxn; ++len) {
+          h = FtHashStep(h, w[j++]);
+          while (j < n && (static_cast<unsigned char>(w[j]) & 0xC0) == 0x80) {
+            h = FtHashStep(h, w[j++]);
+          }
+          if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
+          batch.Push(Mod(h));
+        }
+      }
     }
+    batch.Flush();
+    return batch.count;
   }
 
-  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
-  // Works in batches so the index and row reads (cache misses) overlap.
-  int AddNgrams(std::string_view word, Row* sum) const {
-    if (no_subwords) return 0;
-    constexpr int kBatch = 32;
-    uint32_t ids[kBatch];
-    int pending = 0, count = 0;
-    auto flush = [&] {
-      int32_t pos[kBatch];
+ private:
+  // Bucket ids of n-grams in order; their rows are added to *sum in that order.
+  struct NgramBatch {
+    static constexpr int kSize = 64;
+    NgramBatch(const Impl& impl, Row* s) : im(impl), sum(s) {}  // ids uninitialized
+    const Impl& im;
+    Row* sum;
+    int count = 0;
+    int pending = 0;
+    uint32_t ids[kSize];
+
+    void Push(uint32_t id) {
+      if (im.pruned) __builtin_prefetch(&im.pbits[id >> 6]);
+      ids[pending++] = id;
+      if (pending == kSize) Flush();
+    }
+    void Flush() {
+      uint32_t pos[kSize];
       int m = 0;
-      for (int k = 0; k < pending; ++k) {
-        const int32_t p = Position(ids[k]);
-        if (p < 0) continue;
-        pos[m++] = p;
-        if (coded) {
-          __builtin_prefetch(&codes[p]);
-          __builtin_prefetch(&norm_codes[p]);
-        } else {
-          __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
+      if (im.pruned) {
+        // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
+        for (int k = 0; k < pending; ++k) {
+          const uint32_t id = ids[k];
+          if (!((im.pbits[id >> 6] >> (id & 63)) & 1)) continue;
+          __builtin_prefetch(&im.prank[id >> 6]);
+          pos[m++] = id;
         }
-      }
-      if (coded) {
-        AddCoded(pos, sum, m);
-      } else {
         for (int k = 0; k < m; ++k) {
-          const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
-          for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+          const uint32_t id = pos[k];
+          const uint64_t below = im.pbits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
+          pos[k] = im.prank[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
+          im.PrefetchRow(pos[k]);
+        }
+      } else {
+        for (int k = 0; k < pending; ++k) {
+          pos[m++] = ids[k];
+          im.PrefetchRow(ids[k]);
         }
       }
+      im.AddRows(pos, sum, m);
       count += m;
       pending = 0;
-    };
-    const size_t n = word.size();
-    for (size_t i = 0; i < n; ++i) {
-      if ((static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
-      uint32_t h = 2166136261u;
-      size_t j = i;
-      for (int len = 1; j < n && len <= maxn; ++len) {
-        h = FtHashStep(h, word[j++]);
-        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) {
-          h = FtHashStep(h, word[j++]);
-        }
-        if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-        const uint32_t id = Mod(h);
-        PrefetchPosition(id);
-        ids[pending++] = id;
-        if (pending == kBatch) flush();
-      }
     }
-    flush();
-    return count;
+  };
+
+  void PrefetchRow(uint32_t p) const {
+    if (coded) {
+      __builtin_prefetch(&code_lines[p / kCodesPerLine]);
+    } else {
+      __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
+    }
+  }
+  // Adds the n-gram rows at positions pos[0..m) to *sum, in order.
+  void AddRows(const uint32_t* pos, Row* sum, int m) const {
+    if (coded) {
+      AddCoded(pos, sum, m);
+      return;
+    }
+    for (int k = 0; k < m; ++k) {
+      const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
+      for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+    }
   }
 };
 
@@ -777,11 +824,7 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
       // fastText treats it as a label, not a word: no rows.
     } else {
-      scratch->word.clear();
-      scratch->word.push_back('<');
-      scratch->word.append(tok);
-      scratch->word.push_back('>');
-      count = im.AddNgrams(scratch->word, &sum);
+      count = im.AddNgrams(tok, &sum);
     }
     scratch->Place({h, index, static_cast<uint16_t>(count), 1});
     rows += count;
