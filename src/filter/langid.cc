@@ -9,6 +9,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <sys/mman.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <set>
 #include <sstream>
 #include <string>
@@ -35,6 +37,46 @@ namespace {
 constexpr std::string_view kLabelPrefix = "__label__";
 constexpr size_t kMaxCachedTokens = 1 << 17;  // 20 MiB of slots at most
 constexpr size_t kMaxTokenBytes = 1024;
+
+// Allocator for the tables read at random for every token (n-gram index and rows, the token
+// cache): blocks of at least 1 MiB are 2 MiB-aligned and, where the kernel allows it, backed by
+// transparent huge pages, so that the random reads need one TLB entry per 2 MiB instead of one
+// per 4 KiB (the TLB misses were a visible part of the cost). Smaller blocks: operator new.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHuge = size_t{2} << 20;
+  static constexpr size_t kMin = size_t{1} << 20;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: allocator rebinding
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kMin) {
+      return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+    }
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (!p) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure only costs speed
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kMin) {
+      ::operator delete(p, std::align_val_t{alignof(T)});
+    } else {
+      std::free(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const {
+    return true;
+  }
+};
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 // fastText's word separators (Dictionary::readWord).
 inline bool IsFastTextSpace(char c) {
@@ -330,8 +372,8 @@ struct LanguageIdentifier::Scratch {
     uint16_t hits;  // saturates at 255
   };
   const void* owner = nullptr;
-  std::vector<Slot> slots;
-  std::vector<Row> rows;
+  HugeVector<Slot> slots;
+  HugeVector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
@@ -373,7 +415,7 @@ struct LanguageIdentifier::Scratch {
 
  private:
   void Rebuild(size_t n) {
-    std::vector<Slot> old = std::move(slots);
+    HugeVector<Slot> old = std::move(slots);
     slots.assign(n, Slot{});
     for (const Slot& s : old) {
       if (s.hash) Place(s);
@@ -387,8 +429,8 @@ struct LanguageIdentifier::Scratch {
     // Smallest threshold keeping at most half.
     size_t t = 256, kept = 0;
     while (t > 1 && kept + hist[t - 1] <= max_tokens / 2) kept += hist[--t];
-    std::vector<Slot> old = std::move(slots);
-    std::vector<Row> old_rows = std::move(rows);
+    HugeVector<Slot> old = std::move(slots);
+    HugeVector<Row> old_rows = std::move(rows);
     slots.assign(old.size(), Slot{});
     rows.clear();
     rows.reserve(max_tokens + 64);
@@ -439,11 +481,17 @@ struct LanguageIdentifier::Impl {
   };
   bool coded = false;
   std::vector<CodeLine> code_lines;
+  // What prediction reads of pbits, prank and code_lines, copied into one block (lid.176:
+  // 0.8 MB, one huge page when the kernel gives one).
+  HugeVector<uint64_t> arena;
+  const uint64_t* pb = nullptr;
+  const uint32_t* pr = nullptr;
+  const CodeLine* cl = nullptr;
   alignas(16) float centroids[kDim / 2][256][2] = {};
   float norms[256] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
   uint32_t bucket = 1;
-  uint64_t bucket_magic = 0;  // for Mod()
+  uint64_t bucket_magic = 0;  // for FastMod()
   std::string label_prefix;
   struct Word {
     Row sum;
@@ -452,10 +500,6 @@ struct LanguageIdentifier::Impl {
   StringTable<Word> vocab;
   Word eos;
 
-  // x % bucket without a division (Lemire's fastmod; exact for 32-bit operands).
-  uint32_t Mod(uint32_t x) const {
-    return static_cast<uint32_t>((static_cast<__uint128_t>(bucket_magic * x) * bucket) >> 64);
-  }
 
   // Builds pbits/prank/pos_row and, when possible, the coded rows. Corruption on a bad index.
   Status BuildNgramIndex(const std::unordered_map<int32_t, int32_t>& pruneidx) {
@@ -484,7 +528,29 @@ struct LanguageIdentifier::Impl {
       for (uint32_t b = 0; b < bucket; ++b) row_of.push_back(nwords + static_cast<int32_t>(b));
     }
     BuildCodes(row_of);
+    Pack();
     return Status::Ok();
+  }
+
+  // Moves pbits, prank and code_lines into `arena`.
+  void Pack() {
+    const size_t words = pbits.size(), ranks = (prank.size() + 1) / 2;
+    const size_t lines_at = (words + ranks + 7) / 8 * 8;  // in words; 64-byte aligned
+    const size_t n = lines_at + code_lines.size() * (sizeof(CodeLine) / 8);
+    arena.reserve(std::max(n, HugePageAllocator<uint64_t>::kMin / 8));  // a huge-page block
+    arena.assign(n, 0);
+    if (words) std::memcpy(arena.data(), pbits.data(), words * 8);
+    if (ranks) std::memcpy(arena.data() + words, prank.data(), prank.size() * 4);
+    if (!code_lines.empty()) {
+      std::memcpy(arena.data() + lines_at, code_lines.data(),
+                  code_lines.size() * sizeof(CodeLine));
+    }
+    pb = arena.data();
+    pr = reinterpret_cast<const uint32_t*>(arena.data() + words);
+    cl = code_lines.empty() ? nullptr : reinterpret_cast<const CodeLine*>(arena.data() + lines_at);
+    pbits = {};
+    prank = {};
+    code_lines = {};
   }
 
   // The coded form of the n-gram rows, when the input matrix is product-quantized with 8
@@ -513,6 +579,7 @@ struct LanguageIdentifier::Impl {
       norms[c] = qnorm ? npq->get_centroids(0, static_cast<uint8_t>(c))[0] : 1.0f;
     }
     code_lines.assign((row_of.size() + kCodesPerLine - 1) / kCodesPerLine, CodeLine{});
+    cl = code_lines.data();
     for (size_t p = 0; p < row_of.size(); ++p) {
       uint64_t c = 0;
       for (int q = 0; q < kSub; ++q) {
@@ -526,6 +593,7 @@ struct LanguageIdentifier::Impl {
       AddCoded(&pos, &decoded, 1);
       if (std::memcmp(&decoded, &rows[row_of[p]], sizeof(Row)) != 0) {
         code_lines.clear();
+        cl = nullptr;
         return;
       }
     }
@@ -537,7 +605,7 @@ struct LanguageIdentifier::Impl {
   void AddCoded(const uint32_t* pos, Row* sum, int m) const {
 #if !defined(__SSE2__)
     for (int k = 0; k < m; ++k) {
-      const CodeLine& line = code_lines[pos[k] / kCodesPerLine];
+      const CodeLine& line = cl[pos[k] / kCodesPerLine];
       const uint64_t c = line.code[pos[k] % kCodesPerLine];
       const float alpha = norms[line.norm[pos[k] % kCodesPerLine]];
       for (int q = 0; q < kDim / 2; ++q) {
@@ -557,7 +625,7 @@ struct LanguageIdentifier::Impl {
           lo, reinterpret_cast<const double*>(centroids[q + 1][c >> (8 * q + 8) & 0xFF])));
     };
     for (int k = 0; k < m; ++k) {
-      const CodeLine& line = code_lines[pos[k] / kCodesPerLine];
+      const CodeLine& line = cl[pos[k] / kCodesPerLine];
       const uint64_t c = line.code[pos[k] % kCodesPerLine];
       const __m128 alpha = _mm_set1_ps(norms[line.norm[pos[k] % kCodesPerLine]]);
       a0 = _mm_add_ps(a0, _mm_mul_ps(alpha, pair2(c, 0)));
@@ -586,17 +654,36 @@ struct LanguageIdentifier::Impl {
     w[n - 1] = '>';
     uint8_t high = 0;
     for (char c : tok) high |= static_cast<uint8_t>(c);
-    NgramBatch batch(*this, sum);
+    // Bucket ids, in order, in locals (members would be reloaded after every store).
+    uint32_t ids[kNgramBatch];
+    int pending = 0, count = 0;
+    const uint64_t magic = bucket_magic;
+    const uint32_t nbuckets = bucket;
+    const uint64_t* const bits = pruned ? pb : nullptr;
+    auto add = [&](uint32_t h) {
+      const uint32_t id = FastMod(h, magic, nbuckets);
+      if (bits) __builtin_prefetch(&bits[id >> 6]);
+      ids[pending++] = id;
+    };
     const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
     const size_t minlen = static_cast<size_t>(std::max(1, minn));
-    if (high < 0x80) {  // one byte a character
-      for (size_t i = 0; i < n; ++i) {
-        const size_t last = std::min(n, i + maxlen);  // n-gram [i, j) for j <= last
+    if (high < 0x80 && maxlen <= kNgramBatch) {  // one byte a character
+      // The n-grams starting at i: [i, j) for first <= j <= last.
+      for (size_t i = 0; i + minlen <= n; ++i) {
+        const size_t first = i + minlen, last = std::min(n, i + maxlen);
+        if (first > last) break;  // maxn < minn: none at all
+        if (pending + maxlen > kNgramBatch) {
+          count += AddNgramRows(ids, pending, sum);
+          pending = 0;
+        }
         uint32_t h = 2166136261u;
-        for (size_t j = i + 1; j <= last; ++j) {
-          h = FtHashStep(h, w[j - 1]);
-          if (j - i < minlen || (j - i == 1 && (i == 0 || j == n))) continue;
-          batch.Push(Mod(h));
+        size_t j = i;
+        for (; j < first; ++j) h = FtHashStep(h, w[j]);
+        // A one-character n-gram is skipped at the word's ends ("<" and ">").
+        if (!(first - i == 1 && (i == 0 || first == n))) add(h);
+        for (; j < last; ++j) {
+          h = FtHashStep(h, w[j]);
+          add(h);
         }
       }
     } else {
@@ -610,62 +697,59 @@ struct LanguageIdentifier::Impl {
             h = FtHashStep(h, w[j++]);
           }
           if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-          batch.Push(Mod(h));
+          add(h);
+          if (pending == kNgramBatch) {
+            count += AddNgramRows(ids, pending, sum);
+            pending = 0;
+          }
         }
       }
     }
-    batch.Flush();
-    return batch.count;
+    return count + AddNgramRows(ids, pending, sum);
   }
 
  private:
-  // Bucket ids of n-grams in order; their rows are added to *sum in that order.
-  struct NgramBatch {
-    static constexpr int kSize = 64;
-    NgramBatch(const Impl& impl, Row* s) : im(impl), sum(s) {}  // ids uninitialized
-    const Impl& im;
-    Row* sum;
-    int count = 0;
-    int pending = 0;
-    uint32_t ids[kSize];
+  static constexpr size_t kNgramBatch = 64;
 
-    void Push(uint32_t id) {
-      if (im.pruned) __builtin_prefetch(&im.pbits[id >> 6]);
-      ids[pending++] = id;
-      if (pending == kSize) Flush();
-    }
-    void Flush() {
-      uint32_t pos[kSize];
-      int m = 0;
-      if (im.pruned) {
-        // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
-        for (int k = 0; k < pending; ++k) {
-          const uint32_t id = ids[k];
-          if (!((im.pbits[id >> 6] >> (id & 63)) & 1)) continue;
-          __builtin_prefetch(&im.prank[id >> 6]);
-          pos[m++] = id;
-        }
-        for (int k = 0; k < m; ++k) {
-          const uint32_t id = pos[k];
-          const uint64_t below = im.pbits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
-          pos[k] = im.prank[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
-          im.PrefetchRow(pos[k]);
-        }
-      } else {
-        for (int k = 0; k < pending; ++k) {
-          pos[m++] = ids[k];
-          im.PrefetchRow(ids[k]);
-        }
+  // x % d without a division, given magic = 2^64 / d + 1 (Lemire's fastmod; exact for 32-bit
+  // operands).
+  static uint32_t FastMod(uint32_t x, uint64_t magic, uint32_t d) {
+    return static_cast<uint32_t>((static_cast<__uint128_t>(magic * x) * d) >> 64);
+  }
+
+  // Adds the rows of the n-gram buckets ids[0..n) that have one to *sum, in order; returns how
+  // many. In phases, so that each phase's cache misses overlap.
+  int AddNgramRows(const uint32_t* ids, int n, Row* sum) const {
+    uint32_t pos[kNgramBatch];
+    int m = 0;
+    if (pruned) {
+      // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
+      const uint64_t* const bits = pb;
+      for (int k = 0; k < n; ++k) {
+        const uint32_t id = ids[k];
+        pos[m] = id;
+        m += static_cast<int>((bits[id >> 6] >> (id & 63)) & 1);
       }
-      im.AddRows(pos, sum, m);
-      count += m;
-      pending = 0;
+      for (int k = 0; k < m; ++k) __builtin_prefetch(&pr[pos[k] >> 6]);
+      for (int k = 0; k < m; ++k) {
+        const uint32_t id = pos[k];
+        const uint64_t below = bits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
+        pos[k] = pr[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
+        PrefetchRow(pos[k]);
+      }
+    } else {
+      for (int k = 0; k < n; ++k) {
+        pos[m++] = ids[k];
+        PrefetchRow(ids[k]);
+      }
     }
-  };
+    AddRows(pos, sum, m);
+    return m;
+  }
 
   void PrefetchRow(uint32_t p) const {
     if (coded) {
-      __builtin_prefetch(&code_lines[p / kCodesPerLine]);
+      __builtin_prefetch(&cl[p / kCodesPerLine]);
     } else {
       __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
     }
