@@ -917,21 +917,28 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
   // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
   // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
+  // Software-pipelined in batches: the next batch's tokens are found and hashed and their probe
+  // slots prefetched before the current batch is probed (which prefetches the rows), and its
+  // rows are summed in token order after its probes, so the cache misses overlap and each
+  // prefetch has a batch's time to complete.
   constexpr int kBatch = 16;
+  struct Batch {
+    int m = 0;
+    size_t begins[kBatch], ends[kBatch];
+    uint64_t hashes[kBatch];
+  };
+  Batch batches[2];
   const size_t n = text.size();
+  const char* const p = text.data();
   Tokenizer tokens(text);
-  size_t begins[kBatch], ends[kBatch];
-  uint64_t hashes[kBatch];
-  uint32_t index[kBatch];
-  for (int m; (m = tokens.Next(begins, ends, kBatch)) > 0;) {
-    scratch->Reserve(kBatch);
-    // In locals (valid until the next Reserve; insert() neither rehashes nor moves the rows).
-    Scratch::Slot* const slots = scratch->slots.data();
+  // Finds and hashes the next tokens into *bt; prefetches their slots.
+  auto fill = [&](Batch* bt) {
+    const int m = bt->m = tokens.Next(bt->begins, bt->ends, kBatch);
+    const Scratch::Slot* const slots = scratch->slots.data();
     const size_t mask = scratch->slots.size() - 1;
-    const char* const p = text.data();
     for (int k = 0; k < m; ++k) {
-      const size_t b = begins[k];
-      size_t len = ends[k] - b;
+      const size_t b = bt->begins[k];
+      size_t len = bt->ends[k] - b;
       uint64_t h;
       if (len <= 16 && b + 16 <= n) {
         h = ShortTokenHashUnpadded(p + b, len);
@@ -942,16 +949,27 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
         if (len > kMaxTokenBytes) {
           len = kMaxTokenBytes;
           while (len > 0 && (static_cast<unsigned char>(p[b + len]) & 0xC0) == 0x80) --len;
-          ends[k] = b + len;
+          bt->ends[k] = b + len;
         }
         h = TokenHash(std::string_view(p + b, len));
       }
       h += h == 0;  // 0 marks an empty slot
-      hashes[k] = h;
+      bt->hashes[k] = h;
       __builtin_prefetch(&slots[h & mask]);
     }
+  };
+  uint32_t index[kBatch];
+  fill(&batches[0]);
+  for (int cur = 0; batches[cur].m > 0; cur ^= 1) {
+    const Batch& bt = batches[cur];
+    const int m = bt.m;
+    scratch->Reserve(kBatch);  // (a rehash here only makes the next batch's prefetches stale)
+    fill(&batches[cur ^ 1]);
+    // In locals (valid until the next Reserve; insert() neither rehashes nor moves the rows).
+    Scratch::Slot* const slots = scratch->slots.data();
+    const size_t mask = scratch->slots.size() - 1;
     for (int k = 0; k < m; ++k) {
-      const uint64_t h = hashes[k];
+      const uint64_t h = bt.hashes[k];
       Scratch::Slot* s = &slots[h & mask];
       while (s->hash != h && s->hash != 0) s = s + 1 == slots + mask + 1 ? slots : s + 1;
       if (s->hash != 0) {
@@ -960,7 +978,7 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
         s->hits += s->hits < 255;
         __builtin_prefetch(&scratch->rows[s->index]);
       } else {
-        index[k] = insert(text.substr(begins[k], ends[k] - begins[k]), h);
+        index[k] = insert(text.substr(bt.begins[k], bt.ends[k] - bt.begins[k]), h);
       }
     }
     const Row* const cached = scratch->rows.data();
