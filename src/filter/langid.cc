@@ -53,7 +53,7 @@ struct HugePageAllocator {
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < kMin) {
-      return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+      return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
     }
     const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
     void* p = std::aligned_alloc(kHuge, rounded);
@@ -65,7 +65,7 @@ struct HugePageAllocator {
   }
   void deallocate(T* p, size_t n) {
     if (n * sizeof(T) < kMin) {
-      ::operator delete(p, std::align_val_t{alignof(T)});
+      ::operator delete (p, std::align_val_t{alignof(T)});
     } else {
       std::free(p);
     }
@@ -500,7 +500,6 @@ struct LanguageIdentifier::Impl {
   StringTable<Word> vocab;
   Word eos;
 
-
   // Builds pbits/prank/pos_row and, when possible, the coded rows. Corruption on a bad index.
   Status BuildNgramIndex(const std::unordered_map<int32_t, int32_t>& pruneidx) {
     const int64_t nrows = static_cast<int64_t>(rows.size());
@@ -542,8 +541,7 @@ struct LanguageIdentifier::Impl {
     if (words) std::memcpy(arena.data(), pbits.data(), words * 8);
     if (ranks) std::memcpy(arena.data() + words, prank.data(), prank.size() * 4);
     if (!code_lines.empty()) {
-      std::memcpy(arena.data() + lines_at, code_lines.data(),
-                  code_lines.size() * sizeof(CodeLine));
+      std::memcpy(arena.data() + lines_at, code_lines.data(), code_lines.size() * sizeof(CodeLine));
     }
     pb = arena.data();
     pr = reinterpret_cast<const uint32_t*>(arena.data() + words);

@@ -213,7 +213,8 @@ TEST(LanguageIdentifier, FreshAndWarmCachesGiveIdenticalScores) {
   std::vector<std::string> texts;
   for (int n : {15, 16, 17, 31, 32, 33, 47}) {
     std::string t;
-    for (int i = 0; i < n; ++i) t += (i % 3 == 0 ? "zqxvnew" : "kata" + std::to_string(i % 5)) + " ";
+    for (int i = 0; i < n; ++i)
+      t += (i % 3 == 0 ? "zqxvnew" : "kata" + std::to_string(i % 5)) + " ";
     texts.push_back(t);
   }
   texts.push_back(kIndonesian);
