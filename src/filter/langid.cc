@@ -196,6 +196,9 @@ class StringTable {
       if ((s >> 32) == (h >> 32) && e.key == key) return &e.value;
     }
   }
+  void Prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+  }
   void Insert(std::string_view key, uint64_t h, const V& v) {
     if ((entries_.size() + 1) * 2 > slots_.size())
       Rehash(std::max<size_t>(1024, slots_.size() * 2));
@@ -375,6 +378,8 @@ struct LanguageIdentifier::Scratch {
   HugeVector<Slot> slots;
   HugeVector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
+  // N-gram bucket ids of a batch's new tokens (bounded: 16 tokens of at most 1 KiB).
+  std::vector<uint32_t> ngram_ids;
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
   fasttext::Predictions heap;
@@ -406,11 +411,12 @@ struct LanguageIdentifier::Scratch {
       if (slots[i].hash == 0) return nullptr;
     }
   }
-  void Place(const Slot& s) {
+  Slot* Place(const Slot& s) {
     const size_t mask = slots.size() - 1;
     size_t i = s.hash & mask;
     while (slots[i].hash != 0) i = (i + 1) & mask;
     slots[i] = s;
+    return &slots[i];
   }
 
  private:
@@ -638,13 +644,12 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Adds the rows of the character n-grams of the word "<" + tok + ">" to *sum, in fastText's
-  // order (Dictionary::computeSubwords: by start character, then length); returns how many.
-  // Each start's n-gram hashes extend one another (FNV-1a is a running hash); pure-ASCII words
-  // (most) take a loop without UTF-8 character steps. The rows are summed in batches of
-  // bucket ids, in phases (bitmap test, rank, row) so that each phase's cache misses overlap.
-  int AddNgrams(std::string_view tok, Row* sum) const {
-    if (no_subwords) return 0;
+  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" to *ids, in
+  // fastText's order (Dictionary::computeSubwords: by start character, then length), and
+  // prefetches their bitmap words. Each start's n-gram hashes extend one another (FNV-1a is a
+  // running hash); pure-ASCII words (most) take a loop without UTF-8 character steps.
+  void NgramIds(std::string_view tok, std::vector<uint32_t>* out) const {
+    if (no_subwords) return;
     char w[kMaxTokenBytes + 2];
     const size_t n = tok.size() + 2;
     w[0] = '<';
@@ -652,28 +657,27 @@ struct LanguageIdentifier::Impl {
     w[n - 1] = '>';
     uint8_t high = 0;
     for (char c : tok) high |= static_cast<uint8_t>(c);
-    // Bucket ids, in order, in locals (members would be reloaded after every store).
-    uint32_t ids[kNgramBatch];
-    int pending = 0, count = 0;
+    const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
+    const size_t minlen = static_cast<size_t>(std::max(1, minn));
+    // At most maxlen n-grams per start character.
+    const size_t at = out->size();
+    out->resize(at + n * maxlen);
+    // In locals (members would be reloaded after every store).
+    uint32_t* const ids = out->data() + at;
+    size_t m = 0;
     const uint64_t magic = bucket_magic;
     const uint32_t nbuckets = bucket;
     const uint64_t* const bits = pruned ? pb : nullptr;
     auto add = [&](uint32_t h) {
       const uint32_t id = FastMod(h, magic, nbuckets);
       if (bits) __builtin_prefetch(&bits[id >> 6]);
-      ids[pending++] = id;
+      ids[m++] = id;
     };
-    const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
-    const size_t minlen = static_cast<size_t>(std::max(1, minn));
-    if (high < 0x80 && maxlen <= kNgramBatch) {  // one byte a character
+    if (high < 0x80) {  // one byte a character
       // The n-grams starting at i: [i, j) for first <= j <= last.
       for (size_t i = 0; i + minlen <= n; ++i) {
         const size_t first = i + minlen, last = std::min(n, i + maxlen);
         if (first > last) break;  // maxn < minn: none at all
-        if (pending + maxlen > kNgramBatch) {
-          count += AddNgramRows(ids, pending, sum);
-          pending = 0;
-        }
         uint32_t h = 2166136261u;
         size_t j = i;
         for (; j < first; ++j) h = FtHashStep(h, w[j]);
@@ -696,53 +700,60 @@ struct LanguageIdentifier::Impl {
           }
           if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
           add(h);
-          if (pending == kNgramBatch) {
-            count += AddNgramRows(ids, pending, sum);
-            pending = 0;
-          }
         }
       }
     }
-    return count + AddNgramRows(ids, pending, sum);
+    out->resize(at + m);
   }
 
- private:
-  static constexpr size_t kNgramBatch = 64;
+  // Bucket ids ids[begin[t]..begin[t + 1]) are token t's n-grams (t < ntok): adds the rows of
+  // those that have one to *sums[t], in order, and sets counts[t] to how many. Rewrites ids.
+  // In phases over all tokens (bitmap test, rank, row), so that the cache misses of each phase
+  // overlap, also across tokens.
+  void SumNgramRows(uint32_t* ids, const uint32_t* begin, int ntok, Row* const* sums,
+                    int* counts) const {
+    uint32_t kept_end[kMaxNewTokens];
+    uint32_t m = 0;  // kept so far, compacted in place
+    for (int t = 0; t < ntok; ++t) {
+      if (pruned) {
+        // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
+        const uint64_t* const bits = pb;
+        for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
+          const uint32_t id = ids[k];
+          ids[m] = id;
+          m += static_cast<uint32_t>((bits[id >> 6] >> (id & 63)) & 1);
+        }
+      } else {
+        for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) ids[m++] = ids[k];
+      }
+      kept_end[t] = m;
+    }
+    if (pruned) {
+      const uint64_t* const bits = pb;
+      for (uint32_t k = 0; k < m; ++k) __builtin_prefetch(&pr[ids[k] >> 6]);
+      for (uint32_t k = 0; k < m; ++k) {
+        const uint32_t id = ids[k];
+        const uint64_t below = bits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
+        ids[k] = pr[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
+        PrefetchRow(ids[k]);
+      }
+    } else {
+      for (uint32_t k = 0; k < m; ++k) PrefetchRow(ids[k]);
+    }
+    for (int t = 0; t < ntok; ++t) {
+      const uint32_t b = t == 0 ? 0 : kept_end[t - 1];
+      AddRows(ids + b, sums[t], static_cast<int>(kept_end[t] - b));
+      counts[t] = static_cast<int>(kept_end[t] - b);
+    }
+  }
 
+  static constexpr int kMaxNewTokens = 16;  // per SumNgramRows call
+
+ private:
   // x % d without a division, given magic = 2^64 / d + 1 (Lemire's fastmod; exact for 32-bit
   // operands).
   static uint32_t FastMod(uint32_t x, uint64_t magic, uint32_t d) {
     return static_cast<uint32_t>((static_cast<__uint128_t>(magic * x) * d) >> 64);
-  }
-
-  // Adds the rows of the n-gram buckets ids[0..n) that have one to *sum, in order; returns how
-  // many. In phases, so that each phase's cache misses overlap.
-  int AddNgramRows(const uint32_t* ids, int n, Row* sum) const {
-    uint32_t pos[kNgramBatch];
-    int m = 0;
-    if (pruned) {
-      // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
-      const uint64_t* const bits = pb;
-      for (int k = 0; k < n; ++k) {
-        const uint32_t id = ids[k];
-        pos[m] = id;
-        m += static_cast<int>((bits[id >> 6] >> (id & 63)) & 1);
-      }
-      for (int k = 0; k < m; ++k) __builtin_prefetch(&pr[pos[k] >> 6]);
-      for (int k = 0; k < m; ++k) {
-        const uint32_t id = pos[k];
-        const uint64_t below = bits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
-        pos[k] = pr[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
-        PrefetchRow(pos[k]);
-      }
-    } else {
-      for (int k = 0; k < n; ++k) {
-        pos[m++] = ids[k];
-        PrefetchRow(ids[k]);
-      }
-    }
-    AddRows(pos, sum, m);
-    return m;
   }
 
   void PrefetchRow(uint32_t p) const {
@@ -754,6 +765,7 @@ struct LanguageIdentifier::Impl {
   }
   // Adds the n-gram rows at positions pos[0..m) to *sum, in order.
   void AddRows(const uint32_t* pos, Row* sum, int m) const {
+    if (m == 0) return;
     if (coded) {
       AddCoded(pos, sum, m);
       return;
@@ -894,24 +906,6 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   const Impl& im = *impl_;
   RowSum hidden;
   int64_t rows = 0;
-  // The summed rows of a token not in the cache, cached. Returns its row index.
-  auto insert = [&](std::string_view tok, uint64_t h) {
-    const uint32_t index = static_cast<uint32_t>(scratch->rows.size());
-    Row& sum = scratch->rows.emplace_back();  // zeroed
-    int count = 0;
-    if (const Impl::Word* w = im.vocab.Find(tok, h)) {
-      sum = w->sum;
-      count = w->count;
-    } else if (tok.size() >= im.label_prefix.size() &&
-               tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
-      // fastText treats it as a label, not a word: no rows.
-    } else {
-      count = im.AddNgrams(tok, &sum);
-    }
-    scratch->Place({h, index, static_cast<uint16_t>(count), 1});
-    rows += count;
-    return index;
-  };
   // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
   // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
   // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
@@ -919,7 +913,7 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   // slots prefetched before the current batch is probed (which prefetches the rows), and its
   // rows are summed in token order after its probes, so the cache misses overlap and each
   // prefetch has a batch's time to complete.
-  constexpr int kBatch = 16;
+  constexpr int kBatch = Impl::kMaxNewTokens;
   struct Batch {
     int m = 0;
     size_t begins[kBatch], ends[kBatch];
@@ -966,19 +960,73 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     // In locals (valid until the next Reserve; insert() neither rehashes nor moves the rows).
     Scratch::Slot* const slots = scratch->slots.data();
     const size_t mask = scratch->slots.size() - 1;
+    // Probe. A new token gets its slot (the empty one the probe ended at) and a zeroed row now,
+    // and its sum below; a token met again in this batch after that finds the slot, but its
+    // row count is only final below ("late").
+    const uint32_t first_new = static_cast<uint32_t>(scratch->rows.size());
+    struct Fresh {
+      int k;
+      Scratch::Slot* slot;
+    };
+    Fresh fresh[kBatch];
+    Scratch::Slot* late[kBatch];
+    int nfresh = 0, nlate = 0;
     for (int k = 0; k < m; ++k) {
       const uint64_t h = bt.hashes[k];
       Scratch::Slot* s = &slots[h & mask];
       while (s->hash != h && s->hash != 0) s = s + 1 == slots + mask + 1 ? slots : s + 1;
       if (s->hash != 0) {
         index[k] = s->index;
-        rows += s->count;
+        if (s->index < first_new) {
+          rows += s->count;
+        } else {
+          late[nlate++] = s;
+        }
         s->hits += s->hits < 255;
         __builtin_prefetch(&scratch->rows[s->index]);
       } else {
-        index[k] = insert(text.substr(bt.begins[k], bt.ends[k] - bt.begins[k]), h);
+        index[k] = static_cast<uint32_t>(scratch->rows.size());
+        scratch->rows.emplace_back();  // zeroed; no reallocation (Reserve)
+        *s = {h, index[k], 0, 1};
+        fresh[nfresh++] = {k, s};
       }
     }
+    if (nfresh > 0) {
+      // Vocabulary words take their precomputed sums, labels nothing; the other new tokens
+      // their character n-grams' rows, looked up for all of them at once.
+      for (int f = 0; f < nfresh; ++f) im.vocab.Prefetch(bt.hashes[fresh[f].k]);
+      std::vector<uint32_t>& ids = scratch->ngram_ids;
+      ids.clear();
+      uint32_t begin[kBatch + 1];
+      Row* sums[kBatch];
+      Scratch::Slot* owners[kBatch];
+      int counts[kBatch];
+      int nt = 0;
+      for (int f = 0; f < nfresh; ++f) {
+        const int k = fresh[f].k;
+        const std::string_view tok = text.substr(bt.begins[k], bt.ends[k] - bt.begins[k]);
+        Row& sum = scratch->rows[fresh[f].slot->index];
+        if (const Impl::Word* w = im.vocab.Find(tok, bt.hashes[k])) {
+          sum = w->sum;
+          fresh[f].slot->count = static_cast<uint16_t>(w->count);
+        } else if (tok.size() >= im.label_prefix.size() &&
+                   tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
+          // fastText treats it as a label, not a word: no rows.
+        } else {
+          begin[nt] = static_cast<uint32_t>(ids.size());
+          im.NgramIds(tok, &ids);
+          sums[nt] = &sum;
+          owners[nt++] = fresh[f].slot;
+        }
+      }
+      begin[nt] = static_cast<uint32_t>(ids.size());
+      if (nt > 0) {
+        im.SumNgramRows(ids.data(), begin, nt, sums, counts);
+        for (int t = 0; t < nt; ++t) owners[t]->count = static_cast<uint16_t>(counts[t]);
+      }
+      for (int f = 0; f < nfresh; ++f) rows += fresh[f].slot->count;
+    }
+    for (int i = 0; i < nlate; ++i) rows += late[i]->count;
     const Row* const cached = scratch->rows.data();
     for (int k = 0; k < m; ++k) hidden.Add(cached[index[k]]);
   }
