@@ -644,10 +644,10 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" to *ids, in
-  // fastText's order (Dictionary::computeSubwords: by start character, then length), and
-  // prefetches their bitmap words. Each start's n-gram hashes extend one another (FNV-1a is a
-  // running hash); pure-ASCII words (most) take a loop without UTF-8 character steps.
+  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" to *out, in
+  // fastText's order (Dictionary::computeSubwords: by start character, then length). Each start's
+  // n-gram hashes extend one another (FNV-1a is a running hash); pure-ASCII words (most) take a
+  // loop without UTF-8 character steps.
   void NgramIds(std::string_view tok, std::vector<uint32_t>* out) const {
     if (no_subwords) return;
     char w[kMaxTokenBytes + 2];
@@ -667,12 +667,7 @@ struct LanguageIdentifier::Impl {
     size_t m = 0;
     const uint64_t magic = bucket_magic;
     const uint32_t nbuckets = bucket;
-    const uint64_t* const bits = pruned ? pb : nullptr;
-    auto add = [&](uint32_t h) {
-      const uint32_t id = FastMod(h, magic, nbuckets);
-      if (bits) __builtin_prefetch(&bits[id >> 6]);
-      ids[m++] = id;
-    };
+    auto add = [&](uint32_t h) { ids[m++] = FastMod(h, magic, nbuckets); };
     if (high < 0x80) {  // one byte a character
       // The n-grams starting at i: [i, j) for first <= j <= last.
       for (size_t i = 0; i + minlen <= n; ++i) {
