@@ -901,13 +901,12 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
   const Impl& im = *impl_;
   RowSum hidden;
   int64_t rows = 0;
-  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
-  // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
-  // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
-  // Software-pipelined in batches: the next batch's tokens are found and hashed and their probe
-  // slots prefetched before the current batch is probed (which prefetches the rows), and its
-  // rows are summed in token order after its probes, so the cache misses overlap and each
-  // prefetch has a batch's time to complete.
+  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches
+  // of 16, software-pipelined: the next batch's tokens are found and hashed and their probe
+  // slots prefetched before the current batch is probed (so each prefetch has a batch's time to
+  // complete); the probe prefetches the rows of known tokens and creates the slots of new ones,
+  // whose sums are then computed together; the rows are summed in token order (the float sum
+  // is the same as one token at a time).
   constexpr int kBatch = Impl::kMaxNewTokens;
   struct Batch {
     int m = 0;
