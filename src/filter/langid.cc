@@ -644,10 +644,10 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" to *out, in
-  // fastText's order (Dictionary::computeSubwords: by start character, then length). Each start's
-  // n-gram hashes extend one another (FNV-1a is a running hash); pure-ASCII words (most) take a
-  // loop without UTF-8 character steps.
+  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" that have a row
+  // (all for an unpruned model) to *out, in fastText's order (Dictionary::computeSubwords: by start
+  // character, then length). Each start's n-gram hashes extend one another (FNV-1a is a running
+  // hash); pure-ASCII words (most) take a loop without UTF-8 character steps.
   void NgramIds(std::string_view tok, std::vector<uint32_t>* out) const {
     if (no_subwords) return;
     char w[kMaxTokenBytes + 2];
@@ -667,7 +667,14 @@ struct LanguageIdentifier::Impl {
     size_t m = 0;
     const uint64_t magic = bucket_magic;
     const uint32_t nbuckets = bucket;
-    auto add = [&](uint32_t h) { ids[m++] = FastMod(h, magic, nbuckets); };
+    const uint64_t* const bits = pb;
+    const bool filter = pruned;
+    auto add = [&](uint32_t h) {
+      const uint32_t id = FastMod(h, magic, nbuckets);
+      ids[m] = id;
+      // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
+      m += filter ? static_cast<size_t>((bits[id >> 6] >> (id & 63)) & 1) : 1;
+    };
     if (high < 0x80) {  // one byte a character
       // The n-grams starting at i: [i, j) for first <= j <= last.
       for (size_t i = 0; i + minlen <= n; ++i) {
@@ -701,28 +708,11 @@ struct LanguageIdentifier::Impl {
     out->resize(at + m);
   }
 
-  // Bucket ids ids[begin[t]..begin[t + 1]) are token t's n-grams (t < ntok): adds the rows of
-  // those that have one to *sums[t], in order, and sets counts[t] to how many. Rewrites ids.
-  // In phases over all tokens (bitmap test, rank, row), so that the cache misses of each phase
-  // overlap, also across tokens.
-  void SumNgramRows(uint32_t* ids, const uint32_t* begin, int ntok, Row* const* sums,
-                    int* counts) const {
-    uint32_t kept_end[kMaxNewTokens];
-    uint32_t m = 0;  // kept so far, compacted in place
-    for (int t = 0; t < ntok; ++t) {
-      if (pruned) {
-        // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
-        const uint64_t* const bits = pb;
-        for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) {
-          const uint32_t id = ids[k];
-          ids[m] = id;
-          m += static_cast<uint32_t>((bits[id >> 6] >> (id & 63)) & 1);
-        }
-      } else {
-        for (uint32_t k = begin[t]; k < begin[t + 1]; ++k) ids[m++] = ids[k];
-      }
-      kept_end[t] = m;
-    }
+  // Bucket ids ids[begin[t]..begin[t + 1]) are token t's n-grams that have a row (t < ntok):
+  // adds their rows to *sums[t], in order. Rewrites ids. In phases over all tokens (rank, row),
+  // so that the cache misses of each phase overlap, also across tokens.
+  void SumNgramRows(uint32_t* ids, const uint32_t* begin, int ntok, Row* const* sums) const {
+    const uint32_t m = begin[ntok];
     if (pruned) {
       const uint64_t* const bits = pb;
       for (uint32_t k = 0; k < m; ++k) __builtin_prefetch(&pr[ids[k] >> 6]);
@@ -736,9 +726,7 @@ struct LanguageIdentifier::Impl {
       for (uint32_t k = 0; k < m; ++k) PrefetchRow(ids[k]);
     }
     for (int t = 0; t < ntok; ++t) {
-      const uint32_t b = t == 0 ? 0 : kept_end[t - 1];
-      AddRows(ids + b, sums[t], static_cast<int>(kept_end[t] - b));
-      counts[t] = static_cast<int>(kept_end[t] - b);
+      AddRows(ids + begin[t], sums[t], static_cast<int>(begin[t + 1] - begin[t]));
     }
   }
 
@@ -994,7 +982,6 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
       uint32_t begin[kBatch + 1];
       Row* sums[kBatch];
       Scratch::Slot* owners[kBatch];
-      int counts[kBatch];
       int nt = 0;
       for (int f = 0; f < nfresh; ++f) {
         const int k = fresh[f].k;
@@ -1015,8 +1002,10 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
       }
       begin[nt] = static_cast<uint32_t>(ids.size());
       if (nt > 0) {
-        im.SumNgramRows(ids.data(), begin, nt, sums, counts);
-        for (int t = 0; t < nt; ++t) owners[t]->count = static_cast<uint16_t>(counts[t]);
+        im.SumNgramRows(ids.data(), begin, nt, sums);
+        for (int t = 0; t < nt; ++t) {
+          owners[t]->count = static_cast<uint16_t>(begin[t + 1] - begin[t]);
+        }
       }
       for (int f = 0; f < nfresh; ++f) rows += fresh[f].slot->count;
     }
