@@ -378,7 +378,8 @@ struct LanguageIdentifier::Scratch {
   HugeVector<Slot> slots;
   HugeVector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
-  // N-gram bucket ids of a batch's new tokens (bounded: 16 tokens of at most 1 KiB).
+  // N-gram bucket ids of a batch's new tokens (bounded: 16 tokens of at most 1 KiB; 263 KB for
+  // lid.176).
   std::vector<uint32_t> ngram_ids;
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
@@ -644,26 +645,29 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Appends the bucket ids of the character n-grams of the word "<" + tok + ">" that have a row
-  // (all for an unpruned model) to *out, in fastText's order (Dictionary::computeSubwords: by start
-  // character, then length). Each start's n-gram hashes extend one another (FNV-1a is a running
-  // hash); pure-ASCII words (most) take a loop without UTF-8 character steps.
-  void NgramIds(std::string_view tok, std::vector<uint32_t>* out) const {
-    if (no_subwords) return;
+  // Writes the bucket ids of the character n-grams of the word "<" + tok + ">" that have a row
+  // (all for an unpruned model) to ids[0..NgramIdsMax()), in fastText's order
+  // (Dictionary::computeSubwords: by start character, then length). Each start's n-gram hashes
+  // extend one another (FNV-1a is a running hash); pure-ASCII words (most) take a loop without
+  // UTF-8 character steps.
+  int NgramIds(std::string_view tok, uint32_t* ids) const {
+    if (no_subwords) return 0;
     char w[kMaxTokenBytes + 2];
     const size_t n = tok.size() + 2;
     w[0] = '<';
     std::memcpy(w + 1, tok.data(), tok.size());
     w[n - 1] = '>';
-    uint8_t high = 0;
-    for (char c : tok) high |= static_cast<uint8_t>(c);
+    uint64_t high = 0;  // the bytes' top bits, 8 at a time
+    size_t i8 = 0;
+    for (; i8 + 8 <= tok.size(); i8 += 8) {
+      uint64_t word;
+      std::memcpy(&word, tok.data() + i8, 8);
+      high |= word;
+    }
+    for (; i8 < tok.size(); ++i8) high |= static_cast<uint8_t>(tok[i8]);
     const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
     const size_t minlen = static_cast<size_t>(std::max(1, minn));
-    // At most maxlen n-grams per start character.
-    const size_t at = out->size();
-    out->resize(at + n * maxlen);
     // In locals (members would be reloaded after every store).
-    uint32_t* const ids = out->data() + at;
     size_t m = 0;
     const uint64_t magic = bucket_magic;
     const uint32_t nbuckets = bucket;
@@ -675,7 +679,7 @@ struct LanguageIdentifier::Impl {
       // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
       m += filter ? static_cast<size_t>((bits[id >> 6] >> (id & 63)) & 1) : 1;
     };
-    if (high < 0x80) {  // one byte a character
+    if ((high & UINT64_C(0x8080808080808080)) == 0) {  // one byte a character
       // The n-grams starting at i: [i, j) for first <= j <= last.
       for (size_t i = 0; i + minlen <= n; ++i) {
         const size_t first = i + minlen, last = std::min(n, i + maxlen);
@@ -705,7 +709,12 @@ struct LanguageIdentifier::Impl {
         }
       }
     }
-    out->resize(at + m);
+    return static_cast<int>(m);
+  }
+
+  // Room NgramIds needs: at most maxn n-grams per character of "<token>".
+  size_t NgramIdsMax() const {
+    return no_subwords ? 0 : (kMaxTokenBytes + 2) * static_cast<size_t>(std::max(0, maxn));
   }
 
   // Bucket ids ids[begin[t]..begin[t + 1]) are token t's n-grams that have a row (t < ntok):
@@ -978,7 +987,9 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
       // their character n-grams' rows, looked up for all of them at once.
       for (int f = 0; f < nfresh; ++f) im.vocab.Prefetch(bt.hashes[fresh[f].k]);
       std::vector<uint32_t>& ids = scratch->ngram_ids;
-      ids.clear();
+      const size_t per_token = im.NgramIdsMax();
+      if (ids.size() < per_token * kBatch) ids.resize(per_token * kBatch);  // once per worker
+      uint32_t nids = 0;
       uint32_t begin[kBatch + 1];
       Row* sums[kBatch];
       Scratch::Slot* owners[kBatch];
@@ -994,13 +1005,13 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
                    tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
           // fastText treats it as a label, not a word: no rows.
         } else {
-          begin[nt] = static_cast<uint32_t>(ids.size());
-          im.NgramIds(tok, &ids);
+          begin[nt] = nids;
+          nids += static_cast<uint32_t>(im.NgramIds(tok, ids.data() + nids));
           sums[nt] = &sum;
           owners[nt++] = fresh[f].slot;
         }
       }
-      begin[nt] = static_cast<uint32_t>(ids.size());
+      begin[nt] = nids;
       if (nt > 0) {
         im.SumNgramRows(ids.data(), begin, nt, sums);
         for (int t = 0; t < nt; ++t) {
