@@ -393,7 +393,6 @@ struct LanguageIdentifier::Scratch {
     // are never copied as the cache grows.
     rows.reserve(max_tokens + 64);
   }
-  size_t Home(uint64_t h) const { return h & (slots.size() - 1); }
   // Makes room for `k` more tokens without a rehash or eviction in between (row indices stay
   // valid until the next call).
   void Reserve(size_t k) {
@@ -405,19 +404,13 @@ struct LanguageIdentifier::Scratch {
       rows.reserve(n / 2);
     }
   }
-  Slot* Find(uint64_t h) {
-    const size_t mask = slots.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      if (slots[i].hash == h) return &slots[i];
-      if (slots[i].hash == 0) return nullptr;
-    }
-  }
-  Slot* Place(const Slot& s) {
+  // (Lookups probe the slots inline in Predict: from h & (size - 1) to the slot holding h or
+  // the first empty one, where a new token's slot goes.)
+  void Place(const Slot& s) {
     const size_t mask = slots.size() - 1;
     size_t i = s.hash & mask;
     while (slots[i].hash != 0) i = (i + 1) & mask;
     slots[i] = s;
-    return &slots[i];
   }
 
  private:
