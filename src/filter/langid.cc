@@ -9,6 +9,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <sys/mman.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <set>
 #include <sstream>
 #include <string>
@@ -35,6 +37,46 @@ namespace {
 constexpr std::string_view kLabelPrefix = "__label__";
 constexpr size_t kMaxCachedTokens = 1 << 17;  // 20 MiB of slots at most
 constexpr size_t kMaxTokenBytes = 1024;
+
+// Allocator for the tables read at random for every token (n-gram index and rows, the token
+// cache): blocks of at least 1 MiB are 2 MiB-aligned and, where the kernel allows it, backed by
+// transparent huge pages, so that the random reads need one TLB entry per 2 MiB instead of one
+// per 4 KiB (the TLB misses were a visible part of the cost). Smaller blocks: operator new.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHuge = size_t{2} << 20;
+  static constexpr size_t kMin = size_t{1} << 20;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: allocator rebinding
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kMin) {
+      return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
+    }
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (!p) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure only costs speed
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kMin) {
+      ::operator delete (p, std::align_val_t{alignof(T)});
+    } else {
+      std::free(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const {
+    return true;
+  }
+};
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 // fastText's word separators (Dictionary::readWord).
 inline bool IsFastTextSpace(char c) {
@@ -103,6 +145,37 @@ struct alignas(64) Row {  // one cache line
   float v[kDim];
 };
 
+// A running sum of rows, in registers (the same float additions as a loop over d).
+class RowSum {
+ public:
+#if defined(__SSE2__)
+  void Add(const Row& r) {
+    a0_ = _mm_add_ps(a0_, _mm_load_ps(r.v));
+    a1_ = _mm_add_ps(a1_, _mm_load_ps(r.v + 4));
+    a2_ = _mm_add_ps(a2_, _mm_load_ps(r.v + 8));
+    a3_ = _mm_add_ps(a3_, _mm_load_ps(r.v + 12));
+  }
+  void Store(Row* out) const {
+    _mm_store_ps(out->v, a0_);
+    _mm_store_ps(out->v + 4, a1_);
+    _mm_store_ps(out->v + 8, a2_);
+    _mm_store_ps(out->v + 12, a3_);
+  }
+
+ private:
+  __m128 a0_ = _mm_setzero_ps(), a1_ = _mm_setzero_ps(), a2_ = _mm_setzero_ps(),
+         a3_ = _mm_setzero_ps();
+#else
+  void Add(const Row& r) {
+    for (int d = 0; d < kDim; ++d) s_.v[d] += r.v[d];
+  }
+  void Store(Row* out) const { *out = s_; }
+
+ private:
+  Row s_{};
+#endif
+};
+
 // Open-addressing string -> V table keyed by a 64-bit hash, entries in insertion order. No
 // division and one probe array, unlike std::unordered_map (which dominated the profile).
 template <typename V>
@@ -122,6 +195,9 @@ class StringTable {
       const Entry& e = entries_[(s & 0xffffffffu) - 1];
       if ((s >> 32) == (h >> 32) && e.key == key) return &e.value;
     }
+  }
+  void Prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
   }
   void Insert(std::string_view key, uint64_t h, const V& v) {
     if ((entries_.size() + 1) * 2 > slots_.size())
@@ -169,18 +245,23 @@ inline uint64_t TokenHash(std::string_view s) {
   std::memcpy(&hi, buf + 8, 8);
   return ShortHash(lo, hi);
 }
-// TokenHash of the `len` (1..16) bytes at p, when 16 bytes may be read at p.
+// Masks keeping the first `len` bytes (0..16) of a 16-byte little-endian (lo, hi) word pair.
+struct LenMasks {
+  uint64_t lo[17], hi[17];
+  constexpr LenMasks() : lo(), hi() {
+    for (int len = 0; len <= 16; ++len) {
+      lo[len] = len >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * len)) - 1;
+      hi[len] = len <= 8 ? 0 : len == 16 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (len - 8))) - 1;
+    }
+  }
+};
+constexpr LenMasks kLenMasks;
+// TokenHash of the `len` (0..16) bytes at p, when 16 bytes may be read at p.
 inline uint64_t ShortTokenHashUnpadded(const char* p, size_t len) {
   uint64_t lo, hi;
   std::memcpy(&lo, p, 8);
   std::memcpy(&hi, p + 8, 8);
-  if (len <= 8) {
-    lo &= ~UINT64_C(0) >> (64 - 8 * len);
-    hi = 0;
-  } else {
-    hi &= ~UINT64_C(0) >> (128 - 8 * len);
-  }
-  return ShortHash(lo, hi);
+  return ShortHash(lo & kLenMasks.lo[len], hi & kLenMasks.hi[len]);
 }
 
 // Bit i set when p[i] is a fastText space (" \t\n\v\f\r" or NUL), for the 16 bytes at p.
@@ -200,52 +281,79 @@ inline uint32_t SpaceMask16(const char* p) {
 #endif
 }
 
-// fastText's tokens of a line, 16 bytes at a time.
+// Bit i set when p[i] is a fastText space, for the 64 bytes at p.
+inline uint64_t SpaceMask64(const char* p) {
+  return static_cast<uint64_t>(SpaceMask16(p)) | static_cast<uint64_t>(SpaceMask16(p + 16)) << 16 |
+         static_cast<uint64_t>(SpaceMask16(p + 32)) << 32 |
+         static_cast<uint64_t>(SpaceMask16(p + 48)) << 48;
+}
+
+// fastText's tokens of a line, 64 bytes at a time: each block's space mask gives the bits where
+// tokens start (a non-space after a space) and end (a space after a non-space); tokens are then
+// read off the two masks with a count-trailing-zeros each, whatever their length.
 class Tokenizer {
  public:
   explicit Tokenizer(std::string_view text) : p_(text.data()), n_(text.size()) {}
-  // The next token as [*b, *e); false at the end.
-  bool Next(size_t* b, size_t* e) {
-    size_t i = i_;
-    for (;;) {  // skip spaces
-      if (i + 16 <= n_) {
-        const uint32_t m = ~SpaceMask16(p_ + i) & 0xFFFF;
-        if (m == 0) {
-          i += 16;
-          continue;
+  // Up to `max` next tokens as [b[i], e[i]); returns how many (0 at the end).
+  int Next(size_t* b, size_t* e, int max) {
+    // In locals: stores through b and e could otherwise alias the members.
+    size_t base = base_, start = start_;
+    uint64_t starts = starts_, ends = ends_;
+    bool open = open_;
+    int m = 0;
+    while (m < max) {
+      if (open) {
+        if (ends == 0) {
+          if (Load(&base, &starts, &ends)) continue;
+          b[m] = start, e[m++] = n_;  // the last token runs to the end of the text
+          open = false;
+          break;
         }
-        i += __builtin_ctz(m);
+        b[m] = start, e[m++] = base + __builtin_ctzll(ends);
+        ends &= ends - 1;
+        open = false;
+        continue;
+      }
+      if (starts == 0) {
+        if (Load(&base, &starts, &ends)) continue;
         break;
       }
-      while (i < n_ && IsFastTextSpace(p_[i])) ++i;
-      if (i >= n_) {
-        i_ = i;
-        return false;
-      }
-      break;
+      start = base + __builtin_ctzll(starts);
+      starts &= starts - 1;
+      open = true;
     }
-    *b = i;
-    for (;;) {  // token end
-      if (i + 16 <= n_) {
-        const uint32_t m = SpaceMask16(p_ + i);
-        if (m == 0) {
-          i += 16;
-          continue;
-        }
-        i += __builtin_ctz(m);
-        break;
-      }
-      while (i < n_ && !IsFastTextSpace(p_[i])) ++i;
-      break;
-    }
-    *e = i_ = i;
-    return true;
+    base_ = base, start_ = start, starts_ = starts, ends_ = ends, open_ = open;
+    return m;
   }
 
  private:
+  // The masks of the next block; false past the end. Bytes past the end count as spaces.
+  bool Load(size_t* base, uint64_t* starts, uint64_t* ends) {
+    if (next_ >= n_) return false;
+    *base = next_;
+    uint64_t s;
+    if (next_ + 64 <= n_) {
+      s = SpaceMask64(p_ + next_);
+    } else {
+      char tail[64];
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, p_ + next_, n_ - next_);
+      s = SpaceMask64(tail);
+    }
+    const uint64_t after_space = s << 1 | carry_;  // bit i: byte i - 1 is a space
+    *starts = ~s & after_space;
+    *ends = s & ~after_space;
+    carry_ = s >> 63;
+    next_ += 64;
+    return true;
+  }
+
   const char* p_;
   size_t n_;
-  size_t i_ = 0;
+  size_t next_ = 0, base_ = 0, start_ = 0;
+  uint64_t starts_ = 0, ends_ = 0;
+  uint64_t carry_ = 1;  // the text starts after a space
+  bool open_ = false;
 };
 
 }  // namespace
@@ -267,10 +375,12 @@ struct LanguageIdentifier::Scratch {
     uint16_t hits;  // saturates at 255
   };
   const void* owner = nullptr;
-  std::vector<Slot> slots;
-  std::vector<Row> rows;
+  HugeVector<Slot> slots;
+  HugeVector<Row> rows;
   size_t max_tokens = kMaxCachedTokens;
-  std::string word;  // "<token>" buffer
+  // N-gram bucket ids of a batch's new tokens (bounded: 16 tokens of at most 1 KiB; 263 KB for
+  // lid.176).
+  std::vector<uint32_t> ngram_ids;
   // Output-layer working memory (allocated once per worker).
   std::unique_ptr<fasttext::Model::State> state;
   fasttext::Predictions heap;
@@ -283,7 +393,6 @@ struct LanguageIdentifier::Scratch {
     // are never copied as the cache grows.
     rows.reserve(max_tokens + 64);
   }
-  size_t Home(uint64_t h) const { return h & (slots.size() - 1); }
   // Makes room for `k` more tokens without a rehash or eviction in between (row indices stay
   // valid until the next call).
   void Reserve(size_t k) {
@@ -295,13 +404,8 @@ struct LanguageIdentifier::Scratch {
       rows.reserve(n / 2);
     }
   }
-  Slot* Find(uint64_t h) {
-    const size_t mask = slots.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      if (slots[i].hash == h) return &slots[i];
-      if (slots[i].hash == 0) return nullptr;
-    }
-  }
+  // (Lookups probe the slots inline in Predict: from h & (size - 1) to the slot holding h or
+  // the first empty one, where a new token's slot goes.)
   void Place(const Slot& s) {
     const size_t mask = slots.size() - 1;
     size_t i = s.hash & mask;
@@ -311,7 +415,7 @@ struct LanguageIdentifier::Scratch {
 
  private:
   void Rebuild(size_t n) {
-    std::vector<Slot> old = std::move(slots);
+    HugeVector<Slot> old = std::move(slots);
     slots.assign(n, Slot{});
     for (const Slot& s : old) {
       if (s.hash) Place(s);
@@ -325,8 +429,8 @@ struct LanguageIdentifier::Scratch {
     // Smallest threshold keeping at most half.
     size_t t = 256, kept = 0;
     while (t > 1 && kept + hist[t - 1] <= max_tokens / 2) kept += hist[--t];
-    std::vector<Slot> old = std::move(slots);
-    std::vector<Row> old_rows = std::move(rows);
+    HugeVector<Slot> old = std::move(slots);
+    HugeVector<Row> old_rows = std::move(rows);
     slots.assign(old.size(), Slot{});
     rows.clear();
     rows.reserve(max_tokens + 64);
@@ -366,17 +470,28 @@ struct LanguageIdentifier::Impl {
   std::vector<int32_t> pos_row;  // position -> input row
   // lid.176.ftz's input matrix is product-quantized (8 sub-quantizers of 2 floats, 256
   // centroids each, and a quantized norm): its n-gram rows are kept here in that coded form too,
-  // 9 bytes a row by position instead of a 64-byte dense row, decoded from `centroids` and
-  // `norms` (8 KB, in L1) to the same floats (checked at load; else `coded` is false and the
-  // dense rows are used).
+  // 9 bytes a row instead of a 64-byte dense row, seven rows to a cache line (row at position p:
+  // line p / 7, entry p % 7; one cache miss a row), decoded from `centroids` and `norms` (16 KB,
+  // in L1) to the same floats (checked at load; else `coded` is false and the dense rows are
+  // used).
+  static constexpr int kCodesPerLine = 7;
+  struct alignas(64) CodeLine {
+    uint64_t code[kCodesPerLine];  // byte q: centroid of sub-quantizer q
+    uint8_t norm[kCodesPerLine];   // norm centroid
+  };
   bool coded = false;
-  std::vector<uint64_t> codes;
-  std::vector<uint8_t> norm_codes;
+  std::vector<CodeLine> code_lines;
+  // What prediction reads of pbits, prank and code_lines, copied into one block (lid.176:
+  // 0.8 MB, one huge page when the kernel gives one).
+  HugeVector<uint64_t> arena;
+  const uint64_t* pb = nullptr;
+  const uint32_t* pr = nullptr;
+  const CodeLine* cl = nullptr;
   alignas(16) float centroids[kDim / 2][256][2] = {};
   float norms[256] = {};
   int32_t nwords = 0, minn = 0, maxn = 0;
   uint32_t bucket = 1;
-  uint64_t bucket_magic = 0;  // for Mod()
+  uint64_t bucket_magic = 0;  // for FastMod()
   std::string label_prefix;
   struct Word {
     Row sum;
@@ -384,11 +499,6 @@ struct LanguageIdentifier::Impl {
   };
   StringTable<Word> vocab;
   Word eos;
-
-  // x % bucket without a division (Lemire's fastmod; exact for 32-bit operands).
-  uint32_t Mod(uint32_t x) const {
-    return static_cast<uint32_t>((static_cast<__uint128_t>(bucket_magic * x) * bucket) >> 64);
-  }
 
   // Builds pbits/prank/pos_row and, when possible, the coded rows. Corruption on a bad index.
   Status BuildNgramIndex(const std::unordered_map<int32_t, int32_t>& pruneidx) {
@@ -417,7 +527,28 @@ struct LanguageIdentifier::Impl {
       for (uint32_t b = 0; b < bucket; ++b) row_of.push_back(nwords + static_cast<int32_t>(b));
     }
     BuildCodes(row_of);
+    Pack();
     return Status::Ok();
+  }
+
+  // Moves pbits, prank and code_lines into `arena`.
+  void Pack() {
+    const size_t words = pbits.size(), ranks = (prank.size() + 1) / 2;
+    const size_t lines_at = (words + ranks + 7) / 8 * 8;  // in words; 64-byte aligned
+    const size_t n = lines_at + code_lines.size() * (sizeof(CodeLine) / 8);
+    arena.reserve(std::max(n, HugePageAllocator<uint64_t>::kMin / 8));  // a huge-page block
+    arena.assign(n, 0);
+    if (words) std::memcpy(arena.data(), pbits.data(), words * 8);
+    if (ranks) std::memcpy(arena.data() + words, prank.data(), prank.size() * 4);
+    if (!code_lines.empty()) {
+      std::memcpy(arena.data() + lines_at, code_lines.data(), code_lines.size() * sizeof(CodeLine));
+    }
+    pb = arena.data();
+    pr = reinterpret_cast<const uint32_t*>(arena.data() + words);
+    cl = code_lines.empty() ? nullptr : reinterpret_cast<const CodeLine*>(arena.data() + lines_at);
+    pbits = {};
+    prank = {};
+    code_lines = {};
   }
 
   // The coded form of the n-gram rows, when the input matrix is product-quantized with 8
@@ -445,21 +576,22 @@ struct LanguageIdentifier::Impl {
     for (int c = 0; c < 256; ++c) {
       norms[c] = qnorm ? npq->get_centroids(0, static_cast<uint8_t>(c))[0] : 1.0f;
     }
-    codes.resize(row_of.size());
-    norm_codes.resize(row_of.size());
+    code_lines.assign((row_of.size() + kCodesPerLine - 1) / kCodesPerLine, CodeLine{});
+    cl = code_lines.data();
     for (size_t p = 0; p < row_of.size(); ++p) {
       uint64_t c = 0;
       for (int q = 0; q < kSub; ++q) {
         c |= static_cast<uint64_t>(qcodes[static_cast<size_t>(row_of[p]) * kSub + q]) << (8 * q);
       }
-      codes[p] = c;
-      norm_codes[p] = qnorm ? ncodes[row_of[p]] : 0;
+      CodeLine& line = code_lines[p / kCodesPerLine];
+      line.code[p % kCodesPerLine] = c;
+      line.norm[p % kCodesPerLine] = qnorm ? ncodes[row_of[p]] : 0;
       Row decoded{};
-      const int32_t pos = static_cast<int32_t>(p);
+      const uint32_t pos = static_cast<uint32_t>(p);
       AddCoded(&pos, &decoded, 1);
       if (std::memcmp(&decoded, &rows[row_of[p]], sizeof(Row)) != 0) {
-        codes.clear();
-        norm_codes.clear();
+        code_lines.clear();
+        cl = nullptr;
         return;
       }
     }
@@ -468,11 +600,12 @@ struct LanguageIdentifier::Impl {
 
   // Adds the coded rows at positions pos[0..m) to *sum, in order: sum += norm * centroid, as
   // fastText's ProductQuantizer::addcode (one rounded product, one rounded sum per float).
-  void AddCoded(const int32_t* pos, Row* sum, int m) const {
+  void AddCoded(const uint32_t* pos, Row* sum, int m) const {
 #if !defined(__SSE2__)
     for (int k = 0; k < m; ++k) {
-      const uint64_t c = codes[pos[k]];
-      const float alpha = norms[norm_codes[pos[k]]];
+      const CodeLine& line = cl[pos[k] / kCodesPerLine];
+      const uint64_t c = line.code[pos[k] % kCodesPerLine];
+      const float alpha = norms[line.norm[pos[k] % kCodesPerLine]];
       for (int q = 0; q < kDim / 2; ++q) {
         const float* f = centroids[q][c >> (8 * q) & 0xFF];
         const float p0 = alpha * f[0], p1 = alpha * f[1];  // rounded products, then sums
@@ -490,8 +623,9 @@ struct LanguageIdentifier::Impl {
           lo, reinterpret_cast<const double*>(centroids[q + 1][c >> (8 * q + 8) & 0xFF])));
     };
     for (int k = 0; k < m; ++k) {
-      const uint64_t c = codes[pos[k]];
-      const __m128 alpha = _mm_set1_ps(norms[norm_codes[pos[k]]]);
+      const CodeLine& line = cl[pos[k] / kCodesPerLine];
+      const uint64_t c = line.code[pos[k] % kCodesPerLine];
+      const __m128 alpha = _mm_set1_ps(norms[line.norm[pos[k] % kCodesPerLine]]);
       a0 = _mm_add_ps(a0, _mm_mul_ps(alpha, pair2(c, 0)));
       a1 = _mm_add_ps(a1, _mm_mul_ps(alpha, pair2(c, 2)));
       a2 = _mm_add_ps(a2, _mm_mul_ps(alpha, pair2(c, 4)));
@@ -504,72 +638,127 @@ struct LanguageIdentifier::Impl {
 #endif
   }
 
-  // Position of n-gram bucket `id` in pos_row/codes, or -1 when it has no row.
-  int32_t Position(uint32_t id) const {
-    if (!pruned) return static_cast<int32_t>(id);
-    const uint64_t bits = pbits[id >> 6];
-    const uint64_t below = bits & ((UINT64_C(2) << (id & 63)) - 1);  // bits 0..id%64
-    if (!((bits >> (id & 63)) & 1)) return -1;
-    return static_cast<int32_t>(prank[id >> 6]) + Popcount64(below) - 1;
+  // Writes the bucket ids of the character n-grams of the word "<" + tok + ">" that have a row
+  // (all for an unpruned model) to ids[0..NgramIdsMax()), in fastText's order
+  // (Dictionary::computeSubwords: by start character, then length). Each start's n-gram hashes
+  // extend one another (FNV-1a is a running hash); pure-ASCII words (most) take a loop without
+  // UTF-8 character steps.
+  int NgramIds(std::string_view tok, uint32_t* ids) const {
+    if (no_subwords) return 0;
+    char w[kMaxTokenBytes + 2];
+    const size_t n = tok.size() + 2;
+    w[0] = '<';
+    std::memcpy(w + 1, tok.data(), tok.size());
+    w[n - 1] = '>';
+    uint64_t high = 0;  // the bytes' top bits, 8 at a time
+    size_t i8 = 0;
+    for (; i8 + 8 <= tok.size(); i8 += 8) {
+      uint64_t word;
+      std::memcpy(&word, tok.data() + i8, 8);
+      high |= word;
+    }
+    for (; i8 < tok.size(); ++i8) high |= static_cast<uint8_t>(tok[i8]);
+    const size_t maxlen = static_cast<size_t>(std::max(0, maxn));
+    const size_t minlen = static_cast<size_t>(std::max(1, minn));
+    // In locals (members would be reloaded after every store).
+    size_t m = 0;
+    const uint64_t magic = bucket_magic;
+    const uint32_t nbuckets = bucket;
+    const uint64_t* const bits = pb;
+    const bool filter = pruned;
+    auto add = [&](uint32_t h) {
+      const uint32_t id = FastMod(h, magic, nbuckets);
+      ids[m] = id;
+      // Most n-grams have no row (lid.176: ~88%): the bitmap alone answers them.
+      m += filter ? static_cast<size_t>((bits[id >> 6] >> (id & 63)) & 1) : 1;
+    };
+    if ((high & UINT64_C(0x8080808080808080)) == 0) {  // one byte a character
+      // The n-grams starting at i: [i, j) for first <= j <= last.
+      for (size_t i = 0; i + minlen <= n; ++i) {
+        const size_t first = i + minlen, last = std::min(n, i + maxlen);
+        if (first > last) break;  // maxn < minn: none at all
+        uint32_t h = 2166136261u;
+        size_t j = i;
+        for (; j < first; ++j) h = FtHashStep(h, w[j]);
+        // A one-character n-gram is skipped at the word's ends ("<" and ">").
+        if (!(first - i == 1 && (i == 0 || first == n))) add(h);
+        for (; j < last; ++j) {
+          h = FtHashStep(h, w[j]);
+          add(h);
+        }
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if ((static_cast<unsigned char>(w[i]) & 0xC0) == 0x80) continue;
+        uint32_t h = 2166136261u;
+        size_t j = i;
+        for (int len = 1; j < n && len <= maxn; ++len) {
+          h = FtHashStep(h, w[j++]);
+          while (j < n && (static_cast<unsigned char>(w[j]) & 0xC0) == 0x80) {
+            h = FtHashStep(h, w[j++]);
+          }
+          if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
+          add(h);
+        }
+      }
+    }
+    return static_cast<int>(m);
   }
-  void PrefetchPosition(uint32_t id) const {
+
+  // Room NgramIds needs: at most maxn n-grams per character of "<token>".
+  size_t NgramIdsMax() const {
+    return no_subwords ? 0 : (kMaxTokenBytes + 2) * static_cast<size_t>(std::max(0, maxn));
+  }
+
+  // Bucket ids ids[begin[t]..begin[t + 1]) are token t's n-grams that have a row (t < ntok):
+  // adds their rows to *sums[t], in order. Rewrites ids. In phases over all tokens (rank, row),
+  // so that the cache misses of each phase overlap, also across tokens.
+  void SumNgramRows(uint32_t* ids, const uint32_t* begin, int ntok, Row* const* sums) const {
+    const uint32_t m = begin[ntok];
     if (pruned) {
-      __builtin_prefetch(&pbits[id >> 6]);
-      __builtin_prefetch(&prank[id >> 6]);
+      const uint64_t* const bits = pb;
+      for (uint32_t k = 0; k < m; ++k) __builtin_prefetch(&pr[ids[k] >> 6]);
+      for (uint32_t k = 0; k < m; ++k) {
+        const uint32_t id = ids[k];
+        const uint64_t below = bits[id >> 6] & ((UINT64_C(2) << (id & 63)) - 1);
+        ids[k] = pr[id >> 6] + static_cast<uint32_t>(Popcount64(below)) - 1;
+        PrefetchRow(ids[k]);
+      }
+    } else {
+      for (uint32_t k = 0; k < m; ++k) PrefetchRow(ids[k]);
+    }
+    for (int t = 0; t < ntok; ++t) {
+      AddRows(ids + begin[t], sums[t], static_cast<int>(begin[t + 1] - begin[t]));
     }
   }
 
-  // Adds the rows of the character n-grams of `word` ("<token>") to `sum`; returns how many.
-  // Works in batches so the index and row reads (cache misses) overlap.
-  int AddNgrams(std::string_view word, Row* sum) const {
-    if (no_subwords) return 0;
-    constexpr int kBatch = 32;
-    uint32_t ids[kBatch];
-    int pending = 0, count = 0;
-    auto flush = [&] {
-      int32_t pos[kBatch];
-      int m = 0;
-      for (int k = 0; k < pending; ++k) {
-        const int32_t p = Position(ids[k]);
-        if (p < 0) continue;
-        pos[m++] = p;
-        if (coded) {
-          __builtin_prefetch(&codes[p]);
-          __builtin_prefetch(&norm_codes[p]);
-        } else {
-          __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
-        }
-      }
-      if (coded) {
-        AddCoded(pos, sum, m);
-      } else {
-        for (int k = 0; k < m; ++k) {
-          const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
-          for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
-        }
-      }
-      count += m;
-      pending = 0;
-    };
-    const size_t n = word.size();
-    for (size_t i = 0; i < n; ++i) {
-      if ((static_cast<unsigned char>(word[i]) & 0xC0) == 0x80) continue;
-      uint32_t h = 2166136261u;
-      size_t j = i;
-      for (int len = 1; j < n && len <= maxn; ++len) {
-        h = FtHashStep(h, word[j++]);
-        while (j < n && (static_cast<unsigned char>(word[j]) & 0xC0) == 0x80) {
-          h = FtHashStep(h, word[j++]);
-        }
-        if (len < minn || (len == 1 && (i == 0 || j == n))) continue;
-        const uint32_t id = Mod(h);
-        PrefetchPosition(id);
-        ids[pending++] = id;
-        if (pending == kBatch) flush();
-      }
+  static constexpr int kMaxNewTokens = 16;  // per SumNgramRows call
+
+ private:
+  // x % d without a division, given magic = 2^64 / d + 1 (Lemire's fastmod; exact for 32-bit
+  // operands).
+  static uint32_t FastMod(uint32_t x, uint64_t magic, uint32_t d) {
+    return static_cast<uint32_t>((static_cast<__uint128_t>(magic * x) * d) >> 64);
+  }
+
+  void PrefetchRow(uint32_t p) const {
+    if (coded) {
+      __builtin_prefetch(&cl[p / kCodesPerLine]);
+    } else {
+      __builtin_prefetch(&rows[pruned ? pos_row[p] : nwords + p]);
     }
-    flush();
-    return count;
+  }
+  // Adds the n-gram rows at positions pos[0..m) to *sum, in order.
+  void AddRows(const uint32_t* pos, Row* sum, int m) const {
+    if (m == 0) return;
+    if (coded) {
+      AddCoded(pos, sum, m);
+      return;
+    }
+    for (int k = 0; k < m; ++k) {
+      const Row& r = rows[pruned ? pos_row[pos[k]] : nwords + pos[k]];
+      for (int d = 0; d < kDim; ++d) sum->v[d] += r.v[d];
+    }
   }
 };
 
@@ -700,84 +889,144 @@ std::vector<LangScore> LanguageIdentifier::Predict(std::string_view text, int k,
     scratch->owner = this;
   }
   const Impl& im = *impl_;
-  Row hidden{};
+  RowSum hidden;
   int64_t rows = 0;
-  auto add = [&](const Row& r, int count) {
-    for (int d = 0; d < kDim; ++d) hidden.v[d] += r.v[d];
-    rows += count;
-  };
-  // The summed rows of a token not in the cache, cached. Returns its row index.
-  auto insert = [&](std::string_view tok, uint64_t h) {
-    const uint32_t index = static_cast<uint32_t>(scratch->rows.size());
-    Row& sum = scratch->rows.emplace_back();  // zeroed
-    int count = 0;
-    if (const Impl::Word* w = im.vocab.Find(tok, h)) {
-      sum = w->sum;
-      count = w->count;
-    } else if (tok.size() >= im.label_prefix.size() &&
-               tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
-      // fastText treats it as a label, not a word: no rows.
-    } else {
-      scratch->word.clear();
-      scratch->word.push_back('<');
-      scratch->word.append(tok);
-      scratch->word.push_back('>');
-      count = im.AddNgrams(scratch->word, &sum);
-    }
-    scratch->Place({h, index, static_cast<uint16_t>(count), 1});
-    rows += count;
-    return index;
-  };
-  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches:
-  // hash every token and prefetch its probe slot, then probe (computing and caching new tokens)
-  // and prefetch the rows, then sum the rows in token order, so the cache misses overlap.
-  constexpr int kBatch = 16;
-  const size_t n = text.size();
-  Tokenizer tokens(text);
-  uint64_t hashes[kBatch];
-  std::string_view toks[kBatch];
-  uint32_t index[kBatch];
-  for (bool more = true; more;) {
-    scratch->Reserve(kBatch);
+  // Tokens as fastText reads them; newlines count as spaces (the text is one line). In batches
+  // of 16, software-pipelined: the next batch's tokens are found and hashed and their probe
+  // slots prefetched before the current batch is probed (so each prefetch has a batch's time to
+  // complete); the probe prefetches the rows of known tokens and creates the slots of new ones,
+  // whose sums are then computed together; the rows are summed in token order (the float sum
+  // is the same as one token at a time).
+  constexpr int kBatch = Impl::kMaxNewTokens;
+  struct Batch {
     int m = 0;
-    size_t b, e;
-    while (m < kBatch && (more = tokens.Next(&b, &e))) {
-      size_t len = e - b;
-      // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the first
-      // kMaxTokenBytes bytes, cut at a UTF-8 character boundary.
-      if (len > kMaxTokenBytes) {
-        len = kMaxTokenBytes;
-        while (len > 0 && (static_cast<unsigned char>(text[b + len]) & 0xC0) == 0x80) --len;
-      }
-      // (len is 0 when a cut token has only continuation bytes: hashed as the empty token.)
-      uint64_t h = len >= 1 && len <= 16 && b + 16 <= n
-                       ? ShortTokenHashUnpadded(text.data() + b, len)
-                       : TokenHash(text.substr(b, len));
-      h += h == 0;  // 0 marks an empty slot
-      hashes[m] = h;
-      toks[m] = text.substr(b, len);
-      __builtin_prefetch(&scratch->slots[scratch->Home(h)]);
-      ++m;
-    }
+    size_t begins[kBatch], ends[kBatch];
+    uint64_t hashes[kBatch];
+  };
+  Batch batches[2];
+  const size_t n = text.size();
+  const char* const p = text.data();
+  Tokenizer tokens(text);
+  // Finds and hashes the next tokens into *bt; prefetches their slots.
+  auto fill = [&](Batch* bt) {
+    const int m = bt->m = tokens.Next(bt->begins, bt->ends, kBatch);
+    const Scratch::Slot* const slots = scratch->slots.data();
+    const size_t mask = scratch->slots.size() - 1;
     for (int k = 0; k < m; ++k) {
-      if (Scratch::Slot* s = scratch->Find(hashes[k])) {
+      const size_t b = bt->begins[k];
+      size_t len = bt->ends[k] - b;
+      uint64_t h;
+      if (len <= 16 && b + 16 <= n) {
+        h = ShortTokenHashUnpadded(p + b, len);
+      } else {
+        // Cap absurd tokens (a 10 MB "word" would cost seconds of n-gram hashing): keep the
+        // first kMaxTokenBytes bytes, cut at a UTF-8 character boundary. (len is 0 when a cut
+        // token has only continuation bytes: hashed as the empty token.)
+        if (len > kMaxTokenBytes) {
+          len = kMaxTokenBytes;
+          while (len > 0 && (static_cast<unsigned char>(p[b + len]) & 0xC0) == 0x80) --len;
+          bt->ends[k] = b + len;
+        }
+        h = TokenHash(std::string_view(p + b, len));
+      }
+      h += h == 0;  // 0 marks an empty slot
+      bt->hashes[k] = h;
+      __builtin_prefetch(&slots[h & mask]);
+    }
+  };
+  uint32_t index[kBatch];
+  fill(&batches[0]);
+  for (int cur = 0; batches[cur].m > 0; cur ^= 1) {
+    const Batch& bt = batches[cur];
+    const int m = bt.m;
+    scratch->Reserve(kBatch);  // (a rehash here only makes the next batch's prefetches stale)
+    fill(&batches[cur ^ 1]);
+    // In locals (valid until the next Reserve; insert() neither rehashes nor moves the rows).
+    Scratch::Slot* const slots = scratch->slots.data();
+    const size_t mask = scratch->slots.size() - 1;
+    // Probe. A new token gets its slot (the empty one the probe ended at) and a zeroed row now,
+    // and its sum below; a token met again in this batch after that finds the slot, but its
+    // row count is only final below ("late").
+    const uint32_t first_new = static_cast<uint32_t>(scratch->rows.size());
+    struct Fresh {
+      int k;
+      Scratch::Slot* slot;
+    };
+    Fresh fresh[kBatch];
+    Scratch::Slot* late[kBatch];
+    int nfresh = 0, nlate = 0;
+    for (int k = 0; k < m; ++k) {
+      const uint64_t h = bt.hashes[k];
+      Scratch::Slot* s = &slots[h & mask];
+      while (s->hash != h && s->hash != 0) s = s + 1 == slots + mask + 1 ? slots : s + 1;
+      if (s->hash != 0) {
         index[k] = s->index;
-        rows += s->count;
-        if (s->hits < 255) ++s->hits;
+        if (s->index < first_new) {
+          rows += s->count;
+        } else {
+          late[nlate++] = s;
+        }
+        s->hits += s->hits < 255;
         __builtin_prefetch(&scratch->rows[s->index]);
       } else {
-        index[k] = insert(toks[k], hashes[k]);
+        index[k] = static_cast<uint32_t>(scratch->rows.size());
+        scratch->rows.emplace_back();  // zeroed; no reallocation (Reserve)
+        *s = {h, index[k], 0, 1};
+        fresh[nfresh++] = {k, s};
       }
     }
-    for (int k = 0; k < m; ++k) add(scratch->rows[index[k]], 0);
+    if (nfresh > 0) {
+      // Vocabulary words take their precomputed sums, labels nothing; the other new tokens
+      // their character n-grams' rows, looked up for all of them at once.
+      for (int f = 0; f < nfresh; ++f) im.vocab.Prefetch(bt.hashes[fresh[f].k]);
+      std::vector<uint32_t>& ids = scratch->ngram_ids;
+      const size_t per_token = im.NgramIdsMax();
+      if (ids.size() < per_token * kBatch) ids.resize(per_token * kBatch);  // once per worker
+      uint32_t nids = 0;
+      uint32_t begin[kBatch + 1];
+      Row* sums[kBatch];
+      Scratch::Slot* owners[kBatch];
+      int nt = 0;
+      for (int f = 0; f < nfresh; ++f) {
+        const int k = fresh[f].k;
+        const std::string_view tok = text.substr(bt.begins[k], bt.ends[k] - bt.begins[k]);
+        Row& sum = scratch->rows[fresh[f].slot->index];
+        if (const Impl::Word* w = im.vocab.Find(tok, bt.hashes[k])) {
+          sum = w->sum;
+          fresh[f].slot->count = static_cast<uint16_t>(w->count);
+        } else if (tok.size() >= im.label_prefix.size() &&
+                   tok.compare(0, im.label_prefix.size(), im.label_prefix) == 0) {
+          // fastText treats it as a label, not a word: no rows.
+        } else {
+          begin[nt] = nids;
+          nids += static_cast<uint32_t>(im.NgramIds(tok, ids.data() + nids));
+          sums[nt] = &sum;
+          owners[nt++] = fresh[f].slot;
+        }
+      }
+      begin[nt] = nids;
+      if (nt > 0) {
+        im.SumNgramRows(ids.data(), begin, nt, sums);
+        for (int t = 0; t < nt; ++t) {
+          owners[t]->count = static_cast<uint16_t>(begin[t + 1] - begin[t]);
+        }
+      }
+      for (int f = 0; f < nfresh; ++f) rows += fresh[f].slot->count;
+    }
+    for (int i = 0; i < nlate; ++i) rows += late[i]->count;
+    const Row* const cached = scratch->rows.data();
+    for (int k = 0; k < m; ++k) hidden.Add(cached[index[k]]);
   }
-  add(im.eos.sum, im.eos.count);  // the line's terminating newline
+  hidden.Add(im.eos.sum);  // the line's terminating newline
+  rows += im.eos.count;
   if (!scratch->state)
     scratch->state = std::make_unique<fasttext::Model::State>(kDim, num_labels(), 0);
   fasttext::Model::State& state = *scratch->state;
   // As fastText's Model::computeHidden: the sum times (float)(1.0 / number of rows).
   const float inv = rows > 0 ? static_cast<float>(1.0 / static_cast<double>(rows)) : 0.0f;
-  for (int d = 0; d < kDim; ++d) state.hidden[d] = hidden.v[d] * inv;
+  Row sum;
+  hidden.Store(&sum);
+  for (int d = 0; d < kDim; ++d) state.hidden[d] = sum.v[d] * inv;
   fasttext::Predictions& heap = scratch->heap;
   heap.clear();
   int kk = k <= 0 ? num_labels() : std::min(k, num_labels());

@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kilang {
@@ -159,6 +160,75 @@ TEST(LanguageIdentifier, TokenBoundariesMatchFastText) {
   const double base = model->Predict(text)[0].score;
   for (int pad = 1; pad < 17; ++pad) {
     EXPECT_EQ(model->Predict(std::string(pad, ' ') + text)[0].score, base) << pad;
+  }
+}
+
+// The tokenizer reads 64-byte blocks: every cut of a text (so the last token ends exactly at
+// every position, including block ends, and the under-16-bytes tail path), shifted against the
+// blocks, tokens longer than a block, and space runs longer than a block.
+TEST(LanguageIdentifier, ScanBlockBoundariesMatchFastText) {
+  REQUIRE_MODEL();
+  const std::string text = kIndonesian;
+  for (size_t pad : {0, 1, 7, 31, 63}) {
+    for (size_t len = 1; len <= 200; ++len) {
+      ExpectMatchesReference(model, std::string(pad, ' ') + text.substr(0, len), 3);
+    }
+  }
+  const std::string word = "pemerintahankabupatenbandungbaratpemerintahankabupatenbandungbarat";
+  for (size_t len : {60, 63, 64, 65, 66}) {
+    for (size_t pad = 0; pad < 4; ++pad) {
+      std::string tok = (word + word).substr(0, len);
+      ExpectMatchesReference(model, std::string(pad, ' ') + tok + " dan " + tok + tok);
+    }
+  }
+  ExpectMatchesReference(model, "satu" + std::string(70, ' ') + "dua" + std::string(130, '\t') +
+                                    "tiga" + std::string(64, '\n'));
+  ExpectMatchesReference(model, std::string(64, ' ') + "empat" + std::string(63, ' ') + "lima");
+}
+
+// Unseen tokens take the character n-gram path: one-byte, two-byte and four-byte characters,
+// tokens mixing them with ASCII, one- and two-character tokens (the word markers "<" and ">"
+// around them), computed in a fresh worker.
+TEST(LanguageIdentifier, NgramPathsMatchFastText) {
+  REQUIRE_MODEL();
+  std::thread([&] {
+    for (const char* text :
+         {"a b c ab é ü 中 x yz", "naïve café Zürich straße façade", "😀 emoji😀text 😀😀",
+          "qwzx qwzxé éqwzx ééé Ελληνικά-ascii", "1 22 333 4444 55555 666666"}) {
+      ExpectMatchesReference(model, text, 5);
+    }
+    // Alone, each token decides the scores.
+    for (const char* tok : {"a", "ab", "abc", "abcd", "abcde", "é", "éa", "aé", "中", "中文", "😀",
+                            "x😀", "Zürich", "straße", "ünï", "kabupatenbandungbarat"}) {
+      ExpectMatchesReference(model, tok, 5);
+    }
+  }).join();
+}
+
+// Tokens are looked up 16 at a time and the next batch is hashed before the current one is
+// probed: a new token repeated within a batch and across batch boundaries is computed once,
+// and a fresh worker (new thread, empty cache) and a warm one give bit-identical scores.
+TEST(LanguageIdentifier, FreshAndWarmCachesGiveIdenticalScores) {
+  REQUIRE_MODEL();
+  std::vector<std::string> texts;
+  for (int n : {15, 16, 17, 31, 32, 33, 47}) {
+    std::string t;
+    for (int i = 0; i < n; ++i)
+      t += (i % 3 == 0 ? "zqxvnew" : "kata" + std::to_string(i % 5)) + " ";
+    texts.push_back(t);
+  }
+  texts.push_back(kIndonesian);
+  texts.push_back(std::string(kIndonesian) + " " + kEnglish + " " + kIndonesian);
+  for (const auto& t : texts) {
+    double fresh = 0;
+    std::thread([&] { fresh = model->Predict(t, 1)[0].score; }).join();
+    double again = 0;
+    std::thread([&] {
+      model->Predict(t, 1);  // now cached
+      again = model->Predict(t, 1)[0].score;
+    }).join();
+    EXPECT_EQ(fresh, again) << t;
+    ExpectMatchesReference(model, t);
   }
 }
 
