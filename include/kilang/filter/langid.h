@@ -11,8 +11,8 @@
 // Speed: fastText's own predictLine re-derives the character n-grams of every token on every call
 // (about 3 MB/s on news text). LanguageIdentifier computes the same hidden vector but caches the
 // per-token sum of input vectors in a per-worker scratch table (bounded: at most 131,072 tokens,
-// ~12 MB; the less-used half is evicted when full), so repeated words cost one hash lookup
-// (~4 ns/byte warm, ~13-20 ns/byte for a new worker; docs/filters.md). The scores equal fastText's
+// ~12-15 MB; the less-used half is evicted when full), so repeated words cost one hash lookup
+// (~2 ns/byte warm, ~9-12 ns/byte for a new worker; docs/filters.md). The scores equal fastText's
 // up to float rounding (tested against predictLine); the cache never changes them.
 #ifndef KILANG_FILTER_LANGID_H_
 #define KILANG_FILTER_LANGID_H_
