@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <set>
@@ -14,6 +15,7 @@
 #include "kilang/filter/words.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
+#include "lines.h"
 #include "text_util.h"
 
 namespace kilang {
@@ -21,7 +23,13 @@ namespace kilang {
 using filter_internal::AnalyzeWords;
 using filter_internal::CodePoints;
 using filter_internal::CountOf;
+using filter_internal::AnalyzeLines;
+using filter_internal::DocumentLines;
 using filter_internal::DocumentWords;
+using filter_internal::FindLineDuplicates;
+using filter_internal::LineDuplicates;
+using filter_internal::ParagraphDuplicates;
+using filter_internal::PieceDuplicates;
 using filter_internal::FlatMap;
 using filter_internal::LStrip;
 using filter_internal::RStrip;
@@ -158,28 +166,16 @@ class GopherQualityStage : public DocumentStage {
         return Verdict::Remove("gopher_too_many_ellipsis");
       }
     }
-    auto& lines = ctx.Scratch<std::vector<std::string_view>>("kilang.gopher_quality.lines");
-    SplitLines(text, &lines);
-    if (!lines.empty()) {
-      if (o.max_bullet_lines_ratio) {
-        size_t bullets = 0;
-        for (std::string_view l : lines) {
-          std::string_view s = LStrip(l);
-          bullets += StartsWith(s, "\u2022") || StartsWith(s, "-");
-        }
-        if (static_cast<double>(bullets) / lines.size() > o.max_bullet_lines_ratio) {
-          return Verdict::Remove("gopher_too_many_bullets");
-        }
+    if (o.max_bullet_lines_ratio || o.max_ellipsis_lines_ratio) {
+      const DocumentLines& dl = AnalyzeLines(text, ctx);
+      const double n_lines = static_cast<double>(dl.lines);
+      if (dl.lines && o.max_bullet_lines_ratio &&
+          dl.bullet_lines / n_lines > o.max_bullet_lines_ratio) {
+        return Verdict::Remove("gopher_too_many_bullets");
       }
-      if (o.max_ellipsis_lines_ratio) {
-        size_t ell = 0;
-        for (std::string_view l : lines) {
-          std::string_view s = RStrip(l);
-          ell += EndsWith(s, "...") || EndsWith(s, "\u2026");
-        }
-        if (static_cast<double>(ell) / lines.size() > o.max_ellipsis_lines_ratio) {
-          return Verdict::Remove("gopher_too_many_end_ellipsis");
-        }
+      if (dl.lines && o.max_ellipsis_lines_ratio &&
+          dl.ellipsis_lines / n_lines > o.max_ellipsis_lines_ratio) {
+        return Verdict::Remove("gopher_too_many_end_ellipsis");
       }
     }
     if (o.max_non_alpha_words_ratio) {
@@ -269,7 +265,6 @@ inline uint64_t NgramHash(const filter_internal::TokenFacts* f, size_t i, int n)
 }
 
 struct RepetitionScratch {
-  std::vector<std::string_view> pieces;
   const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
   FlatMap<uint8_t> seen;
   struct Count {
@@ -280,13 +275,15 @@ struct RepetitionScratch {
   std::vector<uint8_t> multi, multi2;
   std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
   std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
-  // CountBigrams' table (key 0 = empty slot) and each position's slot.
+  // CountBigrams' table, kept across documents: a slot is in use for the current document when
+  // its stamp is `stamp` (no clearing per document); and each position's slot.
   struct Bigram {
-    uint64_t key = 0;
-    uint32_t count = 0;
-    uint32_t first = 0;  // position of the first occurrence
+    uint64_t key;
+    uint32_t count;
+    uint32_t stamp;
   };
   std::vector<Bigram> bigrams;
+  uint32_t stamp = 0;
   std::vector<uint32_t> slot_of;
 };
 
@@ -323,73 +320,89 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
   return best;
 }
 
-// Counts every 2-gram (one pass, a table sized for the document); marks in s->multi2 the
-// positions whose 2-gram occurs twice or more. Returns the most
-// frequent 2-gram as CountNgrams does.
-NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
+// Key of the 2-gram of two token hashes (only compared with other 2-gram keys).
+inline uint64_t BigramKey(uint64_t a, uint64_t b) { return (a << 21 | a >> 43) ^ b; }
+
+struct BigramCounts {
+  NgramBest best;      // the most frequent 2-gram
+  size_t covered = 0;  // code points of the words covered by runs of >= run_min repeated 2-grams
+};
+
+// Counts every 2-gram of the nw >= 2 words, in two passes: the first finds each position's slot
+// in a table sized for the document (no branch on whether the 2-gram is new), the second reads
+// the counts back into s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word)
+// and s->multi2 (count2 >= 2). The most frequent 2-gram is found as CountNgrams does: the first
+// position with the largest count is the first occurrence of the first-seen most frequent 2-gram.
+// With run_min > 0, also sums the code points (s->prefix) of the words covered by runs of at least
+// run_min consecutive positions whose 2-gram repeats.
+BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const filter_internal::TokenFacts* w = s->words;
   size_t cap = 16;
   while (cap < nw + nw / 2) cap <<= 1;  // at most 2/3 full (fewer distinct 2-grams than words)
   const int shift = 64 - __builtin_ctzll(cap);
-  s->bigrams.assign(cap, RepetitionScratch::Bigram{});
+  const size_t mask = cap - 1;
+  if (s->bigrams.size() < cap || ++s->stamp == 0) {  // new table, or the stamps wrapped
+    s->bigrams.assign(std::max(cap, s->bigrams.size()), RepetitionScratch::Bigram{0, 0, 0});
+    s->stamp = 1;
+  }
+  const uint32_t stamp = s->stamp;
   s->slot_of.resize(nw);
-  s->multi2.assign(nw, 0);
-  s->count2.clear();  // filled by Count2() when a bound needs it
   RepetitionScratch::Bigram* table = s->bigrams.data();
-  uint8_t* multi2 = s->multi2.data();
-  NgramBest best;
-  constexpr size_t kAhead = 8;  // prefetch the slot of the 2-gram kAhead words on
-  for (size_t i = 0; i + 1 < nw; ++i) {
-    if (i + kAhead + 1 < nw) {
-      const uint64_t ahead = NgramHash(w, i + kAhead, 2) | 1;
-      __builtin_prefetch(&table[(ahead * 0x9E3779B97F4A7C15ULL) >> shift]);
+  uint32_t* slot_of = s->slot_of.data();
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  // Tables past the L1 cache: prefetch the slot of the 2-gram kAhead words on.
+  constexpr size_t kAhead = 8;
+  const size_t prefetch_end = cap >= 4096 && nw > kAhead + 1 ? nw - kAhead - 1 : 0;
+  size_t i = 0;
+  auto step = [&](size_t i) {
+    const uint64_t key = BigramKey(w[i].hash, w[i + 1].hash);
+    size_t slot = (key * kMul) >> shift;
+    // One branch per probe, taken when the slot is neither free nor the key's (whether the 2-gram
+    // is new is not predictable; a collision is rare).
+    // (key difference) * (slot in use) is 0 at the key or at a free slot.
+    while (((table[slot].key ^ key) * static_cast<uint64_t>(table[slot].stamp == stamp)) != 0) {
+      slot = (slot + 1) & mask;
     }
-    const uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
-    size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> shift;
-    while (table[slot].key != 0 && table[slot].key != key) slot = (slot + 1) & (cap - 1);
     RepetitionScratch::Bigram& b = table[slot];
-    if (b.key == 0) {
-      b.key = key;
-      b.first = static_cast<uint32_t>(i);
-    }
-    const uint32_t c = ++b.count;
-    s->slot_of[i] = static_cast<uint32_t>(slot);
-    if (c >= 2) {
-      multi2[i] = 1;
-      if (c == 2) multi2[b.first] = 1;
-    }
-    if (c > best.count || (c == best.count && b.first < best.first)) {
+    b.count = (b.count & (0u - static_cast<uint32_t>(b.stamp == stamp))) + 1;  // 1 when free
+    b.key = key;
+    b.stamp = stamp;
+    slot_of[i] = static_cast<uint32_t>(slot);
+  };
+  for (; i < prefetch_end; ++i) {
+    const uint64_t ahead = BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash);
+    __builtin_prefetch(&table[(ahead * kMul) >> shift]);
+    step(i);
+  }
+  for (; i + 1 < nw; ++i) step(i);
+  s->count2.resize(nw);
+  s->multi2.resize(nw);
+  uint32_t* count2 = s->count2.data();
+  uint8_t* multi2 = s->multi2.data();
+  const uint32_t* prefix = s->prefix.data();
+  BigramCounts r;
+  NgramBest& best = r.best;
+  size_t run = 0, last_end = 0;  // repeated positions up to i; covered words are [.., last_end)
+  if (run_min == 0) run_min = nw;  // never reached
+  for (i = 0; i + 1 < nw; ++i) {
+    const uint32_t c = table[slot_of[i]].count;
+    count2[i] = c;
+    multi2[i] = c >= 2;
+    if (c > best.count) {
       best.count = c;
-      best.first = b.first;
+      best.first = static_cast<uint32_t>(i);
+    }
+    run = (run + 1) & (0 - static_cast<size_t>(c >= 2));  // run + 1, or 0
+    if (run >= run_min) {
+      // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
+      const size_t from = std::max(last_end, i + 1 - run);
+      r.covered += prefix[i + 2] - prefix[from];
+      last_end = i + 2;
     }
   }
-  return best;
-}
-
-// count2[i]: occurrences of the 2-gram at word i (after CountBigrams; 0 for the last word).
-const std::vector<uint32_t>& Count2(RepetitionScratch* s, size_t nw) {
-  if (s->count2.size() != nw) {
-    s->count2.resize(nw);
-    for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = s->bigrams[s->slot_of[i]].count;
-    if (nw) s->count2[nw - 1] = 0;
-  }
-  return s->count2;
-}
-
-// Duplicates among `pieces` from the second occurrence on: (count, code points).
-std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pieces,
-                                         FlatMap<uint8_t>* seen) {
-  seen->Clear(pieces.size());
-  size_t dups = 0, chars = 0;
-  for (std::string_view p : pieces) {
-    bool inserted;
-    seen->Upsert(filter_internal::Hash64(p) ^ (p.size() * 0x9E3779B97F4A7C15ULL), &inserted);
-    if (!inserted) {
-      ++dups;
-      chars += CodePoints(p);
-    }
-  }
-  return {dups, chars};
+  count2[nw - 1] = 0;
+  multi2[nw - 1] = 0;
+  return r;
 }
 
 class GopherRepetitionStage : public DocumentStage {
@@ -407,55 +420,30 @@ class GopherRepetitionStage : public DocumentStage {
     std::string_view lang = DocLang(doc, default_lang_);
     const GopherRepetitionOptions& o = opts_.For(lang);
     const std::string_view text = doc.text;
-    const size_t text_len = CodePoints(text);
+    DocumentLines& dl = AnalyzeLines(text, ctx);
+    const size_t text_len = dl.chars;
     if (text_len == 0) return Verdict::Keep();  // nothing can repeat
     auto& s = ctx.Scratch<std::shared_ptr<RepetitionScratch>>("kilang.gopher_repetition");
     if (!s) s = std::make_shared<RepetitionScratch>();
     if (o.dup_para_frac || o.dup_para_char_frac) {
-      // Paragraphs: text.strip() split on runs of 2+ newlines.
-      std::string_view t = Strip(text);
-      s->pieces.clear();
-      size_t start = 0, i = 0;
-      while (true) {
-        const void* nl = i < t.size() ? std::memchr(t.data() + i, '\n', t.size() - i) : nullptr;
-        if (!nl) break;
-        i = static_cast<const char*>(nl) - t.data();
-        if (i + 1 < t.size() && t[i + 1] == '\n') {
-          s->pieces.push_back(t.substr(start, i - start));
-          while (i < t.size() && t[i] == '\n') ++i;
-          start = i;
-        } else {
-          ++i;
-        }
-      }
-      s->pieces.push_back(t.substr(start));
-      auto [dups, chars] = FindDuplicates(s->pieces, &s->seen);
-      if (o.dup_para_frac && static_cast<double>(dups) / s->pieces.size() > o.dup_para_frac) {
+      FindLineDuplicates(text, &dl);
+      const PieceDuplicates para = ParagraphDuplicates(text, &dl);
+      if (o.dup_para_frac && static_cast<double>(para.dups) / para.pieces > o.dup_para_frac) {
         return Verdict::Remove("dup_para_frac");
       }
-      if (o.dup_para_char_frac && static_cast<double>(chars) / text_len > o.dup_para_char_frac) {
+      if (o.dup_para_char_frac &&
+          static_cast<double>(para.dup_chars) / text_len > o.dup_para_char_frac) {
         return Verdict::Remove("dup_para_char_frac");
       }
     }
     if (o.dup_line_frac || o.dup_line_char_frac) {
-      // Lines: text split on runs of newlines (leading/trailing empty pieces kept, as re.split).
-      s->pieces.clear();
-      size_t start = 0, i = 0;
-      while (true) {
-        const void* nl =
-            i < text.size() ? std::memchr(text.data() + i, '\n', text.size() - i) : nullptr;
-        if (!nl) break;
-        i = static_cast<const char*>(nl) - text.data();
-        s->pieces.push_back(text.substr(start, i - start));
-        while (i < text.size() && text[i] == '\n') ++i;
-        start = i;
-      }
-      s->pieces.push_back(text.substr(start));
-      auto [dups, chars] = FindDuplicates(s->pieces, &s->seen);
-      if (o.dup_line_frac && static_cast<double>(dups) / s->pieces.size() > o.dup_line_frac) {
+      FindLineDuplicates(text, &dl);
+      const PieceDuplicates line = LineDuplicates(dl);
+      if (o.dup_line_frac && static_cast<double>(line.dups) / line.pieces > o.dup_line_frac) {
         return Verdict::Remove("dup_line_frac");
       }
-      if (o.dup_line_char_frac && static_cast<double>(chars) / text_len > o.dup_line_char_frac) {
+      if (o.dup_line_char_frac &&
+          static_cast<double>(line.dup_chars) / text_len > o.dup_line_char_frac) {
         return Verdict::Remove("dup_line_char_frac");
       }
     }
@@ -489,8 +477,18 @@ class GopherRepetitionStage : public DocumentStage {
     //  - duplicated n-grams (n >= m >= 2): every word datatrove's scan counts lies in a non-first
     //    occurrence of an m-gram, whose m-1 2-grams all occur twice or more; the words covered
     //    by runs of >= m-1 such positions bound every sum.
-    NgramBest base;
-    if (sparse) base = CountBigrams(s.get(), nw);
+    // m: the smallest duplicated n-gram size in use (64: none).
+    int m = 64;
+    double min_frac = 1e300;
+    for (const auto& [n, frac] : o.dup_n_grams) {
+      if (frac > 0 && nw >= static_cast<size_t>(n)) {
+        m = std::min(m, n);
+        min_frac = std::min(min_frac, frac);
+      }
+    }
+    BigramCounts counts2;
+    if (sparse) counts2 = CountBigrams(s.get(), nw, m == 64 ? 0 : m - 1);
+    const NgramBest base = counts2.best;
     auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
       return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
     };
@@ -507,7 +505,7 @@ class GopherRepetitionStage : public DocumentStage {
         size_t longest = 0;
         for (size_t i = 0; i + n <= nw; ++i) longest = std::max(longest, window_chars(i, n));
         if (static_cast<double>(base.count) * longest / text_len <= frac) continue;
-        const std::vector<uint32_t>& count2 = Count2(s.get(), nw);
+        const std::vector<uint32_t>& count2 = s->count2;
         size_t bound = 0;
         for (size_t i = 0; i + n <= nw; ++i) {
           bound = std::max(bound, count2[i] * window_chars(i, n));
@@ -526,27 +524,9 @@ class GopherRepetitionStage : public DocumentStage {
       // A scan for n only needs lookups where the first m words (m = the smallest n) repeat: any
       // other position holds a new n-gram that can never be seen again. Same sums as datatrove's
       // full scan.
-      int m = 64;
-      double min_frac = 1e300;
-      for (const auto& [n, frac] : o.dup_n_grams) {
-        if (frac > 0 && nw >= static_cast<size_t>(n)) {
-          m = std::min(m, n);
-          min_frac = std::min(min_frac, frac);
-        }
-      }
       if (m == 64) return Verdict::Keep();
-      if (sparse) {
-        size_t covered = 0, run = 0, last_end = 0;  // chars of covered words; words [.., last_end)
-        for (size_t i = 0; i + 1 < nw; ++i) {
-          run = (run + 1) & (0 - static_cast<size_t>(s->multi2[i]));  // run + 1, or 0
-          if (run >= static_cast<size_t>(m - 1)) {
-            // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
-            size_t from = std::max(last_end, i + 1 - run);
-            covered += s->prefix[i + 2] - s->prefix[from];
-            last_end = i + 2;
-          }
-        }
-        if (static_cast<double>(covered) / text_len <= min_frac) return Verdict::Keep();
+      if (sparse && static_cast<double>(counts2.covered) / text_len <= min_frac) {
+        return Verdict::Keep();
       }
       bool any = false;
       s->multi.assign(nw, 0);
@@ -587,6 +567,19 @@ class GopherRepetitionStage : public DocumentStage {
 
 bool IsTerminalPunct(uint32_t cp) { return u_hasBinaryProperty(cp, UCHAR_TERMINAL_PUNCTUATION); }
 
+// IsTerminalPunct(LastCodePoint(line)), with the ASCII answers from a table.
+bool EndsInTerminalPunct(std::string_view line) {
+  static const auto* ascii = [] {
+    auto* t = new std::array<bool, 128>();
+    for (uint32_t c = 0; c < 128; ++c) (*t)[c] = IsTerminalPunct(c);
+    return t;
+  }();
+  if (line.empty()) return IsTerminalPunct(0);
+  const unsigned char c = static_cast<unsigned char>(line.back());
+  if (c < 0x80) return (*ascii)[c];
+  return IsTerminalPunct(filter_internal::LastCodePoint(line));
+}
+
 class FineWebQualityStage : public DocumentStage {
  public:
   Status Init(const FineWebQualityOptions& base) {
@@ -602,37 +595,30 @@ class FineWebQualityStage : public DocumentStage {
     std::string_view lang = DocLang(doc, default_lang_);
     const FineWebQualityOptions& o = opts_.For(lang);
     const std::string_view text = doc.text;
-    auto& lines = ctx.Scratch<std::vector<std::string_view>>("kilang.fineweb.lines");
-    lines.clear();
-    size_t newlines = 0;
-    {
-      size_t start = 0;
-      while (true) {
-        size_t nl = text.find('\n', start);
-        std::string_view l = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
-        if (!Strip(l).empty()) lines.push_back(l);
-        if (nl == std::string_view::npos) break;
-        ++newlines;
-        start = nl + 1;
-      }
+    DocumentLines& dl = AnalyzeLines(text, ctx);
+    const size_t newlines = dl.newlines();
+    size_t n_nonblank = 0, punct = 0;
+    for (const auto& l : dl.pieces) {
+      if (l.blank()) continue;
+      ++n_nonblank;
+      punct += EndsInTerminalPunct(text.substr(l.begin, l.end - l.begin));
     }
-    if (lines.empty()) return Verdict::Remove("empty");
-    const double n_lines = static_cast<double>(lines.size());
-    size_t punct = 0;
-    for (std::string_view l : lines) punct += IsTerminalPunct(filter_internal::LastCodePoint(l));
+    if (n_nonblank == 0) return Verdict::Remove("empty");
+    const double n_lines = static_cast<double>(n_nonblank);
     double ratio = punct / n_lines;
     if (ratio < o.line_punct_thr && !(ratio == 0 && o.line_punct_exclude_zero)) {
       return Verdict::Remove("line_punct_ratio");
     }
+    const size_t short_len = static_cast<size_t>(std::max(0, o.short_line_length));
     size_t short_lines = 0;
-    for (std::string_view l : lines) {
-      short_lines += CodePoints(l) <= static_cast<size_t>(std::max(0, o.short_line_length));
-    }
+    for (const auto& l : dl.pieces) short_lines += !l.blank() && l.chars <= short_len;
     if (short_lines / n_lines > o.short_line_thr) return Verdict::Remove("short_line_ratio");
-    auto& seen = ctx.Scratch<std::shared_ptr<FlatMap<uint8_t>>>("kilang.fineweb.seen");
-    if (!seen) seen = std::make_shared<FlatMap<uint8_t>>();
-    size_t dup_chars = FindDuplicates(lines, seen.get()).second;
-    size_t chars = CodePoints(text) - newlines;
+    FindLineDuplicates(text, &dl);
+    size_t dup_chars = 0;
+    for (const auto& l : dl.pieces) {
+      if (l.dup && !l.blank()) dup_chars += l.chars;
+    }
+    size_t chars = dl.chars - newlines;
     if (chars > 0 && static_cast<double>(dup_chars) / chars > o.char_duplicates_ratio) {
       return Verdict::Remove("char_dup_ratio");
     }
