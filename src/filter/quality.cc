@@ -352,7 +352,7 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
   // Tables past the L1 cache: prefetch the slot of the 2-gram kAhead words on.
   constexpr size_t kAhead = 8;
-  const size_t prefetch_end = cap >= 4096 && nw > kAhead + 1 ? nw - kAhead - 1 : 0;
+  const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
   size_t i = 0;
   auto step = [&](size_t i) {
     const uint64_t key = BigramKey(w[i].hash, w[i + 1].hash);
