@@ -264,27 +264,62 @@ inline uint64_t NgramHash(const filter_internal::TokenFacts* f, size_t i, int n)
   return x;
 }
 
-struct RepetitionScratch {
-  const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
-  FlatMap<uint8_t> seen;
-  struct Count {
-    uint32_t count = 0;
-    uint32_t first = 0;
-  };
-  FlatMap<Count> counts;
-  std::vector<uint8_t> multi, multi2;
-  std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
-  std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
-  // CountBigrams' table, kept across documents: a slot is in use for the current document when
-  // its stamp is `stamp` (no clearing per document); and each position's slot.
-  struct Bigram {
+// Open-addressing table of 64-bit n-gram keys and their counts, kept across uses (documents,
+// n-gram sizes): a slot belongs to the current use when it carries the current stamp, so a use
+// starts without clearing the table. Not thread-safe (one per worker).
+class GramTable {
+ public:
+  // Starts a use for at most `n` distinct keys (the table stays at most 2/3 full).
+  void Start(size_t n) {
+    size_t cap = 16;
+    while (cap < n + n / 2) cap <<= 1;
+    if (slots_.size() < cap || ++stamp_ == 0) {  // a larger table, or the stamps wrapped
+      slots_.assign(std::max(cap, slots_.size()), Slot{0, 0, 0});
+      stamp_ = 1;
+    }
+    shift_ = 64 - __builtin_ctzll(cap);
+    mask_ = cap - 1;
+  }
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
+  // Adds one occurrence of `key`; returns its slot.
+  uint32_t Add(uint64_t key) {
+    size_t slot = Home(key);
+    // One branch per probe: (key difference) * (slot in use) is 0 at the key or at a free slot.
+    // Whether the key is new is not predictable; a collision is rare.
+    while (((slots_[slot].key ^ key) * static_cast<uint64_t>(slots_[slot].stamp == stamp_)) != 0) {
+      slot = (slot + 1) & mask_;
+    }
+    Slot& e = slots_[slot];
+    e.count = (e.count & (0u - static_cast<uint32_t>(e.stamp == stamp_))) + 1;  // 1 when free
+    e.key = key;
+    e.stamp = stamp_;
+    return static_cast<uint32_t>(slot);
+  }
+  // Occurrences of the key in `slot` (a slot Add returned in the current use).
+  uint32_t Count(uint32_t slot) const { return slots_[slot].count; }
+
+ private:
+  struct Slot {
     uint64_t key;
     uint32_t count;
     uint32_t stamp;
   };
-  std::vector<Bigram> bigrams;
-  uint32_t stamp = 0;
-  std::vector<uint32_t> slot_of;
+  size_t Home(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ULL) >> shift_; }
+
+  std::vector<Slot> slots_;
+  uint32_t stamp_ = 0;
+  int shift_ = 60;
+  size_t mask_ = 15;
+};
+
+struct RepetitionScratch {
+  const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
+  GramTable table;
+  std::vector<uint32_t> slot_of;  // each position's slot in `table`
+  std::vector<uint8_t> multi, multi2;
+  size_t n_multi2 = 0;           // positions with multi2 set
+  std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
+  std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
 };
 
 struct NgramBest {
@@ -292,29 +327,31 @@ struct NgramBest {
   uint32_t first = 0;
 };
 
-// Counts the n-grams starting at the positions i with (*only)[i] set (all when null). Marks in
-// `*multi` (when not null; resized and cleared) the positions whose n-gram occurs twice or more.
-// Returns the most frequent n-gram's count and first position (first seen among ties).
+// Counts the n-grams starting at the positions i with (*only)[i] set (all when null), in two
+// passes (each position's slot, then the counts read back). Marks in `*multi` (when not null;
+// resized and cleared) the positions whose n-gram occurs twice or more; `n_only` bounds the
+// number of positions counted. Returns the most frequent n-gram's count and first position (first
+// seen among ties: the first position with the largest count).
 NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
-                      std::vector<uint8_t>* multi) {
+                      size_t n_only, std::vector<uint8_t>* multi) {
   NgramBest best;
   if (multi) multi->assign(nw, 0);
   if (nw < static_cast<size_t>(n)) return best;
-  s->counts.Clear(only ? 64 : nw);
-  for (size_t i = 0; i + n <= nw; ++i) {
+  const size_t end = nw - n + 1;  // positions [0, end)
+  s->table.Start(only ? n_only : end);
+  s->slot_of.resize(nw);
+  uint32_t* slot_of = s->slot_of.data();
+  for (size_t i = 0; i < end; ++i) {
     if (only && !(*only)[i]) continue;
-    bool inserted;
-    auto& c = s->counts.Upsert(NgramHash(s->words, i, n), &inserted);
-    if (inserted) {
-      c.first = static_cast<uint32_t>(i);
-    } else if (multi) {
-      (*multi)[c.first] = 1;
-      (*multi)[i] = 1;
-    }
-    ++c.count;
-    if (c.count > best.count || (c.count == best.count && c.first < best.first)) {
-      best.count = c.count;
-      best.first = c.first;
+    slot_of[i] = s->table.Add(NgramHash(s->words, i, n));
+  }
+  for (size_t i = 0; i < end; ++i) {
+    if (only && !(*only)[i]) continue;
+    const uint32_t c = s->table.Count(slot_of[i]);
+    if (multi) (*multi)[i] = c >= 2;
+    if (c > best.count) {
+      best.count = c;
+      best.first = static_cast<uint32_t>(i);
     }
   }
   return best;
@@ -328,53 +365,25 @@ struct BigramCounts {
   size_t covered = 0;  // code points of the words covered by runs of >= run_min repeated 2-grams
 };
 
-// Counts every 2-gram of the nw >= 2 words, in two passes: the first finds each position's slot
-// in a table sized for the document (no branch on whether the 2-gram is new), the second reads
-// the counts back into s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word)
-// and s->multi2 (count2 >= 2). The most frequent 2-gram is found as CountNgrams does: the first
-// position with the largest count is the first occurrence of the first-seen most frequent 2-gram.
-// With run_min > 0, also sums the code points (s->prefix) of the words covered by runs of at least
-// run_min consecutive positions whose 2-gram repeats.
+// Counts every 2-gram of the nw >= 2 words as CountNgrams does (slots, then counts), and fills
+// s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word), s->multi2
+// (count2 >= 2) and s->n_multi2. With run_min > 0, also sums the code points (s->prefix) of the
+// words covered by runs of at least run_min consecutive positions whose 2-gram repeats.
 BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const filter_internal::TokenFacts* w = s->words;
-  size_t cap = 16;
-  while (cap < nw + nw / 2) cap <<= 1;  // at most 2/3 full (fewer distinct 2-grams than words)
-  const int shift = 64 - __builtin_ctzll(cap);
-  const size_t mask = cap - 1;
-  if (s->bigrams.size() < cap || ++s->stamp == 0) {  // new table, or the stamps wrapped
-    s->bigrams.assign(std::max(cap, s->bigrams.size()), RepetitionScratch::Bigram{0, 0, 0});
-    s->stamp = 1;
-  }
-  const uint32_t stamp = s->stamp;
+  GramTable& table = s->table;
+  table.Start(nw);
   s->slot_of.resize(nw);
-  RepetitionScratch::Bigram* table = s->bigrams.data();
   uint32_t* slot_of = s->slot_of.data();
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-  // Tables past the L1 cache: prefetch the slot of the 2-gram kAhead words on.
+  // The table is mostly out of the L1 cache: prefetch the slot of the 2-gram kAhead words on.
   constexpr size_t kAhead = 8;
   const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
   size_t i = 0;
-  auto step = [&](size_t i) {
-    const uint64_t key = BigramKey(w[i].hash, w[i + 1].hash);
-    size_t slot = (key * kMul) >> shift;
-    // One branch per probe, taken when the slot is neither free nor the key's (whether the 2-gram
-    // is new is not predictable; a collision is rare).
-    // (key difference) * (slot in use) is 0 at the key or at a free slot.
-    while (((table[slot].key ^ key) * static_cast<uint64_t>(table[slot].stamp == stamp)) != 0) {
-      slot = (slot + 1) & mask;
-    }
-    RepetitionScratch::Bigram& b = table[slot];
-    b.count = (b.count & (0u - static_cast<uint32_t>(b.stamp == stamp))) + 1;  // 1 when free
-    b.key = key;
-    b.stamp = stamp;
-    slot_of[i] = static_cast<uint32_t>(slot);
-  };
   for (; i < prefetch_end; ++i) {
-    const uint64_t ahead = BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash);
-    __builtin_prefetch(&table[(ahead * kMul) >> shift]);
-    step(i);
+    table.Prefetch(BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash));
+    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
   }
-  for (; i + 1 < nw; ++i) step(i);
+  for (; i + 1 < nw; ++i) slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
   s->count2.resize(nw);
   s->multi2.resize(nw);
   uint32_t* count2 = s->count2.data();
@@ -382,12 +391,14 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const uint32_t* prefix = s->prefix.data();
   BigramCounts r;
   NgramBest& best = r.best;
+  size_t n_multi = 0;
   size_t run = 0, last_end = 0;  // repeated positions up to i; covered words are [.., last_end)
   if (run_min == 0) run_min = nw;  // never reached
   for (i = 0; i + 1 < nw; ++i) {
-    const uint32_t c = table[slot_of[i]].count;
+    const uint32_t c = table.Count(slot_of[i]);
     count2[i] = c;
     multi2[i] = c >= 2;
+    n_multi += c >= 2;
     if (c > best.count) {
       best.count = c;
       best.first = static_cast<uint32_t>(i);
@@ -402,6 +413,7 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   }
   count2[nw - 1] = 0;
   multi2[nw - 1] = 0;
+  s->n_multi2 = n_multi;
   return r;
 }
 
@@ -511,9 +523,9 @@ class GopherRepetitionStage : public DocumentStage {
           bound = std::max(bound, count2[i] * window_chars(i, n));
         }
         if (static_cast<double>(bound) / text_len <= frac) continue;  // cannot fire
-        best = CountNgrams(s.get(), nw, n, &s->multi2, nullptr);
+        best = CountNgrams(s.get(), nw, n, &s->multi2, s->n_multi2, nullptr);
       } else {
-        best = CountNgrams(s.get(), nw, n, nullptr, nullptr);
+        best = CountNgrams(s.get(), nw, n, nullptr, 0, nullptr);
       }
       if (best.count < 2) best = {1, 0};
       if (static_cast<double>(window_chars(best.first, n)) * best.count / text_len > frac) {
@@ -528,22 +540,19 @@ class GopherRepetitionStage : public DocumentStage {
       if (sparse && static_cast<double>(counts2.covered) / text_len <= min_frac) {
         return Verdict::Keep();
       }
-      bool any = false;
-      s->multi.assign(nw, 0);
-      CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
-      for (size_t i = 0; i < nw && !any; ++i) any = s->multi[i];
+      CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, s->n_multi2, &s->multi);
+      size_t n_multi = 0;
+      for (size_t i = 0; i < nw; ++i) n_multi += s->multi[i];
       for (const auto& [n, frac] : o.dup_n_grams) {
-        if (frac <= 0 || nw < static_cast<size_t>(n) || !any) continue;
-        s->seen.Clear(64);
+        if (frac <= 0 || nw < static_cast<size_t>(n) || !n_multi) continue;
+        s->table.Start(n_multi);
         size_t repeated = 0, i = 0;
         while (i + n <= nw) {
           if (!s->multi[i]) {
             ++i;
             continue;
           }
-          bool inserted;
-          s->seen.Upsert(NgramHash(s->words, i, n), &inserted);
-          if (!inserted) {
+          if (s->table.Count(s->table.Add(NgramHash(s->words, i, n))) > 1) {  // seen before
             for (int k = 0; k < n; ++k) repeated += s->words[i + k].chars;  // joined, no spaces
             i += n;
           } else {
