@@ -279,6 +279,10 @@ class GramTable {
     }
     shift_ = 64 - __builtin_ctzll(cap);
     mask_ = cap - 1;
+    if (cap * sizeof(Slot) <= (256 << 10)) {
+      const char* p = reinterpret_cast<const char*>(slots_.data());
+      for (size_t off = 0; off < cap * sizeof(Slot); off += 64) __builtin_prefetch(p + off, 1);
+    }
   }
   void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
   // Adds one occurrence of `key`; returns its slot.
@@ -317,8 +321,8 @@ struct RepetitionScratch {
   GramTable table;
   std::vector<uint32_t> slot_of;  // each position's slot in `table`
   std::vector<uint8_t> multi, multi2;
-  size_t n_multi2 = 0;           // positions with multi2 set
   std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
+  uint32_t longest_word = 0;     // code points of the longest word
   std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
 };
 
@@ -329,16 +333,17 @@ struct NgramBest {
 
 // Counts the n-grams starting at the positions i with (*only)[i] set (all when null), in two
 // passes (each position's slot, then the counts read back). Marks in `*multi` (when not null;
-// resized and cleared) the positions whose n-gram occurs twice or more; `n_only` bounds the
-// number of positions counted. Returns the most frequent n-gram's count and first position (first
+// resized and cleared) the positions whose n-gram occurs twice or more. Returns the most frequent n-gram's count and first position (first
 // seen among ties: the first position with the largest count).
 NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
-                      size_t n_only, std::vector<uint8_t>* multi) {
+                      std::vector<uint8_t>* multi) {
   NgramBest best;
   if (multi) multi->assign(nw, 0);
   if (nw < static_cast<size_t>(n)) return best;
   const size_t end = nw - n + 1;  // positions [0, end)
-  s->table.Start(only ? n_only : end);
+  size_t positions = end;
+  if (only) positions = std::count(only->begin(), only->begin() + end, 1);
+  s->table.Start(positions);
   s->slot_of.resize(nw);
   uint32_t* slot_of = s->slot_of.data();
   for (size_t i = 0; i < end; ++i) {
@@ -360,15 +365,28 @@ NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<
 // Key of the 2-gram of two token hashes (only compared with other 2-gram keys).
 inline uint64_t BigramKey(uint64_t a, uint64_t b) { return (a << 21 | a >> 43) ^ b; }
 
+// s->prefix (sized nw + 1) and s->longest_word for the nw words.
+void FillPrefix(RepetitionScratch* s, size_t nw) {
+  uint32_t* prefix = s->prefix.data();
+  uint32_t longest = 0;
+  prefix[0] = 0;
+  for (size_t i = 0; i < nw; ++i) {
+    prefix[i + 1] = prefix[i] + s->words[i].chars;
+    longest = std::max(longest, s->words[i].chars);
+  }
+  s->longest_word = longest;
+}
+
 struct BigramCounts {
   NgramBest best;      // the most frequent 2-gram
   size_t covered = 0;  // code points of the words covered by runs of >= run_min repeated 2-grams
 };
 
 // Counts every 2-gram of the nw >= 2 words as CountNgrams does (slots, then counts), and fills
-// s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word), s->multi2
-// (count2 >= 2) and s->n_multi2. With run_min > 0, also sums the code points (s->prefix) of the
-// words covered by runs of at least run_min consecutive positions whose 2-gram repeats.
+// s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word) and s->multi2
+// (count2 >= 2), s->prefix (sized nw + 1 by the caller) and s->longest_word as FillPrefix does.
+// With run_min > 0, also sums the code points of the words covered by runs of at least run_min
+// consecutive positions whose 2-gram repeats.
 BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const filter_internal::TokenFacts* w = s->words;
   GramTable& table = s->table;
@@ -376,29 +394,38 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   s->slot_of.resize(nw);
   uint32_t* slot_of = s->slot_of.data();
   // The table is mostly out of the L1 cache: prefetch the slot of the 2-gram kAhead words on.
-  constexpr size_t kAhead = 8;
+  constexpr size_t kAhead = 16;
   const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
+  // The prefix sums ride along (independent of the table's latency).
+  uint32_t* prefix = s->prefix.data();
+  uint32_t longest = 0;
+  prefix[0] = 0;
   size_t i = 0;
   for (; i < prefetch_end; ++i) {
     table.Prefetch(BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash));
     slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
+    prefix[i + 1] = prefix[i] + w[i].chars;
+    longest = std::max(longest, w[i].chars);
   }
-  for (; i + 1 < nw; ++i) slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
+  for (; i + 1 < nw; ++i) {
+    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
+    prefix[i + 1] = prefix[i] + w[i].chars;
+    longest = std::max(longest, w[i].chars);
+  }
+  prefix[nw] = prefix[nw - 1] + w[nw - 1].chars;
+  s->longest_word = std::max(longest, w[nw - 1].chars);
   s->count2.resize(nw);
   s->multi2.resize(nw);
   uint32_t* count2 = s->count2.data();
   uint8_t* multi2 = s->multi2.data();
-  const uint32_t* prefix = s->prefix.data();
   BigramCounts r;
   NgramBest& best = r.best;
-  size_t n_multi = 0;
   size_t run = 0, last_end = 0;  // repeated positions up to i; covered words are [.., last_end)
   if (run_min == 0) run_min = nw;  // never reached
   for (i = 0; i + 1 < nw; ++i) {
     const uint32_t c = table.Count(slot_of[i]);
     count2[i] = c;
     multi2[i] = c >= 2;
-    n_multi += c >= 2;
     if (c > best.count) {
       best.count = c;
       best.first = static_cast<uint32_t>(i);
@@ -413,7 +440,6 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   }
   count2[nw - 1] = 0;
   multi2[nw - 1] = 0;
-  s->n_multi2 = n_multi;
   return r;
 }
 
@@ -463,13 +489,6 @@ class GopherRepetitionStage : public DocumentStage {
     const DocumentWords& dw = AnalyzeWords(text, lang, ctx);
     const size_t nw = dw.facts.size();
     s->words = dw.facts.data();
-    s->prefix.resize(nw + 1);
-    s->prefix[0] = 0;
-    uint32_t longest_word = 0;
-    for (size_t i = 0; i < nw; ++i) {
-      s->prefix[i + 1] = s->prefix[i] + s->words[i].chars;
-      longest_word = std::max(longest_word, s->words[i].chars);
-    }
     // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
     // occur twice where its first two words do, so one full count of 2-grams marks those
     // positions (multi2) and the larger sizes are counted there only. Results are exactly those
@@ -499,7 +518,13 @@ class GopherRepetitionStage : public DocumentStage {
       }
     }
     BigramCounts counts2;
-    if (sparse) counts2 = CountBigrams(s.get(), nw, m == 64 ? 0 : m - 1);
+    s->prefix.resize(nw + 1);
+    if (sparse) {
+      counts2 = CountBigrams(s.get(), nw, m == 64 ? 0 : m - 1);  // fills prefix too
+    } else {
+      FillPrefix(s.get(), nw);
+    }
+    const uint32_t longest_word = s->longest_word;
     const NgramBest base = counts2.best;
     auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
       return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
@@ -523,9 +548,9 @@ class GopherRepetitionStage : public DocumentStage {
           bound = std::max(bound, count2[i] * window_chars(i, n));
         }
         if (static_cast<double>(bound) / text_len <= frac) continue;  // cannot fire
-        best = CountNgrams(s.get(), nw, n, &s->multi2, s->n_multi2, nullptr);
+        best = CountNgrams(s.get(), nw, n, &s->multi2, nullptr);
       } else {
-        best = CountNgrams(s.get(), nw, n, nullptr, 0, nullptr);
+        best = CountNgrams(s.get(), nw, n, nullptr, nullptr);
       }
       if (best.count < 2) best = {1, 0};
       if (static_cast<double>(window_chars(best.first, n)) * best.count / text_len > frac) {
@@ -540,20 +565,23 @@ class GopherRepetitionStage : public DocumentStage {
       if (sparse && static_cast<double>(counts2.covered) / text_len <= min_frac) {
         return Verdict::Keep();
       }
-      CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, s->n_multi2, &s->multi);
+      CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
       size_t n_multi = 0;
       for (size_t i = 0; i < nw; ++i) n_multi += s->multi[i];
       for (const auto& [n, frac] : o.dup_n_grams) {
         if (frac <= 0 || nw < static_cast<size_t>(n) || !n_multi) continue;
         s->table.Start(n_multi);
         size_t repeated = 0, i = 0;
+        const uint8_t* multi = s->multi.data();
         while (i + n <= nw) {
-          if (!s->multi[i]) {
+          if (!multi[i]) {
             ++i;
+            uint64_t x;  // then skip unmarked positions eight at a time
+            while (i + 8 <= nw && (std::memcpy(&x, multi + i, 8), x == 0)) i += 8;
             continue;
           }
           if (s->table.Count(s->table.Add(NgramHash(s->words, i, n))) > 1) {  // seen before
-            for (int k = 0; k < n; ++k) repeated += s->words[i + k].chars;  // joined, no spaces
+            repeated += s->prefix[i + n] - s->prefix[i];  // the words joined, no spaces
             i += n;
           } else {
             ++i;
