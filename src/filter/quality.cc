@@ -279,10 +279,6 @@ class GramTable {
     }
     shift_ = 64 - __builtin_ctzll(cap);
     mask_ = cap - 1;
-    if (cap * sizeof(Slot) <= (256 << 10)) {
-      const char* p = reinterpret_cast<const char*>(slots_.data());
-      for (size_t off = 0; off < cap * sizeof(Slot); off += 64) __builtin_prefetch(p + off, 1);
-    }
   }
   void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
   // Adds one occurrence of `key`; returns its slot.
@@ -393,7 +389,8 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   table.Start(nw);
   s->slot_of.resize(nw);
   uint32_t* slot_of = s->slot_of.data();
-  // The table is mostly out of the L1 cache: prefetch the slot of the 2-gram kAhead words on.
+  // The table was last used a document ago and is likely out of the caches (no clearing warms
+  // it): prefetch the slot of the 2-gram kAhead words on.
   constexpr size_t kAhead = 16;
   const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
   // The prefix sums ride along (independent of the table's latency).
