@@ -269,10 +269,10 @@ inline uint64_t NgramHash(const filter_internal::TokenFacts* f, size_t i, int n)
 // starts without clearing the table. Not thread-safe (one per worker).
 class GramTable {
  public:
-  // Starts a use for at most `n` distinct keys (the table stays at most 2/3 full).
+  // Starts a use for at most `n` distinct keys (the table stays at most half full: fewer probes).
   void Start(size_t n) {
     size_t cap = 16;
-    while (cap < n + n / 2) cap <<= 1;
+    while (cap < 2 * n) cap <<= 1;
     if (slots_.size() < cap || ++stamp_ == 0) {  // a larger table, or the stamps wrapped
       slots_.assign(std::max(cap, slots_.size()), Slot{0, 0, 0});
       stamp_ = 1;
