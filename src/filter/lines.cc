@@ -109,9 +109,9 @@ void ScanPieces(std::string_view text, DocumentLines* out) {
       const __m128i cont = _mm_cmplt_epi8(x, v_low);
       const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, v_1f), x);  // x <= 0x1f, '\n' included
       const __m128i nel = _mm_and_si128(_mm_cmpeq_epi8(x, v_85), _mm_cmpeq_epi8(x1, v_c2));
-      const __m128i sep = _mm_and_si128(
-          _mm_cmpeq_epi8(_mm_or_si128(x, v_one), v_a9),
-          _mm_and_si128(_mm_cmpeq_epi8(x1, v_80), _mm_cmpeq_epi8(x2, v_e2)));
+      const __m128i sep =
+          _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(x, v_one), v_a9),
+                        _mm_and_si128(_mm_cmpeq_epi8(x1, v_80), _mm_cmpeq_epi8(x2, v_e2)));
       const __m128i multi = _mm_or_si128(nel, sep);
       if (!_mm_movemask_epi8(_mm_or_si128(ctl, multi))) {
         acc = _mm_sub_epi8(acc, cont);

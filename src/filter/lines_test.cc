@@ -134,12 +134,32 @@ void CheckAgainstReference(std::string_view text) {
 }
 
 TEST(Lines, EdgeCasesMatchTheReference) {
-  for (std::string_view t :
-       {"", "a", "\n", "\n\n", "\n\n\n", "a\n", "\na", "a\nb", "a\n\nb", "a\n\n\nb\n", " \n \n",
-        "a\r\nb\r\n", "a\r\n\r\nb\r\n\r\na\r\n", "\r", "\r\r\n", "x\v\n", "x\f", "\x1c\x1d\x1e\n",
-        "\xC2\x85\n\xE2\x80\xA8\n\xE2\x80\xA9", "\x85\xA8\xA9\n\xC2\n\x80\xA8", "\xE2\x80",
-        "\xFF\xFE\n\x80\n\xC2", "- a\n\xE2\x80\xA2 b\n  -c\n", "a...\nb\xE2\x80\xA6  \n...",
-        "\xC2\xA0x\xC2\xA0\n\xE3\x80\x80y\xE3\x80\x80", "dup\ndup\n\ndup\ndup\n\ndup\ndup\n"}) {
+  for (std::string_view t : {"",
+                             "a",
+                             "\n",
+                             "\n\n",
+                             "\n\n\n",
+                             "a\n",
+                             "\na",
+                             "a\nb",
+                             "a\n\nb",
+                             "a\n\n\nb\n",
+                             " \n \n",
+                             "a\r\nb\r\n",
+                             "a\r\n\r\nb\r\n\r\na\r\n",
+                             "\r",
+                             "\r\r\n",
+                             "x\v\n",
+                             "x\f",
+                             "\x1c\x1d\x1e\n",
+                             "\xC2\x85\n\xE2\x80\xA8\n\xE2\x80\xA9",
+                             "\x85\xA8\xA9\n\xC2\n\x80\xA8",
+                             "\xE2\x80",
+                             "\xFF\xFE\n\x80\n\xC2",
+                             "- a\n\xE2\x80\xA2 b\n  -c\n",
+                             "a...\nb\xE2\x80\xA6  \n...",
+                             "\xC2\xA0x\xC2\xA0\n\xE3\x80\x80y\xE3\x80\x80",
+                             "dup\ndup\n\ndup\ndup\n\ndup\ndup\n"}) {
     CheckAgainstReference(t);
   }
   // Only newlines, of every length around the 16-byte blocks.
@@ -165,11 +185,42 @@ TEST(Lines, BreaksAtEveryOffsetOfABlock) {
 }
 
 TEST(Lines, RandomTextsMatchTheReference) {
-  const std::vector<std::string> frag = {
-      "a", "b", "ab", "word", " ", "  ", "\t", "\n", "\n", "\n\n", "\r", "\r\n", "\v", "\f",
-      "\x1c", "\x1f", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xA2", "-", ".", "...",
-      "\xE2\x80\xA6", "\xC2\xA0", "\xE3\x80\x80", "\x80", "\xC2", "\xE2\x80", "\xFF", "\xC3\xA9",
-      "\xE6\x97\xA5\xE6\x9C\xAC", "\xD0\xA8", "\xD1\x85", "!", "?"};
+  const std::vector<std::string> frag = {"a",
+                                         "b",
+                                         "ab",
+                                         "word",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\n",
+                                         "\n\n",
+                                         "\r",
+                                         "\r\n",
+                                         "\v",
+                                         "\f",
+                                         "\x1c",
+                                         "\x1f",
+                                         "\xC2\x85",
+                                         "\xE2\x80\xA8",
+                                         "\xE2\x80\xA9",
+                                         "\xE2\x80\xA2",
+                                         "-",
+                                         ".",
+                                         "...",
+                                         "\xE2\x80\xA6",
+                                         "\xC2\xA0",
+                                         "\xE3\x80\x80",
+                                         "\x80",
+                                         "\xC2",
+                                         "\xE2\x80",
+                                         "\xFF",
+                                         "\xC3\xA9",
+                                         "\xE6\x97\xA5\xE6\x9C\xAC",
+                                         "\xD0\xA8",
+                                         "\xD1\x85",
+                                         "!",
+                                         "?"};
   std::mt19937 rng(42);
   for (int iter = 0; iter < 3000; ++iter) {
     // A few distinct lines, repeated, so that duplicates occur.

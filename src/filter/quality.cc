@@ -20,18 +20,18 @@
 
 namespace kilang {
 
+using filter_internal::AnalyzeLines;
 using filter_internal::AnalyzeWords;
 using filter_internal::CodePoints;
 using filter_internal::CountOf;
-using filter_internal::AnalyzeLines;
 using filter_internal::DocumentLines;
 using filter_internal::DocumentWords;
 using filter_internal::FindLineDuplicates;
+using filter_internal::FlatMap;
 using filter_internal::LineDuplicates;
+using filter_internal::LStrip;
 using filter_internal::ParagraphDuplicates;
 using filter_internal::PieceDuplicates;
-using filter_internal::FlatMap;
-using filter_internal::LStrip;
 using filter_internal::RStrip;
 using filter_internal::SplitLines;
 using filter_internal::Strip;
@@ -329,8 +329,9 @@ struct NgramBest {
 
 // Counts the n-grams starting at the positions i with (*only)[i] set (all when null), in two
 // passes (each position's slot, then the counts read back). Marks in `*multi` (when not null;
-// resized and cleared) the positions whose n-gram occurs twice or more. Returns the most frequent n-gram's count and first position (first
-// seen among ties: the first position with the largest count).
+// resized and cleared) the positions whose n-gram occurs twice or more. Returns the most frequent
+// n-gram's count and first position (first seen among ties: the first position with the largest
+// count).
 NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
                       std::vector<uint8_t>* multi) {
   NgramBest best;
@@ -417,7 +418,7 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   uint8_t* multi2 = s->multi2.data();
   BigramCounts r;
   NgramBest& best = r.best;
-  size_t run = 0, last_end = 0;  // repeated positions up to i; covered words are [.., last_end)
+  size_t run = 0, last_end = 0;    // repeated positions up to i; covered words are [.., last_end)
   if (run_min == 0) run_min = nw;  // never reached
   for (i = 0; i + 1 < nw; ++i) {
     const uint32_t c = table.Count(slot_of[i]);

@@ -473,8 +473,8 @@ std::u32string Decode(std::string_view s) {
 
 bool IsSpace(char32_t c) {  // str.isspace()
   return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202f || c == 0x205f || c == 0x3000;
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+         c == 0x205f || c == 0x3000;
 }
 std::u32string LStrip(const std::u32string& s) {
   size_t i = 0;
@@ -553,10 +553,31 @@ bool EndsWith(const std::u32string& s, const std::u32string& p) {
 
 // Random valid UTF-8 texts made of a few distinct lines, repeated, joined by assorted breaks.
 std::string RandomLinesText(std::mt19937& rng) {
-  static const std::vector<std::string> frag = {
-      "word", "alpha", "x", "\xC3\xA9t\xC3\xA9", "\xE6\x97\xA5\xE6\x9C\xAC", "\xD0\xA8\xD1\x85",
-      " ", " ", "  ", "\t", "\xC2\xA0", "\xE3\x80\x80", "\r", "\v", "\x1c", "\xC2\x85",
-      "\xE2\x80\xA8", "\xE2\x80\xA2", "-", ".", "...", "\xE2\x80\xA6", "!", "\xE3\x80\x82", ","};
+  static const std::vector<std::string> frag = {"word",
+                                                "alpha",
+                                                "x",
+                                                "\xC3\xA9t\xC3\xA9",
+                                                "\xE6\x97\xA5\xE6\x9C\xAC",
+                                                "\xD0\xA8\xD1\x85",
+                                                " ",
+                                                " ",
+                                                "  ",
+                                                "\t",
+                                                "\xC2\xA0",
+                                                "\xE3\x80\x80",
+                                                "\r",
+                                                "\v",
+                                                "\x1c",
+                                                "\xC2\x85",
+                                                "\xE2\x80\xA8",
+                                                "\xE2\x80\xA2",
+                                                "-",
+                                                ".",
+                                                "...",
+                                                "\xE2\x80\xA6",
+                                                "!",
+                                                "\xE3\x80\x82",
+                                                ","};
   std::vector<std::string> lines(1 + rng() % 8);
   for (auto& l : lines) {
     l = rng() % 2 ? "word" : "";
@@ -642,8 +663,7 @@ TEST(LineRules, MatchAPythonReferenceOnRandomTexts) {
         [](FineWebQualityOptions* o, double v) { o->short_line_thr = v; }, "short_line_ratio");
     ExpectEdge<FineWebQualityOptions>(
         text, ctx, fw_off, fw, fdup.chars / (chars - newlines), true,
-        [](FineWebQualityOptions* o, double v) { o->char_duplicates_ratio = v; },
-        "char_dup_ratio");
+        [](FineWebQualityOptions* o, double v) { o->char_duplicates_ratio = v; }, "char_dup_ratio");
     // gopher_quality: splitlines() lines.
     const auto gl = py::SplitLines(u);
     size_t bullets = 0, ellipsis = 0;
