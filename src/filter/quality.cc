@@ -283,6 +283,11 @@ class GramTable {
   void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
   // Adds one occurrence of `key`; returns its slot.
   uint32_t Add(uint64_t key) {
+    uint32_t count;
+    return Add(key, &count);
+  }
+  // The same, and sets `*count` to the key's occurrences so far (this one included).
+  uint32_t Add(uint64_t key, uint32_t* count) {
     size_t slot = Home(key);
     // One branch per probe: (key difference) * (slot in use) is 0 at the key or at a free slot.
     // Whether the key is new is not predictable; a collision is rare.
@@ -293,6 +298,7 @@ class GramTable {
     e.count = (e.count & (0u - static_cast<uint32_t>(e.stamp == stamp_))) + 1;  // 1 when free
     e.key = key;
     e.stamp = stamp_;
+    *count = e.count;
     return static_cast<uint32_t>(slot);
   }
   // Occurrences of the key in `slot` (a slot Add returned in the current use).
@@ -312,6 +318,11 @@ class GramTable {
   size_t mask_ = 15;
 };
 
+struct NgramBest {
+  uint32_t count = 0;
+  uint32_t first = 0;
+};
+
 struct RepetitionScratch {
   const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
   GramTable table;
@@ -320,11 +331,8 @@ struct RepetitionScratch {
   std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
   uint32_t longest_word = 0;     // code points of the longest word
   std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
-};
-
-struct NgramBest {
-  uint32_t count = 0;
-  uint32_t first = 0;
+  bool read_back = false;        // count2, multi2 and best2 are the current document's
+  NgramBest best2;               // the most frequent 2-gram
 };
 
 // Counts the n-grams starting at the positions i with (*only)[i] set (all when null), in two
@@ -375,19 +383,23 @@ void FillPrefix(RepetitionScratch* s, size_t nw) {
 }
 
 struct BigramCounts {
-  NgramBest best;      // the most frequent 2-gram
-  size_t covered = 0;  // code points of the words covered by runs of >= run_min repeated 2-grams
+  uint32_t max_count = 0;  // occurrences of the most frequent 2-gram
+  size_t max_chars = 0;    // code points of the longest 2-gram (two words and a space)
+  // Code points of the words covered by runs of >= run_min consecutive non-first occurrences of
+  // 2-grams.
+  size_t covered = 0;
 };
 
-// Counts every 2-gram of the nw >= 2 words as CountNgrams does (slots, then counts), and fills
-// s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word) and s->multi2
-// (count2 >= 2), s->prefix (sized nw + 1 by the caller) and s->longest_word as FillPrefix does.
-// With run_min > 0, also sums the code points of the words covered by runs of at least run_min
-// consecutive positions whose 2-gram repeats.
+// Counts every 2-gram of the nw >= 2 words (each position's slot in s->table, read back by
+// ReadBackBigrams) and fills s->prefix (sized nw + 1 by the caller) and s->longest_word as
+// FillPrefix does. What the bounds need comes from the running counts, without reading the table
+// back: the largest count, the longest 2-gram, and with run_min > 0 the covered words. A position
+// whose running count is 2 or more holds a non-first occurrence of its 2-gram.
 BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const filter_internal::TokenFacts* w = s->words;
   GramTable& table = s->table;
   table.Start(nw);
+  s->read_back = false;
   s->slot_of.resize(nw);
   uint32_t* slot_of = s->slot_of.data();
   // The table was last used a document ago and is likely out of the caches (no clearing warms
@@ -396,49 +408,65 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
   // The prefix sums ride along (independent of the table's latency).
   uint32_t* prefix = s->prefix.data();
-  uint32_t longest = 0;
+  uint32_t longest = 0, max_count = 0, max_pair = 0;
+  size_t run = 0, last_end = 0, covered = 0;  // non-first positions up to i; words [.., last_end)
+  if (run_min == 0) run_min = nw;             // never reached
   prefix[0] = 0;
+  auto step = [&](size_t i) __attribute__((always_inline)) {
+    uint32_t c;
+    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash), &c);
+    prefix[i + 1] = prefix[i] + w[i].chars;
+    longest = std::max(longest, w[i].chars);
+    max_count = std::max(max_count, c);
+    max_pair = std::max(max_pair, w[i].chars + w[i + 1].chars);
+    run = (run + 1) & (0 - static_cast<size_t>(c >= 2));  // run + 1, or 0
+    if (run >= run_min) {
+      // Positions i-run+1 .. i are non-first occurrences: words i-run+1 to i+1 are covered.
+      const size_t from = std::max(last_end, i + 1 - run);
+      covered += prefix[i + 1] + w[i + 1].chars - prefix[from];
+      last_end = i + 2;
+    }
+  };
   size_t i = 0;
   for (; i < prefetch_end; ++i) {
     table.Prefetch(BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash));
-    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
-    prefix[i + 1] = prefix[i] + w[i].chars;
-    longest = std::max(longest, w[i].chars);
+    step(i);
   }
-  for (; i + 1 < nw; ++i) {
-    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash));
-    prefix[i + 1] = prefix[i] + w[i].chars;
-    longest = std::max(longest, w[i].chars);
-  }
+  for (; i + 1 < nw; ++i) step(i);
   prefix[nw] = prefix[nw - 1] + w[nw - 1].chars;
   s->longest_word = std::max(longest, w[nw - 1].chars);
+  BigramCounts r;
+  r.max_count = max_count;
+  r.max_chars = static_cast<size_t>(max_pair) + 1;
+  r.covered = covered;
+  return r;
+}
+
+// After CountBigrams, and before s->table is used again (once per document; later calls do
+// nothing): s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word),
+// s->multi2 (count2 >= 2) and s->best2, the most frequent 2-gram as CountNgrams finds it (the
+// first position with the largest count is the first occurrence of the first-seen most frequent
+// 2-gram).
+void ReadBackBigrams(RepetitionScratch* s, size_t nw) {
+  if (s->read_back) return;
+  s->read_back = true;
   s->count2.resize(nw);
   s->multi2.resize(nw);
   uint32_t* count2 = s->count2.data();
   uint8_t* multi2 = s->multi2.data();
-  BigramCounts r;
-  NgramBest& best = r.best;
-  size_t run = 0, last_end = 0;    // repeated positions up to i; covered words are [.., last_end)
-  if (run_min == 0) run_min = nw;  // never reached
-  for (i = 0; i + 1 < nw; ++i) {
-    const uint32_t c = table.Count(slot_of[i]);
+  NgramBest best;
+  for (size_t i = 0; i + 1 < nw; ++i) {
+    const uint32_t c = s->table.Count(s->slot_of[i]);
     count2[i] = c;
     multi2[i] = c >= 2;
     if (c > best.count) {
       best.count = c;
       best.first = static_cast<uint32_t>(i);
     }
-    run = (run + 1) & (0 - static_cast<size_t>(c >= 2));  // run + 1, or 0
-    if (run >= run_min) {
-      // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
-      const size_t from = std::max(last_end, i + 1 - run);
-      r.covered += prefix[i + 2] - prefix[from];
-      last_end = i + 2;
-    }
   }
   count2[nw - 1] = 0;
   multi2[nw - 1] = 0;
-  return r;
+  s->best2 = best;
 }
 
 class GopherRepetitionStage : public DocumentStage {
@@ -499,13 +527,16 @@ class GopherRepetitionStage : public DocumentStage {
       }
     }
     const bool sparse = min_n >= 2 && nw >= 2;
-    // With the 2-gram counts known, cheap upper bounds rule out most of the larger counts (exact
-    // verdicts: a rule is only skipped when its bound shows it cannot fire):
+    // With the 2-gram counts known, cheap upper bounds rule out most of the exact computations
+    // (exact verdicts: a rule is only skipped when its bound shows it cannot fire):
+    //  - top 2-gram: the largest count times the longest 2-gram;
     //  - top n-gram (n > 2): an n-gram at i occurs at most count2(i) times, so
-    //    max_i count2(i) * chars_n(i) bounds its character fraction;
+    //    max_i count2(i) * chars_n(i) bounds its character fraction (after looser bounds);
     //  - duplicated n-grams (n >= m >= 2): every word datatrove's scan counts lies in a non-first
-    //    occurrence of an m-gram, whose m-1 2-grams all occur twice or more; the words covered
-    //    by runs of >= m-1 such positions bound every sum.
+    //    occurrence of an n-gram, whose n-1 >= m-1 2-grams are non-first occurrences too; the
+    //    words covered by runs of >= m-1 such positions bound every sum.
+    // The bounds come from the first counting pass; the counts are read back (ReadBackBigrams)
+    // only when a bound does not settle a rule.
     // m: the smallest duplicated n-gram size in use (64: none).
     int m = 64;
     double min_frac = 1e300;
@@ -523,7 +554,7 @@ class GopherRepetitionStage : public DocumentStage {
       FillPrefix(s.get(), nw);
     }
     const uint32_t longest_word = s->longest_word;
-    const NgramBest base = counts2.best;
+    const uint32_t top2_count = counts2.max_count;
     auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
       return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
     };
@@ -531,15 +562,21 @@ class GopherRepetitionStage : public DocumentStage {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
       NgramBest best;
       if (sparse && n == 2) {
-        best = base;
+        // Bound: the largest count times the longest 2-gram (at least 1 x the first 2-gram).
+        if (static_cast<double>(std::max(top2_count, 1u) * counts2.max_chars) / text_len <= frac) {
+          continue;  // cannot fire
+        }
+        ReadBackBigrams(s.get(), nw);
+        best = s->best2;
       } else if (sparse) {
         // Loose bounds first (the top 2-gram count times n longest words, then times the longest
         // n-gram), then the tight one.
         const size_t loose = static_cast<size_t>(n) * longest_word + (n - 1);
-        if (static_cast<double>(base.count) * loose / text_len <= frac) continue;
+        if (static_cast<double>(top2_count) * loose / text_len <= frac) continue;
         size_t longest = 0;
         for (size_t i = 0; i + n <= nw; ++i) longest = std::max(longest, window_chars(i, n));
-        if (static_cast<double>(base.count) * longest / text_len <= frac) continue;
+        if (static_cast<double>(top2_count) * longest / text_len <= frac) continue;
+        ReadBackBigrams(s.get(), nw);  // before CountNgrams reuses the table
         const std::vector<uint32_t>& count2 = s->count2;
         size_t bound = 0;
         for (size_t i = 0; i + n <= nw; ++i) {
@@ -560,8 +597,9 @@ class GopherRepetitionStage : public DocumentStage {
       // other position holds a new n-gram that can never be seen again. Same sums as datatrove's
       // full scan.
       if (m == 64) return Verdict::Keep();
-      if (sparse && static_cast<double>(counts2.covered) / text_len <= min_frac) {
-        return Verdict::Keep();
+      if (sparse) {
+        if (static_cast<double>(counts2.covered) / text_len <= min_frac) return Verdict::Keep();
+        ReadBackBigrams(s.get(), nw);  // multi2, before CountNgrams reuses the table
       }
       CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
       size_t n_multi = 0;
