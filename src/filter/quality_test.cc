@@ -704,6 +704,14 @@ TEST(GopherRepetition, TopBigramMatchesTheNaiveCounterAcrossDocumentsOfOneWorker
     ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text;
     o.top_n_grams = {{2, f - 1e-9}};
     ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "top_2_gram") << text;
+    if (len >= 3) {
+      // The 3-gram count (which reuses the table) before the 2-gram rule reads its counts.
+      const double g = NaiveTopNgramFraction(text, 3);
+      o.top_n_grams = {{3, g}, {2, f}};
+      ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text;
+      o.top_n_grams = {{3, g}, {2, f - 1e-9}};
+      ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "top_2_gram") << text;
+    }
     // The larger sizes and the duplicated n-grams after it, on the same table.
     for (int n : {3, 5}) {
       if (len < n) continue;
