@@ -265,7 +265,7 @@ PieceDuplicates ParagraphDuplicates(std::string_view text, DocumentLines* lines)
   }
   const size_t ts = t.data() - text.data(), te = ts + t.size();
   const auto& pc = lines->pieces;
-  lines->seen.Clear(64);
+  lines->seen.Clear((pc.size() + 1) / 2);  // paragraphs are separated by empty pieces
   // Paragraphs: maximal runs of non-empty pieces within [ts, te), the first and last clipped.
   uint64_t key = 0;
   size_t chars = 0, count = 0;  // of the open paragraph; count = its pieces
