@@ -21,8 +21,8 @@ struct LinePiece {
   size_t lstrip = 0;          // start of LStrip(piece); == end when the piece is blank
   size_t rstrip = 0;          // end of RStrip(piece); == begin when the piece is blank
   size_t chars = 0;           // CodePoints(piece)
-  // The piece may hold a str.splitlines() break other than '\n' (\r \v \f \x1c-\x1e U+0085
-  // U+2028 U+2029); set for every piece that does (exact for the single-byte ones).
+  // The piece holds a str.splitlines() break other than '\n' (\r \v \f \x1c-\x1e U+0085
+  // U+2028 U+2029).
   bool other_breaks = false;
   // After FindLineDuplicates: an earlier piece has the same bytes (false for empty pieces), and
   // PieceKey(piece).
