@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <set>
@@ -14,16 +15,23 @@
 #include "kilang/filter/words.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
+#include "lines.h"
 #include "text_util.h"
 
 namespace kilang {
 
+using filter_internal::AnalyzeLines;
 using filter_internal::AnalyzeWords;
 using filter_internal::CodePoints;
 using filter_internal::CountOf;
+using filter_internal::DocumentLines;
 using filter_internal::DocumentWords;
+using filter_internal::FindLineDuplicates;
 using filter_internal::FlatMap;
+using filter_internal::LineDuplicates;
 using filter_internal::LStrip;
+using filter_internal::ParagraphDuplicates;
+using filter_internal::PieceDuplicates;
 using filter_internal::RStrip;
 using filter_internal::SplitLines;
 using filter_internal::Strip;
@@ -158,28 +166,16 @@ class GopherQualityStage : public DocumentStage {
         return Verdict::Remove("gopher_too_many_ellipsis");
       }
     }
-    auto& lines = ctx.Scratch<std::vector<std::string_view>>("kilang.gopher_quality.lines");
-    SplitLines(text, &lines);
-    if (!lines.empty()) {
-      if (o.max_bullet_lines_ratio) {
-        size_t bullets = 0;
-        for (std::string_view l : lines) {
-          std::string_view s = LStrip(l);
-          bullets += StartsWith(s, "\u2022") || StartsWith(s, "-");
-        }
-        if (static_cast<double>(bullets) / lines.size() > o.max_bullet_lines_ratio) {
-          return Verdict::Remove("gopher_too_many_bullets");
-        }
+    if (o.max_bullet_lines_ratio || o.max_ellipsis_lines_ratio) {
+      const DocumentLines& dl = AnalyzeLines(text, ctx);
+      const double n_lines = static_cast<double>(dl.lines);
+      if (dl.lines && o.max_bullet_lines_ratio &&
+          dl.bullet_lines / n_lines > o.max_bullet_lines_ratio) {
+        return Verdict::Remove("gopher_too_many_bullets");
       }
-      if (o.max_ellipsis_lines_ratio) {
-        size_t ell = 0;
-        for (std::string_view l : lines) {
-          std::string_view s = RStrip(l);
-          ell += EndsWith(s, "...") || EndsWith(s, "\u2026");
-        }
-        if (static_cast<double>(ell) / lines.size() > o.max_ellipsis_lines_ratio) {
-          return Verdict::Remove("gopher_too_many_end_ellipsis");
-        }
+      if (dl.lines && o.max_ellipsis_lines_ratio &&
+          dl.ellipsis_lines / n_lines > o.max_ellipsis_lines_ratio) {
+        return Verdict::Remove("gopher_too_many_end_ellipsis");
       }
     }
     if (o.max_non_alpha_words_ratio) {
@@ -268,26 +264,58 @@ inline uint64_t NgramHash(const filter_internal::TokenFacts* f, size_t i, int n)
   return x;
 }
 
-struct RepetitionScratch {
-  std::vector<std::string_view> pieces;
-  const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
-  FlatMap<uint8_t> seen;
-  struct Count {
-    uint32_t count = 0;
-    uint32_t first = 0;
+// Open-addressing table of 64-bit n-gram keys and their counts, kept across uses (documents,
+// n-gram sizes): a slot belongs to the current use when it carries the current stamp, so a use
+// starts without clearing the table. Not thread-safe (one per worker).
+class GramTable {
+ public:
+  // Starts a use for at most `n` distinct keys (the table stays at most half full: fewer probes).
+  void Start(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    if (slots_.size() < cap || ++stamp_ == 0) {  // a larger table, or the stamps wrapped
+      slots_.assign(std::max(cap, slots_.size()), Slot{0, 0, 0});
+      stamp_ = 1;
+    }
+    shift_ = 64 - __builtin_ctzll(cap);
+    mask_ = cap - 1;
+  }
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Home(key)]); }
+  // Adds one occurrence of `key`; returns its slot.
+  uint32_t Add(uint64_t key) {
+    uint32_t count;
+    return Add(key, &count);
+  }
+  // The same, and sets `*count` to the key's occurrences so far (this one included).
+  uint32_t Add(uint64_t key, uint32_t* count) {
+    size_t slot = Home(key);
+    // One branch per probe: (key difference) * (slot in use) is 0 at the key or at a free slot.
+    // Whether the key is new is not predictable; a collision is rare.
+    while (((slots_[slot].key ^ key) * static_cast<uint64_t>(slots_[slot].stamp == stamp_)) != 0) {
+      slot = (slot + 1) & mask_;
+    }
+    Slot& e = slots_[slot];
+    e.count = (e.count & (0u - static_cast<uint32_t>(e.stamp == stamp_))) + 1;  // 1 when free
+    e.key = key;
+    e.stamp = stamp_;
+    *count = e.count;
+    return static_cast<uint32_t>(slot);
+  }
+  // Occurrences of the key in `slot` (a slot Add returned in the current use).
+  uint32_t Count(uint32_t slot) const { return slots_[slot].count; }
+
+ private:
+  struct Slot {
+    uint64_t key;
+    uint32_t count;
+    uint32_t stamp;
   };
-  FlatMap<Count> counts;
-  std::vector<uint8_t> multi, multi2;
-  std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
-  std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
-  // CountBigrams' table (key 0 = empty slot) and each position's slot.
-  struct Bigram {
-    uint64_t key = 0;
-    uint32_t count = 0;
-    uint32_t first = 0;  // position of the first occurrence
-  };
-  std::vector<Bigram> bigrams;
-  std::vector<uint32_t> slot_of;
+  size_t Home(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ULL) >> shift_; }
+
+  std::vector<Slot> slots_;
+  uint32_t stamp_ = 0;
+  int shift_ = 60;
+  size_t mask_ = 15;
 };
 
 struct NgramBest {
@@ -295,101 +323,150 @@ struct NgramBest {
   uint32_t first = 0;
 };
 
-// Counts the n-grams starting at the positions i with (*only)[i] set (all when null). Marks in
-// `*multi` (when not null; resized and cleared) the positions whose n-gram occurs twice or more.
-// Returns the most frequent n-gram's count and first position (first seen among ties).
+struct RepetitionScratch {
+  const filter_internal::TokenFacts* words = nullptr;  // the document's token facts
+  GramTable table;
+  std::vector<uint32_t> slot_of;  // each position's slot in `table`
+  std::vector<uint8_t> multi, multi2;
+  std::vector<uint32_t> prefix;  // prefix[i]: code points of words [0, i)
+  uint32_t longest_word = 0;     // code points of the longest word
+  std::vector<uint32_t> count2;  // count2[i]: occurrences of the 2-gram starting at word i
+  bool read_back = false;        // count2, multi2 and best2 are the current document's
+  NgramBest best2;               // the most frequent 2-gram
+};
+
+// Counts the n-grams starting at the positions i with (*only)[i] set (all when null), in two
+// passes (each position's slot, then the counts read back). Marks in `*multi` (when not null;
+// resized and cleared) the positions whose n-gram occurs twice or more. Returns the most frequent
+// n-gram's count and first position (first seen among ties: the first position with the largest
+// count).
 NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
                       std::vector<uint8_t>* multi) {
   NgramBest best;
   if (multi) multi->assign(nw, 0);
   if (nw < static_cast<size_t>(n)) return best;
-  s->counts.Clear(only ? 64 : nw);
-  for (size_t i = 0; i + n <= nw; ++i) {
+  const size_t end = nw - n + 1;  // positions [0, end)
+  size_t positions = end;
+  if (only) positions = std::count(only->begin(), only->begin() + end, 1);
+  s->table.Start(positions);
+  s->slot_of.resize(nw);
+  uint32_t* slot_of = s->slot_of.data();
+  for (size_t i = 0; i < end; ++i) {
     if (only && !(*only)[i]) continue;
-    bool inserted;
-    auto& c = s->counts.Upsert(NgramHash(s->words, i, n), &inserted);
-    if (inserted) {
-      c.first = static_cast<uint32_t>(i);
-    } else if (multi) {
-      (*multi)[c.first] = 1;
-      (*multi)[i] = 1;
-    }
-    ++c.count;
-    if (c.count > best.count || (c.count == best.count && c.first < best.first)) {
-      best.count = c.count;
-      best.first = c.first;
+    slot_of[i] = s->table.Add(NgramHash(s->words, i, n));
+  }
+  for (size_t i = 0; i < end; ++i) {
+    if (only && !(*only)[i]) continue;
+    const uint32_t c = s->table.Count(slot_of[i]);
+    if (multi) (*multi)[i] = c >= 2;
+    if (c > best.count) {
+      best.count = c;
+      best.first = static_cast<uint32_t>(i);
     }
   }
   return best;
 }
 
-// Counts every 2-gram (one pass, a table sized for the document); marks in s->multi2 the
-// positions whose 2-gram occurs twice or more. Returns the most
-// frequent 2-gram as CountNgrams does.
-NgramBest CountBigrams(RepetitionScratch* s, size_t nw) {
+// Key of the 2-gram of two token hashes (only compared with other 2-gram keys).
+inline uint64_t BigramKey(uint64_t a, uint64_t b) { return (a << 21 | a >> 43) ^ b; }
+
+// s->prefix (sized nw + 1) and s->longest_word for the nw words.
+void FillPrefix(RepetitionScratch* s, size_t nw) {
+  uint32_t* prefix = s->prefix.data();
+  uint32_t longest = 0;
+  prefix[0] = 0;
+  for (size_t i = 0; i < nw; ++i) {
+    prefix[i + 1] = prefix[i] + s->words[i].chars;
+    longest = std::max(longest, s->words[i].chars);
+  }
+  s->longest_word = longest;
+}
+
+struct BigramCounts {
+  uint32_t max_count = 0;  // occurrences of the most frequent 2-gram
+  size_t max_chars = 0;    // code points of the longest 2-gram (two words and a space)
+  // Code points of the words covered by runs of >= run_min consecutive non-first occurrences of
+  // 2-grams.
+  size_t covered = 0;
+};
+
+// Counts every 2-gram of the nw >= 2 words (each position's slot in s->table, read back by
+// ReadBackBigrams) and fills s->prefix (sized nw + 1 by the caller) and s->longest_word as
+// FillPrefix does. What the bounds need comes from the running counts, without reading the table
+// back: the largest count, the longest 2-gram, and with run_min > 0 the covered words. A position
+// whose running count is 2 or more holds a non-first occurrence of its 2-gram.
+BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   const filter_internal::TokenFacts* w = s->words;
-  size_t cap = 16;
-  while (cap < nw + nw / 2) cap <<= 1;  // at most 2/3 full (fewer distinct 2-grams than words)
-  const int shift = 64 - __builtin_ctzll(cap);
-  s->bigrams.assign(cap, RepetitionScratch::Bigram{});
+  GramTable& table = s->table;
+  table.Start(nw);
+  s->read_back = false;
   s->slot_of.resize(nw);
-  s->multi2.assign(nw, 0);
-  s->count2.clear();  // filled by Count2() when a bound needs it
-  RepetitionScratch::Bigram* table = s->bigrams.data();
+  uint32_t* slot_of = s->slot_of.data();
+  // The table was last used a document ago and is likely out of the caches (no clearing warms
+  // it): prefetch the slot of the 2-gram kAhead words on.
+  constexpr size_t kAhead = 16;
+  const size_t prefetch_end = nw > kAhead + 1 ? nw - kAhead - 1 : 0;
+  // The prefix sums ride along (independent of the table's latency).
+  uint32_t* prefix = s->prefix.data();
+  uint32_t longest = 0, max_count = 0, max_pair = 0;
+  size_t run = 0, last_end = 0, covered = 0;  // non-first positions up to i; words [.., last_end)
+  if (run_min == 0) run_min = nw;             // never reached
+  prefix[0] = 0;
+  auto step = [&](size_t i) __attribute__((always_inline)) {
+    uint32_t c;
+    slot_of[i] = table.Add(BigramKey(w[i].hash, w[i + 1].hash), &c);
+    prefix[i + 1] = prefix[i] + w[i].chars;
+    longest = std::max(longest, w[i].chars);
+    max_count = std::max(max_count, c);
+    max_pair = std::max(max_pair, w[i].chars + w[i + 1].chars);
+    run = (run + 1) & (0 - static_cast<size_t>(c >= 2));  // run + 1, or 0
+    if (run >= run_min) {
+      // Positions i-run+1 .. i are non-first occurrences: words i-run+1 to i+1 are covered.
+      const size_t from = std::max(last_end, i + 1 - run);
+      covered += prefix[i + 1] + w[i + 1].chars - prefix[from];
+      last_end = i + 2;
+    }
+  };
+  size_t i = 0;
+  for (; i < prefetch_end; ++i) {
+    table.Prefetch(BigramKey(w[i + kAhead].hash, w[i + kAhead + 1].hash));
+    step(i);
+  }
+  for (; i + 1 < nw; ++i) step(i);
+  prefix[nw] = prefix[nw - 1] + w[nw - 1].chars;
+  s->longest_word = std::max(longest, w[nw - 1].chars);
+  BigramCounts r;
+  r.max_count = max_count;
+  r.max_chars = static_cast<size_t>(max_pair) + 1;
+  r.covered = covered;
+  return r;
+}
+
+// After CountBigrams, and before s->table is used again (once per document; later calls do
+// nothing): s->count2 (count2[i]: occurrences of the 2-gram at i; 0 for the last word),
+// s->multi2 (count2 >= 2) and s->best2, the most frequent 2-gram as CountNgrams finds it (the
+// first position with the largest count is the first occurrence of the first-seen most frequent
+// 2-gram).
+void ReadBackBigrams(RepetitionScratch* s, size_t nw) {
+  if (s->read_back) return;
+  s->read_back = true;
+  s->count2.resize(nw);
+  s->multi2.resize(nw);
+  uint32_t* count2 = s->count2.data();
   uint8_t* multi2 = s->multi2.data();
   NgramBest best;
-  constexpr size_t kAhead = 8;  // prefetch the slot of the 2-gram kAhead words on
   for (size_t i = 0; i + 1 < nw; ++i) {
-    if (i + kAhead + 1 < nw) {
-      const uint64_t ahead = NgramHash(w, i + kAhead, 2) | 1;
-      __builtin_prefetch(&table[(ahead * 0x9E3779B97F4A7C15ULL) >> shift]);
-    }
-    const uint64_t key = NgramHash(w, i, 2) | 1;  // never 0
-    size_t slot = (key * 0x9E3779B97F4A7C15ULL) >> shift;
-    while (table[slot].key != 0 && table[slot].key != key) slot = (slot + 1) & (cap - 1);
-    RepetitionScratch::Bigram& b = table[slot];
-    if (b.key == 0) {
-      b.key = key;
-      b.first = static_cast<uint32_t>(i);
-    }
-    const uint32_t c = ++b.count;
-    s->slot_of[i] = static_cast<uint32_t>(slot);
-    if (c >= 2) {
-      multi2[i] = 1;
-      if (c == 2) multi2[b.first] = 1;
-    }
-    if (c > best.count || (c == best.count && b.first < best.first)) {
+    const uint32_t c = s->table.Count(s->slot_of[i]);
+    count2[i] = c;
+    multi2[i] = c >= 2;
+    if (c > best.count) {
       best.count = c;
-      best.first = b.first;
+      best.first = static_cast<uint32_t>(i);
     }
   }
-  return best;
-}
-
-// count2[i]: occurrences of the 2-gram at word i (after CountBigrams; 0 for the last word).
-const std::vector<uint32_t>& Count2(RepetitionScratch* s, size_t nw) {
-  if (s->count2.size() != nw) {
-    s->count2.resize(nw);
-    for (size_t i = 0; i + 1 < nw; ++i) s->count2[i] = s->bigrams[s->slot_of[i]].count;
-    if (nw) s->count2[nw - 1] = 0;
-  }
-  return s->count2;
-}
-
-// Duplicates among `pieces` from the second occurrence on: (count, code points).
-std::pair<size_t, size_t> FindDuplicates(const std::vector<std::string_view>& pieces,
-                                         FlatMap<uint8_t>* seen) {
-  seen->Clear(pieces.size());
-  size_t dups = 0, chars = 0;
-  for (std::string_view p : pieces) {
-    bool inserted;
-    seen->Upsert(filter_internal::Hash64(p) ^ (p.size() * 0x9E3779B97F4A7C15ULL), &inserted);
-    if (!inserted) {
-      ++dups;
-      chars += CodePoints(p);
-    }
-  }
-  return {dups, chars};
+  count2[nw - 1] = 0;
+  multi2[nw - 1] = 0;
+  s->best2 = best;
 }
 
 class GopherRepetitionStage : public DocumentStage {
@@ -407,55 +484,30 @@ class GopherRepetitionStage : public DocumentStage {
     std::string_view lang = DocLang(doc, default_lang_);
     const GopherRepetitionOptions& o = opts_.For(lang);
     const std::string_view text = doc.text;
-    const size_t text_len = CodePoints(text);
+    DocumentLines& dl = AnalyzeLines(text, ctx);
+    const size_t text_len = dl.chars;
     if (text_len == 0) return Verdict::Keep();  // nothing can repeat
     auto& s = ctx.Scratch<std::shared_ptr<RepetitionScratch>>("kilang.gopher_repetition");
     if (!s) s = std::make_shared<RepetitionScratch>();
     if (o.dup_para_frac || o.dup_para_char_frac) {
-      // Paragraphs: text.strip() split on runs of 2+ newlines.
-      std::string_view t = Strip(text);
-      s->pieces.clear();
-      size_t start = 0, i = 0;
-      while (true) {
-        const void* nl = i < t.size() ? std::memchr(t.data() + i, '\n', t.size() - i) : nullptr;
-        if (!nl) break;
-        i = static_cast<const char*>(nl) - t.data();
-        if (i + 1 < t.size() && t[i + 1] == '\n') {
-          s->pieces.push_back(t.substr(start, i - start));
-          while (i < t.size() && t[i] == '\n') ++i;
-          start = i;
-        } else {
-          ++i;
-        }
-      }
-      s->pieces.push_back(t.substr(start));
-      auto [dups, chars] = FindDuplicates(s->pieces, &s->seen);
-      if (o.dup_para_frac && static_cast<double>(dups) / s->pieces.size() > o.dup_para_frac) {
+      FindLineDuplicates(text, &dl);
+      const PieceDuplicates para = ParagraphDuplicates(text, &dl);
+      if (o.dup_para_frac && static_cast<double>(para.dups) / para.pieces > o.dup_para_frac) {
         return Verdict::Remove("dup_para_frac");
       }
-      if (o.dup_para_char_frac && static_cast<double>(chars) / text_len > o.dup_para_char_frac) {
+      if (o.dup_para_char_frac &&
+          static_cast<double>(para.dup_chars) / text_len > o.dup_para_char_frac) {
         return Verdict::Remove("dup_para_char_frac");
       }
     }
     if (o.dup_line_frac || o.dup_line_char_frac) {
-      // Lines: text split on runs of newlines (leading/trailing empty pieces kept, as re.split).
-      s->pieces.clear();
-      size_t start = 0, i = 0;
-      while (true) {
-        const void* nl =
-            i < text.size() ? std::memchr(text.data() + i, '\n', text.size() - i) : nullptr;
-        if (!nl) break;
-        i = static_cast<const char*>(nl) - text.data();
-        s->pieces.push_back(text.substr(start, i - start));
-        while (i < text.size() && text[i] == '\n') ++i;
-        start = i;
-      }
-      s->pieces.push_back(text.substr(start));
-      auto [dups, chars] = FindDuplicates(s->pieces, &s->seen);
-      if (o.dup_line_frac && static_cast<double>(dups) / s->pieces.size() > o.dup_line_frac) {
+      FindLineDuplicates(text, &dl);
+      const PieceDuplicates line = LineDuplicates(dl);
+      if (o.dup_line_frac && static_cast<double>(line.dups) / line.pieces > o.dup_line_frac) {
         return Verdict::Remove("dup_line_frac");
       }
-      if (o.dup_line_char_frac && static_cast<double>(chars) / text_len > o.dup_line_char_frac) {
+      if (o.dup_line_char_frac &&
+          static_cast<double>(line.dup_chars) / text_len > o.dup_line_char_frac) {
         return Verdict::Remove("dup_line_char_frac");
       }
     }
@@ -463,13 +515,6 @@ class GopherRepetitionStage : public DocumentStage {
     const DocumentWords& dw = AnalyzeWords(text, lang, ctx);
     const size_t nw = dw.facts.size();
     s->words = dw.facts.data();
-    s->prefix.resize(nw + 1);
-    s->prefix[0] = 0;
-    uint32_t longest_word = 0;
-    for (size_t i = 0; i < nw; ++i) {
-      s->prefix[i + 1] = s->prefix[i] + s->words[i].chars;
-      longest_word = std::max(longest_word, s->words[i].chars);
-    }
     // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
     // occur twice where its first two words do, so one full count of 2-grams marks those
     // positions (multi2) and the larger sizes are counted there only. Results are exactly those
@@ -482,15 +527,34 @@ class GopherRepetitionStage : public DocumentStage {
       }
     }
     const bool sparse = min_n >= 2 && nw >= 2;
-    // With the 2-gram counts known, cheap upper bounds rule out most of the larger counts (exact
-    // verdicts: a rule is only skipped when its bound shows it cannot fire):
+    // With the 2-gram counts known, cheap upper bounds rule out most of the exact computations
+    // (exact verdicts: a rule is only skipped when its bound shows it cannot fire):
+    //  - top 2-gram: the largest count times the longest 2-gram;
     //  - top n-gram (n > 2): an n-gram at i occurs at most count2(i) times, so
-    //    max_i count2(i) * chars_n(i) bounds its character fraction;
+    //    max_i count2(i) * chars_n(i) bounds its character fraction (after looser bounds);
     //  - duplicated n-grams (n >= m >= 2): every word datatrove's scan counts lies in a non-first
-    //    occurrence of an m-gram, whose m-1 2-grams all occur twice or more; the words covered
-    //    by runs of >= m-1 such positions bound every sum.
-    NgramBest base;
-    if (sparse) base = CountBigrams(s.get(), nw);
+    //    occurrence of an n-gram, whose n-1 >= m-1 2-grams are non-first occurrences too; the
+    //    words covered by runs of >= m-1 such positions bound every sum.
+    // The bounds come from the first counting pass; the counts are read back (ReadBackBigrams)
+    // only when a bound does not settle a rule.
+    // m: the smallest duplicated n-gram size in use (64: none).
+    int m = 64;
+    double min_frac = 1e300;
+    for (const auto& [n, frac] : o.dup_n_grams) {
+      if (frac > 0 && nw >= static_cast<size_t>(n)) {
+        m = std::min(m, n);
+        min_frac = std::min(min_frac, frac);
+      }
+    }
+    BigramCounts counts2;
+    s->prefix.resize(nw + 1);
+    if (sparse) {
+      counts2 = CountBigrams(s.get(), nw, m == 64 ? 0 : m - 1);  // fills prefix too
+    } else {
+      FillPrefix(s.get(), nw);
+    }
+    const uint32_t longest_word = s->longest_word;
+    const uint32_t top2_count = counts2.max_count;
     auto window_chars = [&](size_t i, int n) {  // chars_n(i): words joined by one space
       return static_cast<size_t>(s->prefix[i + n] - s->prefix[i]) + (n - 1);
     };
@@ -498,16 +562,22 @@ class GopherRepetitionStage : public DocumentStage {
       if (frac <= 0 || nw < static_cast<size_t>(n)) continue;
       NgramBest best;
       if (sparse && n == 2) {
-        best = base;
+        // Bound: the largest count times the longest 2-gram (at least 1 x the first 2-gram).
+        if (static_cast<double>(std::max(top2_count, 1u) * counts2.max_chars) / text_len <= frac) {
+          continue;  // cannot fire
+        }
+        ReadBackBigrams(s.get(), nw);
+        best = s->best2;
       } else if (sparse) {
         // Loose bounds first (the top 2-gram count times n longest words, then times the longest
         // n-gram), then the tight one.
         const size_t loose = static_cast<size_t>(n) * longest_word + (n - 1);
-        if (static_cast<double>(base.count) * loose / text_len <= frac) continue;
+        if (static_cast<double>(top2_count) * loose / text_len <= frac) continue;
         size_t longest = 0;
         for (size_t i = 0; i + n <= nw; ++i) longest = std::max(longest, window_chars(i, n));
-        if (static_cast<double>(base.count) * longest / text_len <= frac) continue;
-        const std::vector<uint32_t>& count2 = Count2(s.get(), nw);
+        if (static_cast<double>(top2_count) * longest / text_len <= frac) continue;
+        ReadBackBigrams(s.get(), nw);  // before CountNgrams reuses the table
+        const std::vector<uint32_t>& count2 = s->count2;
         size_t bound = 0;
         for (size_t i = 0; i + n <= nw; ++i) {
           bound = std::max(bound, count2[i] * window_chars(i, n));
@@ -526,45 +596,28 @@ class GopherRepetitionStage : public DocumentStage {
       // A scan for n only needs lookups where the first m words (m = the smallest n) repeat: any
       // other position holds a new n-gram that can never be seen again. Same sums as datatrove's
       // full scan.
-      int m = 64;
-      double min_frac = 1e300;
-      for (const auto& [n, frac] : o.dup_n_grams) {
-        if (frac > 0 && nw >= static_cast<size_t>(n)) {
-          m = std::min(m, n);
-          min_frac = std::min(min_frac, frac);
-        }
-      }
       if (m == 64) return Verdict::Keep();
       if (sparse) {
-        size_t covered = 0, run = 0, last_end = 0;  // chars of covered words; words [.., last_end)
-        for (size_t i = 0; i + 1 < nw; ++i) {
-          run = (run + 1) & (0 - static_cast<size_t>(s->multi2[i]));  // run + 1, or 0
-          if (run >= static_cast<size_t>(m - 1)) {
-            // Positions i-run+1 .. i repeat: words from i-run+1 to i+1 are covered.
-            size_t from = std::max(last_end, i + 1 - run);
-            covered += s->prefix[i + 2] - s->prefix[from];
-            last_end = i + 2;
-          }
-        }
-        if (static_cast<double>(covered) / text_len <= min_frac) return Verdict::Keep();
+        if (static_cast<double>(counts2.covered) / text_len <= min_frac) return Verdict::Keep();
+        ReadBackBigrams(s.get(), nw);  // multi2, before CountNgrams reuses the table
       }
-      bool any = false;
-      s->multi.assign(nw, 0);
       CountNgrams(s.get(), nw, m, sparse ? &s->multi2 : nullptr, &s->multi);
-      for (size_t i = 0; i < nw && !any; ++i) any = s->multi[i];
+      size_t n_multi = 0;
+      for (size_t i = 0; i < nw; ++i) n_multi += s->multi[i];
       for (const auto& [n, frac] : o.dup_n_grams) {
-        if (frac <= 0 || nw < static_cast<size_t>(n) || !any) continue;
-        s->seen.Clear(64);
+        if (frac <= 0 || nw < static_cast<size_t>(n) || !n_multi) continue;
+        s->table.Start(n_multi);
         size_t repeated = 0, i = 0;
+        const uint8_t* multi = s->multi.data();
         while (i + n <= nw) {
-          if (!s->multi[i]) {
+          if (!multi[i]) {
             ++i;
+            uint64_t x;  // then skip unmarked positions eight at a time
+            while (i + 8 <= nw && (std::memcpy(&x, multi + i, 8), x == 0)) i += 8;
             continue;
           }
-          bool inserted;
-          s->seen.Upsert(NgramHash(s->words, i, n), &inserted);
-          if (!inserted) {
-            for (int k = 0; k < n; ++k) repeated += s->words[i + k].chars;  // joined, no spaces
+          if (s->table.Count(s->table.Add(NgramHash(s->words, i, n))) > 1) {  // seen before
+            repeated += s->prefix[i + n] - s->prefix[i];  // the words joined, no spaces
             i += n;
           } else {
             ++i;
@@ -587,6 +640,19 @@ class GopherRepetitionStage : public DocumentStage {
 
 bool IsTerminalPunct(uint32_t cp) { return u_hasBinaryProperty(cp, UCHAR_TERMINAL_PUNCTUATION); }
 
+// IsTerminalPunct(LastCodePoint(line)), with the ASCII answers from a table.
+bool EndsInTerminalPunct(std::string_view line) {
+  static const auto* ascii = [] {
+    auto* t = new std::array<bool, 128>();
+    for (uint32_t c = 0; c < 128; ++c) (*t)[c] = IsTerminalPunct(c);
+    return t;
+  }();
+  if (line.empty()) return IsTerminalPunct(0);
+  const unsigned char c = static_cast<unsigned char>(line.back());
+  if (c < 0x80) return (*ascii)[c];
+  return IsTerminalPunct(filter_internal::LastCodePoint(line));
+}
+
 class FineWebQualityStage : public DocumentStage {
  public:
   Status Init(const FineWebQualityOptions& base) {
@@ -602,37 +668,30 @@ class FineWebQualityStage : public DocumentStage {
     std::string_view lang = DocLang(doc, default_lang_);
     const FineWebQualityOptions& o = opts_.For(lang);
     const std::string_view text = doc.text;
-    auto& lines = ctx.Scratch<std::vector<std::string_view>>("kilang.fineweb.lines");
-    lines.clear();
-    size_t newlines = 0;
-    {
-      size_t start = 0;
-      while (true) {
-        size_t nl = text.find('\n', start);
-        std::string_view l = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
-        if (!Strip(l).empty()) lines.push_back(l);
-        if (nl == std::string_view::npos) break;
-        ++newlines;
-        start = nl + 1;
-      }
+    DocumentLines& dl = AnalyzeLines(text, ctx);
+    const size_t newlines = dl.newlines();
+    size_t n_nonblank = 0, punct = 0;
+    for (const auto& l : dl.pieces) {
+      if (l.blank()) continue;
+      ++n_nonblank;
+      punct += EndsInTerminalPunct(text.substr(l.begin, l.end - l.begin));
     }
-    if (lines.empty()) return Verdict::Remove("empty");
-    const double n_lines = static_cast<double>(lines.size());
-    size_t punct = 0;
-    for (std::string_view l : lines) punct += IsTerminalPunct(filter_internal::LastCodePoint(l));
+    if (n_nonblank == 0) return Verdict::Remove("empty");
+    const double n_lines = static_cast<double>(n_nonblank);
     double ratio = punct / n_lines;
     if (ratio < o.line_punct_thr && !(ratio == 0 && o.line_punct_exclude_zero)) {
       return Verdict::Remove("line_punct_ratio");
     }
+    const size_t short_len = static_cast<size_t>(std::max(0, o.short_line_length));
     size_t short_lines = 0;
-    for (std::string_view l : lines) {
-      short_lines += CodePoints(l) <= static_cast<size_t>(std::max(0, o.short_line_length));
-    }
+    for (const auto& l : dl.pieces) short_lines += !l.blank() && l.chars <= short_len;
     if (short_lines / n_lines > o.short_line_thr) return Verdict::Remove("short_line_ratio");
-    auto& seen = ctx.Scratch<std::shared_ptr<FlatMap<uint8_t>>>("kilang.fineweb.seen");
-    if (!seen) seen = std::make_shared<FlatMap<uint8_t>>();
-    size_t dup_chars = FindDuplicates(lines, seen.get()).second;
-    size_t chars = CodePoints(text) - newlines;
+    FindLineDuplicates(text, &dl);
+    size_t dup_chars = 0;
+    for (const auto& l : dl.pieces) {
+      if (l.dup && !l.blank()) dup_chars += l.chars;
+    }
+    size_t chars = dl.chars - newlines;
     if (chars > 0 && static_cast<double>(dup_chars) / chars > o.char_duplicates_ratio) {
       return Verdict::Remove("char_dup_ratio");
     }

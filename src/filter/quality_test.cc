@@ -4,6 +4,7 @@
 #include "kilang/filter/quality.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
 
 #include <map>
 #include <random>
@@ -448,6 +449,287 @@ TEST(FineWeb, EmptyTextIsRemovedAsEmpty) {
   auto s = Fw(FineWebQualityOptions{});
   ExpectRemove(Apply(*s, ""), "empty");
   ExpectRemove(Apply(*s, " \n\t\n "), "empty");
+}
+
+// ------------------------------------------------------------- Line rules, differential
+
+// A Python-semantics reference for the line and paragraph rules of the three stages, on code
+// points (valid UTF-8 only; the byte-level helpers are tested against invalid UTF-8 in
+// lines_test.cc and text_util_test.cc).
+namespace py {
+
+std::u32string Decode(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out += cp;
+    i += len;
+  }
+  return out;
+}
+
+bool IsSpace(char32_t c) {  // str.isspace()
+  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+         c == 0x205f || c == 0x3000;
+}
+std::u32string LStrip(const std::u32string& s) {
+  size_t i = 0;
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  return s.substr(i);
+}
+std::u32string RStrip(const std::u32string& s) {
+  size_t e = s.size();
+  while (e > 0 && IsSpace(s[e - 1])) --e;
+  return s.substr(0, e);
+}
+std::u32string Strip(const std::u32string& s) { return RStrip(LStrip(s)); }
+
+std::vector<std::u32string> SplitLines(const std::u32string& s) {  // str.splitlines()
+  std::vector<std::u32string> out;
+  size_t start = 0, i = 0;
+  while (i < s.size()) {
+    const char32_t c = s[i];
+    const bool brk = c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0x1c || c == 0x1d ||
+                     c == 0x1e || c == 0x85 || c == 0x2028 || c == 0x2029;
+    if (!brk) {
+      ++i;
+      continue;
+    }
+    out.push_back(s.substr(start, i - start));
+    i += (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1;
+    start = i;
+  }
+  if (start < s.size()) out.push_back(s.substr(start));
+  return out;
+}
+
+// Pieces between runs of at least `min_run` '\n'.
+std::vector<std::u32string> SplitNewlineRuns(const std::u32string& s, size_t min_run) {
+  std::vector<std::u32string> out;
+  size_t start = 0, i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && s[j] == '\n') ++j;
+    if (j - i >= min_run && j > i) {
+      out.push_back(s.substr(start, i - start));
+      start = j;
+      i = j;
+    } else {
+      i = j > i ? j : i + 1;
+    }
+  }
+  out.push_back(s.substr(start));
+  return out;
+}
+
+struct Dups {
+  size_t pieces = 0, dups = 0, chars = 0;
+};
+Dups Duplicates(const std::vector<std::u32string>& pieces) {
+  Dups d;
+  std::set<std::u32string> seen;
+  for (const auto& p : pieces) {
+    ++d.pieces;
+    if (!seen.insert(p).second) {
+      ++d.dups;
+      d.chars += p.size();
+    }
+  }
+  return d;
+}
+
+bool StartsWith(const std::u32string& s, const std::u32string& p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+bool EndsWith(const std::u32string& s, const std::u32string& p) {
+  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+}  // namespace py
+
+// Random valid UTF-8 texts made of a few distinct lines, repeated, joined by assorted breaks.
+std::string RandomLinesText(std::mt19937& rng) {
+  static const std::vector<std::string> frag = {"word",
+                                                "alpha",
+                                                "x",
+                                                "\xC3\xA9t\xC3\xA9",
+                                                "\xE6\x97\xA5\xE6\x9C\xAC",
+                                                "\xD0\xA8\xD1\x85",
+                                                " ",
+                                                " ",
+                                                "  ",
+                                                "\t",
+                                                "\xC2\xA0",
+                                                "\xE3\x80\x80",
+                                                "\r",
+                                                "\v",
+                                                "\x1c",
+                                                "\xC2\x85",
+                                                "\xE2\x80\xA8",
+                                                "\xE2\x80\xA2",
+                                                "-",
+                                                ".",
+                                                "...",
+                                                "\xE2\x80\xA6",
+                                                "!",
+                                                "\xE3\x80\x82",
+                                                ","};
+  std::vector<std::string> lines(1 + rng() % 8);
+  for (auto& l : lines) {
+    l = rng() % 2 ? "word" : "";
+    for (int k = rng() % 10; k > 0; --k) l += frag[rng() % frag.size()];
+  }
+  std::string t = rng() % 4 ? "" : "\n";
+  for (int k = 1 + rng() % 40; k > 0; --k) {
+    t += lines[rng() % lines.size()];
+    const int b = rng() % 10;
+    t += b < 6 ? "\n" : b < 8 ? "\n\n" : b < 9 ? "\r\n" : "\n\n\n";
+  }
+  t += "word";
+  if (rng() % 2) t += "\n";
+  return t;
+}
+
+// Keeps at threshold f and removes with `reason` just past it (when f is far enough from 0 for a
+// threshold past it to be valid). `set` puts a threshold into the stage's options.
+template <typename O, typename Make>
+void ExpectEdge(const std::string& text, StageContext& ctx, O off, Make make, double f, bool above,
+                void (*set)(O*, double), const std::string& reason) {
+  O o = off;
+  set(&o, f);
+  Document d;
+  d.text = text;
+  EXPECT_TRUE(make(o)->Process(d, ctx).keep) << reason << " f=" << f;
+  const double past = above ? f - 1e-9 : f + 1e-9;
+  if (past <= 0) return;
+  set(&o, past);
+  d.text = text;
+  EXPECT_EQ(make(o)->Process(d, ctx).reason, reason) << "f=" << f;
+}
+
+TEST(LineRules, MatchAPythonReferenceOnRandomTexts) {
+  std::mt19937 rng(2024);
+  StageContext ctx;  // one worker context for every document and stage, as in a pipeline
+  auto rep = [](const GopherRepetitionOptions& o) { return Rep(o); };
+  auto fw = [](const FineWebQualityOptions& o) { return Fw(o); };
+  auto gq = [](const GopherQualityOptions& o) { return Gopher(o); };
+  for (int iter = 0; iter < 400; ++iter) {
+    const std::string text = RandomLinesText(rng);
+    SCOPED_TRACE(::testing::PrintToString(text));
+    const std::u32string u = py::Decode(text);
+    const double chars = static_cast<double>(u.size());
+    // gopher_repetition: lines and paragraphs.
+    const py::Dups para = py::Duplicates(py::SplitNewlineRuns(py::Strip(u), 2));
+    const py::Dups line = py::Duplicates(py::SplitNewlineRuns(u, 1));
+    ExpectEdge<GopherRepetitionOptions>(
+        text, ctx, RepOff(), rep, static_cast<double>(para.dups) / para.pieces, true,
+        [](GopherRepetitionOptions* o, double v) { o->dup_para_frac = v; }, "dup_para_frac");
+    ExpectEdge<GopherRepetitionOptions>(
+        text, ctx, RepOff(), rep, para.chars / chars, true,
+        [](GopherRepetitionOptions* o, double v) { o->dup_para_char_frac = v; },
+        "dup_para_char_frac");
+    ExpectEdge<GopherRepetitionOptions>(
+        text, ctx, RepOff(), rep, static_cast<double>(line.dups) / line.pieces, true,
+        [](GopherRepetitionOptions* o, double v) { o->dup_line_frac = v; }, "dup_line_frac");
+    ExpectEdge<GopherRepetitionOptions>(
+        text, ctx, RepOff(), rep, line.chars / chars, true,
+        [](GopherRepetitionOptions* o, double v) { o->dup_line_char_frac = v; },
+        "dup_line_char_frac");
+    // fineweb_quality: non-blank '\n' lines.
+    std::vector<std::u32string> fl;
+    for (const auto& l : py::SplitNewlineRuns(u, 1)) {
+      if (!py::Strip(l).empty()) fl.push_back(l);
+    }
+    // (split on single '\n': blank pieces between runs are dropped either way)
+    size_t punct = 0, short_lines = 0, newlines = 0;
+    for (const auto& l : fl) {
+      punct += u_hasBinaryProperty(static_cast<UChar32>(l.back()), UCHAR_TERMINAL_PUNCTUATION);
+      short_lines += l.size() <= 30;
+    }
+    for (char32_t c : u) newlines += c == '\n';
+    ASSERT_FALSE(fl.empty());
+    const py::Dups fdup = py::Duplicates(fl);
+    auto fw_off = FwOff();
+    fw_off.line_punct_exclude_zero = false;
+    ExpectEdge<FineWebQualityOptions>(
+        text, ctx, fw_off, fw, static_cast<double>(punct) / fl.size(), false,
+        [](FineWebQualityOptions* o, double v) { o->line_punct_thr = v; }, "line_punct_ratio");
+    ExpectEdge<FineWebQualityOptions>(
+        text, ctx, fw_off, fw, static_cast<double>(short_lines) / fl.size(), true,
+        [](FineWebQualityOptions* o, double v) { o->short_line_thr = v; }, "short_line_ratio");
+    ExpectEdge<FineWebQualityOptions>(
+        text, ctx, fw_off, fw, fdup.chars / (chars - newlines), true,
+        [](FineWebQualityOptions* o, double v) { o->char_duplicates_ratio = v; }, "char_dup_ratio");
+    // gopher_quality: splitlines() lines.
+    const auto gl = py::SplitLines(u);
+    size_t bullets = 0, ellipsis = 0;
+    for (const auto& l : gl) {
+      bullets += py::StartsWith(py::LStrip(l), U"\u2022") || py::StartsWith(py::LStrip(l), U"-");
+      ellipsis += py::EndsWith(py::RStrip(l), U"...") || py::EndsWith(py::RStrip(l), U"\u2026");
+    }
+    ExpectEdge<GopherQualityOptions>(
+        text, ctx, GopherOff(), gq, static_cast<double>(bullets) / gl.size(), true,
+        [](GopherQualityOptions* o, double v) { o->max_bullet_lines_ratio = v; },
+        "gopher_too_many_bullets");
+    ExpectEdge<GopherQualityOptions>(
+        text, ctx, GopherOff(), gq, static_cast<double>(ellipsis) / gl.size(), true,
+        [](GopherQualityOptions* o, double v) { o->max_ellipsis_lines_ratio = v; },
+        "gopher_too_many_end_ellipsis");
+  }
+}
+
+TEST(GopherRepetition, TopBigramMatchesTheNaiveCounterAcrossDocumentsOfOneWorker) {
+  // One context for all documents: the 2-gram table is reused (stamped, never cleared) while
+  // the documents grow and shrink.
+  std::mt19937 rng(5);
+  StageContext ctx;
+  for (int iter = 0; iter < 120; ++iter) {
+    const int len = 2 + (iter % 3 == 0 ? rng() % 3000 : rng() % 60);
+    const int vocab = 2 + rng() % 40;
+    std::string text;
+    for (int i = 0; i < len; ++i) {
+      if (i) text += ' ';
+      text += 'w';
+      text += std::to_string(rng() % vocab);
+    }
+    const double f = NaiveTopNgramFraction(text, 2);
+    auto o = RepOff();
+    o.top_n_grams = {{2, f}};
+    Document d;
+    d.text = text;
+    ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text;
+    o.top_n_grams = {{2, f - 1e-9}};
+    ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "top_2_gram") << text;
+    if (len >= 3) {
+      // The 3-gram count (which reuses the table) before the 2-gram rule reads its counts.
+      const double g = NaiveTopNgramFraction(text, 3);
+      o.top_n_grams = {{3, g}, {2, f}};
+      ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text;
+      o.top_n_grams = {{3, g}, {2, f - 1e-9}};
+      ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "top_2_gram") << text;
+    }
+    // The larger sizes and the duplicated n-grams after it, on the same table.
+    for (int n : {3, 5}) {
+      if (len < n) continue;
+      const double g = NaiveTopNgramFraction(text, n);
+      o = RepOff();
+      o.top_n_grams = {{2, 999}, {n, g}};
+      ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text << " n=" << n;
+      o.top_n_grams = {{2, 999}, {n, g - 1e-9}};
+      ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "top_" + std::to_string(n) + "_gram") << text;
+      const double h = NaiveDupNgramFraction(text, n);
+      if (h == 0) continue;
+      o = RepOff();
+      o.dup_n_grams = {{n, h}, {10, 999}};
+      ASSERT_TRUE(Rep(o)->Process(d, ctx).keep) << text << " n=" << n;
+      o.dup_n_grams = {{n, h - 1e-9}, {10, 999}};
+      ASSERT_EQ(Rep(o)->Process(d, ctx).reason, "duplicated_" + std::to_string(n) + "_n_grams");
+    }
+  }
 }
 
 // ------------------------------------------------------------- C4
