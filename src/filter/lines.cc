@@ -185,10 +185,7 @@ void StripAndCount(std::string_view text, DocumentLines* out) {
 }
 
 struct LineCache {
-  const char* data = nullptr;
-  size_t size = 0;
-  uint64_t hash = 0;
-  bool valid = false;
+  TextKey text;  // the text `lines` are of
   DocumentLines lines;
 };
 
@@ -207,15 +204,9 @@ void AnalyzeLinesInto(std::string_view text, DocumentLines* out) {
 
 DocumentLines& AnalyzeLines(std::string_view text, StageContext& ctx) {
   auto& cache = ctx.Scratch<LineCache>("kilang.filter.lines");
-  const uint64_t h = XXH3_64bits(text.data(), text.size());
-  if (cache.valid && cache.data == text.data() && cache.size == text.size() && cache.hash == h) {
-    return cache.lines;
-  }
+  if (cache.text.Matches(text)) return cache.lines;
   AnalyzeLinesInto(text, &cache.lines);
-  cache.data = text.data();
-  cache.size = text.size();
-  cache.hash = h;
-  cache.valid = true;
+  cache.text.Set(text);
   return cache.lines;
 }
 

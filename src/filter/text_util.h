@@ -53,6 +53,27 @@ bool AllPunctOrSymbol(std::string_view s);
 // Whether some code point of `s` is a letter (Python str.isalpha on one character).
 bool HasLetter(std::string_view s);
 
+// Identity of the document text a per-worker cache holds results for: the buffer (results may
+// be views into it) and a copy of its bytes (a stage may edit the text in place, keeping the
+// buffer and size). Matches costs a memcmp of the text, less than hashing it.
+class TextKey {
+ public:
+  bool Matches(std::string_view text) const {
+    return valid_ && data_ == text.data() && copy_.size() == text.size() &&
+           std::memcmp(copy_.data(), text.data(), text.size()) == 0;
+  }
+  void Set(std::string_view text) {
+    data_ = text.data();
+    copy_.assign(text.data(), text.size());
+    valid_ = true;
+  }
+
+ private:
+  const char* data_ = nullptr;
+  std::string copy_;
+  bool valid_ = false;
+};
+
 // 64-bit hash of bytes (XXH3, inlined).
 inline uint64_t Hash64(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
 

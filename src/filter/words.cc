@@ -583,6 +583,23 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
 
 }  // namespace
 
+namespace {
+
+// Whether the first character of `s` is certainly not white space for TrimSpace (false: it may
+// be). Its white space other than ASCII starts with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2
+// (U+2000 to U+2060), 0xE3 0x80 (U+3000) or 0xEF (U+FEFF): other lead bytes, and ASCII other
+// than space and controls, start a character that is not.
+inline bool StartsWithNonSpace(std::string_view s) {
+  if (s.empty()) return false;
+  const unsigned char c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return c > 0x20 && c != 0x7f;
+  if (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xEF) return false;
+  if (c == 0xE3) return s.size() >= 2 && static_cast<unsigned char>(s[1]) != 0x80;
+  return c >= 0xC3;  // lead bytes of other characters (continuation bytes: unknown)
+}
+
+}  // namespace
+
 struct WordSegmenter::Impl {
   // How Segment runs: the fast path with ICU's root rules, the same with ':' as MidLetter
   // (Swedish, Finnish), or ICU alone (a locale whose rules the fast path does not know).
@@ -606,7 +623,8 @@ struct WordSegmenter::Impl {
     int32_t b = words->first();
     for (int32_t e = words->next(); e != icu::BreakIterator::DONE; b = e, e = words->next()) {
       std::string_view s = text.substr(b, e - b);
-      if (!TrimSpace(s).empty()) tokens->push_back(s);
+      if (!StartsWithNonSpace(s) && TrimSpace(s).empty()) continue;  // white space only
+      tokens->push_back(s);
     }
   }
 };
@@ -877,11 +895,8 @@ struct SegmenterSlot {
 
 // The current document's tokens, and their facts once a stage asked for them.
 struct TokenCache {
-  const char* data = nullptr;
-  size_t size = 0;
-  std::string copy;  // the text the tokens are of: a stage may edit the text in place
+  filter_internal::TextKey text;  // the text the tokens are of
   std::string lang;
-  bool valid = false;
   std::vector<std::string_view> tokens;
   bool facts_valid = false;     // words holds the counts and facts of `tokens`
   bool facts_computed = false;  // words.facts holds the facts of `tokens` (not yet the counts)
@@ -908,23 +923,15 @@ namespace {
 TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageContext& ctx,
                          bool facts = false) {
   auto& cache = ctx.Scratch<TokenCache>("kilang.filter.tokens");
-  // Same buffer (the tokens are views into it), same bytes, same language. Comparing with a
-  // copy costs less than hashing the text at every call.
-  if (cache.valid && cache.data == text.data() && cache.size == text.size() &&
-      cache.lang == lang && std::memcmp(cache.copy.data(), text.data(), text.size()) == 0) {
-    return cache;
-  }
+  if (cache.lang == lang && cache.text.Matches(text)) return cache;
   WordSegmenter& seg = WorkerSegmenter(lang, ctx);
   if (facts) {
     seg.SegmentAndJoinWithFacts(text, &cache.tokens, &cache.words.facts);
   } else {
     seg.SegmentAndJoin(text, &cache.tokens);
   }
-  cache.data = text.data();
-  cache.size = text.size();
-  cache.copy.assign(text.data(), text.size());
+  cache.text.Set(text);
   cache.lang.assign(lang.data(), lang.size());
-  cache.valid = true;
   cache.facts_valid = false;
   cache.facts_computed = facts;
   return cache;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
 #include "text_util.h"
 
@@ -326,6 +327,37 @@ TEST(WordSegmenter, DocumentTokensNoticeTextEditedInPlace) {
   t = &DocumentTokens(text, "en", ctx);
   EXPECT_EQ(std::vector<std::string>(t->begin(), t->end()),
             (std::vector<std::string>{"four", "five"}));
+}
+
+// ICU's segments that are white space only are dropped, and only those (TrimSpace decides; a
+// first byte that cannot start white space skips it): every kind of white space between words.
+TEST(WordSegmenter, IcuDropsExactlyTheWhiteSpaceSegments) {
+  WordSegmenter s("ja");
+  const std::vector<std::string> spaces = {
+      " ", "\t", "\n", "\u0085", "\u00a0", "\u1680", "\u2000", "\u2005", "\u200a", "\u200b",
+      "\u2028", "\u2029", "\u202f", "\u205f", "\u2060", "\u3000", "\ufeff", "\x01", "\x1f"};
+  const std::vector<std::string> words = {"日本語", "テキスト", "word", "é",         "\u3001",
+                                          "1",      "\u00a9",   "！",   "\u3042", "\u2019"};
+  auto non_space_chars = [](std::string_view t) {
+    size_t n = 0;
+    for (size_t pos = 0; pos < t.size();) n += !IsSpace(NextCodePoint(t, &pos));
+    return n;
+  };
+  std::mt19937 rng(3);
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string text;
+    for (int k = 1 + rng() % 12; k > 0; --k) {
+      text += (rng() % 2) ? spaces[rng() % spaces.size()] : words[rng() % words.size()];
+    }
+    std::vector<std::string_view> tokens;
+    s.SegmentIcu(text, &tokens);
+    size_t in_tokens = 0;
+    for (std::string_view t : tokens) {
+      ASSERT_FALSE(TrimSpace(t).empty()) << "[" << t << "] in [" << text << "]";
+      in_tokens += non_space_chars(t);
+    }
+    ASSERT_EQ(in_tokens, non_space_chars(text)) << text;  // no other segment was dropped
+  }
 }
 
 TEST(WordSegmenter, InvalidUtf8DoesNotCrash) {
