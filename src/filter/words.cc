@@ -586,16 +586,20 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
 namespace {
 
 // Whether the first character of `s` is certainly not white space for TrimSpace (false: it may
-// be). Its white space other than ASCII starts with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2
-// (U+2000 to U+2060), 0xE3 0x80 (U+3000) or 0xEF (U+FEFF): other lead bytes, and ASCII other
-// than space and controls, start a character that is not.
+// be). Its white space is ASCII space and \t..\r, and U+0085, U+00A0, U+1680, U+2000..U+200D,
+// U+2028, U+2029, U+202F, U+205F, U+2060, U+3000, U+FEFF (IsSpace: Zs, Zl, Zp and the zero-width
+// ones; U+180E, once Zs, too for safety): any other first character is not.
 inline bool StartsWithNonSpace(std::string_view s) {
   if (s.empty()) return false;
   const unsigned char c = static_cast<unsigned char>(s[0]);
   if (c < 0x80) return c > 0x20 && c != 0x7f;
-  if (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xEF) return false;
-  if (c == 0xE3) return s.size() >= 2 && static_cast<unsigned char>(s[1]) != 0x80;
-  return c >= 0xC3;  // lead bytes of other characters (continuation bytes: unknown)
+  size_t pos = 0;
+  const uint32_t cp = NextCodePoint(s, &pos);
+  if (cp < 0x1680) return cp != 0x85 && cp != 0xA0;
+  if (cp >= 0x2000 && cp <= 0x2060) {
+    return !(cp <= 0x200D || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp >= 0x205F);
+  }
+  return cp != 0x1680 && cp != 0x180E && cp != 0x3000 && cp != 0xFEFF;
 }
 
 }  // namespace
