@@ -383,8 +383,22 @@ struct AsciiMasks {
   uint64_t quote3;  // first bytes of U+2018, U+2019 (MidNumLet)
   uint64_t other3;  // first bytes of U+2013, U+2014, U+201C, U+201D, U+2026 (Other)
   uint64_t dash3;   // first bytes of U+2013 (an infix for JoinInfixes)
-  uint64_t ctrl;    // controls and DEL (0x00-0x1F, 0x7F: neither letters nor punctuation)
 };
+
+// Controls and DEL (0x00-0x1F, 0x7F: neither letters nor punctuation) among the 64 bytes at s,
+// for the token facts only.
+inline uint64_t CtrlMask(const unsigned char* s) {
+  uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * k));
+    const __m128i low = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80))),
+                                       _mm_set1_epi8(static_cast<char>(-128 + 0x20)));
+    const __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f));
+    m |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(low, del))))
+         << (16 * k);
+  }
+  return m;
+}
 
 // Whether the classes that ScanMultiByte assumes are those of the table (they are for every
 // Unicode version so far; checked so that a surprise only costs speed).
@@ -447,7 +461,6 @@ inline AsciiMasks ScanBlock(const unsigned char* s) {
     const __m128i colon = eq(':');
     m.colon |= bits(colon);
     m.infix |= bits(_mm_or_si128(_mm_or_si128(eq('-'), eq('/')), colon));
-    m.ctrl |= bits(_mm_or_si128(in_range(v, 0, 0x20), eq(0x7f)));
   }
   return m;
 }
@@ -541,7 +554,8 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
   uint64_t ends = ((runs & ~(runs >> 1)) | (single & ~(m.cont >> 1))) & valid;
   if (facts) {
     const uint64_t alpha = a & ~m.at;
-    const uint64_t not_punct = alpha | d | m.ctrl;
+    const uint64_t not_punct =
+        alpha | d | CtrlMask(reinterpret_cast<const unsigned char*>(base));
     const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     while (starts) {
       const int b = __builtin_ctzll(starts);
