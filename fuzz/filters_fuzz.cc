@@ -60,8 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same tokens with their facts, each equal to FactsOf's (the block layer computes them
   // from its masks).
   std::vector<std::string_view> with_facts;
-  std::vector<kilang::filter_internal::TokenFacts> facts;
-  seg.SegmentAndJoinWithFacts(text, &with_facts, &facts);
+  kilang::filter_internal::DocumentWords words;
+  seg.SegmentAndJoinWithFacts(text, &with_facts, &words);
+  const std::vector<kilang::filter_internal::TokenFacts>& facts = words.facts;
   kilang::fuzz::Check(with_facts == tokens && facts.size() == tokens.size(),
                       "SegmentAndJoinWithFacts gives SegmentAndJoin's tokens, one fact each");
   for (size_t i = 0; i < facts.size() && i < with_facts.size(); ++i) {

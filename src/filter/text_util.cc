@@ -329,15 +329,8 @@ void AnalyzeTokens(const std::vector<std::string_view>& tokens, const char* read
 }
 
 void CountWords(DocumentWords* w) {
-  size_t non_symbol_words = 0, non_symbol_chars = 0, letter_words = 0;
-  for (const TokenFacts& f : w->facts) {
-    non_symbol_words += !f.punct_or_symbol;
-    non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
-    letter_words += f.has_letter;
-  }
-  w->non_symbol_words = non_symbol_words;
-  w->non_symbol_chars = non_symbol_chars;
-  w->letter_words = letter_words;
+  w->non_symbol_words = w->non_symbol_chars = w->letter_words = 0;
+  for (const TokenFacts& f : w->facts) w->Count(f);
 }
 
 }  // namespace kilang::filter_internal

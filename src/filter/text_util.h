@@ -92,6 +92,18 @@ struct DocumentWords {
   size_t non_symbol_words = 0;                            // tokens that are not punct_or_symbol
   size_t non_symbol_chars = 0;                            // their code points
   size_t letter_words = 0;                                // tokens with a letter
+
+  // The counts with a token added or taken away.
+  void Count(const TokenFacts& f) {
+    non_symbol_words += !f.punct_or_symbol;
+    non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
+    letter_words += f.has_letter;
+  }
+  void Uncount(const TokenFacts& f) {
+    non_symbol_words -= !f.punct_or_symbol;
+    non_symbol_chars -= f.punct_or_symbol ? 0 : f.chars;
+    letter_words -= f.has_letter;
+  }
 };
 
 // The tokens of `text` and their facts, kept with DocumentTokens' cache in `ctx` (valid until

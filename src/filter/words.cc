@@ -518,15 +518,15 @@ void ScanMultiByte(const unsigned char* s, AsciiMasks* m) {
 // (word-like for JoinInfixes) next to an infix are left to JoinRange: returns whether it is
 // needed.
 //
-// With `facts`, also appends each token's TokenFacts, from the masks: code points (bytes that
-// do not continue a known character), letters (ASCII letters and the known two-byte letters,
-// all of them Unicode letters: KnownLettersAreLetters), punctuation or symbol (no letter,
-// digit or control byte: '@', '_', the middle characters and the known three-byte
-// characters are punctuation). `end`: the end of the text (the hash reads 16 bytes when they
-// are inside it).
+// With `words`, also appends each token's TokenFacts to words->facts (and counts them), from
+// the masks: code points (bytes that do not continue a known character), letters (ASCII
+// letters and the known two-byte letters, all of them Unicode letters:
+// KnownLettersAreLetters), punctuation or symbol (no letter, digit or control byte: '@', '_',
+// the middle characters and the known three-byte characters are punctuation). `end`: the end
+// of the text (the hash reads 16 bytes when they are inside it).
 inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, const char* base,
                       std::vector<std::string_view>* tokens,
-                      std::vector<filter_internal::TokenFacts>* facts, const char* end) {
+                      filter_internal::DocumentWords* words, const char* end) {
   const uint64_t a = m.letter, d = m.digit;
   const uint64_t mid_letter = colon_mid ? m.dot_quote | m.colon : m.dot_quote;
   uint64_t word = a | d | m.under | (mid_letter & (a << 1) & (a >> 1)) |
@@ -552,11 +552,12 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
   const uint64_t single = ~runs & ~m.blank;
   uint64_t starts = ((runs & ~(runs << 1)) | (single & ~m.cont)) & valid;
   uint64_t ends = ((runs & ~(runs >> 1)) | (single & ~(m.cont >> 1))) & valid;
-  if (facts) {
+  if (words) {
     const uint64_t alpha = a & ~m.at;
     const uint64_t not_punct =
         alpha | d | CtrlMask(reinterpret_cast<const unsigned char*>(base));
     const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    size_t non_symbol_words = 0, non_symbol_chars = 0, letter_words = 0;
     while (starts) {
       const int b = __builtin_ctzll(starts);
       const int e = __builtin_ctzll(ends);
@@ -578,10 +579,16 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
       f.chars = static_cast<uint32_t>(len - (cont ? __builtin_popcountll(cont) : 0));
       f.has_letter = (alpha & tm) != 0;
       f.punct_or_symbol = (not_punct & tm) == 0;
-      facts->push_back(f);
+      words->facts.push_back(f);
+      non_symbol_words += !f.punct_or_symbol;
+      non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
+      letter_words += f.has_letter;
       starts &= starts - 1;
       ends &= ends - 1;
     }
+    words->non_symbol_words += non_symbol_words;
+    words->non_symbol_chars += non_symbol_chars;
+    words->letter_words += letter_words;
     return join_later;
   }
   while (starts) {
@@ -713,23 +720,36 @@ WordSegmenter::~WordSegmenter() = default;
 // Both layers hand over after white space, which JoinInfixes never joins across either (but
 // see below), so with `join` each layer joins its own tokens.
 //
-// With `facts`, each token's TokenFacts too: the block layer computes them as it emits its
-// tokens; the other tokens get FactsOf. facts[0..facts->size()) always belong to the tokens at
-// the same positions: whatever changes tokens from position k on (JoinRange, a stretch given
-// to ICU dropping tokens) cuts `facts` to at most k, and `sync` fills in the rest.
+// With `words`, each token's TokenFacts and their counts too: the block layer computes them as
+// it emits its tokens; the other tokens get FactsOf. facts[0..facts.size()) always belong to the
+// tokens at the same positions, and the counts are theirs: whatever changes tokens from
+// position k on (JoinRange, a stretch given to ICU dropping tokens) cuts the facts to at most k
+// (`cut`), and `sync` fills in the rest.
 void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::string_view>* tokens,
-                        std::vector<filter_internal::TokenFacts>* facts) {
+                        filter_internal::DocumentWords* words) {
   tokens->clear();
   const char* const end = text.data() + text.size();
+  std::vector<filter_internal::TokenFacts>* facts = words ? &words->facts : nullptr;
   auto sync = [&] {
-    for (size_t i = facts->size(); i < tokens->size(); ++i)
+    for (size_t i = facts->size(); i < tokens->size(); ++i) {
       facts->push_back(filter_internal::FactsOf((*tokens)[i], end));
+      words->Count(facts->back());
+    }
   };
-  if (facts) facts->clear();
+  auto cut = [&](size_t k) {
+    while (facts->size() > k) {
+      words->Uncount(facts->back());
+      facts->pop_back();
+    }
+  };
+  if (words) {
+    facts->clear();
+    words->non_symbol_words = words->non_symbol_chars = words->letter_words = 0;
+  }
   if (impl_->mode == Impl::kIcuOnly) {
     impl_->Icu(text, tokens);
     if (join) JoinRange(tokens, 0);
-    if (facts) sync();
+    if (words) sync();
     return;
   }
   size_t icu_end = 0;  // end of the last stretch given to ICU
@@ -755,15 +775,15 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
                      : 0;
       if (cuts) {
         const int last = 63 - __builtin_clzll(cuts);
-        std::vector<filter_internal::TokenFacts>* block_out = nullptr;
-        if (facts) {
+        filter_internal::DocumentWords* block_out = nullptr;
+        if (words) {
           sync();
-          if (block_facts) block_out = facts;
+          if (block_facts) block_out = words;
         }
         const size_t first = tokens->size();
         if (EmitBlock(m, last, join, colon_mid, text.data() + p, tokens, block_out, end)) {
           JoinRange(tokens, first);
-          if (facts) facts->resize(std::min(facts->size(), first));
+          if (words) cut(first);
         }
         p += last + 1;
         continue;
@@ -778,9 +798,9 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
     // (JoinRange's output is a fixed point, so joining twice changes nothing.)
     const size_t changed_from = join ? (first >= 2 ? first - 2 : 0) : first;
     if (join) JoinRange(tokens, changed_from);
-    if (facts) facts->resize(std::min(facts->size(), changed_from));
+    if (words) cut(changed_from);
   }
-  if (facts) sync();
+  if (words) sync();
 }
 
 void WordSegmenter::Segment(std::string_view text, std::vector<std::string_view>* tokens) {
@@ -793,8 +813,8 @@ void WordSegmenter::SegmentAndJoin(std::string_view text, std::vector<std::strin
 
 void WordSegmenter::SegmentAndJoinWithFacts(std::string_view text,
                                             std::vector<std::string_view>* tokens,
-                                            std::vector<filter_internal::TokenFacts>* facts) {
-  Run(text, /*join=*/true, tokens, facts);
+                                            filter_internal::DocumentWords* words) {
+  Run(text, /*join=*/true, tokens, words);
 }
 
 // Segments from text[p] (a segment start after white space, or the start of the text) until a
@@ -917,7 +937,7 @@ struct TokenCache {
   std::string lang;
   std::vector<std::string_view> tokens;
   bool facts_valid = false;     // words holds the counts and facts of `tokens`
-  bool facts_computed = false;  // words.facts holds the facts of `tokens` (not yet the counts)
+  bool facts_computed = false;  // ... computed with the tokens (words.tokens not yet set)
   filter_internal::DocumentWords words;
 };
 
@@ -944,7 +964,7 @@ TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageCont
   if (cache.lang == lang && cache.text.Matches(text)) return cache;
   WordSegmenter& seg = WorkerSegmenter(lang, ctx);
   if (facts) {
-    seg.SegmentAndJoinWithFacts(text, &cache.tokens, &cache.words.facts);
+    seg.SegmentAndJoinWithFacts(text, &cache.tokens, &cache.words);
   } else {
     seg.SegmentAndJoin(text, &cache.tokens);
   }
@@ -969,11 +989,7 @@ const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, 
   DocumentWords& w = c.words;
   if (c.facts_valid) return w;
   w.tokens = &c.tokens;
-  if (c.facts_computed) {
-    CountWords(&w);
-  } else {
-    AnalyzeTokens(c.tokens, text.data() + text.size(), &w);
-  }
+  if (!c.facts_computed) AnalyzeTokens(c.tokens, text.data() + text.size(), &w);
   c.facts_valid = true;
   return w;
 }

@@ -48,8 +48,9 @@ void ExpectSameAsIcu(WordSegmenter& s, std::string_view text) {
   ASSERT_EQ(Spans(text, fast), Spans(text, icu)) << "joined, text: [" << text << "]";
   // The same tokens with their facts (computed by the block layer from its masks, else by
   // FactsOf): every fact must be FactsOf's.
-  std::vector<filter_internal::TokenFacts> facts;
-  s.SegmentAndJoinWithFacts(text, &fast, &facts);
+  filter_internal::DocumentWords words;
+  s.SegmentAndJoinWithFacts(text, &fast, &words);
+  const std::vector<filter_internal::TokenFacts>& facts = words.facts;
   ASSERT_EQ(Spans(text, fast), Spans(text, icu)) << "with facts, text: [" << text << "]";
   ASSERT_EQ(facts.size(), fast.size());
   for (size_t i = 0; i < fast.size(); ++i) {
@@ -59,6 +60,12 @@ void ExpectSameAsIcu(WordSegmenter& s, std::string_view text) {
     ASSERT_EQ(facts[i].has_letter, f.has_letter) << "token [" << fast[i] << "]";
     ASSERT_EQ(facts[i].punct_or_symbol, f.punct_or_symbol) << "token [" << fast[i] << "]";
   }
+  filter_internal::DocumentWords counted;  // the counts, as CountWords gives them
+  counted.facts = facts;
+  filter_internal::CountWords(&counted);
+  ASSERT_EQ(words.non_symbol_words, counted.non_symbol_words) << "text: [" << text << "]";
+  ASSERT_EQ(words.non_symbol_chars, counted.non_symbol_chars) << "text: [" << text << "]";
+  ASSERT_EQ(words.letter_words, counted.letter_words) << "text: [" << text << "]";
 }
 
 // Filler that makes the block (64-byte) layer see a case: ASCII words before and after it.

@@ -31,7 +31,7 @@
 namespace kilang {
 
 namespace filter_internal {
-struct TokenFacts;  // src/filter/text_util.h
+struct DocumentWords;  // src/filter/text_util.h
 }  // namespace filter_internal
 
 class WordSegmenter {
@@ -52,10 +52,11 @@ class WordSegmenter {
   // Segment, then JoinInfixes, in one pass (the same tokens; what DocumentTokens uses).
   void SegmentAndJoin(std::string_view text, std::vector<std::string_view>* tokens);
 
-  // SegmentAndJoin that also gives each token's facts (facts->size() == tokens->size(), equal to
-  // FactsOf of each token). For the quality filters (TokenFacts is internal to src/filter/).
+  // SegmentAndJoin that also gives each token's facts and their counts (words->facts and the
+  // counts; words->tokens is left as it is): as FactsOf and CountWords would. For the quality
+  // filters (DocumentWords is internal to src/filter/).
   void SegmentAndJoinWithFacts(std::string_view text, std::vector<std::string_view>* tokens,
-                               std::vector<filter_internal::TokenFacts>* facts);
+                               filter_internal::DocumentWords* words);
 
   // The same as Segment with ICU alone (no fast path). For tests and benchmarks.
   void SegmentIcu(std::string_view text, std::vector<std::string_view>* tokens);
@@ -65,7 +66,7 @@ class WordSegmenter {
 
  private:
   void Run(std::string_view text, bool join, std::vector<std::string_view>* tokens,
-           std::vector<filter_internal::TokenFacts>* facts);
+           filter_internal::DocumentWords* words);
   // Whether Segment gives ICU's tokens on a set of probe texts (the locale's rules are known).
   bool MatchesIcuOnProbes();
   // Run's code-point layer: from text[p] to a white space segment ending at or after `target`
