@@ -45,7 +45,9 @@ void ScanPieces(std::string_view text, DocumentLines* out) {
   size_t cont_before = 0;    // continuation bytes before the current 16-byte block
   size_t cont_at_begin = 0;  // continuation bytes before `begin`
   bool other = false;        // the current piece has another break
+  size_t nonempty = 0;
   auto emit = [&](size_t end, size_t cont_at_end) {
+    nonempty += end != begin;
     LinePiece& l = pieces.emplace_back();
     l.begin = begin;
     l.end = end;
@@ -134,6 +136,7 @@ void ScanPieces(std::string_view text, DocumentLines* out) {
   for (; i < n; i += 16) scalar_block(i);
   emit(n, cont_before);
   out->chars = n - cont_before;
+  out->nonempty = nonempty;
 }
 
 // Strip bounds of every piece, and the splitlines() counts of gopher_quality.
@@ -206,13 +209,15 @@ DocumentLines& AnalyzeLines(std::string_view text, StageContext& ctx) {
   auto& cache = ctx.Scratch<LineCache>("kilang.filter.lines");
   if (cache.text.Matches(text)) return cache.lines;
   AnalyzeLinesInto(text, &cache.lines);
+  TrimScratch(&cache.lines.pieces);
+  TrimScratch(&cache.lines.sublines);
   cache.text.Set(text);
   return cache.lines;
 }
 
 void FindLineDuplicates(std::string_view text, DocumentLines* lines) {
   if (lines->duplicates_found) return;
-  lines->seen.Clear(lines->pieces.size());
+  lines->seen.Clear(lines->nonempty);  // empty pieces are not inserted
   for (LinePiece& l : lines->pieces) {
     l.dup = false;
     l.key = PieceKey(text.substr(l.begin, l.end - l.begin));
@@ -256,7 +261,8 @@ PieceDuplicates ParagraphDuplicates(std::string_view text, DocumentLines* lines)
   }
   const size_t ts = t.data() - text.data(), te = ts + t.size();
   const auto& pc = lines->pieces;
-  lines->seen.Clear((pc.size() + 1) / 2);  // paragraphs are separated by empty pieces
+  // Paragraphs are runs of non-empty pieces separated by empty ones.
+  lines->seen.Clear(std::min(lines->nonempty, (pc.size() + 1) / 2));
   // Paragraphs: maximal runs of non-empty pieces within [ts, te), the first and last clipped.
   uint64_t key = 0;
   size_t chars = 0, count = 0;  // of the open paragraph; count = its pieces

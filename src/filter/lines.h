@@ -40,6 +40,7 @@ struct DocumentLines {
   size_t lines = 0;
   size_t bullet_lines = 0;
   size_t ellipsis_lines = 0;
+  size_t nonempty = 0;            // pieces that are not empty
   bool duplicates_found = false;  // FindLineDuplicates ran on this text
 
   size_t newlines() const { return pieces.size() - 1; }

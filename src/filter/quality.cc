@@ -276,6 +276,9 @@ class GramTable {
     if (slots_.size() < cap || ++stamp_ == 0) {  // a larger table, or the stamps wrapped
       slots_.assign(std::max(cap, slots_.size()), Slot{0, 0, 0});
       stamp_ = 1;
+    } else if (slots_.size() > filter_internal::kScratchKeep && slots_.size() > 8 * cap) {
+      std::vector<Slot>(cap, Slot{0, 0, 0}).swap(slots_);  // release what a large document grew
+      stamp_ = 1;
     }
     shift_ = 64 - __builtin_ctzll(cap);
     mask_ = cap - 1;
@@ -343,13 +346,17 @@ struct RepetitionScratch {
 NgramBest CountNgrams(RepetitionScratch* s, size_t nw, int n, const std::vector<uint8_t>* only,
                       std::vector<uint8_t>* multi) {
   NgramBest best;
-  if (multi) multi->assign(nw, 0);
+  if (multi) {
+    multi->assign(nw, 0);
+    filter_internal::TrimScratch(multi);
+  }
   if (nw < static_cast<size_t>(n)) return best;
   const size_t end = nw - n + 1;  // positions [0, end)
   size_t positions = end;
   if (only) positions = std::count(only->begin(), only->begin() + end, 1);
   s->table.Start(positions);
   s->slot_of.resize(nw);
+  filter_internal::TrimScratch(&s->slot_of);
   uint32_t* slot_of = s->slot_of.data();
   for (size_t i = 0; i < end; ++i) {
     if (only && !(*only)[i]) continue;
@@ -401,6 +408,7 @@ BigramCounts CountBigrams(RepetitionScratch* s, size_t nw, size_t run_min) {
   table.Start(nw);
   s->read_back = false;
   s->slot_of.resize(nw);
+  filter_internal::TrimScratch(&s->slot_of);
   uint32_t* slot_of = s->slot_of.data();
   // The table was last used a document ago and is likely out of the caches (no clearing warms
   // it): prefetch the slot of the 2-gram kAhead words on.
@@ -452,6 +460,8 @@ void ReadBackBigrams(RepetitionScratch* s, size_t nw) {
   s->read_back = true;
   s->count2.resize(nw);
   s->multi2.resize(nw);
+  filter_internal::TrimScratch(&s->count2);
+  filter_internal::TrimScratch(&s->multi2);
   uint32_t* count2 = s->count2.data();
   uint8_t* multi2 = s->multi2.data();
   NgramBest best;
@@ -548,6 +558,7 @@ class GopherRepetitionStage : public DocumentStage {
     }
     BigramCounts counts2;
     s->prefix.resize(nw + 1);
+    filter_internal::TrimScratch(&s->prefix);
     if (sparse) {
       counts2 = CountBigrams(s.get(), nw, m == 64 ? 0 : m - 1);  // fills prefix too
     } else {

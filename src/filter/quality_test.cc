@@ -4,6 +4,7 @@
 #include "kilang/filter/quality.h"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <unicode/uchar.h>
 
 #include <map>
@@ -73,6 +74,48 @@ void ExpectKeep(const Verdict& v) { EXPECT_TRUE(v.keep) << v.reason; }
 void ExpectRemove(const Verdict& v, const std::string& reason) {
   EXPECT_FALSE(v.keep);
   EXPECT_EQ(v.reason, reason);
+}
+
+// Heap bytes in use (glibc), to see what a worker keeps between documents.
+size_t HeapInUse() {
+  const struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+// A worker's scratch follows the current document: after a large document (many lines, many
+// words), a small one releases what the large one grew (token and line caches, duplicate sets,
+// the n-gram table), so one odd document does not pin its memory for the rest of a run.
+TEST(QualityStages, WorkerReleasesTheMemoryOfALargeDocument) {
+  std::vector<std::unique_ptr<DocumentStage>> stages;
+  for (const char* n : {"gopher_quality", "gopher_repetition", "fineweb_quality"}) {
+    auto s = MakeFilterStage(n, YAML::Node());
+    ASSERT_TRUE(s.ok()) << n;
+    stages.push_back(std::move(s).value());
+  }
+  StageContext ctx;
+  Document small;
+  small.text = "The cat sat on the mat, and then it was time for dinner.\nA second line.\n";
+  auto run = [&](Document& d) {
+    for (auto& s : stages) s->Process(d, ctx);
+  };
+  run(small);
+  const size_t before = HeapInUse();
+  // Words on many lines, then many empty lines: every per-line and per-word structure grows.
+  Document large;
+  std::string para;
+  for (int i = 0; i < 60; ++i) para += "word" + std::to_string(i % 17) + " ";
+  for (int i = 0; i < 20000; ++i) large.text += para + "\n";
+  large.text += std::string(2 << 20, '\n');
+  run(large);
+  const size_t during = HeapInUse();
+  Document small2 = small;
+  run(small2);
+  const size_t after = HeapInUse();
+  EXPECT_GT(during, before + (100u << 20));  // the large document did grow the scratch
+  // What stays is bounded (containers of up to kScratchKeep elements are kept), not a share of
+  // the large document.
+  EXPECT_LT(after, before + (24u << 20)) << "before " << before << " during " << during;
+  EXPECT_LT(after - before, (during - before) / 10) << "before " << before << " during " << during;
 }
 
 TEST(Gopher, MinDocWordsEdge) {

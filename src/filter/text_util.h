@@ -53,6 +53,15 @@ bool AllPunctOrSymbol(std::string_view s);
 // Whether some code point of `s` is a letter (Python str.isalpha on one character).
 bool HasLetter(std::string_view s);
 
+// Per-worker scratch follows the current document, not the largest one seen: once a document
+// uses far less of a container than an earlier one grew it to, the memory is released
+// (containers of up to kScratchKeep elements are always kept).
+constexpr size_t kScratchKeep = size_t{1} << 16;
+template <typename C>
+void TrimScratch(C* c) {
+  if (c->capacity() > kScratchKeep && c->capacity() > 4 * c->size()) C(*c).swap(*c);
+}
+
 // Identity of the document text a per-worker cache holds results for: the buffer (results may
 // be views into it) and a copy of its bytes (a stage may edit the text in place, keeping the
 // buffer and size). Matches costs a memcmp of the text, less than hashing it.
@@ -60,11 +69,12 @@ class TextKey {
  public:
   bool Matches(std::string_view text) const {
     return valid_ && data_ == text.data() && copy_.size() == text.size() &&
-           std::memcmp(copy_.data(), text.data(), text.size()) == 0;
+           (text.empty() || std::memcmp(copy_.data(), text.data(), text.size()) == 0);
   }
   void Set(std::string_view text) {
     data_ = text.data();
     copy_.assign(text.data(), text.size());
+    TrimScratch(&copy_);
     valid_ = true;
   }
 
@@ -122,13 +132,13 @@ uint64_t TokenHash(std::string_view token);
 
 // TokenHash of a token of 1..16 bytes from its zero-padded image (lo: bytes 0..7, hi: 8..15)
 // and its size: one 64x64->128-bit multiply of the two halves, each mixed with a seed (and the
-// size), folded to 64 bits. In-memory identity only (n-gram counts, stop words): a token made
-// to cancel a seed collides with others of its length, which can only change the verdict on
-// the document that holds it.
+// size), folded to 64 bits, plus the halves' sum (so that a half that cancels its seed, making
+// the product 0, still leaves the other half in the hash). In-memory identity only (n-gram
+// counts, stop words).
 inline uint64_t ShortTokenHash(uint64_t lo, uint64_t hi, size_t n) {
   constexpr uint64_t kSeed0 = 0xa0761d6478bd642fULL, kSeed1 = 0xe7037ed1a0b428dbULL;
   const __uint128_t r = static_cast<__uint128_t>(lo ^ kSeed0) * (hi ^ kSeed1 ^ n);
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  return (static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64)) ^ (lo + hi);
 }
 
 // Fills w->facts (one FactsOf per token) and the counts of `w` from `tokens`, all of which lie in
@@ -147,8 +157,8 @@ class FlatMap {
     size_t cap = 16;
     while (cap < expected * 2) cap <<= 1;
     if (keys_.size() < cap || keys_.size() > 8 * cap) {
-      keys_.assign(cap, 0);
-      vals_.resize(cap);
+      std::vector<uint64_t>(cap, 0).swap(keys_);  // new vectors: a shrunk map releases memory
+      std::vector<V>(cap).swap(vals_);
     } else {
       std::fill(keys_.begin(), keys_.end(), 0);
     }

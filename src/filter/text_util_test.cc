@@ -174,6 +174,12 @@ TEST(TextUtil, TokenFactsFollowTheCharacterClasses) {
   EXPECT_EQ(FactsOf("abc").hash, TokenHash("abc"));
   EXPECT_NE(TokenHash("abc"), TokenHash("abd"));
   EXPECT_NE(TokenHash("ab"), TokenHash("aab"));
+  // A first half equal to the hash's seed (the product's factor is then 0) still leaves the
+  // rest of the token in the hash.
+  // Bytes 0..7: 0xa0761d6478bd642f, little-endian.
+  std::string a("\x2f\x64\xbd\x78\x64\x1d\x76\xa0xyz", 11), b = a;
+  b[9] = 'q';
+  EXPECT_NE(TokenHash(a), TokenHash(b));
 }
 
 }  // namespace

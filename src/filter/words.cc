@@ -968,6 +968,8 @@ TokenCache& CachedTokens(std::string_view text, std::string_view lang, StageCont
   } else {
     seg.SegmentAndJoin(text, &cache.tokens);
   }
+  filter_internal::TrimScratch(&cache.tokens);
+  filter_internal::TrimScratch(&cache.words.facts);
   cache.text.Set(text);
   cache.lang.assign(lang.data(), lang.size());
   cache.facts_valid = false;
@@ -989,7 +991,10 @@ const DocumentWords& AnalyzeWords(std::string_view text, std::string_view lang, 
   DocumentWords& w = c.words;
   if (c.facts_valid) return w;
   w.tokens = &c.tokens;
-  if (!c.facts_computed) AnalyzeTokens(c.tokens, text.data() + text.size(), &w);
+  if (!c.facts_computed) {
+    AnalyzeTokens(c.tokens, text.data() + text.size(), &w);
+    TrimScratch(&w.facts);
+  }
   c.facts_valid = true;
   return w;
 }
