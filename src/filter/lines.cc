@@ -45,14 +45,20 @@ void ScanPieces(std::string_view text, DocumentLines* out) {
   size_t cont_before = 0;    // continuation bytes before the current 16-byte block
   size_t cont_at_begin = 0;  // continuation bytes before `begin`
   bool other = false;        // the current piece has another break
-  size_t nonempty = 0;
-  auto emit = [&](size_t end, size_t cont_at_end) {
-    nonempty += end != begin;
-    LinePiece& l = pieces.emplace_back();
-    l.begin = begin;
-    l.end = end;
-    l.chars = (end - begin) - (cont_at_end - cont_at_begin);
-    l.other_breaks = other;
+  size_t nonempty = 0, total = 0;
+  // The piece [begin, end); `last`: the text's last piece. Empty pieces are kept only first and
+  // last.
+  auto emit = [&](size_t end, size_t cont_at_end, bool last = false) {
+    const bool empty = end == begin;
+    nonempty += !empty;
+    if (!empty || total == 0 || last) {
+      LinePiece& l = pieces.emplace_back();
+      l.begin = begin;
+      l.end = end;
+      l.chars = (end - begin) - (cont_at_end - cont_at_begin);
+      l.other_breaks = other;
+    }
+    ++total;
     begin = end + 1;
     cont_at_begin = cont_at_end;
     other = false;
@@ -134,9 +140,10 @@ void ScanPieces(std::string_view text, DocumentLines* out) {
   }
 #endif
   for (; i < n; i += 16) scalar_block(i);
-  emit(n, cont_before);
+  emit(n, cont_before, /*last=*/true);
   out->chars = n - cont_before;
   out->nonempty = nonempty;
+  out->newline_count = total - 1;
 }
 
 // Strip bounds of every piece, and the splitlines() counts of gopher_quality.
@@ -152,6 +159,7 @@ void StripAndCount(std::string_view text, DocumentLines* out) {
   const size_t last = out->pieces.size() - 1;
   for (size_t j = 0; j <= last; ++j) {
     LinePiece& l = out->pieces[j];
+    if (j > 0) lines += out->EmptyBefore(j);  // empty lines (never the last piece)
     const std::string_view piece = text.substr(l.begin, l.end - l.begin);
     if (l.begin == l.end) {
       l.lstrip = l.end;
@@ -290,6 +298,7 @@ PieceDuplicates ParagraphDuplicates(std::string_view text, DocumentLines* lines)
   }
   for (size_t j = lo; j < pc.size() && pc[j].begin < te; ++j) {
     const LinePiece& l = pc[j];
+    if (j > lo && lines->EmptyBefore(j) > 0) close();  // a run of '\n' (empty pieces) between
     const size_t b = std::max(l.begin, ts), e = std::min(l.end, te);
     if (b == e) {
       close();

@@ -33,7 +33,12 @@ struct LinePiece {
 };
 
 struct DocumentLines {
-  std::vector<LinePiece> pieces;  // text.split('\n'): one more than the text has '\n'
+  // The pieces of text.split('\n') that are not empty, and the first and the last piece
+  // whatever they are: the empty pieces between two kept ones (runs of '\n') are implicit,
+  // pieces[j + 1].begin - pieces[j].end - 1 of them. (A text of newlines costs no memory per
+  // newline.)
+  std::vector<LinePiece> pieces;
+  size_t newline_count = 0;       // the text's '\n': text.split('\n') has one piece more
   size_t chars = 0;               // CodePoints(text)
   // Python text.splitlines() (gopher_quality's lines): their number, those whose lstrip starts
   // with "•" or "-", those whose rstrip ends with "..." or "…".
@@ -43,7 +48,9 @@ struct DocumentLines {
   size_t nonempty = 0;            // pieces that are not empty
   bool duplicates_found = false;  // FindLineDuplicates ran on this text
 
-  size_t newlines() const { return pieces.size() - 1; }
+  size_t newlines() const { return newline_count; }
+  // Empty pieces between pieces[j - 1] and pieces[j] (0 < j < pieces.size()).
+  size_t EmptyBefore(size_t j) const { return pieces[j].begin - pieces[j - 1].end - 1; }
 
   // Scratch reused across documents (the duplicate sets).
   FlatMap<uint8_t> seen;

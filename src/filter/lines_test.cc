@@ -92,8 +92,23 @@ void CheckAgainstReference(std::string_view text) {
   DocumentLines dl;
   AnalyzeLinesInto(text, &dl);
   FindLineDuplicates(text, &dl);
-  const auto pieces = SplitOnNewline(text);
+  // The kept pieces: the non-empty ones, and the first and the last; the empty ones between
+  // are counted by EmptyBefore.
+  const auto all = SplitOnNewline(text);
+  std::vector<std::string_view> pieces;
+  std::vector<size_t> empty_before;
+  size_t empties = 0;
+  for (size_t j = 0; j < all.size(); ++j) {
+    if (all[j].empty() && j != 0 && j + 1 != all.size()) {
+      ++empties;
+      continue;
+    }
+    pieces.push_back(all[j]);
+    empty_before.push_back(empties);
+    empties = 0;
+  }
   ASSERT_EQ(dl.pieces.size(), pieces.size());
+  for (size_t j = 1; j < pieces.size(); ++j) EXPECT_EQ(dl.EmptyBefore(j), empty_before[j]);
   EXPECT_EQ(dl.chars, CodePoints(text));
   EXPECT_EQ(dl.newlines(), CountOf(text, "\n"));
   std::set<std::string_view> earlier;
@@ -250,6 +265,23 @@ TEST(Lines, OneMegabyteLine) {
   ASSERT_EQ(dl.pieces.size(), 2u);
   EXPECT_EQ(dl.pieces[0].chars, size_t{1} << 20);
   EXPECT_FALSE(dl.pieces[1].dup);  // differs by the spaces
+}
+
+// Runs of newlines cost no piece each: a megabyte of '\n' keeps two pieces (the first and the
+// last, both empty) and still counts every line.
+TEST(Lines, NewlineRunsKeepNoPiecePerNewline) {
+  const std::string t = "a\n" + std::string(1 << 20, '\n') + "b";
+  CheckAgainstReference(t);
+  DocumentLines dl;
+  AnalyzeLinesInto(t, &dl);
+  ASSERT_EQ(dl.pieces.size(), 2u);  // "a" and "b"
+  EXPECT_EQ(dl.EmptyBefore(1), size_t{1} << 20);
+  EXPECT_EQ(dl.newlines(), (size_t{1} << 20) + 1);
+  EXPECT_EQ(dl.lines, (size_t{1} << 20) + 2);
+  const std::string only(1 << 20, '\n');
+  AnalyzeLinesInto(only, &dl);
+  EXPECT_EQ(dl.pieces.size(), 2u);
+  EXPECT_EQ(dl.lines, size_t{1} << 20);
 }
 
 TEST(Lines, CacheFollowsTheTextNotItsAddress) {

@@ -525,6 +525,9 @@ class GopherRepetitionStage : public DocumentStage {
     const DocumentWords& dw = AnalyzeWords(text, lang, ctx);
     const size_t nw = dw.facts.size();
     s->words = dw.facts.data();
+    // Per-document arrays a larger document grew (not all of them are used for every document).
+    for (auto* v : {&s->slot_of, &s->prefix, &s->count2}) filter_internal::ReleaseScratch(v, nw + 1);
+    for (auto* v : {&s->multi, &s->multi2}) filter_internal::ReleaseScratch(v, nw);
     // Counting every n-gram of every size is the cost of this stage. An n-gram (n >= 2) can only
     // occur twice where its first two words do, so one full count of 2-grams marks those
     // positions (multi2) and the larger sizes are counted there only. Results are exactly those

@@ -61,6 +61,12 @@ template <typename C>
 void TrimScratch(C* c) {
   if (c->capacity() > kScratchKeep && c->capacity() > 4 * c->size()) C(*c).swap(*c);
 }
+// The same for a container whose contents are not needed any more, given what the current
+// document will need.
+template <typename C>
+void ReleaseScratch(C* c, size_t need) {
+  if (c->capacity() > kScratchKeep && c->capacity() > 4 * need) C().swap(*c);
+}
 
 // Identity of the document text a per-worker cache holds results for: the buffer (results may
 // be views into it) and a copy of its bytes (a stage may edit the text in place, keeping the
