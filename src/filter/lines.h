@@ -58,7 +58,7 @@ struct DocumentLines {
 };
 
 // The line analysis of `text`, cached in `ctx` (valid until the next call with the same ctx;
-// recomputed when the text changes: keyed by its address, size and XXH3 hash). Without the
+// recomputed when the text changes: keyed by its address and bytes: TextKey). Without the
 // duplicates (dup, key) until FindLineDuplicates.
 DocumentLines& AnalyzeLines(std::string_view text, StageContext& ctx);
 

@@ -84,10 +84,9 @@ class WordSegmenter {
 void JoinInfixes(std::vector<std::string_view>* tokens);
 
 // The tokens of `text` for the current worker (Segment, then JoinInfixes), computed once per
-// document and shared by the
-// stages that run on it one after another (cached in `ctx` under the text's address, size and
-// hash, so an edited text is segmented again). The result is valid until the next call with the
-// same `ctx`.
+// document and shared by the stages that run on it one after another (cached in `ctx` under the
+// text's address, its bytes (compared with a copy, so an edited text is segmented again) and the
+// language). The result is valid until the next call with the same `ctx`.
 const std::vector<std::string_view>& DocumentTokens(std::string_view text, std::string_view lang,
                                                     StageContext& ctx);
 
