@@ -158,11 +158,11 @@ class GopherQualityStage : public DocumentStage {
       return Verdict::Remove("gopher_above_avg_threshold");
     }
     if (o.max_symbol_word_ratio) {
-      if (static_cast<double>(CountOf(text, "#")) / n_words > o.max_symbol_word_ratio) {
+      const filter_internal::SymbolCounts sc = filter_internal::CountHashesAndEllipses(text);
+      if (static_cast<double>(sc.hashes) / n_words > o.max_symbol_word_ratio) {
         return Verdict::Remove("gopher_too_many_hashes");
       }
-      if (static_cast<double>(CountOf(text, "...") + CountOf(text, "\u2026")) / n_words >
-          o.max_symbol_word_ratio) {
+      if (static_cast<double>(sc.ellipses) / n_words > o.max_symbol_word_ratio) {
         return Verdict::Remove("gopher_too_many_ellipsis");
       }
     }

@@ -107,6 +107,46 @@ size_t CountOf(std::string_view h, std::string_view needle) {
   return n;
 }
 
+SymbolCounts CountHashesAndEllipses(std::string_view s) {
+  SymbolCounts r;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+#if defined(__SSE2__)
+    if (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('#')),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                       _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE2))))));
+      if (m == 0) {
+        i += 16;
+        continue;
+      }
+      i += __builtin_ctz(m);
+    }
+#endif
+    const unsigned char c = p[i];
+    if (c == '#') {
+      ++r.hashes;
+      ++i;
+    } else if (c == '.') {
+      // A run of k dots holds k / 3 non-overlapping "...".
+      size_t j = i + 1;
+      while (j < n && p[j] == '.') ++j;
+      r.ellipses += (j - i) / 3;
+      i = j;
+    } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0xA6) {
+      ++r.ellipses;  // U+2026
+      i += 3;
+    } else {
+      ++i;
+    }
+  }
+  return r;
+}
+
 uint32_t LastCodePoint(std::string_view s) {
   if (s.empty()) return 0;
   size_t b = s.size() - 1;

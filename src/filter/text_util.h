@@ -45,6 +45,14 @@ std::string_view RStrip(std::string_view s);
 // Non-overlapping occurrences of `needle` (Python str.count).
 size_t CountOf(std::string_view haystack, std::string_view needle);
 
+// CountOf(s, "#") and CountOf(s, "...") + CountOf(s, "\u2026") (Gopher's symbol ratios), in one
+// pass that skips 16 bytes at a time where none of '#', '.', 0xE2 occurs.
+struct SymbolCounts {
+  size_t hashes = 0;
+  size_t ellipses = 0;
+};
+SymbolCounts CountHashesAndEllipses(std::string_view s);
+
 // The last code point of `s` (0 when empty).
 uint32_t LastCodePoint(std::string_view s);
 

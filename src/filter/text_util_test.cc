@@ -152,6 +152,20 @@ TEST(TextUtil, AnalyzeTokensCountsNonSymbolAndLetterWords) {
   EXPECT_EQ(w.letter_words, 2u);                 // Kota café
 }
 
+// The one-pass symbol counts equal Python's str.count of "#", "..." and "\u2026".
+TEST(TextUtil, HashAndEllipsisCountsMatchStrCount) {
+  const char* pieces[] = {".", "..", "...", "#", "##", "\u2026", "\xE2", "\xE2\x80", "\x80\xA6",
+                          "a", " ", "x.y", "\xE2\x80\x99", "\n"};
+  std::mt19937 rng(13);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    for (int k = rng() % 40; k > 0; --k) s += pieces[rng() % (sizeof pieces / sizeof *pieces)];
+    const SymbolCounts c = CountHashesAndEllipses(s);
+    ASSERT_EQ(c.hashes, CountOf(s, "#")) << s;
+    ASSERT_EQ(c.ellipses, CountOf(s, "...") + CountOf(s, "\u2026")) << s;
+  }
+}
+
 TEST(TextUtil, TokenFactsFollowTheCharacterClasses) {
   TokenFacts f = FactsOf("word");
   EXPECT_EQ(f.chars, 4u);
