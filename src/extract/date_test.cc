@@ -377,7 +377,9 @@ TEST(DateParserContract, IsoDatesOutsideTheYearRangeAreRejected) {
 TEST(DateParserContract, ImpossibleUtcOffsetsAreRejected) {
   DateParser p(Lexicon::Default());
   auto m = p.Find("2024-10-22T13:00+99:90", std::nullopt);
-  if (m) EXPECT_TRUE(!m->value.tz_offset_minutes || *m->value.tz_offset_minutes <= 14 * 60);
+  if (m) {
+    EXPECT_TRUE(!m->value.tz_offset_minutes || *m->value.tz_offset_minutes <= 14 * 60);
+  }
   EXPECT_FALSE(DateTime::ParseIso("2024-10-22T13:00+99:90"));
   EXPECT_FALSE(DateTime::ParseIso("2023-02-29"));
   EXPECT_TRUE(DateTime::ParseIso("2024-02-29"));

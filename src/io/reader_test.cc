@@ -332,7 +332,7 @@ TEST(Http, DecodesChunkedAndGzipBodies) {
   std::string html = "<html><body>hello world</body></html>";
   std::string gz = Gzip(html);
   std::string chunked;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%zx", gz.size() / 2);
   chunked += std::string(buf) + "\r\n" + gz.substr(0, gz.size() / 2) + "\r\n";
   std::snprintf(buf, sizeof buf, "%zx", gz.size() - gz.size() / 2);
