@@ -557,7 +557,7 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
     const uint64_t not_punct =
         alpha | d | CtrlMask(reinterpret_cast<const unsigned char*>(base));
     const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    size_t non_symbol_words = 0, non_symbol_chars = 0, letter_words = 0;
+    filter_internal::WordCounts counts;  // in registers; added to *words at the end
     while (starts) {
       const int b = __builtin_ctzll(starts);
       const int e = __builtin_ctzll(ends);
@@ -580,15 +580,11 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
       f.has_letter = (alpha & tm) != 0;
       f.punct_or_symbol = (not_punct & tm) == 0;
       words->facts.push_back(f);
-      non_symbol_words += !f.punct_or_symbol;
-      non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
-      letter_words += f.has_letter;
+      counts.Count(f);
       starts &= starts - 1;
       ends &= ends - 1;
     }
-    words->non_symbol_words += non_symbol_words;
-    words->non_symbol_chars += non_symbol_chars;
-    words->letter_words += letter_words;
+    words->Add(counts);
     return join_later;
   }
   while (starts) {
@@ -601,27 +597,6 @@ inline bool EmitBlock(const AsciiMasks& m, int last, bool join, bool colon_mid, 
   return join_later;
 }
 #endif  // KILANG_WORDS_SSE2
-
-}  // namespace
-
-namespace {
-
-// Whether the first character of `s` is certainly not white space for TrimSpace (false: it may
-// be). Its white space is ASCII space and \t..\r, and U+0085, U+00A0, U+1680, U+2000..U+200D,
-// U+2028, U+2029, U+202F, U+205F, U+2060, U+3000, U+FEFF (IsSpace: Zs, Zl, Zp and the zero-width
-// ones; U+180E, once Zs, too for safety): any other first character is not.
-inline bool StartsWithNonSpace(std::string_view s) {
-  if (s.empty()) return false;
-  const unsigned char c = static_cast<unsigned char>(s[0]);
-  if (c < 0x80) return c > 0x20 && c != 0x7f;
-  size_t pos = 0;
-  const uint32_t cp = NextCodePoint(s, &pos);
-  if (cp < 0x1680) return cp != 0x85 && cp != 0xA0;
-  if (cp >= 0x2000 && cp <= 0x2060) {
-    return !(cp <= 0x200D || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp >= 0x205F);
-  }
-  return cp != 0x1680 && cp != 0x180E && cp != 0x3000 && cp != 0xFEFF;
-}
 
 }  // namespace
 
@@ -648,8 +623,7 @@ struct WordSegmenter::Impl {
     int32_t b = words->first();
     for (int32_t e = words->next(); e != icu::BreakIterator::DONE; b = e, e = words->next()) {
       std::string_view s = text.substr(b, e - b);
-      if (!StartsWithNonSpace(s) && TrimSpace(s).empty()) continue;  // white space only
-      tokens->push_back(s);
+      if (!TrimSpace(s).empty()) tokens->push_back(s);
     }
   }
 };
@@ -744,7 +718,7 @@ void WordSegmenter::Run(std::string_view text, bool join, std::vector<std::strin
   };
   if (words) {
     facts->clear();
-    words->non_symbol_words = words->non_symbol_chars = words->letter_words = 0;
+    static_cast<filter_internal::WordCounts&>(*words) = filter_internal::WordCounts();
   }
   if (impl_->mode == Impl::kIcuOnly) {
     impl_->Icu(text, tokens);

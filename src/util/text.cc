@@ -32,6 +32,12 @@ bool IsSpace(uint32_t cp) {
   if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D)) return true;
   if (cp < 0x80) return false;
   if (cp == 0x200B || cp == 0xFEFF || cp == 0x200C || cp == 0x200D || cp == 0x2060) return true;
+  // Zs, Zl and Zp hold only these code points (since Unicode 6.3; U+180E, once Zs, kept as a
+  // candidate): every other character is answered without a property lookup.
+  if (cp != 0x85 && cp != 0xA0 && cp != 0x1680 && cp != 0x180E && (cp < 0x2000 || cp > 0x205F) &&
+      cp != 0x3000) {
+    return false;
+  }
   auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
   return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP ||
          cp == 0x85;
