@@ -23,7 +23,6 @@ namespace kilang {
 using filter_internal::AnalyzeLines;
 using filter_internal::AnalyzeWords;
 using filter_internal::CodePoints;
-using filter_internal::CountOf;
 using filter_internal::DocumentLines;
 using filter_internal::DocumentWords;
 using filter_internal::FindLineDuplicates;
@@ -32,7 +31,6 @@ using filter_internal::LineDuplicates;
 using filter_internal::LStrip;
 using filter_internal::ParagraphDuplicates;
 using filter_internal::PieceDuplicates;
-using filter_internal::RStrip;
 using filter_internal::SplitLines;
 using filter_internal::Strip;
 

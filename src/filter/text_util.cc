@@ -369,7 +369,7 @@ void AnalyzeTokens(const std::vector<std::string_view>& tokens, const char* read
 }
 
 void CountWords(DocumentWords* w) {
-  w->non_symbol_words = w->non_symbol_chars = w->letter_words = 0;
+  static_cast<WordCounts&>(*w) = WordCounts();
   for (const TokenFacts& f : w->facts) w->Count(f);
 }
 

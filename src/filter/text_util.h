@@ -110,14 +110,13 @@ struct TokenFacts {
   bool has_letter;       // HasLetter(token)
 };
 
-struct DocumentWords {
-  const std::vector<std::string_view>* tokens = nullptr;  // DocumentTokens(text, lang, ctx)
-  std::vector<TokenFacts> facts;                          // one per token
-  size_t non_symbol_words = 0;                            // tokens that are not punct_or_symbol
-  size_t non_symbol_chars = 0;                            // their code points
-  size_t letter_words = 0;                                // tokens with a letter
+// What the quality stages count over a document's tokens.
+struct WordCounts {
+  size_t non_symbol_words = 0;  // tokens that are not punct_or_symbol
+  size_t non_symbol_chars = 0;  // their code points
+  size_t letter_words = 0;      // tokens with a letter
 
-  // The counts with a token added or taken away.
+  // The counts with a token added or taken away, or with other counts added.
   void Count(const TokenFacts& f) {
     non_symbol_words += !f.punct_or_symbol;
     non_symbol_chars += f.punct_or_symbol ? 0 : f.chars;
@@ -128,6 +127,16 @@ struct DocumentWords {
     non_symbol_chars -= f.punct_or_symbol ? 0 : f.chars;
     letter_words -= f.has_letter;
   }
+  void Add(const WordCounts& o) {
+    non_symbol_words += o.non_symbol_words;
+    non_symbol_chars += o.non_symbol_chars;
+    letter_words += o.letter_words;
+  }
+};
+
+struct DocumentWords : WordCounts {
+  const std::vector<std::string_view>* tokens = nullptr;  // DocumentTokens(text, lang, ctx)
+  std::vector<TokenFacts> facts;                          // one per token
 };
 
 // The tokens of `text` and their facts, kept with DocumentTokens' cache in `ctx` (valid until
