@@ -210,6 +210,97 @@ TEST(WarcReader, ContentLengthTooLongCostsOneRecord) {
   EXPECT_EQ(r.unreadable[0].offset, 0u);
 }
 
+std::string WithContentLength(std::string rec, uint64_t n) {
+  size_t at = rec.find("Content-Length: ") + 16;
+  size_t end = rec.find("\r\n", at);
+  rec.replace(at, end - at, std::to_string(n));
+  return rec;
+}
+
+Collected ReadWarcWith(std::string bytes, uint64_t max_record_bytes) {
+  ReaderOptions o;
+  o.max_record_bytes = max_record_bytes;
+  auto r = MakeWarcReader(InputStream::FromString(std::move(bytes)), "mem.warc", o);
+  return ReadAll(r.get());
+}
+
+TEST(WarcReader, LyingContentLengthOverTheLimitResynchronisesOnTheNextRecord) {
+  std::string a = HtmlResponse("<html><body>one</body></html>");
+  std::string b = WithContentLength(HtmlResponse("<html><body>two</body></html>"), 999999999999);
+  std::string c = HtmlResponse("<html><body>three</body></html>");
+  std::string d = HtmlResponse("<html><body>four</body></html>");
+  for (bool gzip : {false, true}) {
+    // Plain, and one gzip member per record: the offsets are file offsets either way.
+    std::string bytes = gzip ? Gzip(a) + Gzip(b) + Gzip(c) + Gzip(d) : a + b + c + d;
+    uint64_t b_at = gzip ? Gzip(a).size() : a.size();
+    uint64_t c_at = b_at + (gzip ? Gzip(b).size() : b.size());
+    Collected r = ReadWarcBytes(bytes);
+    ASSERT_EQ(r.pages.size(), 3u) << gzip;
+    EXPECT_NE(r.pages[1].body.find("three"), std::string::npos);
+    EXPECT_NE(r.pages[2].body.find("four"), std::string::npos);
+    ASSERT_EQ(r.unreadable.size(), 1u);
+    EXPECT_EQ(r.unreadable[0].offset, b_at);
+    const std::string& why = r.unreadable[0].error.message();
+    EXPECT_NE(why.find("Content-Length 999999999999 lies"), std::string::npos) << why;
+    EXPECT_NE(why.find("bytes " + std::to_string(b_at) + "-" + std::to_string(c_at)),
+              std::string::npos)
+        << why;
+    EXPECT_EQ(r.unreadable[0].bytes, b.size());
+  }
+  // The lie on the last record: the rest of the input is the unreadable stretch.
+  Collected r = ReadWarcBytes(a + b);
+  ASSERT_EQ(r.pages.size(), 1u);
+  ASSERT_EQ(r.unreadable.size(), 1u);
+  EXPECT_NE(r.unreadable[0].error.message().find("runs past the end of the input; bytes " +
+                                                 std::to_string(a.size()) + "-" +
+                                                 std::to_string(a.size() + b.size())),
+            std::string::npos)
+      << r.unreadable[0].error.message();
+}
+
+TEST(WarcReader, HonestRecordOverTheLimitIsSkippedWholeEvenWithAWarcLineInside) {
+  std::string a = HtmlResponse("<html><body>one</body></html>");
+  std::string inner =
+      "\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 2\r\n\r\nhi\r\n\r\n";
+  std::string big =
+      HtmlResponse("<html><body>" + std::string(6000, 'x') + inner + std::string(2000, 'y'));
+  std::string c = HtmlResponse("<html><body>three</body></html>");
+  Collected r = ReadWarcWith(a + big + c, 4096);
+  ASSERT_EQ(r.pages.size(), 2u);
+  EXPECT_NE(r.pages[1].body.find("three"), std::string::npos);
+  ASSERT_EQ(r.unreadable.size(), 1u);
+  EXPECT_EQ(r.unreadable[0].offset, a.size());
+  EXPECT_EQ(r.unreadable[0].error.code(), StatusCode::kResourceExhausted);
+}
+
+TEST(WarcReader, FailedGzipCrcIsAWarningAndTheRecordIsReadOnce) {
+  std::string a = Gzip(HtmlResponse("<html><body>one</body></html>"));
+  std::string b = Gzip(HtmlResponse("<html><body>two</body></html>"));
+  std::string c = Gzip(HtmlResponse("<html><body>three</body></html>"));
+  b[b.size() - 8] ^= 0x55;  // the CRC-32
+  auto rd = MakeWarcReader(InputStream::FromString(a + b + c), "mem.warc.gz", ReaderOptions());
+  Collected r = ReadAll(rd.get());
+  EXPECT_EQ(r.pages.size(), 3u);
+  EXPECT_TRUE(r.unreadable.empty());
+  ASSERT_EQ(rd->warnings().size(), 1u);
+  EXPECT_EQ(rd->warnings()[0].offset, a.size());
+  EXPECT_NE(rd->warnings()[0].reason.find("incorrect data check"), std::string::npos);
+}
+
+TEST(WarcReader, DamagedGzipMemberIsOneItemAtItsFileOffset) {
+  std::string a = Gzip(HtmlResponse("<html><body>one</body></html>"));
+  std::string b = Gzip(HtmlResponse("<html><body>two</body></html>"));
+  std::string c = Gzip(HtmlResponse("<html><body>three</body></html>"));
+  for (size_t at : {size_t(0), size_t(12), b.size() / 2}) {  // magic, deflate header, data
+    std::string bad = b;
+    bad[at] ^= 0xFF;
+    Collected r = ReadWarcBytes(a + bad + c);
+    EXPECT_EQ(r.pages.size(), 2u) << at;
+    ASSERT_EQ(r.unreadable.size(), 1u) << at;
+    EXPECT_EQ(r.unreadable[0].offset, a.size()) << at << " " << r.unreadable[0].error.message();
+  }
+}
+
 TEST(WarcReader, MissingVersionLineAndGarbageAreSkippedToTheNextRecord) {
   std::string a = HtmlResponse("<html><body>one</body></html>");
   std::string b = HtmlResponse("<html><body>two</body></html>");

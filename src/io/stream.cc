@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace kilang {
 
@@ -109,6 +110,13 @@ class InputStream::Decoder {
   std::deque<std::pair<uint64_t, uint64_t>> members;
   // A failure found right after the data last returned; reported by the next Read().
   Status pending;
+  // Where the failure being reported lies: the file offset of the failing gzip member (or of the
+  // bytes that are not gzip), and whether that member yielded no decoded byte at all.
+  uint64_t fail_offset = 0;
+  bool fail_at_member_start = false;
+  // Damage that cost no data (a gzip member whose bytes all decoded but whose CRC or length
+  // check failed): (file offset of the member, what failed). Taken by InputStream::TakeNotes().
+  std::vector<std::pair<uint64_t, std::string>> notes;
 
  protected:
   // At the start of Read(): a pending failure becomes this call's break.
@@ -121,6 +129,7 @@ class InputStream::Decoder {
   // A failure after `produced` decoded bytes: those bytes first (the failure is reported by the
   // next Read()), or the break now when there are none.
   Out DataThenBreak(Status failure, size_t produced, size_t* n, Status* status) {
+    if (produced > 0) fail_at_member_start = false;
     if (produced > 0) {
       pending = std::move(failure);
       *n = produced;
@@ -236,18 +245,23 @@ class GzipDecoder : public InputStream::Decoder {
           }
           uint64_t at = in_.offset();
           Resync(at + 1);
+          fail_offset = at;
+          fail_at_member_start = true;
           *status = Status::Corruption(
               "data between gzip members is not gzip at compressed offset " + std::to_string(at));
           return Out::kBreak;
         }
         inflateReset(&zs_);
         member_start_ = in_.offset();
+        member_produced_ = 0;
         members.emplace_back(decoded_, member_start_);
         in_member_ = true;
       }
       if (avail.empty()) {
         // The file ended inside a member.
         done_ = true;
+        fail_offset = member_start_;
+        fail_at_member_start = member_produced_ == 0;
         return Fail(status, "truncated gzip member", member_start_);
       }
       zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(avail.data()));
@@ -259,12 +273,23 @@ class GzipDecoder : public InputStream::Decoder {
       consumed_ = in_.offset();
       size_t produced = cap - zs_.avail_out;
       decoded_ += produced;
+      member_produced_ += produced;
       if (ret == Z_STREAM_END) {
         in_member_ = false;
+      } else if (ret == Z_DATA_ERROR && IsCheckFailure(zs_.msg)) {
+        // Every byte of the member decoded; only its CRC-32 or length check failed. The data is
+        // delivered and the damage noted (InputStream::TakeNotes()), not a break: nothing is lost.
+        notes.emplace_back(member_start_, std::string("gzip member at compressed offset ") +
+                                              std::to_string(member_start_) + ": " + zs_.msg);
+        in_member_ = false;
+        // A failed CRC leaves the 4-byte length field unread: the next member follows it.
+        if (std::string_view(zs_.msg) == "incorrect data check") SkipTrailerLength();
       } else if (ret != Z_OK && !(ret == Z_BUF_ERROR && produced > 0)) {
         std::string what =
             std::string("corrupt gzip member (") + (zs_.msg ? zs_.msg : "error") + ")";
         uint64_t at = member_start_;
+        fail_offset = at;
+        fail_at_member_start = member_produced_ == 0;
         Resync(member_start_ + 1);
         return DataThenBreak(
             Status::Corruption(what + " at compressed offset " + std::to_string(at)), produced, n,
@@ -286,12 +311,27 @@ class GzipDecoder : public InputStream::Decoder {
     in_member_ = false;
     if (!in_.SeekToMagic(from, std::string_view("\x1f\x8b\x08", 3))) done_ = true;
   }
+  static bool IsCheckFailure(const char* msg) {
+    if (!msg) return false;
+    std::string_view m(msg);
+    return m == "incorrect data check" || m == "incorrect length check";
+  }
+  // Steps over the 4-byte length field after a failed CRC, unless a member starts right here.
+  void SkipTrailerLength() {
+    for (int i = 0; i < 4; ++i) {
+      std::string_view a = in_.Avail();
+      if (a.empty()) return;
+      if (i == 0 && a.size() >= 3 && a.substr(0, 3) == std::string_view("\x1f\x8b\x08", 3)) return;
+      in_.Advance(1);
+    }
+  }
 
   CompressedInput in_;
   z_stream zs_;
   bool in_member_ = false;
   bool done_ = false;
   uint64_t member_start_ = 0;
+  uint64_t member_produced_ = 0;  // decoded bytes of the current member so far
   uint64_t decoded_ = 0;
 };
 
@@ -313,6 +353,7 @@ class ZstdDecoder : public InputStream::Decoder {
       if (avail.empty()) {
         done_ = true;
         if (frame_open_) {
+          fail_offset = frame_start_;
           *status = Status::Corruption("truncated zstd frame at compressed offset " +
                                        std::to_string(frame_start_));
           return Out::kBreak;
@@ -327,6 +368,7 @@ class ZstdDecoder : public InputStream::Decoder {
       consumed_ = in_.offset();
       if (ZSTD_isError(ret)) {
         done_ = true;  // zstd has no member boundaries to resync on
+        fail_offset = frame_start_;
         return DataThenBreak(
             Status::Corruption(std::string("corrupt zstd data (") + ZSTD_getErrorName(ret) +
                                ") in frame at compressed offset " + std::to_string(frame_start_)),
@@ -410,6 +452,9 @@ bool InputStream::FillMore(size_t want) {
     case Decoder::Out::kBreak:
       break_pending_ = true;
       break_status_ = std::move(st);
+      break_offset_ = decoder_->fail_offset;
+      break_at_member_start_ =
+          decoder_->fail_at_member_start && compression() == Compression::kGzip;
       return false;
   }
   return false;
@@ -460,6 +505,23 @@ uint64_t InputStream::SourceOffset(uint64_t pos) const {
   return compression() == Compression::kNone ? decoder_->start() + pos : pos;
 }
 
+bool InputStream::StartsMember(uint64_t pos) const {
+  if (compression() != Compression::kGzip) return false;
+  for (const auto& [decoded, compressed] : decoder_->members) {
+    if (decoded == pos) return true;
+    if (decoded > pos) break;
+  }
+  return false;
+}
+
+uint64_t InputStream::NextMemberStart(uint64_t pos) const {
+  if (compression() != Compression::kGzip) return UINT64_MAX;
+  for (const auto& [decoded, compressed] : decoder_->members) {
+    if (decoded >= pos) return decoded;
+  }
+  return UINT64_MAX;
+}
+
 uint64_t InputStream::MemberOffsetAt(uint64_t pos) const {
   if (compression() == Compression::kNone) return decoder_->start() + pos;
   uint64_t found = decoder_->start();
@@ -468,6 +530,16 @@ uint64_t InputStream::MemberOffsetAt(uint64_t pos) const {
     found = compressed;
   }
   return found;
+}
+
+uint64_t InputStream::BreakOffset() const {
+  return break_at_member_start_ ? break_offset_ : SourceOffset(pos_);
+}
+
+std::vector<std::pair<uint64_t, std::string>> InputStream::TakeNotes() {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  out.swap(decoder_->notes);
+  return out;
 }
 
 uint64_t InputStream::compressed_consumed() const { return decoder_->consumed(); }

@@ -25,14 +25,6 @@ bool IsVersionAt(std::string_view s, size_t i) {
          std::isdigit(static_cast<unsigned char>(s[i + 5])) && s[i + 6] == '.';
 }
 
-// The first record start ("WARC/x." at a line start) in `s` at or after `from`; npos if none.
-size_t FindRecordStart(std::string_view s, size_t from) {
-  for (size_t i = from; (i = s.find("WARC/", i)) != std::string_view::npos; ++i) {
-    if ((i == 0 || s[i - 1] == '\n') && (s.size() < i + 7 || IsVersionAt(s, i))) return i;
-  }
-  return std::string_view::npos;
-}
-
 std::string_view TrimWs(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -106,6 +98,29 @@ class WarcReader : public RecordReader {
   uint64_t bytes_decoded() const override { return in_->position(); }
 
   Result<bool> Next(InputRecord* rec) override {
+    auto more = NextRecord(rec);
+    // Damage that cost no data (a failed gzip CRC) is a warning, or part of the reason when the
+    // record of that member is unreadable anyway. A note may come while a record before its
+    // member is read (decoding runs ahead): it waits until the reader has passed that member.
+    for (auto& n : in_->TakeNotes()) notes_.push_back(std::move(n));
+    const bool done = !more.ok() || !*more;
+    const uint64_t here = done ? UINT64_MAX : in_->MemberOffsetAt(in_->position());
+    size_t kept = 0;
+    for (auto& [offset, what] : notes_) {
+      if (!done && rec->kind == InputRecord::Kind::kUnreadable && rec->offset == offset) {
+        rec->error = Combine(rec->error, Status::Corruption(what));
+      } else if (offset < here) {
+        warnings_.push_back({offset, std::move(what)});
+      } else {
+        notes_[kept++] = {offset, std::move(what)};
+      }
+    }
+    notes_.resize(kept);
+    return more;
+  }
+
+ private:
+  Result<bool> NextRecord(InputRecord* rec) {
     for (;;) {
       SkipBlank();
       uint64_t start = in_->position();
@@ -113,8 +128,11 @@ class WarcReader : public RecordReader {
       // next bytes decoded, so their member is known).
       if (end_ != UINT64_MAX && in_->MemberOffsetAt(start) >= end_) return false;
       if (in_->at_break()) {
+        // Decoding failed between records: one item for the damage, up to the next record.
+        uint64_t offset = in_->BreakOffset();
         Status s = in_->TakeBreak();
-        return Unreadable(rec, start, s);
+        uint64_t skipped = SkipDamage(&s);
+        return Unreadable(rec, offset, s, skipped);
       }
       if (in_->eof()) return false;
       size_t avail = in_->Ensure(kMaxHeader);
@@ -122,9 +140,10 @@ class WarcReader : public RecordReader {
       uint64_t source = in_->SourceOffset(start);
       if (!IsVersionAt(v, 0)) {
         uint64_t skipped = SkipToRecordStart(0);
-        return Unreadable(rec, source,
-                          Status::Corruption("no WARC/ version line; " + std::to_string(skipped) +
-                                             " byte(s) skipped to the next record"));
+        Status s = Status::Corruption("no WARC/ version line; " + std::to_string(skipped) +
+                                      " byte(s) skipped to the next record");
+        skipped += SkipDamage(&s);
+        return Unreadable(rec, source, s, skipped);
       }
       size_t hdr_end = HeaderEnd(v.substr(0, std::min(avail, kMaxHeader)));
       if (hdr_end == std::string_view::npos) {
@@ -132,53 +151,51 @@ class WarcReader : public RecordReader {
         uint64_t skipped = SkipToRecordStart(1);
         std::string why = short_input ? "truncated WARC header" : "WARC header block too long";
         Status s = Status::Corruption(why + "; " + std::to_string(skipped) + " byte(s) skipped");
-        if (short_input && in_->at_break()) s = Combine(s, in_->TakeBreak());
-        return Unreadable(rec, source, s);
+        skipped += SkipDamage(&s);
+        return Unreadable(rec, source, s, skipped);
       }
       WarcHeader h;
       ParseHeader(v.substr(0, hdr_end), &h);
       if (h.content_length < 0) {
         uint64_t skipped = SkipToRecordStart(1);
-        return Unreadable(
-            rec, source,
-            Status::Corruption(std::string(h.content_length == -1
-                                               ? "WARC header has no Content-Length"
-                                               : "WARC Content-Length is not a number") +
-                               "; " + std::to_string(skipped) + " byte(s) skipped"));
+        Status s = Status::Corruption(std::string(h.content_length == -1
+                                                      ? "WARC header has no Content-Length"
+                                                      : "WARC Content-Length is not a number") +
+                                      "; " + std::to_string(skipped) + " byte(s) skipped");
+        skipped += SkipDamage(&s);
+        return Unreadable(rec, source, s, skipped);
       }
       uint64_t cl = uint64_t(h.content_length);
-      if (cl > options_.max_record_bytes) {
-        in_->Consume(hdr_end);
-        in_->Skip(cl);
-        return Unreadable(rec, source,
-                          Status::ResourceExhausted("record of " + std::to_string(cl) +
-                                                    " bytes is over max_record_bytes"));
-      }
+      if (cl > options_.max_record_bytes) return Oversized(rec, start, source, hdr_end, cl);
       size_t need = hdr_end + size_t(cl);
       size_t got = in_->Ensure(need + 16);
       v = in_->Peek();
       bool fits = got >= need && TrailerOk(v.substr(need), got < need + 16);
       if (!fits) {
         // The Content-Length lies, or the input ends inside the record: lose this record only.
-        size_t next = FindRecordStart(v, hdr_end);
+        size_t next = FindStart(v, hdr_end);
         Status why;
+        uint64_t skipped = 0;
         if (next != std::string_view::npos) {
           in_->Consume(next);
+          skipped = next;
           why = Status::Corruption("Content-Length " + std::to_string(cl) +
                                    " does not match the record (next record found at offset " +
                                    std::to_string(start + next) + ")");
         } else if (got < need) {
           in_->Consume(got);
+          skipped = got;
           why = Status::Corruption("truncated record: Content-Length " + std::to_string(cl) +
                                    ", only " + std::to_string(got - hdr_end) + " byte(s) left");
-          if (in_->at_break()) why = Combine(why, in_->TakeBreak());
+          skipped += SkipDamage(&why);
         } else {
-          uint64_t skipped = SkipToRecordStart(hdr_end);
+          skipped = SkipToRecordStart(hdr_end);
           why = Status::Corruption("Content-Length " + std::to_string(cl) +
                                    " does not match the record (no record end; " +
                                    std::to_string(skipped) + " byte(s) skipped)");
+          skipped += SkipDamage(&why);
         }
-        return Unreadable(rec, source, why);
+        return Unreadable(rec, source, why, skipped);
       }
       std::string_view block = v.substr(hdr_end, size_t(cl));
       bool emitted = Classify(h, block, source, rec);
@@ -187,14 +204,153 @@ class WarcReader : public RecordReader {
     }
   }
 
- private:
   static Status Combine(const Status& a, const Status& b) {
+    if (a.message().empty()) return Status(a.code(), "(" + b.message() + ")");
     return Status(a.code(), a.message() + " (" + b.message() + ")");
   }
 
-  Result<bool> Unreadable(InputRecord* rec, uint64_t offset, const Status& s) {
+  Result<bool> Unreadable(InputRecord* rec, uint64_t offset, const Status& s, uint64_t bytes) {
     *rec = InputRecord::Unreadable(file_, offset, index_++, s);
+    rec->bytes = bytes;
     return true;
+  }
+
+  // After damage: consumes whatever is not a record start up to the next one, through further
+  // decoding breaks (whose reasons are added to `*why`), so that one damaged stretch is one
+  // unreadable item. Returns the decoded bytes consumed.
+  uint64_t SkipDamage(Status* why) {
+    uint64_t skipped = 0;
+    for (;;) {
+      SkipBlank();
+      if (in_->at_break()) {
+        *why = Combine(*why, in_->TakeBreak());
+        continue;
+      }
+      if (in_->eof()) return skipped;
+      in_->Ensure(7);
+      if (IsVersionAt(in_->Peek(), 0)) return skipped;
+      skipped += SkipToRecordStart(1);
+    }
+  }
+
+  // The first record start in the visible bytes `v` (= Peek()) at or after `from`: a "WARC/x."
+  // line, or a gzip member that begins with one (a record start whatever precedes it). A start
+  // at 0 counts only if `zero_is_line_start`. npos if none. A "WARC/" at a line start too close
+  // to the end of `v` to be checked is returned too.
+  size_t FindStart(std::string_view v, size_t from, bool zero_is_line_start = true) const {
+    size_t best = std::string_view::npos;
+    for (size_t i = from; (i = v.find("WARC/", i)) != std::string_view::npos; ++i) {
+      bool line = i == 0 ? zero_is_line_start : v[i - 1] == '\n';
+      if (line && (v.size() < i + 7 || IsVersionAt(v, i))) {
+        best = i;
+        break;
+      }
+    }
+    const uint64_t base = in_->position();
+    for (uint64_t m = in_->NextMemberStart(base + from);
+         m != UINT64_MAX && m - base < std::min(best, v.size()); m = in_->NextMemberStart(m + 1)) {
+      if (IsVersionAt(v, size_t(m - base))) return size_t(m - base);
+    }
+    return best;
+  }
+
+  // A stretch of the input from the record at decoded offset `from` (file offset `source`,
+  // `from_member`: it starts a gzip member) to the current position, for messages: "bytes A-B"
+  // of the file when both ends are file offsets (an uncompressed file, or gzip member starts),
+  // else "decoded bytes A-B".
+  std::string Range(uint64_t from, uint64_t source, bool from_member) const {
+    uint64_t to = in_->position();
+    if (in_->compression() == Compression::kNone)
+      return "bytes " + std::to_string(source) + "-" + std::to_string(in_->SourceOffset(to));
+    if (from_member && in_->StartsMember(to))
+      return "bytes " + std::to_string(source) + "-" + std::to_string(in_->SourceOffset(to));
+    return "decoded bytes " + std::to_string(from) + "-" + std::to_string(to);
+  }
+
+  // A record whose Content-Length is over max_record_bytes: its block is skipped without being
+  // buffered, unless the claim is a lie. The block is scanned for the next record start; if one
+  // is found, what follows it is buffered (up to max_record_bytes) to see whether the claimed end
+  // is really there (the blank line and the next record, or the end of the input). If it is not
+  // — the input ends first, or something else sits there — the Content-Length lied and reading
+  // resumes at the record start found inside the claimed block; without one, at the first record
+  // start after the claimed end. Either way the whole stretch is one unreadable item naming its
+  // byte range, and no later record is lost.
+  Result<bool> Oversized(InputRecord* rec, uint64_t start, uint64_t source, size_t hdr_end,
+                         uint64_t cl) {
+    const bool from_member = in_->StartsMember(start);
+    in_->Consume(hdr_end);
+    const uint64_t block = in_->position();
+    const uint64_t target = block + cl;
+    const std::string claim = "Content-Length " + std::to_string(cl);
+    constexpr size_t kChunk = size_t(1) << 16;
+    // Skip to the first record start inside the claimed block (a "WARC/x." line), or its end.
+    bool line_start = true;  // the header block ended with a line end
+    bool found = false;
+    while (in_->position() < target) {
+      size_t avail = in_->Ensure(kChunk + 8);
+      if (avail == 0) break;  // the end of the input, or a break
+      std::string_view v = in_->Peek();
+      uint64_t left = target - in_->position();
+      // Candidates must be fully visible (7 bytes); the last few bytes wait for the next chunk
+      // unless the input ends there.
+      size_t scan = avail > kChunk ? avail - 8 : avail;
+      if (scan > left) scan = size_t(left);
+      size_t hit = FindStart(v, 0, line_start);
+      if (hit != std::string_view::npos && (hit >= scan || hit + 7 > avail)) {
+        hit = std::string_view::npos;
+      }
+      if (hit != std::string_view::npos) {
+        in_->Consume(hit);
+        found = true;
+        break;
+      }
+      if (scan == 0) break;  // fewer than 8 bytes left before a break or the end
+      line_start = v[scan - 1] == '\n';
+      in_->Consume(scan);
+    }
+    const uint64_t here = in_->position();
+    if (found) {
+      // Is the claimed end really there? Look at most max_record_bytes ahead.
+      uint64_t ahead = target - here + 16;
+      bool verifiable = ahead <= options_.max_record_bytes;
+      size_t want = size_t(std::min<uint64_t>(ahead, options_.max_record_bytes));
+      size_t got = in_->Ensure(want);
+      if (verifiable && got >= target - here &&
+          TrailerOk(in_->Peek().substr(size_t(target - here)), got < want)) {
+        // An honest record that merely contains a WARC/ line: skip it whole.
+        in_->Consume(size_t(target - here));
+        return Unreadable(rec, source, OverLimit(cl), hdr_end + cl);
+      }
+      std::string why = claim + " lies (the record ends before it" +
+                        std::string(verifiable ? "" : ", judged by the next WARC/ line") + "); " +
+                        Range(start, source, from_member) + " unreadable, next record at " +
+                        std::to_string(in_->SourceOffset(here));
+      return Unreadable(rec, source, Status::Corruption(why), here - start);
+    }
+    std::string what;
+    if (here == target) {
+      size_t got = in_->Ensure(16);
+      if (TrailerOk(in_->Peek(), got < 16)) {
+        return Unreadable(rec, source, OverLimit(cl), hdr_end + cl);
+      }
+      // The record is longer than claimed: the next record start after the claimed end.
+      SkipToRecordStart(0);
+      what = claim + " does not match the record (no record end)";
+    } else {
+      // The input ended (or broke) inside the claimed block and no record start was found.
+      what = claim + " runs past the end of the input";
+    }
+    Status breaks = Status::Corruption("");
+    SkipDamage(&breaks);
+    const uint64_t end = in_->position();
+    what += "; " + Range(start, source, from_member) + " unreadable";
+    if (!breaks.message().empty()) what += " " + breaks.message();
+    return Unreadable(rec, source, Status::Corruption(what), end - start);
+  }
+
+  static Status OverLimit(uint64_t cl) {
+    return Status::ResourceExhausted("record of " + std::to_string(cl) +
+                                     " bytes is over max_record_bytes (skipped)");
   }
 
   void SkipBlank() {
@@ -238,7 +394,7 @@ class WarcReader : public RecordReader {
     for (;;) {
       size_t avail = in_->Ensure(from + (1 << 16));
       std::string_view v = in_->Peek();
-      size_t hit = FindRecordStart(v, from);
+      size_t hit = FindStart(v, from);
       if (hit != std::string_view::npos && (hit + 7 <= avail)) {
         in_->Consume(hit);
         return skipped + hit;
@@ -311,6 +467,7 @@ class WarcReader : public RecordReader {
   ReaderOptions options_;
   uint64_t end_;
   uint64_t index_ = 0;
+  std::vector<std::pair<uint64_t, std::string>> notes_;  // InputStream notes not yet reported
 };
 
 // Whether a gzip member starting at `off` decodes to a WARC version line.

@@ -48,6 +48,7 @@ struct Task {
 // A task's outcome: what its done-marker holds.
 struct TaskResult {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0, output_bytes = 0;
+  uint64_t unreadable_bytes = 0;  // decoded input bytes inside unreadable items (where known)
   std::map<std::string, uint64_t> skipped;
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;
   std::map<std::string, uint64_t> counters;  // annotations summed over documents (pii_*)
@@ -213,7 +214,8 @@ std::string MarkerJson(const TaskResult& r) {
   std::string out = "{\"read\":" + std::to_string(r.read) + ",\"kept\":" + std::to_string(r.kept) +
                     ",\"removed\":" + std::to_string(r.removed) +
                     ",\"unreadable\":" + std::to_string(r.unreadable) +
-                    ",\"output_bytes\":" + std::to_string(r.output_bytes) + ",\"skipped\":";
+                    ",\"output_bytes\":" + std::to_string(r.output_bytes) +
+                    ",\"unreadable_bytes\":" + std::to_string(r.unreadable_bytes) + ",\"skipped\":";
   AppendCounts(r.skipped, &out);
   out += ",\"removed_by\":";
   AppendRemovedBy(r.removed_by, &out);
@@ -244,6 +246,7 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
   r->removed = u("removed");
   r->unreadable = u("unreadable");
   r->output_bytes = u("output_bytes");
+  r->unreadable_bytes = u("unreadable_bytes");
   simdjson::dom::object obj;
   if (!doc["skipped"].get(obj)) {
     for (auto [k, v] : obj) r->skipped[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
@@ -282,10 +285,11 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
 }
 
 std::string StatsJson(const RunStats& s) {
-  std::string out = "{\n  \"read\": " + std::to_string(s.read) +
-                    ",\n  \"kept\": " + std::to_string(s.kept) +
-                    ",\n  \"removed\": " + std::to_string(s.removed) +
-                    ",\n  \"unreadable\": " + std::to_string(s.unreadable) + ",\n  \"skipped\": ";
+  std::string out =
+      "{\n  \"read\": " + std::to_string(s.read) + ",\n  \"kept\": " + std::to_string(s.kept) +
+      ",\n  \"removed\": " + std::to_string(s.removed) +
+      ",\n  \"unreadable\": " + std::to_string(s.unreadable) +
+      ",\n  \"unreadable_bytes\": " + std::to_string(s.unreadable_bytes) + ",\n  \"skipped\": ";
   uint64_t skipped = 0;
   for (const auto& [k, v] : s.skipped) skipped += v;
   out += std::to_string(skipped) + ",\n  \"skipped_by_reason\": ";
@@ -479,6 +483,7 @@ Status Run::RunTask(size_t i, Worker* w) {
     if (!*more) break;
     if (rec.kind == InputRecord::Kind::kUnreadable) {
       r.unreadable_items.push_back({rec.file, rec.offset, rec.error.ToString()});
+      r.unreadable_bytes += rec.bytes;
       continue;
     }
     ++r.read;
@@ -538,7 +543,11 @@ Status Run::RunTask(size_t i, Worker* w) {
   }
   w->ctx.set_input(nullptr);
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
-  if (reader) r.skipped = reader->skip_counts();
+  if (reader) {
+    r.skipped = reader->skip_counts();
+    for (const auto& wn : reader->warnings())
+      r.warnings.push_back({task.files[0], wn.offset, wn.reason});
+  }
   if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
       task.begin == 0 && r.unreadable_items.empty()) {
     r.warnings.push_back({task.files[0], 0, "empty file: no records"});
@@ -670,6 +679,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     st.kept += r.kept;
     st.removed += r.removed;
     st.unreadable += r.unreadable;
+    st.unreadable_bytes += r.unreadable_bytes;
     st.output_bytes += r.output_bytes;
     for (const auto& [k, v] : r.skipped) st.skipped[k] += v;
     for (const auto& [k, v] : r.counters) st.counters[k] += v;

@@ -49,6 +49,7 @@ struct InputRecord {
   uint64_t offset = 0;  // byte offset of the record (see InputStream::SourceOffset), or line start
   uint64_t index = 0;   // 0-based position among the records this reader returned
   Status error;         // kUnreadable: why
+  uint64_t bytes = 0;   // kUnreadable: decoded input bytes the item stands for (0: not known)
 
   // An unreadable record of `file` at `offset` (the readers' one way to report a bad record).
   static InputRecord Unreadable(std::string file, uint64_t offset, uint64_t index, Status why) {
@@ -91,6 +92,14 @@ class RecordReader {
   // Records that are not documents, by reason ("warc_type:request", "non_html", "http_status",
   // "empty_line", ...). Not part of read/kept/removed/unreadable.
   const std::map<std::string, uint64_t>& skip_counts() const { return skips_; }
+  // Damage that cost no document but deserves a look (a gzip member whose CRC check failed
+  // though its data decoded; most JSONL lines lacking the text key): offset and reason, in the
+  // order found. Grows as Next() goes on.
+  struct Warning {
+    uint64_t offset = 0;
+    std::string reason;
+  };
+  const std::vector<Warning>& warnings() const { return warnings_; }
   // Stored (compressed) bytes consumed so far (progress).
   virtual uint64_t bytes_consumed() const = 0;
   // Decoded (uncompressed) bytes consumed so far.
@@ -98,6 +107,7 @@ class RecordReader {
 
  protected:
   std::map<std::string, uint64_t> skips_;
+  std::vector<Warning> warnings_;
 };
 
 // A reader for a WARC/WET or JSONL file; `kind` as from SniffInputKind().

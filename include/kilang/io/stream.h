@@ -8,6 +8,8 @@
 // bytes decoded before the failure are delivered, then at_break() turns true. TakeBreak() returns
 // the error (with the compressed byte offset) and the stream continues with the next gzip member
 // it can find (a truncated or corrupt member costs that member only). Zstd errors end the stream.
+// A gzip member whose data all decodes but whose CRC-32 or length check fails is not a break: its
+// bytes are delivered and the damage is reported by TakeNotes() (nothing was lost).
 //
 // Thread-safety: none; one stream per worker.
 #ifndef KILANG_IO_STREAM_H_
@@ -19,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "kilang/util/status.h"
 
@@ -62,11 +65,26 @@ class InputStream {
   bool at_break();
   // REQUIRES: at_break(). Returns the failure and resumes decoding after it.
   Status TakeBreak();
+  // Whether the bytes visible in Peek() end at a break (no more will come before TakeBreak()).
+  bool break_ahead() const { return break_pending_; }
+  // REQUIRES: at_break(). The offset to report the pending break at: the file offset of the
+  // failing gzip member when that member yielded no byte (bad magic, garbage between members,
+  // a header that does not decode), otherwise SourceOffset(position()).
+  uint64_t BreakOffset() const;
+  // Damage that cost no data, noted since the last call: (file offset of the gzip member, what
+  // failed), e.g. "gzip member at compressed offset 30509: incorrect data check".
+  std::vector<std::pair<uint64_t, std::string>> TakeNotes();
 
   // Where a record that starts at decoded offset `pos` lives in the file: the compressed offset
   // of the gzip member that starts exactly there (per-record gzip, as in Common Crawl CDX
   // indexes), otherwise `pos` itself.
   uint64_t SourceOffset(uint64_t pos) const;
+  // Whether a gzip member starts exactly at decoded offset `pos` (known for members at or after
+  // the one holding position()).
+  bool StartsMember(uint64_t pos) const;
+  // The decoded offset of the first gzip member starting at or after `pos` among those decoded
+  // so far (UINT64_MAX: none known).
+  uint64_t NextMemberStart(uint64_t pos) const;
   // The file offset of the gzip member holding decoded offset `pos` (the last member starting at
   // or before it); for an uncompressed file, the file offset of `pos`.
   uint64_t MemberOffsetAt(uint64_t pos) const;
@@ -87,6 +105,8 @@ class InputStream {
   bool eof_ = false;
   bool break_pending_ = false;
   Status break_status_;
+  uint64_t break_offset_ = 0;
+  bool break_at_member_start_ = false;
 };
 
 }  // namespace kilang

@@ -40,6 +40,7 @@ struct UnreadableItem {
 // What stats.json holds (see docs/pipeline.md).
 struct RunStats {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0;
+  uint64_t unreadable_bytes = 0;  // decoded input bytes inside unreadable items (where known)
   std::map<std::string, uint64_t> skipped;                            // by reason
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
   std::map<std::string, uint64_t> counters;  // per-document annotations summed (pii_email, ...)

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Runs `kilang run` on the attack corpus of issue 12 (make_corpus.py) and checks every case.
+
+usage: run_tests.py path/to/kilang [CASE-SUBSTRING...]
+
+For each case: the run's stats.json must hold read = kept + removed + unreadable, the unreadable
+items named by the case (file offset and words of the reason, nothing else), and, against a run
+on the clean input the case was made from (its "baseline"), the documents lost or gained and the
+same skipped records. Prints "N passed, M failed"; exits 1 on any failure. Standard library only.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.path.join(ROOT, "..", "shared", "data")
+
+
+class Runner:
+    def __init__(self, kilang, tmp):
+        self.kilang = kilang
+        self.tmp = tmp
+        self.n = 0
+        self.passed = 0
+        self.failed = []
+        self.xo = os.path.join(tmp, "extract-only.yaml")
+        with open(self.xo, "w") as f:
+            f.write("pipeline: [extract]\ndedup: {enabled: false}\n")
+
+    def out_dir(self, name):
+        self.n += 1
+        return os.path.join(self.tmp, "out", "%03d-%s" % (self.n, name))
+
+    def run(self, args, name="run", config=True, stdin=None, env=None, timeout=300):
+        """Runs `kilang run [XO] ARGS --output DIR`; returns (rc, stderr, dir, stats or None)."""
+        out = self.out_dir(name)
+        cmd = [self.kilang, "run"] + ([self.xo] if config else []) + list(args) + [
+            "--output", out, "--progress", "none"]
+        p = subprocess.run(cmd, stdin=stdin, capture_output=True, env=env, timeout=timeout)
+        stats = None
+        sp = os.path.join(out, "stats.json")
+        if os.path.exists(sp):
+            with open(sp) as f:
+                stats = json.load(f)
+        return p.returncode, p.stderr.decode("utf-8", "replace"), out, stats
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed.append(name)
+            print("FAIL: %s %s" % (name, detail), file=sys.stderr)
+
+
+def invariant(s):
+    return (s is not None and s["read"] == s["kept"] + s["removed"] + s["unreadable"])
+
+
+def check_case(r, name, case, baselines):
+    exp = case["expect"]
+    rc, err, out, s = r.run(["--input"] + case["inputs"] + case["args"], name)
+    r.check(name + ": stats.json written", s is not None, err[-2000:])
+    if s is None:
+        return
+    r.check(name + ": read = kept + removed + unreadable", invariant(s), str(s))
+    if "exit" in exp:
+        r.check(name + ": exit %d" % exp["exit"], rc == exp["exit"], "rc=%d %s" % (rc, err[-500:]))
+    if "unreadable" in exp:
+        got = s["unreadable_inputs"]
+        r.check(name + ": unreadable count %d" % len(exp["unreadable"]),
+                s["unreadable"] == len(exp["unreadable"]) and len(got) == len(exp["unreadable"]),
+                json.dumps(got, indent=1))
+        for want, have in zip(exp["unreadable"], got):
+            r.check(name + ": unreadable offset %d" % want["offset"],
+                    have["offset"] == want["offset"], json.dumps(have))
+            for word in want.get("reason", []):
+                r.check(name + ": reason names '%s'" % word, word in have["reason"],
+                        json.dumps(have))
+    if "warnings" in exp:
+        got = s["warnings"]
+        r.check(name + ": %d warning(s)" % len(exp["warnings"]), len(got) == len(exp["warnings"]),
+                json.dumps(got, indent=1))
+        for want, have in zip(exp["warnings"], got):
+            r.check(name + ": warning at offset %d" % want["offset"],
+                    have["offset"] == want["offset"], json.dumps(have))
+            for word in want.get("reason", []):
+                r.check(name + ": warning names '%s'" % word, word in have["reason"],
+                        json.dumps(have))
+    if "unreadable_bytes" in exp:
+        r.check(name + ": unreadable_bytes %d" % exp["unreadable_bytes"],
+                s.get("unreadable_bytes") == exp["unreadable_bytes"],
+                str(s.get("unreadable_bytes")))
+    if "baseline" in exp:
+        key = json.dumps([exp["baseline"]["inputs"], case["args"]])
+        if key not in baselines:
+            baselines[key] = r.run(["--input"] + exp["baseline"]["inputs"] + case["args"],
+                                   name + "-clean")[3]
+        b = baselines[key]
+        docs, bdocs = s["kept"] + s["removed"], b["kept"] + b["removed"]
+        r.check(name + ": documents %+d against the clean input" % exp["docs_delta"],
+                docs - bdocs == exp["docs_delta"], "clean %d, damaged %d" % (bdocs, docs))
+        r.check(name + ": same skipped records as the clean input",
+                s["skipped_by_reason"] == b["skipped_by_reason"],
+                "%s vs %s" % (s["skipped_by_reason"], b["skipped_by_reason"]))
+
+
+def main():
+    kilang = os.path.abspath(sys.argv[1])
+    only = sys.argv[2:]
+    tmp = tempfile.mkdtemp(prefix="kilang-hostile-")
+    try:
+        corpus = os.path.join(tmp, "corpus")
+        subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), SHARED, corpus],
+                       check=True)
+        with open(os.path.join(corpus, "cases.json")) as f:
+            cases = json.load(f)
+        r = Runner(kilang, tmp)
+        baselines = {}
+        for name in sorted(cases):
+            if only and not any(o in name for o in only):
+                continue
+            check_case(r, name, cases[name], baselines)
+        print("hostile: %d passed, %d failed" % (r.passed, len(r.failed)))
+        return 1 if r.failed else 0
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", tmp])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
