@@ -38,13 +38,6 @@ double ThreadCpu() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
-struct Task {
-  InputKind kind = InputKind::kUnknown;
-  std::vector<std::string> files;
-  uint64_t bytes = 0;                    // stored size of its files (or of its piece)
-  uint64_t begin = 0, end = UINT64_MAX;  // a piece of a split WARC file: file offsets
-};
-
 // A task's outcome: what its done-marker holds.
 struct TaskResult {
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0, output_bytes = 0;
@@ -56,11 +49,6 @@ struct TaskResult {
   std::vector<UnreadableItem> warnings;
   std::vector<std::string> shards;  // relative paths written (kept first, then removed)
 };
-
-uint64_t FileSize(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
-}
 
 uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) {
@@ -74,83 +62,6 @@ std::string Hex(uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
-}
-
-// Adds the task(s) of one WARC/WET/JSONL file: several pieces for a big per-record-gzip WARC.
-void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes,
-                  std::vector<Task>* tasks) {
-  uint64_t size = FileSize(f);
-  std::vector<uint64_t> points;
-  if (kind == InputKind::kWarc && split_bytes > 0 && size > split_bytes) {
-    points = FindWarcSplitPoints(f, split_bytes);
-  }
-  uint64_t begin = 0;
-  for (size_t i = 0; i <= points.size(); ++i) {
-    Task t{kind, {f}, 0, begin, i < points.size() ? points[i] : UINT64_MAX};
-    t.bytes = (i < points.size() ? points[i] : size) - begin;
-    tasks->push_back(std::move(t));
-    if (i < points.size()) begin = points[i];
-  }
-}
-
-void Plan(const std::vector<std::string>& inputs, uint64_t pages_per_task, uint64_t split_bytes,
-          std::vector<Task>* tasks, std::vector<std::string>* ignored) {
-  auto add_pages = [&](std::vector<std::string>& pages) {
-    for (size_t i = 0; i < pages.size(); i += pages_per_task) {
-      Task t;
-      t.kind = InputKind::kPage;
-      for (size_t j = i; j < std::min<size_t>(pages.size(), i + pages_per_task); ++j) {
-        t.bytes += FileSize(pages[j]);
-        t.files.push_back(pages[j]);
-      }
-      tasks->push_back(std::move(t));
-    }
-    pages.clear();
-  };
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(in, ec)) {
-      std::vector<std::string> files;
-      for (fs::recursive_directory_iterator
-               it(in, fs::directory_options::skip_permission_denied, ec),
-           end;
-           !ec && it != end; it.increment(ec)) {
-        std::error_code ec2;
-        if (it->is_regular_file(ec2)) {
-          files.push_back(it->path().string());
-        } else if (it->is_symlink(ec2) && !fs::exists(it->path(), ec2)) {
-          files.push_back(it->path().string());  // a dangling link: reported unreadable
-        }
-      }
-      if (ec) {
-        Task t;
-        t.files = {in};
-        tasks->push_back(std::move(t));  // reported unreadable
-      }
-      std::sort(files.begin(), files.end());
-      std::vector<std::string> pages;
-      for (const std::string& f : files) {
-        InputKind k = SniffInputKind(f);
-        if (k == InputKind::kPage) {
-          pages.push_back(f);
-        } else if (k == InputKind::kUnknown) {
-          ignored->push_back(f);
-        } else {
-          add_pages(pages);
-          AddFileTasks(k, f, split_bytes, tasks);
-        }
-      }
-      add_pages(pages);
-    } else {
-      // A named file: its own task(s); unknown kinds and missing files are reported unreadable.
-      InputKind k = SniffInputKind(in);
-      if (k == InputKind::kWarc || k == InputKind::kJsonl) {
-        AddFileTasks(k, in, split_bytes, tasks);
-      } else {
-        tasks->push_back(Task{k, {in}, FileSize(in)});
-      }
-    }
-  }
 }
 
 std::string ShardName(size_t i, size_t width) {
@@ -351,6 +262,7 @@ class Run {
   std::string dir_;
   std::vector<Task> tasks_;
   std::vector<std::string> ignored_;
+  std::vector<UnreadableItem> plan_warnings_;
   std::vector<std::unique_ptr<DocumentStage>> stages_;
   OutputCompression compression_ = OutputCompression::kZstd;
   size_t width_ = 5;
@@ -445,7 +357,8 @@ Status Run::RunTask(size_t i, Worker* w) {
     reader = MakePageFilesReader(task.files, cfg_.input);
   } else if (task.kind == InputKind::kUnknown) {
     std::error_code ec;
-    std::string why = !fs::exists(task.files[0], ec) ? "not found"
+    std::string why = !task.problem.empty()            ? task.problem
+                      : !fs::exists(task.files[0], ec) ? "not found"
                       : fs::is_directory(task.files[0], ec)
                           ? "cannot list folder"
                           : "not a WARC, WET, JSONL or page (.html/.txt) file";
@@ -643,9 +556,12 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   auto stages = cfg_.BuildStages();
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
-  Plan(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, &tasks_, &ignored_);
+  RunPlan plan = PlanRun(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, dir_);
+  tasks_ = std::move(plan.tasks);
+  ignored_ = std::move(plan.ignored);
+  plan_warnings_ = std::move(plan.warnings);
+  total_bytes_ = plan.total_bytes;
   width_ = std::max<size_t>(5, std::to_string(tasks_.size()).size());
-  for (const Task& t : tasks_) total_bytes_ += t.bytes;
   KILANG_RETURN_IF_ERROR(Prepare());
 
   size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers)
@@ -669,6 +585,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   RunStats& st = sum.stats;
   st.tasks = tasks_.size();
   st.ignored_files = ignored_;
+  st.warnings = plan_warnings_;
   simdjson::dom::parser parser;
   std::vector<DedupShardInput> stage1;
   for (size_t i = 0; i < tasks_.size(); ++i) {

@@ -226,12 +226,47 @@ def damaged_gzip_member(c):
                                  "unreadable": [{"offset": o, "reason": ["gzip"]}], "exit": 1})
 
 
+def jsonl(docs):
+    return b"".join(json.dumps(d).encode() + b"\n" for d in docs)
+
+
+def hidden_folders(c):
+    """Item 3: a sub-folder that cannot be listed, or reached through a link, is not skipped
+    silently. Run as a non-root user (chmod 000 does not stop root)."""
+    root = c.path("folders", "in")[:-len("/in")] + "/in"
+    os.makedirs(root + "/locked", exist_ok=True)
+    os.makedirs(root + "/plain", exist_ok=True)
+    other = c.path("folders", "elsewhere")[:-len("/elsewhere")] + "/elsewhere"
+    os.makedirs(other, exist_ok=True)
+    docs = lambda tag, n: jsonl({"id": "%s%d" % (tag, i), "text": "Teks %s nomor %d." % (tag, i)}
+                                for i in range(n))
+    with open(root + "/plain/a.jsonl", "wb") as f:
+        f.write(docs("a", 2))
+    with open(root + "/locked/b.jsonl", "wb") as f:
+        f.write(docs("b", 4))
+    with open(other + "/c.jsonl", "wb") as f:
+        f.write(docs("c", 3))
+    for link, target in (("linked", other), ("loop", root)):
+        if not os.path.lexists(root + "/" + link):
+            os.symlink(target, root + "/" + link)
+    os.chmod(root + "/locked", 0)
+    c.add("folders", [root], {
+        "as_nobody": True,
+        "docs": 2 + 3,  # a.jsonl, and c.jsonl through the link; b.jsonl is behind chmod 000
+        "unreadable": [{"file": root + "/locked", "offset": 0,
+                        "reason": ["cannot list folder", "Permission denied"]}],
+        "warnings": [{"file": root + "/loop", "offset": 0, "reason": ["already listed"]}],
+        "exit": 1,
+    })
+
+
 def main():
     shared, out = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
     c = Corpus(shared, out)
     lying_content_length(c)
     damaged_gzip_member(c)
+    hidden_folders(c)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(c.cases, f, indent=1, sort_keys=True)
 

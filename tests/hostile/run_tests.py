@@ -35,11 +35,15 @@ class Runner:
         self.n += 1
         return os.path.join(self.tmp, "out", "%03d-%s" % (self.n, name))
 
-    def run(self, args, name="run", config=True, stdin=None, env=None, timeout=300):
-        """Runs `kilang run [XO] ARGS --output DIR`; returns (rc, stderr, dir, stats or None)."""
+    def run(self, args, name="run", config=True, stdin=None, env=None, timeout=300,
+            as_nobody=False):
+        """Runs `kilang run [XO] ARGS --output DIR`; returns (rc, stderr, dir, stats or None).
+        `as_nobody`: as user nobody when running as root (permissions do not stop root)."""
         out = self.out_dir(name)
         cmd = [self.kilang, "run"] + ([self.xo] if config else []) + list(args) + [
             "--output", out, "--progress", "none"]
+        if as_nobody and os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
         p = subprocess.run(cmd, stdin=stdin, capture_output=True, env=env, timeout=timeout)
         stats = None
         sp = os.path.join(out, "stats.json")
@@ -62,7 +66,8 @@ def invariant(s):
 
 def check_case(r, name, case, baselines):
     exp = case["expect"]
-    rc, err, out, s = r.run(["--input"] + case["inputs"] + case["args"], name)
+    rc, err, out, s = r.run(["--input"] + case["inputs"] + case["args"], name,
+                            as_nobody=exp.get("as_nobody", False))
     r.check(name + ": stats.json written", s is not None, err[-2000:])
     if s is None:
         return
@@ -77,6 +82,9 @@ def check_case(r, name, case, baselines):
         for want, have in zip(exp["unreadable"], got):
             r.check(name + ": unreadable offset %d" % want["offset"],
                     have["offset"] == want["offset"], json.dumps(have))
+            if "file" in want:
+                r.check(name + ": unreadable file %s" % want["file"], have["file"] == want["file"],
+                        json.dumps(have))
             for word in want.get("reason", []):
                 r.check(name + ": reason names '%s'" % word, word in have["reason"],
                         json.dumps(have))
@@ -87,6 +95,9 @@ def check_case(r, name, case, baselines):
         for want, have in zip(exp["warnings"], got):
             r.check(name + ": warning at offset %d" % want["offset"],
                     have["offset"] == want["offset"], json.dumps(have))
+            if "file" in want:
+                r.check(name + ": warning file %s" % want["file"], have["file"] == want["file"],
+                        json.dumps(have))
             for word in want.get("reason", []):
                 r.check(name + ": warning names '%s'" % word, word in have["reason"],
                         json.dumps(have))
@@ -94,6 +105,9 @@ def check_case(r, name, case, baselines):
         r.check(name + ": unreadable_bytes %d" % exp["unreadable_bytes"],
                 s.get("unreadable_bytes") == exp["unreadable_bytes"],
                 str(s.get("unreadable_bytes")))
+    if "docs" in exp:
+        r.check(name + ": %d documents" % exp["docs"], s["kept"] + s["removed"] == exp["docs"],
+                str(s))
     if "baseline" in exp:
         key = json.dumps([exp["baseline"]["inputs"], case["args"]])
         if key not in baselines:
@@ -112,6 +126,9 @@ def main():
     kilang = os.path.abspath(sys.argv[1])
     only = sys.argv[2:]
     tmp = tempfile.mkdtemp(prefix="kilang-hostile-")
+    os.chmod(tmp, 0o755)  # cases run as user nobody read the corpus and write their output here
+    os.makedirs(os.path.join(tmp, "out"))
+    os.chmod(os.path.join(tmp, "out"), 0o777)
     try:
         corpus = os.path.join(tmp, "corpus")
         subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), SHARED, corpus],

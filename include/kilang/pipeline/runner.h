@@ -27,15 +27,10 @@
 #include <vector>
 
 #include "kilang/pipeline/config.h"
+#include "kilang/pipeline/plan.h"
 #include "kilang/util/status.h"
 
 namespace kilang {
-
-struct UnreadableItem {
-  std::string file;
-  uint64_t offset = 0;
-  std::string reason;
-};
 
 // What stats.json holds (see docs/pipeline.md).
 struct RunStats {

@@ -1,0 +1,162 @@
+#include "kilang/pipeline/plan.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <utility>
+
+namespace kilang {
+
+namespace {
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
+}
+
+using DevIno = std::pair<uint64_t, uint64_t>;
+
+// Adds the task(s) of one WARC/WET/JSONL file: several pieces for a big per-record-gzip WARC.
+void AddFileTasks(InputKind kind, const std::string& f, uint64_t split_bytes,
+                  std::vector<Task>* tasks) {
+  uint64_t size = FileSize(f);
+  std::vector<uint64_t> points;
+  if (kind == InputKind::kWarc && split_bytes > 0 && size > split_bytes) {
+    points = FindWarcSplitPoints(f, split_bytes);
+  }
+  uint64_t begin = 0;
+  for (size_t i = 0; i <= points.size(); ++i) {
+    Task t{kind, {f}, 0, begin, i < points.size() ? points[i] : UINT64_MAX, ""};
+    t.bytes = (i < points.size() ? points[i] : size) - begin;
+    tasks->push_back(std::move(t));
+    if (i < points.size()) begin = points[i];
+  }
+}
+
+std::string Join(const std::string& dir, const char* name) {
+  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+}  // namespace
+
+FolderListing ListInputFolder(const std::string& root, const std::string& exclude) {
+  FolderListing out;
+  struct stat st;
+  DevIno skip{UINT64_MAX, UINT64_MAX};
+  if (!exclude.empty() && ::stat(exclude.c_str(), &st) == 0) skip = {st.st_dev, st.st_ino};
+  std::set<DevIno> seen;
+  if (::stat(root.c_str(), &st) == 0) seen.insert({st.st_dev, st.st_ino});
+  std::vector<std::string> stack = {root};
+  while (!stack.empty()) {
+    std::string dir = std::move(stack.back());
+    stack.pop_back();
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+      out.unreadable.push_back(
+          {dir, 0, std::string("cannot list folder: ") + std::strerror(errno)});
+      continue;
+    }
+    std::vector<std::string> subdirs;
+    errno = 0;
+    while (dirent* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      std::string path = Join(dir, e->d_name);
+      if (::stat(path.c_str(), &st) != 0) {
+        // A dangling link (or an entry gone meanwhile): an input that will be reported unreadable.
+        out.files.push_back(path);
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        DevIno id{st.st_dev, st.st_ino};
+        if (id == skip) continue;  // the run's own output folder
+        if (!seen.insert(id).second) {
+          out.warnings.push_back({path, 0, "link to a folder already listed; not followed again"});
+          continue;
+        }
+        subdirs.push_back(std::move(path));
+      } else if (S_ISREG(st.st_mode)) {
+        out.files.push_back(std::move(path));
+      } else {
+        out.warnings.push_back({path, 0, "not a regular file (device, pipe or socket); ignored"});
+      }
+    }
+    if (errno != 0) {
+      out.unreadable.push_back(
+          {dir, 0, std::string("folder listing failed: ") + std::strerror(errno)});
+    }
+    ::closedir(d);
+    // Depth-first, in name order (the files are sorted at the end anyway).
+    std::sort(subdirs.rbegin(), subdirs.rend());
+    for (auto& s : subdirs) stack.push_back(std::move(s));
+  }
+  std::sort(out.files.begin(), out.files.end());
+  auto by_file = [](const UnreadableItem& a, const UnreadableItem& b) { return a.file < b.file; };
+  std::sort(out.unreadable.begin(), out.unreadable.end(), by_file);
+  std::sort(out.warnings.begin(), out.warnings.end(), by_file);
+  return out;
+}
+
+RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
+                uint64_t split_bytes, const std::string& output_dir) {
+  RunPlan plan;
+  std::vector<Task>* tasks = &plan.tasks;
+  auto add_pages = [&](std::vector<std::string>& pages) {
+    for (size_t i = 0; i < pages.size(); i += pages_per_task) {
+      Task t;
+      t.kind = InputKind::kPage;
+      for (size_t j = i; j < std::min<size_t>(pages.size(), i + pages_per_task); ++j) {
+        t.bytes += FileSize(pages[j]);
+        t.files.push_back(pages[j]);
+      }
+      tasks->push_back(std::move(t));
+    }
+    pages.clear();
+  };
+  for (const std::string& in : inputs) {
+    struct stat st;
+    if (::stat(in.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      FolderListing listing = ListInputFolder(in, output_dir);
+      std::vector<std::string> pages;
+      for (const std::string& f : listing.files) {
+        InputKind k = SniffInputKind(f);
+        if (k == InputKind::kPage) {
+          pages.push_back(f);
+        } else if (k == InputKind::kUnknown) {
+          plan.ignored.push_back(f);
+        } else {
+          add_pages(pages);
+          AddFileTasks(k, f, split_bytes, tasks);
+        }
+      }
+      add_pages(pages);
+      // Folders that cannot be listed: one unreadable item each, after the folder's files.
+      for (auto& u : listing.unreadable) {
+        Task t;
+        t.files = {u.file};
+        t.problem = std::move(u.reason);
+        tasks->push_back(std::move(t));
+      }
+      for (auto& w : listing.warnings) plan.warnings.push_back(std::move(w));
+    } else {
+      // A named file: its own task(s); unknown kinds and missing files are reported unreadable.
+      InputKind k = SniffInputKind(in);
+      if (k == InputKind::kWarc || k == InputKind::kJsonl) {
+        AddFileTasks(k, in, split_bytes, tasks);
+      } else {
+        Task t;
+        t.kind = k;
+        t.files = {in};
+        t.bytes = FileSize(in);
+        tasks->push_back(std::move(t));
+      }
+    }
+  }
+  for (const Task& t : plan.tasks) plan.total_bytes += t.bytes;
+  return plan;
+}
+
+}  // namespace kilang

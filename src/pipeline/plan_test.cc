@@ -1,0 +1,69 @@
+#include "kilang/pipeline/plan.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "run_test_util.h"
+
+namespace kilang {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Touch(const std::string& path, const std::string& text = "{\"text\":\"x\"}\n") {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+TEST(ListInputFolder, FollowsLinksToFoldersOnceAndWarnsOfLoops) {
+  std::string d = test_util::FreshTempDir("plan", "links");
+  Touch(d + "/in/a.jsonl");
+  Touch(d + "/elsewhere/b.jsonl");
+  fs::create_directory_symlink(d + "/elsewhere", d + "/in/linked");
+  fs::create_directories(d + "/in/sub");
+  fs::create_directory_symlink(d + "/in", d + "/in/sub/loop");
+  FolderListing l = ListInputFolder(d + "/in");
+  EXPECT_EQ(l.files, (std::vector<std::string>{d + "/in/a.jsonl", d + "/in/linked/b.jsonl"}));
+  EXPECT_TRUE(l.unreadable.empty());
+  ASSERT_EQ(l.warnings.size(), 1u);
+  EXPECT_EQ(l.warnings[0].file, d + "/in/sub/loop");
+  fs::remove_all(d);
+}
+
+TEST(ListInputFolder, AFolderThatCannotBeListedIsUnreadable) {
+  if (::geteuid() == 0) GTEST_SKIP() << "permissions do not stop root (tests/hostile covers it)";
+  std::string d = test_util::FreshTempDir("plan", "locked");
+  Touch(d + "/in/a.jsonl");
+  Touch(d + "/in/locked/b.jsonl");
+  ::chmod((d + "/in/locked").c_str(), 0);
+  FolderListing l = ListInputFolder(d + "/in");
+  ::chmod((d + "/in/locked").c_str(), 0755);
+  EXPECT_EQ(l.files, (std::vector<std::string>{d + "/in/a.jsonl"}));
+  ASSERT_EQ(l.unreadable.size(), 1u);
+  EXPECT_EQ(l.unreadable[0].file, d + "/in/locked");
+  EXPECT_NE(l.unreadable[0].reason.find("cannot list folder"), std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(ListInputFolder, SkipsTheExcludedFolderWhateverItsPathSpelling) {
+  std::string d = test_util::FreshTempDir("plan", "exclude");
+  Touch(d + "/in/a.jsonl");
+  Touch(d + "/in/out/part-00000.jsonl");
+  FolderListing l = ListInputFolder(d + "/in", d + "/in/../in/out");
+  EXPECT_EQ(l.files, (std::vector<std::string>{d + "/in/a.jsonl"}));
+  fs::remove_all(d);
+}
+
+TEST(PlanRun, UnlistableFolderBecomesATaskWithItsReason) {
+  std::string d = test_util::FreshTempDir("plan", "task");
+  RunPlan p = PlanRun({d + "/missing"}, 1000, 0, d + "/out");
+  ASSERT_EQ(p.tasks.size(), 1u);
+  EXPECT_EQ(p.tasks[0].kind, InputKind::kUnknown);
+}
+
+}  // namespace
+}  // namespace kilang
