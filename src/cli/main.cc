@@ -135,13 +135,32 @@ int RunRun(const RunFlags& flags) {
   }
   const kilang::RunStats& st = sum->stats;
   const kilang::RunTimings& tm = sum->timings;
-  for (const auto& u : st.unreadable_inputs) {
+  // At most kShown items of each kind on stderr; stats.json lists more, and every unreadable item
+  // is in DIR/unreadable.jsonl.zst.
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < st.unreadable_inputs.size() && i < kShown; ++i) {
+    const auto& u = st.unreadable_inputs[i];
     std::fprintf(stderr, "kilang run: %s#%llu: %s\n", u.file.c_str(),
                  static_cast<unsigned long long>(u.offset), u.reason.c_str());
   }
-  for (const auto& u : st.warnings) {
+  if (st.unreadable > kShown) {
+    std::fprintf(stderr, "kilang run: ... %llu unreadable items in all, by reason:\n",
+                 static_cast<unsigned long long>(st.unreadable));
+    for (const auto& [reason, n] : st.unreadable_by_reason) {
+      std::fprintf(stderr, "kilang run:   %llu  %s\n", static_cast<unsigned long long>(n),
+                   reason.c_str());
+    }
+    std::fprintf(stderr, "kilang run: every one of them (file, offset, reason) is in %s/%s\n",
+                 flags.output.c_str(), st.unreadable_file.c_str());
+  }
+  for (size_t i = 0; i < st.warnings.size() && i < kShown; ++i) {
+    const auto& u = st.warnings[i];
     std::fprintf(stderr, "kilang run: warning: %s#%llu: %s\n", u.file.c_str(),
                  static_cast<unsigned long long>(u.offset), u.reason.c_str());
+  }
+  if (st.warnings_count > kShown) {
+    std::fprintf(stderr, "kilang run: ... %llu warnings in all (the first %zu in stats.json)\n",
+                 static_cast<unsigned long long>(st.warnings_count), st.warnings.size());
   }
   uint64_t skipped = 0;
   for (const auto& [k, v] : st.skipped) skipped += v;

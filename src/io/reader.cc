@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "kilang/io/file.h"
@@ -67,7 +68,10 @@ class JsonlReader : public RecordReader {
     for (;;) {
       uint64_t start = in_->position();
       if (in_->at_break()) return Unreadable(rec, start, in_->TakeBreak());
-      if (in_->eof()) return false;
+      if (in_->eof()) {
+        HintAtEnd();
+        return false;
+      }
       // Find the end of the line without buffering more than max_record_bytes.
       size_t scanned = 0, eol = std::string_view::npos;
       for (;;) {
@@ -135,7 +139,9 @@ class JsonlReader : public RecordReader {
       return Unreadable(rec, start, Status::Corruption("JSON line is not an object"));
     std::string_view text;
     simdjson::dom::element tv;
+    ++objects_;
     if (obj.at_key(options_.jsonl_text_key).get(tv)) {
+      NoteKeys(obj);
       return Unreadable(rec, start,
                         Status::Corruption("no \"" + options_.jsonl_text_key + "\" key"));
     }
@@ -173,6 +179,59 @@ class JsonlReader : public RecordReader {
     return true;
   }
 
+  // The keys of a record that lacks the text key (the first 10000 such records), for the hint.
+  void NoteKeys(simdjson::dom::object obj) {
+    if (++missing_ > 10000) return;
+    for (auto [k, v] : obj) {
+      KeyStats& ks = keys_[std::string(k)];
+      ++ks.records;
+      std::string_view sv;
+      if (!v.get(sv)) {
+        ++ks.strings;
+        ks.chars += sv.size();
+      }
+    }
+  }
+
+  // When most records lack the text key, a warning naming the keys they have and the option
+  // that would read them (the string key with the longest values, as text is).
+  void HintAtEnd() {
+    if (hinted_ || missing_ == 0 || missing_ * 2 <= objects_) return;
+    hinted_ = true;
+    uint64_t seen = std::min<uint64_t>(missing_, 10000);
+    std::vector<std::pair<std::string, KeyStats>> keys(keys_.begin(), keys_.end());
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+      return a.second.records != b.second.records ? a.second.records > b.second.records
+                                                  : a.first < b.first;
+    });
+    std::string list, best;
+    double best_len = 0;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const auto& [k, ks] = keys[i];
+      if (i < 12) list += (list.empty() ? "" : ", ") + k + " (" + std::to_string(ks.records) + ")";
+      if (ks.strings * 2 >= seen) {
+        double avg = double(ks.chars) / double(ks.strings);
+        if (avg > best_len) {
+          best_len = avg;
+          best = k;
+        }
+      }
+    }
+    if (keys.size() > 12) list += ", ...";
+    std::string msg =
+        std::to_string(missing_) + " of " + std::to_string(objects_) + " records have no \"" +
+        options_.jsonl_text_key + "\" key; keys found in " +
+        (seen < missing_ ? "the first " + std::to_string(seen) + " of them" : std::string("them")) +
+        ": " + (list.empty() ? "none" : list);
+    if (!best.empty())
+      msg += "; to read the text from \"" + best + "\": --set input.jsonl_text_key=" + best;
+    warnings_.push_back({0, std::move(msg)});
+  }
+
+  struct KeyStats {
+    uint64_t records = 0, strings = 0, chars = 0;
+  };
+
   std::unique_ptr<InputStream> in_;
   std::string file_;
   ReaderOptions options_;
@@ -180,6 +239,10 @@ class JsonlReader : public RecordReader {
   simdjson::dom::parser parser_;
   uint64_t index_ = 0;
   uint64_t line_no_ = 0;
+  uint64_t objects_ = 0;  // lines that are JSON objects
+  uint64_t missing_ = 0;  // ... of which lack the text key
+  std::map<std::string, KeyStats> keys_;
+  bool hinted_ = false;
 };
 
 class PageFilesReader : public RecordReader {

@@ -494,6 +494,30 @@ TEST(JsonlReader, CountsBadLinesAndKeepsGoing) {
   }
 }
 
+TEST(JsonlReader, HintsAtTheTextKeyWhenMostRecordsLackIt) {
+  std::string lines;
+  for (int i = 0; i < 30; ++i) {
+    lines += "{\"id\":\"" + std::to_string(i) + "\",\"body\":\"a long text body number " +
+             std::to_string(i) + "\",\"n\":" + std::to_string(i) + "}\n";
+  }
+  lines += "{\"text\":\"one with text\"}\n";
+  auto r = MakeJsonlReader(InputStream::FromString(lines), "x.jsonl", ReaderOptions());
+  Collected c = ReadAll(r.get());
+  EXPECT_EQ(c.pages.size(), 1u);
+  EXPECT_EQ(c.unreadable.size(), 30u);
+  ASSERT_EQ(r->warnings().size(), 1u);
+  const std::string& hint = r->warnings()[0].reason;
+  EXPECT_NE(hint.find("30 of 31 records have no \"text\" key"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("body (30), id (30), n (30)"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("--set input.jsonl_text_key=body"), std::string::npos) << hint;
+  // A few records without text (a minority) give no hint.
+  auto few = MakeJsonlReader(
+      InputStream::FromString("{\"text\":\"a\"}\n{\"x\":\"b\"}\n{\"text\":\"c\"}\n"), "y.jsonl",
+      ReaderOptions());
+  ReadAll(few.get());
+  EXPECT_TRUE(few->warnings().empty());
+}
+
 TEST(JsonlReader, ConfigurableKeys) {
   ReaderOptions opt;
   opt.jsonl_text_key = "content";

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace kilang {
 
@@ -185,6 +186,41 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(tmp + ": cannot create: " + std::strerror(errno));
   Status s = WriteAll(fd, contents.data(), contents.size(), tmp);
+  if (::close(fd) != 0 && s.ok()) s = Status::IoError(tmp + ": close failed");
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    s = Status::IoError(path + ": rename failed: " + std::strerror(errno));
+  }
+  if (!s.ok()) ::unlink(tmp.c_str());
+  return s;
+}
+
+}  // namespace kilang
+
+namespace kilang {
+
+Status ConcatenateFilesAtomic(const std::vector<std::string>& parts, const std::string& path) {
+  std::string tmp = TempPath(path);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(tmp + ": cannot create: " + std::strerror(errno));
+  Status s;
+  std::vector<char> buf(size_t(1) << 20);
+  for (const std::string& part : parts) {
+    int in = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+      s = Status::IoError(part + ": cannot open: " + std::strerror(errno));
+      break;
+    }
+    for (;;) {
+      ssize_t n = ::read(in, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) s = Status::IoError(part + ": read failed: " + std::strerror(errno));
+      if (n <= 0) break;
+      s = WriteAll(fd, buf.data(), size_t(n), tmp);
+      if (!s.ok()) break;
+    }
+    ::close(in);
+    if (!s.ok()) break;
+  }
   if (::close(fd) != 0 && s.ok()) s = Status::IoError(tmp + ": close failed");
   if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
     s = Status::IoError(path + ": rename failed: " + std::strerror(errno));

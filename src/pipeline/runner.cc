@@ -45,8 +45,10 @@ struct TaskResult {
   std::map<std::string, uint64_t> skipped;
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;
   std::map<std::string, uint64_t> counters;  // annotations summed over documents (pii_*)
-  std::vector<UnreadableItem> unreadable_items;
-  std::vector<UnreadableItem> warnings;
+  std::vector<UnreadableItem> unreadable_items;  // the first kListedItems of them
+  std::map<std::string, uint64_t> unreadable_by_reason;
+  std::vector<UnreadableItem> warnings;  // the first kListedItems of them
+  uint64_t warnings_count = 0;
   std::vector<std::string> shards;  // relative paths written (kept first, then removed)
 };
 
@@ -68,6 +70,36 @@ std::string ShardName(size_t i, size_t width) {
   std::string n = std::to_string(i);
   if (n.size() < width) n.insert(0, width - n.size(), '0');
   return "part-" + n;
+}
+
+// Unreadable items and warnings kept in memory, in done-markers and in stats.json: the first
+// this many (per task, and per run); every unreadable item is also written to the task's
+// .kilang/unreadable/part-<i>.jsonl.zst, joined into DIR/unreadable.jsonl.zst at the end.
+constexpr size_t kListedItems = 100;
+
+// The stable part of a reason, to count items by: digit runs become '#', and details after
+// " (" or "; " are dropped ("corrupt input: Content-Length # does not match the record").
+std::string ReasonKey(std::string_view reason) {
+  std::string out;
+  for (size_t i = 0; i < reason.size(); ++i) {
+    if (reason.compare(i, 2, " (") == 0 || reason.compare(i, 2, "; ") == 0) break;
+    char c = reason[i];
+    if (c >= '0' && c <= '9') {
+      if (out.empty() || out.back() != '#') out.push_back('#');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string ItemJson(const UnreadableItem& u) {
+  std::string out = "{\"file\":";
+  AppendJsonString(u.file, &out);
+  out += ",\"offset\":" + std::to_string(u.offset) + ",\"reason\":";
+  AppendJsonString(u.reason, &out);
+  out.push_back('}');
+  return out;
 }
 
 // ---- done-markers (JSON) ----
@@ -103,11 +135,7 @@ void AppendUnreadable(const std::vector<UnreadableItem>& items, std::string* out
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out->push_back(',');
     out->append(sep);
-    out->append("{\"file\":");
-    AppendJsonString(items[i].file, out);
-    out->append(",\"offset\":" + std::to_string(items[i].offset) + ",\"reason\":");
-    AppendJsonString(items[i].reason, out);
-    out->push_back('}');
+    out->append(ItemJson(items[i]));
   }
   out->push_back(']');
 }
@@ -132,8 +160,11 @@ std::string MarkerJson(const TaskResult& r) {
   AppendRemovedBy(r.removed_by, &out);
   out += ",\"counters\":";
   AppendCounts(r.counters, &out);
+  out += ",\"unreadable_by_reason\":";
+  AppendCounts(r.unreadable_by_reason, &out);
   out += ",\"unreadable_inputs\":";
   AppendUnreadable(r.unreadable_items, &out, "");
+  out += ",\"warnings_count\":" + std::to_string(r.warnings_count);
   out += ",\"warnings\":";
   AppendUnreadable(r.warnings, &out, "");
   out += ",\"shards\":";
@@ -158,12 +189,18 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
   r->unreadable = u("unreadable");
   r->output_bytes = u("output_bytes");
   r->unreadable_bytes = u("unreadable_bytes");
+  r->warnings_count = u("warnings_count");
   simdjson::dom::object obj;
   if (!doc["skipped"].get(obj)) {
     for (auto [k, v] : obj) r->skipped[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
   }
   if (!doc["counters"].get(obj)) {
     for (auto [k, v] : obj) r->counters[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+  }
+  if (!doc["unreadable_by_reason"].get(obj)) {
+    for (auto [k, v] : obj) {
+      r->unreadable_by_reason[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
+    }
   }
   if (!doc["removed_by"].get(obj)) {
     for (auto [stage, reasons] : obj) {
@@ -209,8 +246,15 @@ std::string StatsJson(const RunStats& s) {
   AppendRemovedBy(s.removed_by, &out);
   out += ",\n  \"counters\": ";
   AppendCounts(s.counters, &out);
+  out += ",\n  \"unreadable_by_reason\": ";
+  AppendCounts(s.unreadable_by_reason, &out);
   out += ",\n  \"unreadable_inputs\": ";
   AppendUnreadable(s.unreadable_inputs, &out, "\n    ");
+  if (!s.unreadable_file.empty()) {
+    out += ",\n  \"unreadable_file\": ";
+    AppendJsonString(s.unreadable_file, &out);
+  }
+  out += ",\n  \"warnings_count\": " + std::to_string(s.warnings_count);
   out += ",\n  \"warnings\": ";
   AppendUnreadable(s.warnings, &out, "\n    ");
   out += ",\n  \"ignored_files\": ";
@@ -283,6 +327,7 @@ class Run {
 Status Run::Prepare() {
   std::error_code ec;
   fs::create_directories(dir_ + "/.kilang/done", ec);
+  if (!ec) fs::create_directories(dir_ + "/.kilang/unreadable", ec);
   if (!ec && cfg_.dedup.enabled) fs::create_directories(dir_ + "/.kilang/stage1", ec);
   if (!ec) fs::create_directories(dir_ + "/removed", ec);
   if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
@@ -325,7 +370,7 @@ Status Run::Prepare() {
   }
   // Temporary files of a killed run are garbage.
   for (const std::string& d : {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang",
-                               dir_ + "/.kilang/stage1"}) {
+                               dir_ + "/.kilang/stage1", dir_ + "/.kilang/unreadable"}) {
     for (const auto& e : fs::directory_iterator(d, ec)) {
       if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
     }
@@ -352,6 +397,28 @@ Status Run::RunTask(size_t i, Worker* w) {
     return Status::Ok();
   };
 
+  // Every unreadable item is counted by reason and logged to the task's unreadable file; the
+  // first kListedItems are kept for the marker and stats.json.
+  std::unique_ptr<ShardWriter> unreadable_log;
+  auto add_unreadable = [&](UnreadableItem it, uint64_t bytes) -> Status {
+    ++r.unreadable;
+    r.unreadable_bytes += bytes;
+    ++r.unreadable_by_reason[ReasonKey(it.reason)];
+    if (!unreadable_log) {
+      auto wr = ShardWriter::Create(dir_ + "/.kilang/unreadable/" + name + ".jsonl.zst",
+                                    OutputCompression::kZstd);
+      if (!wr.ok()) return wr.status();
+      unreadable_log = std::move(*wr);
+    }
+    Status ws = unreadable_log->WriteLine(ItemJson(it));
+    if (r.unreadable_items.size() < kListedItems) r.unreadable_items.push_back(std::move(it));
+    return ws;
+  };
+  auto add_warning = [&](UnreadableItem it) {
+    ++r.warnings_count;
+    if (r.warnings.size() < kListedItems) r.warnings.push_back(std::move(it));
+  };
+
   std::unique_ptr<RecordReader> reader;
   if (task.kind == InputKind::kPage) {
     reader = MakePageFilesReader(task.files, cfg_.input);
@@ -362,7 +429,7 @@ Status Run::RunTask(size_t i, Worker* w) {
                       : fs::is_directory(task.files[0], ec)
                           ? "cannot list folder"
                           : "not a WARC, WET, JSONL or page (.html/.txt) file";
-    r.unreadable_items.push_back({task.files[0], 0, why});
+    KILANG_RETURN_IF_ERROR(add_unreadable({task.files[0], 0, why}, 0));
   } else {
     auto rd = task.begin > 0 || task.end != UINT64_MAX
                   ? OpenWarcRange(task.files[0], task.begin, task.end, cfg_.input)
@@ -370,7 +437,7 @@ Status Run::RunTask(size_t i, Worker* w) {
     if (rd.ok())
       reader = std::move(*rd);
     else
-      r.unreadable_items.push_back({task.files[0], 0, rd.status().ToString()});
+      KILANG_RETURN_IF_ERROR(add_unreadable({task.files[0], 0, rd.status().ToString()}, 0));
   }
 
   RawInput raw;
@@ -390,13 +457,13 @@ Status Run::RunTask(size_t i, Worker* w) {
     consumed = c;
     decoded = d;
     if (!more.ok()) {
-      r.unreadable_items.push_back({task.files[0], 0, more.status().ToString()});
+      KILANG_RETURN_IF_ERROR(add_unreadable({task.files[0], 0, more.status().ToString()}, 0));
       break;
     }
     if (!*more) break;
     if (rec.kind == InputRecord::Kind::kUnreadable) {
-      r.unreadable_items.push_back({rec.file, rec.offset, rec.error.ToString()});
-      r.unreadable_bytes += rec.bytes;
+      KILANG_RETURN_IF_ERROR(
+          add_unreadable({rec.file, rec.offset, rec.error.ToString()}, rec.bytes));
       continue;
     }
     ++r.read;
@@ -458,14 +525,13 @@ Status Run::RunTask(size_t i, Worker* w) {
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (reader) {
     r.skipped = reader->skip_counts();
-    for (const auto& wn : reader->warnings())
-      r.warnings.push_back({task.files[0], wn.offset, wn.reason});
+    for (const auto& wn : reader->warnings()) add_warning({task.files[0], wn.offset, wn.reason});
   }
   if (task.kind != InputKind::kPage && task.kind != InputKind::kUnknown && task.bytes == 0 &&
-      task.begin == 0 && r.unreadable_items.empty()) {
-    r.warnings.push_back({task.files[0], 0, "empty file: no records"});
+      task.begin == 0 && r.unreadable == 0) {
+    add_warning({task.files[0], 0, "empty file: no records"});
   }
-  r.unreadable = r.unreadable_items.size();
+  if (unreadable_log) KILANG_RETURN_IF_ERROR(unreadable_log->Finish());
   double t3 = ThreadCpu();
   if (kept) {
     r.output_bytes += kept->bytes_in();
@@ -585,7 +651,10 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   RunStats& st = sum.stats;
   st.tasks = tasks_.size();
   st.ignored_files = ignored_;
-  st.warnings = plan_warnings_;
+  for (auto& u : plan_warnings_) {
+    ++st.warnings_count;
+    if (st.warnings.size() < kListedItems) st.warnings.push_back(u);
+  }
   simdjson::dom::parser parser;
   std::vector<DedupShardInput> stage1;
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -603,8 +672,14 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     for (const auto& [stage, reasons] : r.removed_by) {
       for (const auto& [k, v] : reasons) st.removed_by[stage][k] += v;
     }
-    for (auto& u : r.unreadable_items) st.unreadable_inputs.push_back(std::move(u));
-    for (auto& u : r.warnings) st.warnings.push_back(std::move(u));
+    for (const auto& [k, v] : r.unreadable_by_reason) st.unreadable_by_reason[k] += v;
+    for (auto& u : r.unreadable_items) {
+      if (st.unreadable_inputs.size() < kListedItems) st.unreadable_inputs.push_back(std::move(u));
+    }
+    st.warnings_count += r.warnings_count;
+    for (auto& u : r.warnings) {
+      if (st.warnings.size() < kListedItems) st.warnings.push_back(std::move(u));
+    }
     for (auto& s : r.shards) {
       if (s.rfind(".kilang/stage1/", 0) == 0) {
         stage1.push_back({ShardName(i, width_), dir_ + "/" + s});
@@ -660,6 +735,19 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     return Status::Internal("accounting mismatch: read " + std::to_string(st.read) + " != kept " +
                             std::to_string(st.kept) + " + removed " + std::to_string(st.removed) +
                             " + unreadable " + std::to_string(st.unreadable));
+  }
+  // Every unreadable item, in task order, in one file (stats.json lists the first ones).
+  std::error_code ec;
+  if (st.unreadable > 0) {
+    std::vector<std::string> logs;
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      std::string log = dir_ + "/.kilang/unreadable/" + ShardName(i, width_) + ".jsonl.zst";
+      if (fs::exists(log, ec)) logs.push_back(std::move(log));
+    }
+    KILANG_RETURN_IF_ERROR(ConcatenateFilesAtomic(logs, dir_ + "/unreadable.jsonl.zst"));
+    st.unreadable_file = "unreadable.jsonl.zst";
+  } else {
+    fs::remove(dir_ + "/unreadable.jsonl.zst", ec);
   }
   KILANG_RETURN_IF_ERROR(WriteFileAtomic(dir_ + "/stats.json", StatsJson(st)));
 

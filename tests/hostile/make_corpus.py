@@ -260,6 +260,33 @@ def hidden_folders(c):
     })
 
 
+def many_unreadable(c):
+    """Item 4: a JSONL file whose records hold their text under "content": every one is
+    unreadable, but memory, stats.json and stderr stay small: counts by reason, the first items,
+    all of them in DIR/unreadable.jsonl.zst, and a hint naming the key to use."""
+    lines, offsets, pos = [], [], 0
+    for i in range(3000):
+        line = json.dumps({"id": "d%d" % i, "content": "Teks dokumen nomor %d dari korpus." % i,
+                           "url": "http://contoh.id/%d" % i}).encode() + b"\n"
+        offsets.append(pos)
+        pos += len(line)
+        lines.append(line)
+    for i in range(10):  # a few records with "text" are read
+        lines.append(json.dumps({"id": "t%d" % i, "text": "Teks %d." % i}).encode() + b"\n")
+    p = c.write("many_unreadable", "content.jsonl", b"".join(lines))
+    c.add("many_unreadable", [p], {
+        "docs": 10,
+        "unreadable_total": 3000,
+        "unreadable_listed": 100,
+        "unreadable_by_reason": {'corrupt input: no "text" key': 3000},
+        "unreadable_file_offsets": offsets,
+        "warnings": [{"offset": 0, "reason": ["3000 of 3010 records", "content (3000)",
+                                              "--set input.jsonl_text_key=content"]}],
+        "stderr_max_lines": 40,
+        "exit": 1,
+    })
+
+
 def main():
     shared, out = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
@@ -267,6 +294,7 @@ def main():
     lying_content_length(c)
     damaged_gzip_member(c)
     hidden_folders(c)
+    many_unreadable(c)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(c.cases, f, indent=1, sort_keys=True)
 

@@ -105,6 +105,28 @@ def check_case(r, name, case, baselines):
         r.check(name + ": unreadable_bytes %d" % exp["unreadable_bytes"],
                 s.get("unreadable_bytes") == exp["unreadable_bytes"],
                 str(s.get("unreadable_bytes")))
+    if "unreadable_total" in exp:
+        r.check(name + ": %d unreadable" % exp["unreadable_total"],
+                s["unreadable"] == exp["unreadable_total"], str(s["unreadable"]))
+        r.check(name + ": %d listed in stats.json" % exp["unreadable_listed"],
+                len(s["unreadable_inputs"]) == exp["unreadable_listed"],
+                str(len(s["unreadable_inputs"])))
+    if "unreadable_by_reason" in exp:
+        r.check(name + ": unreadable by reason", s.get("unreadable_by_reason") ==
+                exp["unreadable_by_reason"], str(s.get("unreadable_by_reason")))
+    if "unreadable_file_offsets" in exp:
+        f = os.path.join(out, s.get("unreadable_file", "unreadable.jsonl.zst"))
+        items = [json.loads(l) for l in subprocess.run(["zstdcat", f], capture_output=True,
+                                                       text=True).stdout.splitlines()]
+        r.check(name + ": every item in unreadable.jsonl.zst",
+                [i["offset"] for i in items] == exp["unreadable_file_offsets"],
+                "%d items" % len(items))
+        r.check(name + ": stats.json lists the first ones",
+                s["unreadable_inputs"] == items[:len(s["unreadable_inputs"])])
+    if "stderr_max_lines" in exp:
+        n = len(err.splitlines())
+        r.check(name + ": at most %d stderr lines" % exp["stderr_max_lines"],
+                n <= exp["stderr_max_lines"], "%d lines" % n)
     if "docs" in exp:
         r.check(name + ": %d documents" % exp["docs"], s["kept"] + s["removed"] == exp["docs"],
                 str(s))

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kilang/util/status.h"
 
@@ -58,6 +59,11 @@ class ShardWriter {
 
 // Writes `contents` to `path` atomically (temporary file + rename).
 Status WriteFileAtomic(const std::string& path, std::string_view contents);
+
+// Writes the bytes of the files `parts`, in order, to `path` atomically (temporary file +
+// rename), streaming (1 MiB at a time). Compressed shards of one format concatenate into a valid
+// file of that format (zstd frames, gzip members). IoError naming the file that failed.
+Status ConcatenateFilesAtomic(const std::vector<std::string>& parts, const std::string& path);
 
 }  // namespace kilang
 

@@ -39,9 +39,15 @@ struct RunStats {
   std::map<std::string, uint64_t> skipped;                            // by reason
   std::map<std::string, std::map<std::string, uint64_t>> removed_by;  // stage -> reason -> n
   std::map<std::string, uint64_t> counters;  // per-document annotations summed (pii_email, ...)
-  std::vector<UnreadableItem> unreadable_inputs;                      // in input order
-  // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file).
+  // The first 100 unreadable items, in input order; every one of them is in `unreadable_file`
+  // (DIR/unreadable.jsonl.zst, one {file, offset, reason} per line) when there are any.
+  std::vector<UnreadableItem> unreadable_inputs;
+  std::map<std::string, uint64_t> unreadable_by_reason;  // all items, by reason (digits as '#')
+  std::string unreadable_file;                           // relative to DIR; "" when none
+  // Inputs that cost no document but deserve a look (e.g. an empty WARC/JSONL file): the first
+  // 100, and how many there are.
   std::vector<UnreadableItem> warnings;
+  uint64_t warnings_count = 0;
   std::vector<std::string> ignored_files;  // files in input folders that are not inputs
   uint64_t tasks = 0;
   uint64_t input_bytes = 0;         // size of the input files as stored
