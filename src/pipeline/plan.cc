@@ -1,11 +1,15 @@
 #include "kilang/pipeline/plan.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -157,6 +161,88 @@ RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
   }
   for (const Task& t : plan.tasks) plan.total_bytes += t.bytes;
   return plan;
+}
+
+InputState StatInput(const std::string& path) {
+  InputState st;
+  st.path = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return st;
+  struct stat sb;
+  if (::fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+    st.size = uint64_t(sb.st_size);
+    st.mtime_ns = int64_t(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
+    constexpr size_t kPart = size_t(64) << 10;
+    std::string buf(2 * kPart, '\0');
+    size_t head = st.size < kPart ? size_t(st.size) : kPart;
+    size_t tail_at = st.size > 2 * kPart ? size_t(st.size - kPart) : head;
+    size_t tail = size_t(st.size) - tail_at;
+    ssize_t a = ::pread(fd, buf.data(), head, 0);
+    ssize_t b = tail > 0 ? ::pread(fd, buf.data() + head, tail, off_t(tail_at)) : 0;
+    if (a >= 0 && b >= 0) st.digest = XXH3_64bits(buf.data(), size_t(a) + size_t(b));
+  }
+  ::close(fd);
+  return st;
+}
+
+std::vector<InputState> PlanInputStates(const RunPlan& plan) {
+  std::vector<InputState> out;
+  std::set<std::string> seen;
+  for (const Task& t : plan.tasks) {
+    if (t.files.empty()) continue;
+    if (t.kind == InputKind::kPage) {
+      InputState s;
+      s.path = t.files[0] + " (+" + std::to_string(t.files.size() - 1) + " page files)";
+      XXH3_state_t* h = XXH3_createState();
+      XXH3_64bits_reset(h);
+      for (const std::string& f : t.files) {
+        InputState fs = StatInput(f);
+        s.size += fs.size;
+        s.mtime_ns = std::max(s.mtime_ns, fs.mtime_ns);
+        XXH3_64bits_update(h, f.data(), f.size() + 1);
+        uint64_t v[3] = {fs.size, uint64_t(fs.mtime_ns), fs.digest};
+        XXH3_64bits_update(h, v, sizeof v);
+      }
+      s.digest = XXH3_64bits_digest(h);
+      XXH3_freeState(h);
+      out.push_back(std::move(s));
+    } else if (seen.insert(t.files[0]).second) {
+      out.push_back(StatInput(t.files[0]));
+    }
+  }
+  return out;
+}
+
+std::string DescribeInputChanges(const std::vector<InputState>& before,
+                                 const std::vector<InputState>& now, size_t max_listed) {
+  std::map<std::string, const InputState*> old;
+  for (const InputState& s : before) old[s.path] = &s;
+  std::vector<std::string> lines;
+  for (const InputState& s : now) {
+    auto it = old.find(s.path);
+    if (it == old.end()) {
+      lines.push_back(s.path + ": new input");
+      continue;
+    }
+    const InputState& o = *it->second;
+    old.erase(it);
+    if (o.size != s.size) {
+      lines.push_back(s.path + ": size " + std::to_string(o.size) + " -> " +
+                      std::to_string(s.size));
+    } else if (o.digest != s.digest) {
+      lines.push_back(s.path + ": content changed (same size)");
+    } else if (o.mtime_ns != s.mtime_ns) {
+      lines.push_back(s.path + ": modified (same size and first/last bytes, new time)");
+    }
+  }
+  for (const auto& [path, s] : old) lines.push_back(path + ": gone from the inputs");
+  std::string out;
+  for (size_t i = 0; i < lines.size() && i < max_listed; ++i) {
+    out += (i ? "; " : "") + lines[i];
+  }
+  if (lines.size() > max_listed)
+    out += "; and " + std::to_string(lines.size() - max_listed) + " more";
+  return out;
 }
 
 }  // namespace kilang

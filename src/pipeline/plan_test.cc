@@ -65,5 +65,34 @@ TEST(PlanRun, UnlistableFolderBecomesATaskWithItsReason) {
   EXPECT_EQ(p.tasks[0].kind, InputKind::kUnknown);
 }
 
+TEST(InputState, NoticesAppendedReplacedAndTouchedFiles) {
+  std::string d = test_util::FreshTempDir("plan", "state");
+  std::string f = d + "/a.jsonl";
+  Touch(f, std::string(200000, 'a'));
+  std::vector<InputState> before = {StatInput(f)};
+  EXPECT_EQ(before[0].size, 200000u);
+  EXPECT_EQ(DescribeInputChanges(before, {StatInput(f)}), "");
+  // A byte changed in the last 64 KiB, same size.
+  Touch(f, std::string(199999, 'a') + "b");
+  EXPECT_NE(DescribeInputChanges(before, {StatInput(f)}).find("content changed"),
+            std::string::npos);
+  // Appended.
+  Touch(f, std::string(200001, 'a'));
+  EXPECT_NE(DescribeInputChanges(before, {StatInput(f)}).find("size 200000 -> 200001"),
+            std::string::npos);
+  // Same bytes, another time.
+  Touch(f, std::string(200000, 'a'));
+  InputState now = StatInput(f);
+  now.mtime_ns += 1;
+  EXPECT_NE(DescribeInputChanges(before, {now}).find("modified"), std::string::npos);
+  // Gone and new inputs are named.
+  InputState other = now;
+  other.path = d + "/b.jsonl";
+  std::string msg = DescribeInputChanges(before, {other});
+  EXPECT_NE(msg.find("b.jsonl: new input"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("a.jsonl: gone from the inputs"), std::string::npos) << msg;
+  fs::remove_all(d);
+}
+
 }  // namespace
 }  // namespace kilang

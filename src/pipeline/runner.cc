@@ -307,6 +307,7 @@ class Run {
   std::vector<Task> tasks_;
   std::vector<std::string> ignored_;
   std::vector<UnreadableItem> plan_warnings_;
+  std::vector<InputState> input_states_;  // recorded in the manifest, checked on resume
   std::vector<std::unique_ptr<DocumentStage>> stages_;
   OutputCompression compression_ = OutputCompression::kZstd;
   size_t width_ = 5;
@@ -342,12 +343,38 @@ Status Run::Prepare() {
   std::string fp = Hex(Fnv1a(plan));
   std::string manifest = dir_ + "/.kilang/run.json";
   std::string text;
-  if (ReadFile(manifest, 1 << 20, &text).ok()) {
+  if (ReadFile(manifest, 0, &text).ok()) {
     simdjson::dom::parser p;
     simdjson::dom::element doc;
     std::string_view old_fp, now;
     if (p.parse(text).get(doc) || doc["fingerprint"].get(old_fp) || doc["now"].get(now)) {
       return Status::InvalidArgument(manifest + ": unreadable run manifest");
+    }
+    // Inputs that changed since the run started (appended to, replaced, edited, added,
+    // removed): resuming would mix results of the old and the new input.
+    simdjson::dom::array recorded;
+    if (!doc["inputs"].get(recorded)) {
+      std::vector<InputState> before;
+      for (auto item : recorded) {
+        InputState s;
+        std::string_view path, digest;
+        int64_t mtime = 0;
+        if (item["path"].get(path) || item["size"].get(s.size) || item["mtime_ns"].get(mtime) ||
+            item["digest"].get(digest)) {
+          return Status::InvalidArgument(manifest + ": unreadable run manifest");
+        }
+        s.path.assign(path);
+        s.mtime_ns = mtime;
+        s.digest = std::strtoull(std::string(digest).c_str(), nullptr, 16);
+        before.push_back(std::move(s));
+      }
+      std::string changes = DescribeInputChanges(before, input_states_);
+      if (!changes.empty()) {
+        return Status::InvalidArgument(
+            dir_ + ": the inputs changed since this run started (" + changes +
+            "); its results would mix old and new input: use a new output folder (or delete "
+            "this one to start over)");
+      }
     }
     if (old_fp != fp) {
       return Status::InvalidArgument(dir_ +
@@ -365,7 +392,15 @@ Status Run::Prepare() {
     }
     run_now_ = DateTime::FromUnixSeconds(int64_t(std::time(nullptr)), 0).ToIso();
     std::string m = "{\"fingerprint\":\"" + fp + "\",\"now\":\"" + run_now_ +
-                    "\",\"tasks\":" + std::to_string(tasks_.size()) + "}\n";
+                    "\",\"tasks\":" + std::to_string(tasks_.size()) + ",\"inputs\":[";
+    for (size_t i = 0; i < input_states_.size(); ++i) {
+      const InputState& s = input_states_[i];
+      m += i ? ",\n{\"path\":" : "\n{\"path\":";
+      AppendJsonString(s.path, &m);
+      m += ",\"size\":" + std::to_string(s.size) + ",\"mtime_ns\":" + std::to_string(s.mtime_ns) +
+           ",\"digest\":\"" + Hex(s.digest) + "\"}";
+    }
+    m += "]}\n";
     KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
   }
   // Temporary files of a killed run are garbage.
@@ -623,6 +658,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
   RunPlan plan = PlanRun(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, dir_);
+  input_states_ = PlanInputStates(plan);
   tasks_ = std::move(plan.tasks);
   ignored_ = std::move(plan.ignored);
   plan_warnings_ = std::move(plan.warnings);

@@ -36,10 +36,11 @@ class Runner:
         return os.path.join(self.tmp, "out", "%03d-%s" % (self.n, name))
 
     def run(self, args, name="run", config=True, stdin=None, env=None, timeout=300,
-            as_nobody=False):
+            as_nobody=False, out=None):
         """Runs `kilang run [XO] ARGS --output DIR`; returns (rc, stderr, dir, stats or None).
-        `as_nobody`: as user nobody when running as root (permissions do not stop root)."""
-        out = self.out_dir(name)
+        `as_nobody`: as user nobody when running as root (permissions do not stop root).
+        `out`: the output folder (default: a new one)."""
+        out = out or self.out_dir(name)
         cmd = [self.kilang, "run"] + ([self.xo] if config else []) + list(args) + [
             "--output", out, "--progress", "none"]
         if as_nobody and os.geteuid() == 0:
@@ -144,6 +145,47 @@ def check_case(r, name, case, baselines):
                 "%s vs %s" % (s["skipped_by_reason"], b["skipped_by_reason"]))
 
 
+# ---- scenarios: several runs over inputs changed in between ----
+
+def scenario_changed_input(r, tmp):
+    """Item 5: an input changed between a run and its rerun is noticed, not 'resumed'."""
+    d = os.path.join(tmp, "changed")
+    os.makedirs(d)
+    f = os.path.join(d, "a.jsonl")
+    with open(f, "w") as fh:
+        for i in range(50):
+            fh.write(json.dumps({"id": "a%d" % i, "text": "Dokumen nomor %d." % i}) + "\n")
+    rc, err, out, s = r.run(["--input", f], "changed")
+    r.check("changed input: first run", rc == 0 and s and s["kept"] == 50, err)
+    rc, err, _, s2 = r.run(["--input", f], "changed", out=out)
+    r.check("changed input: unchanged rerun resumes", rc == 0 and "(1 resumed)" in err, err)
+    with open(f, "a") as fh:  # appended
+        fh.write(json.dumps({"id": "new", "text": "Dokumen baru."}) + "\n")
+    rc, err, _, _ = r.run(["--input", f], "changed", out=out)
+    r.check("changed input: appended file refused (exit 2)", rc == 2, "rc=%d %s" % (rc, err))
+    r.check("changed input: the message names the file and its sizes",
+            "a.jsonl: size 1500 -> 1545" in err or ("a.jsonl: size" in err and "->" in err), err)
+    # Same size, other bytes: noticed by the head/tail digest.
+    rc, err, out, _ = r.run(["--input", f], "changed2")
+    data = open(f, "rb").read()
+    with open(f, "wb") as fh:
+        fh.write(data.replace(b"Dokumen nomor 49.", b"Dokumen nomor 94."))
+    st = os.stat(f)
+    rc, err, _, _ = r.run(["--input", f], "changed2", out=out)
+    r.check("changed input: same size, new bytes refused", rc == 2 and "content changed" in err,
+            err)
+    # Same bytes, new time (touch): refused too (the middle of a big file is not hashed).
+    rc, err, out, _ = r.run(["--input", f], "changed3")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5 * 10**9))
+    rc, err, _, _ = r.run(["--input", f], "changed3", out=out)
+    r.check("changed input: new modification time refused", rc == 2 and "modified" in err, err)
+
+
+SCENARIOS = {
+    "changed_input": scenario_changed_input,
+}
+
+
 def main():
     kilang = os.path.abspath(sys.argv[1])
     only = sys.argv[2:]
@@ -163,6 +205,10 @@ def main():
             if only and not any(o in name for o in only):
                 continue
             check_case(r, name, cases[name], baselines)
+        for name, fn in sorted(SCENARIOS.items()):
+            if only and not any(o in name for o in only):
+                continue
+            fn(r, tmp)
         print("hostile: %d passed, %d failed" % (r.passed, len(r.failed)))
         return 1 if r.failed else 0
     finally:

@@ -65,6 +65,29 @@ FolderListing ListInputFolder(const std::string& root, const std::string& exclud
 RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
                 uint64_t split_bytes, const std::string& output_dir);
 
+// What a run records of its inputs (in DIR/.kilang/run.json) to notice, when it is resumed, an
+// input that changed in the meantime (appended to, replaced, edited).
+struct InputState {
+  std::string path;  // a WARC/JSONL file; for a task of page files "FIRST (+N page files)"
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;  // modification time
+  uint64_t digest = 0;   // XXH3 of the first and last 64 KiB (page tasks: of every file's state)
+};
+
+// The state of one file: size, modification time, digest. A file that cannot be read has size
+// 0, mtime 0 and digest 0 (it is reported unreadable when its task runs).
+InputState StatInput(const std::string& path);
+
+// The states to record for a plan: one per WARC/WET/JSONL file (once, however many pieces it is
+// cut into) and one per task of page files, in task order. Reads 128 KiB per file at most.
+std::vector<InputState> PlanInputStates(const RunPlan& plan);
+
+// What differs between the states recorded by a run and the current ones, for a message:
+// "a.jsonl: size 1200 -> 1350; b.warc.gz: modified (same size, new time)" (at most `max_listed`
+// entries, then "and N more"); "" when nothing changed. States are matched by path.
+std::string DescribeInputChanges(const std::vector<InputState>& before,
+                                 const std::vector<InputState>& now, size_t max_listed = 5);
+
 }  // namespace kilang
 
 #endif  // KILANG_PIPELINE_PLAN_H_
