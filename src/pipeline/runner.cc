@@ -18,6 +18,7 @@
 #include "kilang/core/document.h"
 #include "kilang/extract/date.h"
 #include "kilang/io/file.h"
+#include "kilang/io/lock.h"
 #include "kilang/io/reader.h"
 #include "kilang/io/writer.h"
 
@@ -312,6 +313,7 @@ class Run {
   OutputCompression compression_ = OutputCompression::kZstd;
   size_t width_ = 5;
   std::string run_now_;
+  std::unique_ptr<FileLock> lock_;  // DIR/.kilang/lock, held for the whole run
 
   std::atomic<size_t> next_{0};
   std::atomic<bool> failed_{false};
@@ -332,6 +334,15 @@ Status Run::Prepare() {
   if (!ec && cfg_.dedup.enabled) fs::create_directories(dir_ + "/.kilang/stage1", ec);
   if (!ec) fs::create_directories(dir_ + "/removed", ec);
   if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
+  // One run at a time in a folder: everything below reads and rewrites the folder's state.
+  auto lock = FileLock::TryAcquire(dir_ + "/.kilang/lock");
+  if (!lock.ok()) {
+    if (lock.status().code() != StatusCode::kResourceExhausted) return lock.status();
+    return Status::InvalidArgument(dir_ + ": another kilang run is writing into this folder (" +
+                                   lock.status().message() +
+                                   "); wait for it to end, or use another output folder");
+  }
+  lock_ = std::move(*lock);
   // The plan: config fingerprint + task list. A rerun must match it.
   std::string plan = cfg_.Fingerprint();
   for (const Task& t : tasks_) {
