@@ -233,7 +233,27 @@ def scenario_lock(r, tmp):
             err)
 
 
+def scenario_output_inside_input(r, tmp):
+    """Item 7: an output folder inside the input folder is not read as input; the run resumes."""
+    for case, relative in (("nested-abs", False), ("nested-rel", True)):
+        d = os.path.join(tmp, case, "in")
+        os.makedirs(d)
+        with open(os.path.join(d, "a.jsonl"), "w") as fh:
+            for i in range(30):
+                fh.write(json.dumps({"id": "a%d" % i, "text": "Dokumen nomor %d." % i}) + "\n")
+        args = [".", "out"] if relative else [d, os.path.join(d, "out")]
+        cmd = [r.kilang, "run", r.xo, "--input", args[0], "--output", args[1], "--progress", "none"]
+        for attempt in ("first run", "rerun"):
+            p = subprocess.run(cmd, cwd=d, capture_output=True, text=True)
+            r.check("output inside input (%s): %s" % (case, attempt), p.returncode == 0 and
+                    (attempt == "first run" or "(1 resumed)" in p.stderr), p.stderr)
+        s2 = json.load(open(os.path.join(d, "out", "stats.json")))
+        r.check("output inside input (%s): its shards are not inputs" % case,
+                s2["read"] == 30 and s2["ignored_files"] == [] and s2["tasks"] == 1, str(s2))
+
+
 SCENARIOS = {
+    "output_inside_input": scenario_output_inside_input,
     "lock": scenario_lock,
     "changed_input": scenario_changed_input,
 }
