@@ -125,7 +125,7 @@ import json,sys; s=json.load(open(sys.argv[1]+'/stats.json'))
 why={(u['file'].split('/')[-1],u['offset']):u['reason'] for u in s['unreadable_inputs']}
 assert any(f=='garbage.warc' and 'no WARC/ version line' in r for (f,o),r in why.items()), why
 assert ('lines.jsonl',25) in why and 'not JSON' in why[('lines.jsonl',25)], why
-assert any(f=='lines.jsonl' and 'no \"text\" key' in r for (f,o),r in why.items()), why
+assert any(f=='lines.jsonl' and 'no text key' in r for (f,o),r in why.items()), why
 assert any(f=='lines.jsonl' and 'invalid UTF-8' in r for (f,o),r in why.items()), why
 assert any(f=='cut.warc.gz' and 'truncated' in r for (f,o),r in why.items()), why
 assert any(f=='missing.jsonl' and 'not found' in r for (f,o),r in why.items()), why

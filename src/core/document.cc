@@ -70,6 +70,13 @@ std::string ToJsonLine(const Document& doc) {
   }
   AppendField("source", m.source, &first, &out);
   for (const auto& [k, v] : m.extra) AppendField(k, v, &first, &out);
+  for (const auto& [k, v] : m.json_fields) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(k, &out);
+    out.push_back(':');
+    out.append(v);
+  }
   out.append("}}");
   return out;
 }

@@ -52,10 +52,29 @@ InputKind KindByName(const std::string& path) {
   return InputKind::kUnknown;
 }
 
+// "a, b,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitKeys(std::string_view list) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= list.size()) {
+    size_t comma = list.find(',', i);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view k = list.substr(i, comma - i);
+    while (!k.empty() && k.front() == ' ') k.remove_prefix(1);
+    while (!k.empty() && k.back() == ' ') k.remove_suffix(1);
+    if (!k.empty()) out.emplace_back(k);
+    i = comma + 1;
+  }
+  return out;
+}
+
 class JsonlReader : public RecordReader {
  public:
   JsonlReader(std::unique_ptr<InputStream> in, std::string file, const ReaderOptions& options)
       : in_(std::move(in)), file_(std::move(file)), options_(options), stem_(FileStem(file_)) {
+    text_keys_ = SplitKeys(options_.jsonl_text_key);
+    id_keys_ = SplitKeys(options_.jsonl_id_key);
+    if (text_keys_.empty()) text_keys_ = {"text"};
     // Strip a second extension: "a.jsonl.gz" -> "a".
     size_t dot = stem_.rfind('.');
     if (dot != std::string::npos && dot > 0) stem_.resize(dot);
@@ -140,14 +159,21 @@ class JsonlReader : public RecordReader {
     std::string_view text;
     simdjson::dom::element tv;
     ++objects_;
-    if (obj.at_key(options_.jsonl_text_key).get(tv)) {
+    // The text key: the first of the configured keys that the record has.
+    std::string_view text_key;
+    for (const std::string& k : text_keys_) {
+      if (!obj.at_key(k).get(tv)) {
+        text_key = k;
+        break;
+      }
+    }
+    if (text_key.empty()) {
       NoteKeys(obj);
-      return Unreadable(rec, start,
-                        Status::Corruption("no \"" + options_.jsonl_text_key + "\" key"));
+      return Unreadable(rec, start, Status::Corruption(NoTextKey()));
     }
     if (tv.get(text)) {
       return Unreadable(rec, start,
-                        Status::Corruption("\"" + options_.jsonl_text_key + "\" is not a string"));
+                        Status::Corruption("\"" + std::string(text_key) + "\" is not a string"));
     }
     InputRecord r;
     r.kind = options_.jsonl_extract ? InputRecord::Kind::kPage : InputRecord::Kind::kText;
@@ -155,28 +181,94 @@ class JsonlReader : public RecordReader {
     r.file = file_;
     r.offset = start;
     simdjson::dom::element idv;
-    if (!obj.at_key(options_.jsonl_id_key).get(idv)) {
-      std::string_view s;
-      int64_t i;
-      uint64_t u;
-      if (!idv.get(s))
-        r.id.assign(s);
-      else if (!idv.get(i))
-        r.id = std::to_string(i);
-      else if (!idv.get(u))
-        r.id = std::to_string(u);
+    std::string_view id_key;
+    for (const std::string& k : id_keys_) {
+      if (!obj.at_key(k).get(idv)) {
+        id_key = k;
+        std::string_view s;
+        int64_t i;
+        uint64_t u;
+        if (!idv.get(s))
+          r.id.assign(s);
+        else if (!idv.get(i))
+          r.id = std::to_string(i);
+        else if (!idv.get(u))
+          r.id = std::to_string(u);
+        break;
+      }
     }
     if (r.id.empty()) r.id = stem_ + "-" + std::to_string(line_no_);
     std::string_view url;
     simdjson::dom::element meta;
-    if (!obj.at_key("url").get(url)) {
-      r.url.assign(url);
-    } else if (!obj.at_key("metadata").get(meta) && !meta.at_key("url").get(url)) {
-      r.url.assign(url);
+    bool top_url = !obj.at_key("url").get(url);
+    bool meta_url = !top_url && !obj.at_key("metadata").get(meta) && !meta.at_key("url").get(url);
+    if (top_url || meta_url) r.url.assign(url);
+    if (options_.jsonl_keep_fields) {
+      // Every other field is kept for the output's metadata, as datatrove's adapters do: the
+      // record's own "metadata" object first, then the other top-level fields (which win).
+      auto keep = [&](std::string_view k, simdjson::dom::element v) {
+        std::string key(k);
+        if (IsReservedKey(key)) key = "input_" + key;
+        std::string json = simdjson::minify(v);
+        for (auto& [fk, fv] : r.fields) {
+          if (fk == key) {
+            fv = std::move(json);
+            return;
+          }
+        }
+        r.fields.emplace_back(std::move(key), std::move(json));
+      };
+      simdjson::dom::object mo;
+      bool meta_obj = !obj.at_key("metadata").get(mo);
+      if (meta_obj) {
+        for (auto [k, v] : mo) {
+          if (meta_url && k == "url") continue;
+          keep(k, v);
+        }
+      }
+      for (auto [k, v] : obj) {
+        if (k == text_key || k == id_key || (meta_obj && k == "metadata") ||
+            (top_url && k == "url"))
+          continue;
+        keep(k, v);
+      }
     }
     r.index = index_++;
     *rec = std::move(r);
     return true;
+  }
+
+  // Metadata keys kilang writes itself: an input field of that name is kept as "input_<name>".
+  static bool IsReservedKey(std::string_view k) {
+    static constexpr std::string_view kReserved[] = {"url",
+                                                     "title",
+                                                     "date",
+                                                     "author",
+                                                     "site",
+                                                     "lang",
+                                                     "lang_score",
+                                                     "source",
+                                                     "warc_date",
+                                                     "stage",
+                                                     "reason",
+                                                     "dedup_cluster_id",
+                                                     "dedup_cluster_size",
+                                                     "duplicate_of",
+                                                     "pii_email",
+                                                     "pii_ip",
+                                                     "pii_phone"};
+    for (std::string_view r : kReserved) {
+      if (k == r) return true;
+    }
+    return false;
+  }
+
+  // "no \"text\" key", or "no text key: none of \"text\", \"raw_content\", \"content\"".
+  std::string NoTextKey() const {
+    if (text_keys_.size() == 1) return "no \"" + text_keys_[0] + "\" key";
+    std::string list;
+    for (const std::string& k : text_keys_) list += (list.empty() ? "\"" : ", \"") + k + "\"";
+    return "no text key: none of " + list;
   }
 
   // The keys of a record that lacks the text key (the first 10000 such records), for the hint.
@@ -218,9 +310,12 @@ class JsonlReader : public RecordReader {
       }
     }
     if (keys.size() > 12) list += ", ...";
+    std::string keylist;
+    for (const std::string& k : text_keys_) keylist += (keylist.empty() ? "\"" : ", \"") + k + "\"";
     std::string msg =
-        std::to_string(missing_) + " of " + std::to_string(objects_) + " records have no \"" +
-        options_.jsonl_text_key + "\" key; keys found in " +
+        std::to_string(missing_) + " of " + std::to_string(objects_) + " records have " +
+        (text_keys_.size() == 1 ? "no " + keylist + " key" : "none of the text keys " + keylist) +
+        "; keys found in " +
         (seen < missing_ ? "the first " + std::to_string(seen) + " of them" : std::string("them")) +
         ": " + (list.empty() ? "none" : list);
     if (!best.empty())
@@ -243,6 +338,7 @@ class JsonlReader : public RecordReader {
   uint64_t missing_ = 0;  // ... of which lack the text key
   std::map<std::string, KeyStats> keys_;
   bool hinted_ = false;
+  std::vector<std::string> text_keys_, id_keys_;  // options_' comma-separated key lists
 };
 
 class PageFilesReader : public RecordReader {

@@ -488,7 +488,9 @@ TEST(JsonlReader, CountsBadLinesAndKeepsGoing) {
     ASSERT_EQ(c.unreadable.size(), 3u);
     EXPECT_EQ(c.unreadable[0].offset, data.find("not json"));
     EXPECT_NE(c.unreadable[0].error.message().find("not JSON"), std::string::npos);
-    EXPECT_NE(c.unreadable[1].error.message().find("no \"text\" key"), std::string::npos);
+    EXPECT_NE(c.unreadable[1].error.message().find(
+                  "no text key: none of \"text\", \"raw_content\", \"content\""),
+              std::string::npos);
     EXPECT_NE(c.unreadable[2].error.message().find("invalid UTF-8"), std::string::npos);
     EXPECT_EQ(c.skips["empty_line"], 1u);
   }
@@ -507,7 +509,10 @@ TEST(JsonlReader, HintsAtTheTextKeyWhenMostRecordsLackIt) {
   EXPECT_EQ(c.unreadable.size(), 30u);
   ASSERT_EQ(r->warnings().size(), 1u);
   const std::string& hint = r->warnings()[0].reason;
-  EXPECT_NE(hint.find("30 of 31 records have no \"text\" key"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("30 of 31 records have none of the text keys \"text\", \"raw_content\", "
+                      "\"content\""),
+            std::string::npos)
+      << hint;
   EXPECT_NE(hint.find("body (30), id (30), n (30)"), std::string::npos) << hint;
   EXPECT_NE(hint.find("--set input.jsonl_text_key=body"), std::string::npos) << hint;
   // A few records without text (a minority) give no hint.
@@ -516,6 +521,40 @@ TEST(JsonlReader, HintsAtTheTextKeyWhenMostRecordsLackIt) {
       ReaderOptions());
   ReadAll(few.get());
   EXPECT_TRUE(few->warnings().empty());
+}
+
+TEST(JsonlReader, ReadsDolmaRedPajamaAndContentLayoutsKeepingEveryField) {
+  std::string data =
+      "{\"id\":\"d1\",\"text\":\"dolma\",\"source\":\"common-crawl\",\"added\":\"2023-03-01\","
+      "\"metadata\":{\"url\":\"http://a/\",\"length\":5,\"nested\":{\"a\":[1,2]}}}\n"
+      "{\"raw_content\":\"redpajama\",\"url\":\"http://b/\",\"perplexity\":123.5}\n"
+      "{\"content\":\"content\",\"lang\":\"ms\",\"metadata\":{\"k\":1},\"k\":2}\n";
+  auto r = MakeJsonlReader(InputStream::FromString(data), "x.jsonl", ReaderOptions());
+  Collected c = ReadAll(r.get());
+  ASSERT_EQ(c.pages.size(), 3u);
+  EXPECT_EQ(c.pages[0].body, "dolma");
+  EXPECT_EQ(c.pages[0].id, "d1");
+  EXPECT_EQ(c.pages[0].url, "http://a/");
+  using F = std::vector<std::pair<std::string, std::string>>;
+  // The record's metadata first, then the other top-level fields; names kilang writes itself
+  // (source, lang, ...) get "input_"; the text, id and url are not repeated.
+  EXPECT_EQ(c.pages[0].fields, (F{{"length", "5"},
+                                  {"nested", "{\"a\":[1,2]}"},
+                                  {"input_source", "\"common-crawl\""},
+                                  {"added", "\"2023-03-01\""}}));
+  EXPECT_EQ(c.pages[1].body, "redpajama");
+  EXPECT_EQ(c.pages[1].id, "x-2");
+  EXPECT_EQ(c.pages[1].url, "http://b/");
+  EXPECT_EQ(c.pages[1].fields, (F{{"perplexity", "123.5"}}));
+  EXPECT_EQ(c.pages[2].body, "content");
+  EXPECT_EQ(c.pages[2].fields, (F{{"k", "2"}, {"input_lang", "\"ms\""}}));  // top level wins
+  // Off on request.
+  ReaderOptions off;
+  off.jsonl_keep_fields = false;
+  auto r2 = MakeJsonlReader(InputStream::FromString(data), "x.jsonl", off);
+  Collected c2 = ReadAll(r2.get());
+  ASSERT_EQ(c2.pages.size(), 3u);
+  EXPECT_TRUE(c2.pages[0].fields.empty());
 }
 
 TEST(JsonlReader, ConfigurableKeys) {

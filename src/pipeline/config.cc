@@ -20,8 +20,11 @@ void RunOptions::Bind(OptionBinder* b) {
 }
 
 void BindReaderOptions(ReaderOptions* o, OptionBinder* b) {
-  b->Add("jsonl_text_key", &o->jsonl_text_key, "JSONL key holding the text");
-  b->Add("jsonl_id_key", &o->jsonl_id_key, "JSONL key holding the id");
+  b->Add("jsonl_text_key", &o->jsonl_text_key,
+         "JSONL keys holding the text, comma-separated: the first one a record has");
+  b->Add("jsonl_id_key", &o->jsonl_id_key, "JSONL keys holding the id, comma-separated");
+  b->Add("jsonl_keep_fields", &o->jsonl_keep_fields,
+         "keep the JSONL record's other fields in the output's metadata");
   b->Add("jsonl_extract", &o->jsonl_extract, "extract the JSONL text as a page (HTML)");
   b->Add("keep_non_2xx", &o->keep_non_2xx, "keep HTTP responses whose status is not 2xx");
   b->Add("max_record_bytes", &o->max_record_bytes, "larger records are reported unreadable", 1024);

@@ -45,7 +45,9 @@ Status ParseDocumentLine(simdjson::dom::parser& parser, std::string_view line, D
     if (!v.get(s)) {
       val.assign(s);
     } else {
-      val = simdjson::minify(v);
+      // Not a string (a number, list or object kept from the input): kept as JSON.
+      m.json_fields.emplace_back(std::string(k), simdjson::minify(v));
+      continue;
     }
     if (k == "url")
       m.url = val;

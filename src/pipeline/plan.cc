@@ -65,8 +65,10 @@ FolderListing ListInputFolder(const std::string& root, const std::string& exclud
       continue;
     }
     std::vector<std::string> subdirs;
-    errno = 0;
-    while (dirent* e = ::readdir(d)) {
+    for (;;) {
+      errno = 0;  // readdir() reports an error only through errno
+      dirent* e = ::readdir(d);
+      if (!e) break;
       if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
       std::string path = Join(dir, e->d_name);
       if (::stat(path.c_str(), &st) != 0) {

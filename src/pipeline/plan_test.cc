@@ -26,8 +26,11 @@ TEST(ListInputFolder, FollowsLinksToFoldersOnceAndWarnsOfLoops) {
   fs::create_directory_symlink(d + "/elsewhere", d + "/in/linked");
   fs::create_directories(d + "/in/sub");
   fs::create_directory_symlink(d + "/in", d + "/in/sub/loop");
+  fs::create_symlink(d + "/nowhere.jsonl", d + "/in/dangling.jsonl");
   FolderListing l = ListInputFolder(d + "/in");
-  EXPECT_EQ(l.files, (std::vector<std::string>{d + "/in/a.jsonl", d + "/in/linked/b.jsonl"}));
+  // A dangling link is listed (its task reports it unreadable), and is no listing failure.
+  EXPECT_EQ(l.files, (std::vector<std::string>{d + "/in/a.jsonl", d + "/in/dangling.jsonl",
+                                               d + "/in/linked/b.jsonl"}));
   EXPECT_TRUE(l.unreadable.empty());
   ASSERT_EQ(l.warnings.size(), 1u);
   EXPECT_EQ(l.warnings[0].file, d + "/in/sub/loop");

@@ -518,6 +518,7 @@ Status Run::RunTask(size_t i, Worker* w) {
     Document doc;
     doc.id = rec.id.empty() ? FileStem(rec.file) + "-" + std::to_string(rec.offset) : rec.id;
     doc.metadata.url = rec.url;
+    doc.metadata.json_fields = std::move(rec.fields);
     bool page = rec.kind == InputRecord::Kind::kPage;
     if (!page) doc.text = std::move(rec.body);
     raw.bytes = page ? std::string_view(rec.body) : std::string_view();

@@ -261,12 +261,13 @@ def hidden_folders(c):
 
 
 def many_unreadable(c):
-    """Item 4: a JSONL file whose records hold their text under "content": every one is
-    unreadable, but memory, stats.json and stderr stay small: counts by reason, the first items,
-    all of them in DIR/unreadable.jsonl.zst, and a hint naming the key to use."""
+    """Item 4: a JSONL file whose records hold their text under a key kilang does not know
+    ("body"): every one is unreadable, but memory, stats.json and stderr stay small: counts by
+    reason, the first items, all of them in DIR/unreadable.jsonl.zst, and a hint naming the key
+    to use. ("content" itself is read since item 8.)"""
     lines, offsets, pos = [], [], 0
     for i in range(3000):
-        line = json.dumps({"id": "d%d" % i, "content": "Teks dokumen nomor %d dari korpus." % i,
+        line = json.dumps({"id": "d%d" % i, "body": "Teks dokumen nomor %d dari korpus." % i,
                            "url": "http://contoh.id/%d" % i}).encode() + b"\n"
         offsets.append(pos)
         pos += len(line)
@@ -278,13 +279,43 @@ def many_unreadable(c):
         "docs": 10,
         "unreadable_total": 3000,
         "unreadable_listed": 100,
-        "unreadable_by_reason": {'corrupt input: no "text" key': 3000},
+        "unreadable_by_reason": {
+            'corrupt input: no text key: none of "text", "raw_content", "content"': 3000},
         "unreadable_file_offsets": offsets,
-        "warnings": [{"offset": 0, "reason": ["3000 of 3010 records", "content (3000)",
-                                              "--set input.jsonl_text_key=content"]}],
+        "warnings": [{"offset": 0, "reason": [
+            '3000 of 3010 records have none of the text keys "text", "raw_content", "content"',
+            "body (3000)", "--set input.jsonl_text_key=body"]}],
         "stderr_max_lines": 40,
         "exit": 1,
     })
+
+
+def other_tools_jsonl(c):
+    """Item 8: JSONL written by other tools: dolma (text/id/source/added/metadata), RedPajama
+    (raw_content), "content"; every field of the input record reaches the output's metadata."""
+    recs = [
+        {"id": "dolma-1", "text": "Teks dari dolma.", "source": "common-crawl",
+         "added": "2023-03-01T00:00:00Z", "created": "2022-12-01",
+         "metadata": {"url": "http://a.id/1", "length": 16, "nested": {"a": [1, 2]}}},
+        {"raw_content": "Teks dari RedPajama.", "url": "http://b.id/2", "language": "id",
+         "perplexity": 123.5, "line_ids": [0, 1]},
+        {"content": "Teks dengan kunci content.", "lang": "ms", "title": "Judul",
+         "metadata": {"k": 1}, "k": 2},
+    ]
+    p = c.write("other_tools", "mixed.jsonl", jsonl(recs))
+    expect_records = {
+        "dolma-1": {"text": "Teks dari dolma.", "metadata": {
+            "url": "http://a.id/1", "input_source": "common-crawl",
+            "added": "2023-03-01T00:00:00Z", "created": "2022-12-01", "length": 16,
+            "nested": {"a": [1, 2]}}},
+        "mixed-2": {"text": "Teks dari RedPajama.", "metadata": {
+            "url": "http://b.id/2", "language": "id", "perplexity": 123.5, "line_ids": [0, 1]}},
+        "mixed-3": {"text": "Teks dengan kunci content.", "metadata": {
+            "input_lang": "ms", "input_title": "Judul", "k": 2}},
+    }
+    for case, cfg in (("other_tools", "extract-only"), ("other_tools_dedup", "extract-dedup")):
+        c.add(case, [p], {"docs": 3, "unreadable": [], "exit": 0, "config": cfg,
+                          "records": expect_records})
 
 
 def main():
@@ -295,6 +326,7 @@ def main():
     damaged_gzip_member(c)
     hidden_folders(c)
     many_unreadable(c)
+    other_tools_jsonl(c)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(c.cases, f, indent=1, sort_keys=True)
 

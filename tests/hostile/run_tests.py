@@ -30,6 +30,9 @@ class Runner:
         self.xo = os.path.join(tmp, "extract-only.yaml")
         with open(self.xo, "w") as f:
             f.write("pipeline: [extract]\ndedup: {enabled: false}\n")
+        self.configs = {"extract-only": self.xo, "extract-dedup": os.path.join(tmp, "xd.yaml")}
+        with open(self.configs["extract-dedup"], "w") as f:
+            f.write("pipeline: [extract]\n")
 
     def out_dir(self, name):
         self.n += 1
@@ -41,7 +44,9 @@ class Runner:
         `as_nobody`: as user nobody when running as root (permissions do not stop root).
         `out`: the output folder (default: a new one)."""
         out = out or self.out_dir(name)
-        cmd = [self.kilang, "run"] + ([self.xo] if config else []) + list(args) + [
+        if config is True:
+            config = self.xo
+        cmd = [self.kilang, "run"] + ([config] if config else []) + list(args) + [
             "--output", out, "--progress", "none"]
         if as_nobody and os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
@@ -68,7 +73,8 @@ def invariant(s):
 def check_case(r, name, case, baselines):
     exp = case["expect"]
     rc, err, out, s = r.run(["--input"] + case["inputs"] + case["args"], name,
-                            as_nobody=exp.get("as_nobody", False))
+                            as_nobody=exp.get("as_nobody", False),
+                            config=r.configs[exp.get("config", "extract-only")])
     r.check(name + ": stats.json written", s is not None, err[-2000:])
     if s is None:
         return
@@ -128,6 +134,23 @@ def check_case(r, name, case, baselines):
         n = len(err.splitlines())
         r.check(name + ": at most %d stderr lines" % exp["stderr_max_lines"],
                 n <= exp["stderr_max_lines"], "%d lines" % n)
+    if "records" in exp:
+        got = {}
+        for f in sorted(os.listdir(out)):
+            if f.startswith("part-"):
+                for line in subprocess.run(["zstdcat", os.path.join(out, f)], capture_output=True,
+                                           text=True).stdout.splitlines():
+                    rec = json.loads(line)
+                    got[rec["id"]] = rec
+        for rid, want in exp["records"].items():
+            have = got.get(rid)
+            r.check(name + ": record %s kept" % rid, have is not None, str(sorted(got)))
+            if have is None:
+                continue
+            r.check(name + ": record %s text" % rid, have["text"] == want["text"], have["text"])
+            for k, v in want["metadata"].items():
+                r.check(name + ": record %s metadata.%s" % (rid, k),
+                        have["metadata"].get(k) == v, json.dumps(have["metadata"]))
     if "docs" in exp:
         r.check(name + ": %d documents" % exp["docs"], s["kept"] + s["removed"] == exp["docs"],
                 str(s))

@@ -22,6 +22,9 @@ struct Metadata {
   std::string source;       // "path" or "path#offset"
   // Free-form annotations added by stages (e.g. "stage", "reason"); written in insertion order.
   std::vector<std::pair<std::string, std::string>> extra;
+  // Fields kept from the input record (JSONL): key and the JSON text of the value, written as
+  // is after `extra`. REQUIRES: each value is valid JSON; keys differ from the others'.
+  std::vector<std::pair<std::string, std::string>> json_fields;
 };
 
 struct Document {

@@ -45,6 +45,9 @@ struct InputRecord {
   std::string url;      // WARC-Target-URI, or JSONL "url"/metadata.url
   std::string date;     // WARC-Date as stored (the crawl time), if any
   std::string charset;  // charset declared by the HTTP Content-Type, lower-cased, if any
+  // JSONL: the record's other fields to keep in the output's metadata: (key, JSON text of the
+  // value), in order (ReaderOptions::jsonl_keep_fields).
+  std::vector<std::pair<std::string, std::string>> fields;
   std::string file;     // the input file
   uint64_t offset = 0;  // byte offset of the record (see InputStream::SourceOffset), or line start
   uint64_t index = 0;   // 0-based position among the records this reader returned
@@ -65,9 +68,16 @@ struct InputRecord {
 
 // Options of the readers. YAML: the `input:` section of a run config (same key names).
 struct ReaderOptions {
-  std::string jsonl_text_key = "text";  // JSONL key holding the text
-  std::string jsonl_id_key = "id";      // JSONL key holding the id (absent: file stem + line)
-  bool jsonl_extract = false;           // treat the JSONL text as a page to extract (HTML)
+  // JSONL keys holding the text, comma-separated: the first one a record has is used. The
+  // default reads dolma/datatrove ("text"), RedPajama ("raw_content") and "content" layouts.
+  std::string jsonl_text_key = "text,raw_content,content";
+  // JSONL keys holding the id, the same way (none present: file stem + "-" + line number).
+  std::string jsonl_id_key = "id";
+  bool jsonl_extract = false;  // treat the JSONL text as a page to extract (HTML)
+  // Keep the JSONL record's other fields in the output's metadata, as datatrove's adapters do:
+  // its "metadata" object's fields, then the other top-level fields (which win). A field named
+  // like one kilang writes (url, source, lang, title, date, ...) is kept as "input_<name>".
+  bool jsonl_keep_fields = true;
   bool keep_non_2xx = false;            // keep HTTP responses whose status is not 2xx
   // Records (or JSONL lines) larger than this are reported unreadable and skipped without being
   // buffered; bounds the memory of a worker. Default 64 MiB.
