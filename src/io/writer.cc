@@ -167,6 +167,13 @@ Status ShardWriter::WriteLine(std::string_view line) {
   return Status::Ok();
 }
 
+Status ShardWriter::WriteRaw(std::string_view bytes) {
+  pending_.append(bytes);
+  bytes_in_ += bytes.size();
+  if (pending_.size() >= kFlushAt) return Flush(false);
+  return Status::Ok();
+}
+
 Status ShardWriter::Finish() {
   KILANG_RETURN_IF_ERROR(Flush(true));
   if (::close(fd_) != 0) {

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -106,6 +108,64 @@ FolderListing ListInputFolder(const std::string& root, const std::string& exclud
   return out;
 }
 
+bool IsRemoteInput(const std::string& input) {
+  size_t colon = input.find("://");
+  if (colon == std::string::npos || colon == 0) return false;
+  for (size_t i = 0; i < colon; ++i) {
+    char c = input[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> ExpandInputPatterns(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const std::string& in : inputs) {
+    struct stat st;
+    bool pattern = in.find_first_of("*?[") != std::string::npos;
+    if (in == "-" || !pattern || ::lstat(in.c_str(), &st) == 0) {
+      out.push_back(in);
+      continue;
+    }
+    std::vector<std::string> hits;
+    size_t star2 = in.find("**");
+    if (star2 == std::string::npos) {
+      glob_t g;
+      if (::glob(in.c_str(), 0, nullptr, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; ++i) hits.emplace_back(g.gl_pathv[i]);
+      }
+      ::globfree(&g);
+    } else {
+      // "ROOT/**/REST": every file under ROOT whose path matches, '*' crossing folders.
+      size_t slash = in.rfind('/', star2);
+      std::string root = slash == std::string::npos ? "." : in.substr(0, slash);
+      if (root.empty()) root = "/";
+      if (root.find_first_of("*?[") == std::string::npos) {
+        FolderListing l = ListInputFolder(root);
+        std::string pat = slash == std::string::npos ? "./" + in : in;
+        // "**/" may also match no folder at all: "a/**/*.gz" matches "a/x.gz".
+        std::string flat = pat;
+        for (size_t at; (at = flat.find("**/")) != std::string::npos;) flat.erase(at, 3);
+        for (const std::string& f : l.files) {
+          if (::fnmatch(pat.c_str(), f.c_str(), 0) == 0 ||
+              ::fnmatch(flat.c_str(), f.c_str(), 0) == 0) {
+            hits.push_back(f);
+          }
+        }
+      }
+    }
+    std::sort(hits.begin(), hits.end());
+    if (hits.empty()) {
+      out.push_back(in);  // reported as not found
+    } else {
+      for (auto& h : hits) out.push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
 RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
                 uint64_t split_bytes, const std::string& output_dir) {
   RunPlan plan;
@@ -147,6 +207,11 @@ RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
         tasks->push_back(std::move(t));
       }
       for (auto& w : listing.warnings) plan.warnings.push_back(std::move(w));
+    } else if (in.find_first_of("*?[") != std::string::npos && ::lstat(in.c_str(), &st) != 0) {
+      Task t;  // a pattern that matched nothing (ExpandInputPatterns)
+      t.files = {in};
+      t.problem = "no file matches this pattern";
+      tasks->push_back(std::move(t));
     } else {
       // A named file: its own task(s); unknown kinds and missing files are reported unreadable.
       InputKind k = SniffInputKind(in);

@@ -68,6 +68,31 @@ TEST(PlanRun, UnlistableFolderBecomesATaskWithItsReason) {
   EXPECT_EQ(p.tasks[0].kind, InputKind::kUnknown);
 }
 
+TEST(IsRemoteInput, SchemesAreRemoteLocalPathsAreNot) {
+  for (const char* r : {"s3://b/k", "hf://datasets/x", "https://a.id/x.jsonl", "gs://b/o"}) {
+    EXPECT_TRUE(IsRemoteInput(r)) << r;
+  }
+  for (const char* l : {"data/x.warc.gz", "/abs/path", "-", "odd:name", "./s3://not-a-scheme"}) {
+    EXPECT_FALSE(IsRemoteInput(l)) << l;
+  }
+}
+
+TEST(ExpandInputPatterns, GlobsAndDoubleStarsInSortedOrder) {
+  std::string d = test_util::FreshTempDir("plan", "glob");
+  Touch(d + "/a/2.jsonl");
+  Touch(d + "/a/1.jsonl");
+  Touch(d + "/a/deep/3.jsonl");
+  Touch(d + "/a/x.txt");
+  EXPECT_EQ(ExpandInputPatterns({d + "/a/*.jsonl"}),
+            (std::vector<std::string>{d + "/a/1.jsonl", d + "/a/2.jsonl"}));
+  EXPECT_EQ(ExpandInputPatterns({d + "/a/**/*.jsonl"}),
+            (std::vector<std::string>{d + "/a/1.jsonl", d + "/a/2.jsonl", d + "/a/deep/3.jsonl"}));
+  // Kept as named: "-", a path without pattern characters, a pattern matching nothing.
+  EXPECT_EQ(ExpandInputPatterns({"-", d + "/a/x.txt", d + "/none/*.gz"}),
+            (std::vector<std::string>{"-", d + "/a/x.txt", d + "/none/*.gz"}));
+  fs::remove_all(d);
+}
+
 TEST(InputState, NoticesAppendedReplacedAndTouchedFiles) {
   std::string d = test_util::FreshTempDir("plan", "state");
   std::string f = d + "/a.jsonl";

@@ -1,15 +1,18 @@
 #include "kilang/pipeline/runner.h"
 
+#include <fcntl.h>
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -295,6 +298,10 @@ class Run {
     RunTimings t;
   };
 
+  Status OpenFolder();
+  bool NothingFinished() const;
+  void ClearPartialRun();
+  Status SpoolStdin(std::vector<std::string>* inputs);
   Status Prepare();
   Status RunTask(size_t i, Worker* w);
   void WorkerLoop(Worker* w);
@@ -327,14 +334,11 @@ class Run {
   Clock::time_point start_;
 };
 
-Status Run::Prepare() {
+Status Run::OpenFolder() {
   std::error_code ec;
-  fs::create_directories(dir_ + "/.kilang/done", ec);
-  if (!ec) fs::create_directories(dir_ + "/.kilang/unreadable", ec);
-  if (!ec && cfg_.dedup.enabled) fs::create_directories(dir_ + "/.kilang/stage1", ec);
-  if (!ec) fs::create_directories(dir_ + "/removed", ec);
+  fs::create_directories(dir_ + "/.kilang", ec);
   if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
-  // One run at a time in a folder: everything below reads and rewrites the folder's state.
+  // One run at a time in a folder: everything after this reads and rewrites the folder's state.
   auto lock = FileLock::TryAcquire(dir_ + "/.kilang/lock");
   if (!lock.ok()) {
     if (lock.status().code() != StatusCode::kResourceExhausted) return lock.status();
@@ -343,6 +347,69 @@ Status Run::Prepare() {
                                    "); wait for it to end, or use another output folder");
   }
   lock_ = std::move(*lock);
+  return Status::Ok();
+}
+
+bool Run::NothingFinished() const {
+  // No task finished with a document (kept or removed): at most unreadable items, e.g. every
+  // input mistyped. Nothing there is worth keeping.
+  std::error_code ec;
+  simdjson::dom::parser parser;
+  for (const auto& e : fs::directory_iterator(dir_ + "/.kilang/done", ec)) {
+    if (e.path().extension() != ".json") continue;
+    TaskResult r;
+    if (!ParseMarker(e.path().string(), parser, &r).ok() || r.kept + r.removed > 0) return false;
+  }
+  return !ec || ec == std::errc::no_such_file_or_directory;
+}
+
+void Run::ClearPartialRun() {
+  std::error_code ec;
+  fs::remove(dir_ + "/stats.json", ec);
+  fs::remove_all(dir_ + "/.kilang/done", ec);
+  for (const std::string& d : {dir_, dir_ + "/removed"}) {
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      std::string n = e.path().filename().string();
+      if (n.rfind("part-", 0) == 0 || n.rfind("dedup-part-", 0) == 0 ||
+          n == "unreadable.jsonl.zst") {
+        fs::remove(e.path(), ec);
+      }
+    }
+  }
+  for (const char* d : {"/.kilang/stage1", "/.kilang/unreadable", "/.kilang/dedup"}) {
+    fs::remove_all(dir_ + d, ec);
+  }
+}
+
+// "-" (standard input) is copied to DIR/.kilang/stdin.jsonl first and read from there: the
+// readers need a file, and a rerun compares the new standard input with it by size and digest
+// (the copy's time stamp is fixed so that only the bytes count).
+Status Run::SpoolStdin(std::vector<std::string>* inputs) {
+  auto it = std::find(inputs->begin(), inputs->end(), "-");
+  if (it == inputs->end()) return Status::Ok();
+  const std::string spool = dir_ + "/.kilang/stdin.jsonl";
+  auto w = ShardWriter::Create(spool, OutputCompression::kNone);
+  if (!w.ok()) return w.status();
+  std::vector<char> buf(size_t(1) << 20);
+  for (;;) {
+    ssize_t n = ::read(0, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError(std::string("standard input: ") + std::strerror(errno));
+    if (n == 0) break;
+    KILANG_RETURN_IF_ERROR((*w)->WriteRaw(std::string_view(buf.data(), size_t(n))));
+  }
+  KILANG_RETURN_IF_ERROR((*w)->Finish());
+  struct timespec times[2] = {{0, 0}, {0, 0}};
+  ::utimensat(AT_FDCWD, spool.c_str(), times, 0);
+  *it = spool;
+  return Status::Ok();
+}
+
+Status Run::Prepare() {
+  std::error_code ec;
+  fs::create_directories(dir_ + "/.kilang/done", ec);
+  if (!ec) fs::create_directories(dir_ + "/removed", ec);
+  if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
   // The plan: config fingerprint + task list. A rerun must match it.
   std::string plan = cfg_.Fingerprint();
   for (const Task& t : tasks_) {
@@ -354,6 +421,7 @@ Status Run::Prepare() {
   std::string fp = Hex(Fnv1a(plan));
   std::string manifest = dir_ + "/.kilang/run.json";
   std::string text;
+  bool fresh = false;
   if (ReadFile(manifest, 0, &text).ok()) {
     simdjson::dom::parser p;
     simdjson::dom::element doc;
@@ -364,6 +432,7 @@ Status Run::Prepare() {
     // Inputs that changed since the run started (appended to, replaced, edited, added,
     // removed): resuming would mix results of the old and the new input.
     simdjson::dom::array recorded;
+    std::string changes;
     if (!doc["inputs"].get(recorded)) {
       std::vector<InputState> before;
       for (auto item : recorded) {
@@ -379,21 +448,27 @@ Status Run::Prepare() {
         s.digest = std::strtoull(std::string(digest).c_str(), nullptr, 16);
         before.push_back(std::move(s));
       }
-      std::string changes = DescribeInputChanges(before, input_states_);
-      if (!changes.empty()) {
-        return Status::InvalidArgument(
-            dir_ + ": the inputs changed since this run started (" + changes +
-            "); its results would mix old and new input: use a new output folder (or delete "
-            "this one to start over)");
-      }
+      changes = DescribeInputChanges(before, input_states_);
     }
-    if (old_fp != fp) {
+    if (changes.empty() && old_fp == fp) {
+      run_now_.assign(now);
+    } else if (NothingFinished()) {
+      // A run that produced no document (it stopped early, or every input was mistyped)
+      // leaves nothing to resume: the corrected command starts over.
+      ClearPartialRun();
+      fresh = true;
+    } else if (!changes.empty()) {
+      return Status::InvalidArgument(
+          dir_ + ": the inputs changed since this run started (" + changes +
+          "); its results would mix old and new input: use a new output folder (or delete "
+          "this one to start over)");
+    } else {
       return Status::InvalidArgument(dir_ +
                                      ": the output folder holds a run with other inputs or "
                                      "another config; use a new folder (or delete this one)");
     }
-    run_now_.assign(now);
   } else {
+    fresh = true;
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
       std::string n = e.path().filename().string();
       if (n != ".kilang" && n != "removed") {
@@ -401,6 +476,8 @@ Status Run::Prepare() {
                                        ": the output folder is not empty and holds no kilang run");
       }
     }
+  }
+  if (fresh) {
     run_now_ = DateTime::FromUnixSeconds(int64_t(std::time(nullptr)), 0).ToIso();
     std::string m = "{\"fingerprint\":\"" + fp + "\",\"now\":\"" + run_now_ +
                     "\",\"tasks\":" + std::to_string(tasks_.size()) + ",\"inputs\":[";
@@ -414,6 +491,11 @@ Status Run::Prepare() {
     m += "]}\n";
     KILANG_RETURN_IF_ERROR(WriteFileAtomic(manifest, m));
   }
+  for (const char* d : {"/.kilang/done", "/removed", "/.kilang/unreadable"}) {
+    if (!ec) fs::create_directories(dir_ + d, ec);
+  }
+  if (!ec && cfg_.dedup.enabled) fs::create_directories(dir_ + "/.kilang/stage1", ec);
+  if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
   // Temporary files of a killed run are garbage.
   for (const std::string& d : {dir_, dir_ + "/removed", dir_ + "/.kilang/done", dir_ + "/.kilang",
                                dir_ + "/.kilang/stage1", dir_ + "/.kilang/unreadable"}) {
@@ -443,6 +525,10 @@ Status Run::RunTask(size_t i, Worker* w) {
     return Status::Ok();
   };
 
+  {
+    std::error_code ec;  // a log left by an earlier attempt at this task
+    fs::remove(dir_ + "/.kilang/unreadable/" + name + ".jsonl.zst", ec);
+  }
   // Every unreadable item is counted by reason and logged to the task's unreadable file; the
   // first kListedItems are kept for the marker and stats.json.
   std::unique_ptr<ShardWriter> unreadable_log;
@@ -666,10 +752,25 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   auto comp = ParseOutputCompression(cfg_.run.compression);
   if (!comp.ok()) return comp.status();
   compression_ = *comp;
+  // Every usage error is found before the output folder is touched.
+  for (const std::string& in : inputs) {
+    if (IsRemoteInput(in)) {
+      return Status::InvalidArgument(
+          "--input " + in +
+          ": remote inputs are not supported; kilang reads local files and folders only "
+          "(copy the data first, e.g. with aws s3 cp, huggingface-cli download or curl)");
+    }
+  }
+  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+    return Status::InvalidArgument("--input -: standard input can be named once");
+  }
   auto stages = cfg_.BuildStages();
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
-  RunPlan plan = PlanRun(inputs, cfg_.run.pages_per_task, cfg_.run.split_bytes, dir_);
+  std::vector<std::string> paths = ExpandInputPatterns(inputs);
+  KILANG_RETURN_IF_ERROR(OpenFolder());
+  KILANG_RETURN_IF_ERROR(SpoolStdin(&paths));
+  RunPlan plan = PlanRun(paths, cfg_.run.pages_per_task, cfg_.run.split_bytes, dir_);
   input_states_ = PlanInputStates(plan);
   tasks_ = std::move(plan.tasks);
   ignored_ = std::move(plan.ignored);

@@ -275,7 +275,61 @@ def scenario_output_inside_input(r, tmp):
                 s2["read"] == 30 and s2["ignored_files"] == [] and s2["tasks"] == 1, str(s2))
 
 
+def scenario_inputs(r, tmp):
+    """Item 9: glob patterns, '-' (standard input), remote URLs refused before any folder is
+    made, and a mistyped first command does not block the corrected one."""
+    d = os.path.join(tmp, "inputs")
+    for sub, n in (("a", 3), ("b/c", 4)):
+        os.makedirs(os.path.join(d, sub))
+        with open(os.path.join(d, sub, "x.jsonl"), "w") as fh:
+            for i in range(n):
+                fh.write(json.dumps({"id": "%s%d" % (sub, i), "text": "Teks %s %d." % (sub, i)})
+                         + "\n")
+    rc, err, _, s = r.run(["--input", os.path.join(d, "*", "x.jsonl")], "glob")
+    r.check("inputs: a quoted glob is expanded", rc == 0 and s and s["kept"] == 3, err)
+    rc, err, _, s = r.run(["--input", os.path.join(d, "**", "*.jsonl")], "glob2")
+    r.check("inputs: '**' crosses folders (and matches none)", rc == 0 and s and s["kept"] == 7,
+            err)
+    rc, err, _, s = r.run(["--input", os.path.join(d, "*.nothing")], "glob3")
+    r.check("inputs: a pattern matching nothing is named unreadable",
+            rc == 1 and s and s["unreadable_inputs"][0]["reason"] == "no file matches this pattern",
+            err)
+    # Standard input.
+    text = "".join(json.dumps({"id": "s%d" % i, "text": "Dari stdin %d." % i}) + "\n"
+                   for i in range(5))
+    out = r.out_dir("stdin")
+    p = subprocess.run([r.kilang, "run", r.xo, "--input", "-", "--output", out, "--progress",
+                        "none"], input=text, capture_output=True, text=True)
+    s = json.load(open(os.path.join(out, "stats.json"))) if p.returncode == 0 else None
+    r.check("inputs: '-' reads JSONL from standard input", s and s["kept"] == 5, p.stderr)
+    p = subprocess.run([r.kilang, "run", r.xo, "--input", "-", "--output", out, "--progress",
+                        "none"], input=text, capture_output=True, text=True)
+    r.check("inputs: the same standard input again resumes", p.returncode == 0 and
+            "(1 resumed)" in p.stderr, p.stderr)
+    p = subprocess.run([r.kilang, "run", r.xo, "--input", "-", "--output", out, "--progress",
+                        "none"], input=text + text, capture_output=True, text=True)
+    r.check("inputs: other standard input is a changed input", p.returncode == 2 and
+            "inputs changed" in p.stderr, p.stderr)
+    # Remote URLs: a usage error, and no output folder.
+    for url in ("s3://bucket/crawl/x.warc.gz", "hf://datasets/org/name", "https://x.id/a.jsonl"):
+        out = r.out_dir("remote")
+        rc, err, _, _ = r.run(["--input", url], "remote", out=out)
+        r.check("inputs: %s is a usage error (exit 2)" % url.split(":")[0], rc == 2, err)
+        r.check("inputs: %s: clear message" % url.split(":")[0],
+                "remote inputs are not supported" in err, err)
+        r.check("inputs: %s: no output folder made" % url.split(":")[0],
+                not os.path.exists(out), out)
+    # A mistyped first command, then the corrected one into the same folder.
+    out = r.out_dir("typo")
+    rc, err, _, _ = r.run(["--input", os.path.join(d, "a", "typo.jsonl")], "typo", out=out)
+    r.check("inputs: a mistyped input is unreadable (exit 1)", rc == 1, err)
+    rc, err, _, s = r.run(["--input", os.path.join(d, "a", "x.jsonl")], "typo", out=out)
+    r.check("inputs: the corrected command runs in the same folder", rc == 0 and s and
+            s["kept"] == 3 and s["unreadable"] == 0, err)
+
+
 SCENARIOS = {
+    "inputs": scenario_inputs,
     "output_inside_input": scenario_output_inside_input,
     "lock": scenario_lock,
     "changed_input": scenario_changed_input,

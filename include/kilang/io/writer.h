@@ -37,6 +37,8 @@ class ShardWriter {
 
   // Appends `line` and a '\n'.
   Status WriteLine(std::string_view line);
+  // Appends `bytes` as they are (not counted in lines()).
+  Status WriteRaw(std::string_view bytes);
   // Completes the file and renames it to its final path.
   Status Finish();
 

@@ -61,6 +61,16 @@ struct FolderListing {
 // run's output folder).
 FolderListing ListInputFolder(const std::string& root, const std::string& exclude = "");
 
+// Whether `input` names a remote location ("s3://...", "hf://...", "https://...": any
+// "scheme://"). kilang reads local paths only; the runner refuses these before touching the
+// output folder.
+bool IsRemoteInput(const std::string& input);
+
+// Expands glob patterns among `inputs` ('*', '?', '[...]'; "**" matches any run of folders),
+// each into the matching paths in sorted order. An input that exists as it is named, "-", or a
+// pattern that matches nothing is kept as it is (a missing input is reported unreadable).
+std::vector<std::string> ExpandInputPatterns(const std::vector<std::string>& inputs);
+
 // The tasks for `inputs`, in input order. `output_dir` is excluded from folder listings.
 RunPlan PlanRun(const std::vector<std::string>& inputs, uint64_t pages_per_task,
                 uint64_t split_bytes, const std::string& output_dir);
