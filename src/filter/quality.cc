@@ -51,7 +51,7 @@ class PerLanguage {
     if (!configs.ok()) return configs.status();
     for (const auto& [code, cfg] : *configs.value()) {
       O o = base;
-      Status st = parse(section(cfg), &o);
+      Status st = parse(section(cfg), &o, nullptr);
       if (!st.ok())
         return Status::InvalidArgument("data/filters/" + code + ".yaml: " + st.message());
       extra(&cfg, &o);

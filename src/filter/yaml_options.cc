@@ -1,5 +1,6 @@
 #include "yaml_options.h"
 
+#include <cstdio>
 #include <exception>
 
 namespace kilang::filter_internal {
@@ -38,7 +39,26 @@ void OptionReader::Fail(const char* key, const YAML::Node& value, std::string_vi
                                     std::string(what) + (where.empty() ? "" : " (" + where + ")"));
 }
 
+namespace {
+
+std::string Flow(const YAML::Node& n) {
+  YAML::Emitter e;
+  e.SetMapFormat(YAML::Flow);
+  e.SetSeqFormat(YAML::Flow);
+  e << n;
+  return e.c_str();
+}
+
+std::string Num(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", d);
+  return buf;
+}
+
+}  // namespace
+
 void OptionReader::Get(const char* key, double* out) {
+  Note(key, "number", [out] { return Num(*out); });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   try {
@@ -49,6 +69,7 @@ void OptionReader::Get(const char* key, double* out) {
 }
 
 void OptionReader::Get(const char* key, int* out) {
+  Note(key, "int", [out] { return std::to_string(*out); });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   try {
@@ -59,6 +80,7 @@ void OptionReader::Get(const char* key, int* out) {
 }
 
 void OptionReader::Get(const char* key, bool* out) {
+  Note(key, "bool", [out] { return std::string(*out ? "true" : "false"); });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   try {
@@ -69,6 +91,7 @@ void OptionReader::Get(const char* key, bool* out) {
 }
 
 void OptionReader::Get(const char* key, std::string* out) {
+  Note(key, "string", [out] { return Flow(YAML::Node(*out)); });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   if (!v.IsScalar()) return Fail(key, v, "must be a string");
@@ -76,6 +99,11 @@ void OptionReader::Get(const char* key, std::string* out) {
 }
 
 void OptionReader::Get(const char* key, std::vector<std::string>* out) {
+  Note(key, "list of strings", [out] {
+    YAML::Node n(YAML::NodeType::Sequence);
+    for (const auto& x : *out) n.push_back(x);
+    return Flow(n);
+  });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   if (v.IsNull()) {
@@ -91,6 +119,11 @@ void OptionReader::Get(const char* key, std::vector<std::string>* out) {
 }
 
 void OptionReader::Get(const char* key, std::map<std::string, double>* out) {
+  Note(key, "map of numbers", [out] {
+    YAML::Node n(YAML::NodeType::Map);
+    for (const auto& [k, x] : *out) n[k] = x;
+    return Flow(n);
+  });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   if (!v.IsMap()) return Fail(key, v, "must be a map of numbers");
@@ -102,6 +135,11 @@ void OptionReader::Get(const char* key, std::map<std::string, double>* out) {
 }
 
 void OptionReader::Get(const char* key, std::vector<std::pair<int, double>>* out) {
+  Note(key, "map of n-gram size to fraction", [out] {
+    YAML::Node n(YAML::NodeType::Map);
+    for (const auto& [k, x] : *out) n[k] = x;
+    return Flow(n);
+  });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
   std::vector<std::pair<int, double>> r;
@@ -127,14 +165,21 @@ void OptionReader::Get(const char* key, std::vector<std::pair<int, double>>* out
 
 Status OptionReader::Finish() {
   if (!status_.ok()) return status_;
-  if (!node_.IsDefined() || !node_.IsMap()) return Status::Ok();
-  for (const auto& kv : node_) {
-    std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-    if (!known_.count(k)) {
-      std::string where = LineOf(kv.first);
-      return Status::InvalidArgument("stage '" + stage_ + "': unknown option '" + k + "'" +
-                                     (where.empty() ? "" : " (" + where + ")"));
+  if (node_.IsDefined() && node_.IsMap()) {
+    for (const auto& kv : node_) {
+      std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      if (!known_.count(k)) {
+        std::string where = LineOf(kv.first);
+        std::string list;
+        for (const std::string& n : known_) list += (list.empty() ? "" : ", ") + n;
+        return Status::InvalidArgument("stage '" + stage_ + "': unknown option '" + k + "'" +
+                                       (where.empty() ? "" : " (" + where + ")") +
+                                       " (known: " + list + ")");
+      }
     }
+  }
+  if (sink_) {
+    for (const NoteEntry& n : notes_) sink_->push_back({n.key, {n.type, n.value()}});
   }
   return Status::Ok();
 }

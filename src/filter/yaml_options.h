@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -37,7 +38,24 @@ class OptionReader {
 
   Status Finish();
 
+  // Records every option read (key, type, value after reading, as YAML text) into `sink` when
+  // Finish() succeeds: the options' description for `kilang stages` / `config --print`.
+  void DescribeInto(
+      std::vector<std::pair<std::string, std::pair<std::string, std::string>>>* sink) {
+    sink_ = sink;
+  }
+
  private:
+  void Note(const char* key, const char* type, std::function<std::string()> value) {
+    if (sink_) notes_.push_back({key, type, std::move(value)});
+  }
+  struct NoteEntry {
+    std::string key, type;
+    std::function<std::string()> value;
+  };
+  std::vector<NoteEntry> notes_;
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>>* sink_ = nullptr;
+
   YAML::Node Find(const char* key);
   void Fail(const char* key, const YAML::Node& value, std::string_view what);
 

@@ -116,7 +116,8 @@ Status ParseInto(const YAML::Node& root, const std::string& name, const StageReg
             return Status::InvalidArgument(At(name, opts) + "'" + stage +
                                            "' options must be a mapping of keys");
           }
-          KILANG_RETURN_IF_ERROR(sc->factory->SetYaml(opts));
+          Status st = sc->factory->SetYaml(opts);
+          if (!st.ok()) return Status::InvalidArgument(At(name, opts ? opts : item) + st.message());
         } else {
           OptionBinder b;
           sc->factory->BindOptions(&b);
@@ -160,7 +161,11 @@ Status RunConfig::Set(std::string_view dotted_key, std::string_view value) {
       return Status::InvalidArgument("'" + std::string(section) +
                                      "': no such stage in the pipeline");
     }
-    target->factory->BindOptions(&b);
+    Status s = target->factory->SetKey(key, value);
+    if (s.ok()) return s;
+    // Filter stages' messages name the stage already ("stage 'langid': unknown option ...").
+    if (target->factory->TakesYaml()) return s;
+    return Status::InvalidArgument(std::string(section) + "." + s.message());
   }
   Status s = b.Set(key, value);
   if (!s.ok()) return Status::InvalidArgument(std::string(section) + "." + s.message());

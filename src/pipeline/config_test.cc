@@ -89,3 +89,54 @@ TEST(RunConfig, ExtractNowMustBeIso) {
 
 }  // namespace
 }  // namespace kilang
+
+namespace kilang {
+namespace {
+
+TEST(RunConfig, SetReachesFilterStageOptions) {
+  auto cfg = DefaultRunConfig();
+  ASSERT_TRUE(cfg.ok());
+  std::string before = cfg->Fingerprint();
+  ASSERT_TRUE(cfg->Set("langid.threshold", "0.9").ok());
+  ASSERT_TRUE(cfg->Set("gopher_quality.min_doc_words", "30").ok());
+  ASSERT_TRUE(cfg->Set("langid.languages", "[id, ms]").ok());
+  EXPECT_NE(cfg->Fingerprint(), before);
+  auto find = [&](const std::string& stage, const std::string& key) -> std::string {
+    for (auto& sc : cfg->stages) {
+      if (sc.name != stage) continue;
+      auto opts = sc.factory->DescribeOptions();
+      EXPECT_TRUE(opts.ok());
+      for (const auto& o : *opts) {
+        if (o.key == key) return o.value;
+      }
+    }
+    return "?";
+  };
+  EXPECT_EQ(find("langid", "threshold"), "0.9");
+  EXPECT_EQ(find("langid", "languages"), "[id, ms]");
+  EXPECT_EQ(find("gopher_quality", "min_doc_words"), "30");
+  EXPECT_EQ(find("gopher_quality", "max_doc_words"), "100000");  // defaults are listed too
+  // Unknown keys and bad values are refused, naming the known keys, and change nothing.
+  Status unknown = cfg->Set("langid.treshold", "0.5");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.message().find("unknown option 'treshold' (known: label_only, languages,"),
+            std::string::npos)
+      << unknown.message();
+  Status bad = cfg->Set("langid.threshold", "high");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("'threshold' must be a number"), std::string::npos);
+  EXPECT_EQ(find("langid", "threshold"), "0.9");
+}
+
+TEST(RunConfig, BadFilterOptionsInTheFileNameTheFileAndTheKnownKeys) {
+  auto cfg = ParseRunConfig("pipeline:\n  - extract\n  - pii:\n      emials: false\n", "c.yaml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().message().find("c.yaml:4: stage 'pii': unknown option 'emials'"),
+            std::string::npos)
+      << cfg.status().message();
+  EXPECT_NE(cfg.status().message().find("known: email_placeholder, emails,"), std::string::npos)
+      << cfg.status().message();
+}
+
+}  // namespace
+}  // namespace kilang

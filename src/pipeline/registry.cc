@@ -41,8 +41,37 @@ class FilterStageFactory : public StageFactory {
   void BindOptions(OptionBinder*) override {}
   bool TakesYaml() const override { return true; }
   Status SetYaml(const YAML::Node& options) override {
+    KILANG_RETURN_IF_ERROR(CheckFilterOptions(name_, options));
     options_ = options;
     return Status::Ok();
+  }
+  Status SetKey(std::string_view key, std::string_view value) override {
+    YAML::Node n =
+        options_ && options_.IsMap() ? YAML::Clone(options_) : YAML::Node(YAML::NodeType::Map);
+    YAML::Node v;
+    try {
+      v = YAML::Load(std::string(value));
+    } catch (const YAML::Exception& e) {
+      return Status::InvalidArgument("'" + std::string(key) + "': bad value '" +
+                                     std::string(value) + "': " + e.msg);
+    }
+    n[std::string(key)] = v;
+    Status s = CheckFilterOptions(name_, n);
+    if (!s.ok()) {
+      std::string m = s.message();  // a line number means nothing for a single value
+      size_t at = m.find(" (line 1)");
+      if (at != std::string::npos) m.erase(at, 9);
+      return Status::InvalidArgument(m);
+    }
+    options_ = n;
+    return Status::Ok();
+  }
+  Result<std::vector<StageOptionInfo>> DescribeOptions() override {
+    auto d = DescribeFilterOptions(name_, options_);
+    if (!d.ok()) return d.status();
+    std::vector<StageOptionInfo> out;
+    for (auto& o : *d) out.push_back({o.key, o.type, o.value, o.help});
+    return out;
   }
   std::string Describe() override {
     if (!options_ || options_.IsNull()) return "";
@@ -68,6 +97,14 @@ void RegisterBuiltinStages(StageRegistry* r) {
   for (const std::string& name : FilterStageNames()) {
     r->Register(name, [name] { return std::make_unique<FilterStageFactory>(name); });
   }
+}
+
+std::string StageSummary(std::string_view name) {
+  if (name == "extract") {
+    return "extraction: the article text and metadata of HTML or page-text pages (JSONL text "
+           "passes as is)";
+  }
+  return FilterStageSummary(name);
 }
 
 std::vector<std::string> DefaultPipeline() {

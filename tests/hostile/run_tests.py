@@ -328,7 +328,44 @@ def scenario_inputs(r, tmp):
             s["kept"] == 3 and s["unreadable"] == 0, err)
 
 
+def scenario_set_stage_options(r, tmp):
+    """Item 10: --set STAGE.KEY=VALUE reaches the filter stages, as docs/pipeline.md says."""
+    d = os.path.join(tmp, "setopts")
+    os.makedirs(d)
+    sentence = "Pemerintah daerah itu akan membangun jalan dan jembatan baru di kota tersebut. "
+    f = os.path.join(d, "docs.jsonl")
+    with open(f, "w") as fh:  # 40-word documents: below gopher_quality's default 50
+        for i in range(6):
+            fh.write(json.dumps({"id": "d%d" % i, "text": (sentence * 4).strip()}) + "\n")
+    cfg = os.path.join(d, "gq.yaml")
+    with open(cfg, "w") as fh:
+        fh.write("pipeline: [gopher_quality]\ndedup: {enabled: false}\n")
+    rc, err, _, s = r.run(["--input", f], "setopts", config=cfg)
+    r.check("--set: 40-word documents are short by default", rc == 0 and s and
+            s["removed_by_stage"] == {"gopher_quality": {"gopher_short_doc": 6}}, err + str(s))
+    rc, err, _, s = r.run(["--input", f, "--set", "gopher_quality.min_doc_words=30",
+                           "--set", "gopher_quality.default_language=id"], "setopts", config=cfg)
+    r.check("--set gopher_quality.min_doc_words=30 keeps them", rc == 0 and s and s["kept"] == 6,
+            err + str(s))
+    cfg2 = os.path.join(d, "lid.yaml")
+    with open(cfg2, "w") as fh:
+        fh.write("pipeline: [langid]\ndedup: {enabled: false}\n")
+    rc, err, _, s = r.run(["--input", f, "--set", "langid.languages=[en]"], "setopts",
+                          config=cfg2)
+    r.check("--set langid.languages=[en] removes Indonesian", rc == 0 and s and
+            s["removed_by_stage"] == {"langid": {"lang_not_allowed": 6}}, err + str(s))
+    rc, err, _, s = r.run(["--input", f, "--set", "langid.threshold=0.9"], "setopts",
+                          config=cfg2)
+    r.check("--set langid.threshold=0.9 runs", rc == 0 and s and s["read"] == 6, err + str(s))
+    rc, err, out, s = r.run(["--input", f, "--set", "langid.treshold=0.9"], "setopts",
+                            config=cfg2)
+    r.check("--set with an unknown stage option: exit 2 listing the known ones",
+            rc == 2 and "unknown option 'treshold'" in err and "known: " in err, err)
+    r.check("--set with an unknown stage option: no output folder", not os.path.exists(out), out)
+
+
 SCENARIOS = {
+    "set_stage_options": scenario_set_stage_options,
     "inputs": scenario_inputs,
     "output_inside_input": scenario_output_inside_input,
     "lock": scenario_lock,

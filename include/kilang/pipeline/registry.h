@@ -28,6 +28,14 @@
 
 namespace kilang {
 
+// One option of a stage, for `kilang stages` and `kilang config --print`.
+struct StageOptionInfo {
+  std::string key;
+  std::string type;   // "bool", "int", "uint", "double"/"number", "string", "list of strings", ...
+  std::string value;  // the current value as YAML text (the default until something sets it)
+  std::string help;   // one line
+};
+
 class StageFactory {
  public:
   virtual ~StageFactory() = default;
@@ -41,6 +49,22 @@ class StageFactory {
   // unknown keys and their lines. Default: not taken.
   virtual bool TakesYaml() const { return false; }
   virtual Status SetYaml(const YAML::Node& options) { return Status::Ok(); }
+  // Sets one option from its text, as `--set STAGE.KEY=VALUE` and the YAML key do (a YAML
+  // value: "0.9", "[id, ms]"). InvalidArgument naming the key (with the known ones when it is
+  // unknown) or the bad value; the options are unchanged then.
+  virtual Status SetKey(std::string_view key, std::string_view value) {
+    OptionBinder b;
+    BindOptions(&b);
+    return b.Set(key, value);
+  }
+  // Every option with its current value, in declaration order.
+  virtual Result<std::vector<StageOptionInfo>> DescribeOptions() {
+    OptionBinder b;
+    BindOptions(&b);
+    std::vector<StageOptionInfo> out;
+    for (const auto& f : b.fields()) out.push_back({f.key, f.type, f.get(), f.help});
+    return out;
+  }
   // A canonical text of the options, for the run's fingerprint (resume safety).
   virtual std::string Describe() {
     OptionBinder b;
@@ -91,6 +115,9 @@ class StageRegistry {
 
 // Registers kilang's own stages into `r`.
 void RegisterBuiltinStages(StageRegistry* r);
+
+// What built-in stage `name` does, in one line ("" for an unknown name).
+std::string StageSummary(std::string_view name);
 
 // The stage names of the built-in default pipeline, in order (SPEC.md "The default pipeline"):
 // the stages of that list that are implemented so far.
