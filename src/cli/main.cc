@@ -2,6 +2,9 @@
 //
 //   kilang extract [--format auto|html|text] [--url URL] [--now ISO8601] FILE... | -
 //   kilang run [CONFIG.yaml] --input PATH... --output DIR [--workers N] [--executor local|slurm]
+//              [--limit N] [--dry-run] [--set SECTION.KEY=VALUE]...
+//   kilang config [--print] [CONFIG.yaml] [--set SECTION.KEY=VALUE]...
+//   kilang stages
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
 #include <CLI/CLI.hpp>
@@ -91,41 +94,82 @@ struct RunFlags {
   std::string executor;
   std::string compression;
   std::string progress;
+  std::string limit;
+  bool dry_run = false;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
 };
 
-int RunRun(const RunFlags& flags) {
+// The config of `kilang run` / `kilang config`: the file (or the default), then the flags, which
+// set the same Options fields as the YAML keys, through the same binder. Prints the error.
+kilang::Result<kilang::RunConfig> EffectiveConfig(const char* cmd, const RunFlags& flags) {
   auto cfg =
       flags.config.empty() ? kilang::DefaultRunConfig() : kilang::LoadRunConfig(flags.config);
   if (!cfg.ok()) {
-    std::fprintf(stderr, "kilang run: %s\n", cfg.status().message().c_str());
-    return kExitUsage;
+    std::fprintf(stderr, "kilang %s: %s\n", cmd, cfg.status().message().c_str());
+    return cfg.status();
   }
-  // Flags set the same Options fields as the YAML keys, through the same binder.
   std::vector<std::pair<std::string, std::string>> sets;
   if (!flags.workers.empty()) sets.emplace_back("run.workers", flags.workers);
   if (!flags.executor.empty()) sets.emplace_back("run.executor", flags.executor);
   if (!flags.compression.empty()) sets.emplace_back("run.compression", flags.compression);
   if (!flags.progress.empty()) sets.emplace_back("run.progress", flags.progress);
+  if (!flags.limit.empty()) sets.emplace_back("run.limit", flags.limit);
   for (const std::string& kv : flags.sets) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos) {
-      std::fprintf(stderr, "kilang run: --set %s: expected SECTION.KEY=VALUE\n", kv.c_str());
-      return kExitUsage;
+      std::fprintf(stderr, "kilang %s: --set %s: expected SECTION.KEY=VALUE\n", cmd, kv.c_str());
+      return kilang::Status::InvalidArgument("--set");
     }
     sets.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   for (const auto& [k, v] : sets) {
     kilang::Status s = cfg->Set(k, v);
     if (!s.ok()) {
-      std::fprintf(stderr, "kilang run: %s\n", s.message().c_str());
-      return kExitUsage;
+      std::fprintf(stderr, "kilang %s: %s\n", cmd, s.message().c_str());
+      return s;
     }
   }
+  return cfg;
+}
+
+int RunConfigPrint(const RunFlags& flags) {
+  auto cfg = EffectiveConfig("config", flags);
+  if (!cfg.ok()) return kExitUsage;
+  auto yaml = cfg->ToYaml();
+  if (!yaml.ok()) {
+    std::fprintf(stderr, "kilang config: %s\n", yaml.status().message().c_str());
+    return kExitUsage;
+  }
+  std::fwrite(yaml->data(), 1, yaml->size(), stdout);
+  return kExitOk;
+}
+
+int RunStages() {
+  auto text = kilang::DescribeStages(kilang::StageRegistry::Builtin());
+  if (!text.ok()) {
+    std::fprintf(stderr, "kilang stages: %s\n", text.status().message().c_str());
+    return kExitUsage;
+  }
+  std::fwrite(text->data(), 1, text->size(), stdout);
+  return kExitOk;
+}
+
+int RunRun(const RunFlags& flags) {
+  auto cfg = EffectiveConfig("run", flags);
+  if (!cfg.ok()) return kExitUsage;
   if (cfg->run.executor == "slurm") {
     std::fprintf(stderr,
                  "kilang run: --executor slurm is not implemented yet; use --executor local\n");
     return kExitUsage;
+  }
+  if (flags.dry_run) {
+    auto plan = kilang::DescribeRun(*cfg, flags.inputs, flags.output);
+    if (!plan.ok()) {
+      std::fprintf(stderr, "kilang run: %s\n", plan.status().message().c_str());
+      return kExitUsage;
+    }
+    std::fwrite(plan->data(), 1, plan->size(), stdout);
+    return kExitOk;
   }
   auto sum = kilang::RunPipeline(*cfg, flags.inputs, flags.output);
   if (!sum.ok()) {
@@ -208,6 +252,18 @@ int main(int argc, char** argv) {
   run->add_option("--compression", rf.compression, "zstd|gzip|none (default zstd)");
   run->add_option("--progress", rf.progress, "auto|plain|none");
   run->add_option("--set", rf.sets, "SECTION.KEY=VALUE, as in the YAML config (repeatable)");
+  run->add_option("--limit", rf.limit, "read at most N documents, the first ones (a quick look)");
+  run->add_flag("--dry-run", rf.dry_run,
+                "print the plan (tasks, inputs, effective config) and exit; nothing is written");
+
+  RunFlags cf;
+  bool print = false;
+  auto* config = app.add_subcommand(
+      "config", "Print the effective config of a run, every option with its value");
+  config->add_option("config", cf.config, "YAML config (default: the built-in pipeline)");
+  config->add_flag("--print", print, "print it as YAML (the default action)");
+  config->add_option("--set", cf.sets, "SECTION.KEY=VALUE, as for kilang run (repeatable)");
+  auto* stages = app.add_subcommand("stages", "List every stage with its options and defaults");
 
   try {
     app.parse(argc, argv);
@@ -217,5 +273,7 @@ int main(int argc, char** argv) {
   }
   if (*extract) return RunExtract(ex);
   if (*run) return RunRun(rf);
+  if (*config) return RunConfigPrint(cf);
+  if (*stages) return RunStages();
   return kExitUsage;
 }

@@ -120,9 +120,10 @@ void OptionReader::Get(const char* key, std::vector<std::string>* out) {
 
 void OptionReader::Get(const char* key, std::map<std::string, double>* out) {
   Note(key, "map of numbers", [out] {
-    YAML::Node n(YAML::NodeType::Map);
-    for (const auto& [k, x] : *out) n[k] = x;
-    return Flow(n);
+    std::string t;
+    for (const auto& [k, x] : *out)
+      t += (t.empty() ? "" : ", ") + Flow(YAML::Node(k)) + ": " + Num(x);
+    return "{" + t + "}";
   });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;
@@ -136,9 +137,10 @@ void OptionReader::Get(const char* key, std::map<std::string, double>* out) {
 
 void OptionReader::Get(const char* key, std::vector<std::pair<int, double>>* out) {
   Note(key, "map of n-gram size to fraction", [out] {
-    YAML::Node n(YAML::NodeType::Map);
-    for (const auto& [k, x] : *out) n[k] = x;
-    return Flow(n);
+    std::string t;
+    for (const auto& [k, x] : *out)
+      t += (t.empty() ? "" : ", ") + std::to_string(k) + ": " + Num(x);
+    return "{" + t + "}";
   });
   YAML::Node v = Find(key);
   if (!v.IsDefined()) return;

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "kilang/io/file.h"
 
 namespace kilang {
@@ -17,6 +19,7 @@ void RunOptions::Bind(OptionBinder* b) {
   b->Add("progress", &progress, "progress display", {"auto", "plain", "none"});
   b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1,
          86400);
+  b->Add("limit", &limit, "read at most this many documents, the first ones (0: all)");
 }
 
 void BindReaderOptions(ReaderOptions* o, OptionBinder* b) {
@@ -176,7 +179,9 @@ std::string RunConfig::Fingerprint() const {
   std::string out = "compression=" + run.compression +
                     "\ncompression_level=" + std::to_string(run.compression_level) +
                     "\npages_per_task=" + std::to_string(run.pages_per_task) +
-                    "\nsplit_bytes=" + std::to_string(run.split_bytes) + "\n[input]\n";
+                    "\nsplit_bytes=" + std::to_string(run.split_bytes) +
+                    (run.limit ? "\nlimit=" + std::to_string(run.limit) : std::string()) +
+                    "\n[input]\n";
   OptionBinder ib;
   ReaderOptions copy = input;
   BindReaderOptions(&copy, &ib);
@@ -187,6 +192,72 @@ std::string RunConfig::Fingerprint() const {
   OptionBinder db;
   dcopy.Bind(&db);
   out += "[dedup]\n" + db.Dump();
+  return out;
+}
+
+namespace {
+
+// A value for YAML output: strings quoted when YAML would read them otherwise.
+std::string YamlScalar(const std::string& type, const std::string& value) {
+  if (type != "string") return value;
+  YAML::Emitter e;
+  e << value;
+  std::string out = e.c_str();
+  return out.empty() ? "\"\"" : out;
+}
+
+void AppendOptions(const std::vector<StageOptionInfo>& opts, const std::string& indent,
+                   std::string* out) {
+  size_t width = 0;
+  for (const auto& o : opts) width = std::max(width, o.key.size() + 2 + o.value.size());
+  for (const auto& o : opts) {
+    std::string line = indent + o.key + ": " + o.value;
+    if (!o.help.empty()) {
+      line.append(
+          indent.size() + width + 2 > line.size() ? indent.size() + width + 2 - line.size() : 1,
+          ' ');
+      line += "# " + o.help;
+    }
+    *out += line + "\n";
+  }
+}
+
+std::vector<StageOptionInfo> FromBinder(const OptionBinder& b) {
+  std::vector<StageOptionInfo> out;
+  for (const auto& f : b.fields())
+    out.push_back({f.key, f.type, YamlScalar(f.type, f.get()), f.help});
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> RunConfig::ToYaml() const {
+  std::string out = "# kilang run config: every option with its value (defaults included)\n";
+  RunOptions r = run;
+  OptionBinder rb;
+  r.Bind(&rb);
+  out += "run:\n";
+  AppendOptions(FromBinder(rb), "  ", &out);
+  ReaderOptions in = input;
+  OptionBinder ib;
+  BindReaderOptions(&in, &ib);
+  out += "input:\n";
+  AppendOptions(FromBinder(ib), "  ", &out);
+  out += "pipeline:\n";
+  for (const StageConfig& sc : stages) {
+    auto opts = sc.factory->DescribeOptions();
+    if (!opts.ok()) return opts.status();
+    if (!sc.factory->TakesYaml()) {  // filter stages describe their values as YAML already
+      for (auto& o : *opts) o.value = YamlScalar(o.type, o.value);
+    }
+    out += "  - " + sc.name + ":" + (opts->empty() ? " {}" : "") + "\n";
+    AppendOptions(*opts, "      ", &out);
+  }
+  RunDedupOptions d = dedup;
+  OptionBinder db;
+  d.Bind(&db);
+  out += "dedup:\n";
+  AppendOptions(FromBinder(db), "  ", &out);
   return out;
 }
 

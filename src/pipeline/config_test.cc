@@ -128,6 +128,27 @@ TEST(RunConfig, SetReachesFilterStageOptions) {
   EXPECT_EQ(find("langid", "threshold"), "0.9");
 }
 
+TEST(RunConfig, ToYamlListsEveryOptionAndReadsBack) {
+  auto cfg = DefaultRunConfig();
+  ASSERT_TRUE(cfg.ok());
+  ASSERT_TRUE(cfg->Set("langid.languages", "[id, ms]").ok());
+  ASSERT_TRUE(cfg->Set("extract.now", "2024-01-02T03:04:05Z").ok());
+  ASSERT_TRUE(cfg->Set("run.limit", "10").ok());
+  auto yaml = cfg->ToYaml();
+  ASSERT_TRUE(yaml.ok());
+  for (const char* want :
+       {"  limit: 10 ", "      languages: [id, ms] ", "      now: 2024-01-02T03:04:05Z ",
+        "      max_doc_words: 100000 ", "  line_min_docs: 5 "}) {
+    EXPECT_NE(yaml->find(want), std::string::npos) << want << "\n" << *yaml;
+  }
+  auto back = ParseRunConfig(*yaml, "printed.yaml");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  auto again = back->ToYaml();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *yaml);
+  EXPECT_EQ(back->run.limit, 10u);
+}
+
 TEST(RunConfig, BadFilterOptionsInTheFileNameTheFileAndTheKnownKeys) {
   auto cfg = ParseRunConfig("pipeline:\n  - extract\n  - pii:\n      emials: false\n", "c.yaml");
   ASSERT_FALSE(cfg.ok());

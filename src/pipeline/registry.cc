@@ -1,5 +1,7 @@
 #include "kilang/pipeline/registry.h"
 
+#include <algorithm>
+
 #include "kilang/filter/registry.h"
 #include "kilang/pipeline/extract_stage.h"
 
@@ -105,6 +107,35 @@ std::string StageSummary(std::string_view name) {
            "passes as is)";
   }
   return FilterStageSummary(name);
+}
+
+Result<std::string> DescribeStages(const StageRegistry& registry) {
+  std::vector<std::string> names = DefaultPipeline();
+  for (const std::string& n : registry.Names()) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  const std::vector<std::string> defaults = DefaultPipeline();
+  std::string out =
+      "Stages of `kilang run` (config: pipeline: [...]; a flag: --set STAGE.KEY=VALUE)\n";
+  for (const std::string& n : names) {
+    auto factory = registry.Make(n);
+    if (!factory) continue;
+    bool in_default = std::find(defaults.begin(), defaults.end(), n) != defaults.end();
+    out += "\n" + n + (in_default ? "  (default pipeline)" : "  (not in the default pipeline)") +
+           "\n  " + StageSummary(n) + "\n";
+    auto opts = factory->DescribeOptions();
+    if (!opts.ok()) return opts.status();
+    size_t width = 0;
+    for (const auto& o : *opts) width = std::max(width, o.key.size());
+    for (const auto& o : *opts) {
+      out += "    " + o.key + std::string(width - o.key.size() + 2, ' ') + o.type + ", default " +
+             (o.value.empty() ? "\"\"" : o.value) + (o.help.empty() ? "" : ": " + o.help) + "\n";
+    }
+  }
+  out +=
+      "\nCorpus dedup runs after the stages (config: dedup:, flags: --set dedup.KEY=VALUE);\n"
+      "see docs/dedup.md. `kilang config --print` shows a whole config with every value.\n";
+  return out;
 }
 
 std::vector<std::string> DefaultPipeline() {

@@ -53,6 +53,7 @@ struct TaskResult {
   std::map<std::string, uint64_t> unreadable_by_reason;
   std::vector<UnreadableItem> warnings;  // the first kListedItems of them
   uint64_t warnings_count = 0;
+  bool limited = false;  // run.limit stopped this task's reading (or kept it from starting)
   std::vector<std::string> shards;  // relative paths written (kept first, then removed)
 };
 
@@ -171,6 +172,7 @@ std::string MarkerJson(const TaskResult& r) {
   out += ",\"warnings_count\":" + std::to_string(r.warnings_count);
   out += ",\"warnings\":";
   AppendUnreadable(r.warnings, &out, "");
+  if (r.limited) out += ",\"limited\":true";
   out += ",\"shards\":";
   AppendStrings(r.shards, &out);
   out += "}\n";
@@ -194,6 +196,8 @@ Status ParseMarker(const std::string& path, simdjson::dom::parser& parser, TaskR
   r->output_bytes = u("output_bytes");
   r->unreadable_bytes = u("unreadable_bytes");
   r->warnings_count = u("warnings_count");
+  bool limited = false;
+  r->limited = !doc["limited"].get(limited) && limited;
   simdjson::dom::object obj;
   if (!doc["skipped"].get(obj)) {
     for (auto [k, v] : obj) r->skipped[std::string(k)] = uint64_t(v.get_uint64().value_unsafe());
@@ -263,6 +267,10 @@ std::string StatsJson(const RunStats& s) {
   AppendUnreadable(s.warnings, &out, "\n    ");
   out += ",\n  \"ignored_files\": ";
   AppendStrings(s.ignored_files, &out);
+  if (s.limit > 0) {
+    out += ",\n  \"limit\": " + std::to_string(s.limit) +
+           ",\n  \"limited\": " + (s.limited ? "true" : "false");
+  }
   out += ",\n  \"tasks\": " + std::to_string(s.tasks) +
          ",\n  \"input_bytes\": " + std::to_string(s.input_bytes) +
          ",\n  \"output_bytes\": " + std::to_string(s.output_bytes) + ",\n  \"shards\": ";
@@ -285,6 +293,36 @@ std::string FormatDuration(double s) {
 }
 
 // ---- the run ----
+
+// The usage errors a run request can have, found without touching the output folder (the
+// stages are built by the caller: that is the last check).
+Status CheckRequest(const RunConfig& cfg, const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return Status::InvalidArgument("no --input given");
+  if (cfg.run.executor != "local") {
+    return Status::InvalidArgument("--executor " + cfg.run.executor +
+                                   " is not implemented yet (use local)");
+  }
+  auto comp = ParseOutputCompression(cfg.run.compression);
+  if (!comp.ok()) return comp.status();
+  for (const std::string& in : inputs) {
+    if (IsRemoteInput(in)) {
+      return Status::InvalidArgument(
+          "--input " + in +
+          ": remote inputs are not supported; kilang reads local files and folders only "
+          "(copy the data first, e.g. with aws s3 cp, huggingface-cli download or curl)");
+    }
+  }
+  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+    return Status::InvalidArgument("--input -: standard input can be named once");
+  }
+  return Status::Ok();
+}
+
+std::string Megabytes(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / 1e6);
+  return buf;
+}
 
 class Run {
  public:
@@ -321,6 +359,7 @@ class Run {
   size_t width_ = 5;
   std::string run_now_;
   std::unique_ptr<FileLock> lock_;  // DIR/.kilang/lock, held for the whole run
+  uint64_t docs_taken_ = 0;         // documents read, against run.limit (one worker then)
 
   std::atomic<size_t> next_{0};
   std::atomic<bool> failed_{false};
@@ -572,6 +611,10 @@ Status Run::RunTask(size_t i, Worker* w) {
       KILANG_RETURN_IF_ERROR(add_unreadable({task.files[0], 0, rd.status().ToString()}, 0));
   }
 
+  if (cfg_.run.limit > 0 && docs_taken_ >= cfg_.run.limit) {
+    reader.reset();  // the limit was reached by earlier tasks: this one reads nothing
+    r.limited = true;
+  }
   RawInput raw;
   w->ctx.set_input(&raw);
   InputRecord rec;
@@ -598,6 +641,11 @@ Status Run::RunTask(size_t i, Worker* w) {
           add_unreadable({rec.file, rec.offset, rec.error.ToString()}, rec.bytes));
       continue;
     }
+    if (cfg_.run.limit > 0 && docs_taken_ >= cfg_.run.limit) {
+      r.limited = true;  // one worker with a limit: the first `limit` documents in task order
+      break;
+    }
+    ++docs_taken_;
     ++r.read;
     docs_.fetch_add(1, std::memory_order_relaxed);
     ++w->t.docs;
@@ -688,6 +736,12 @@ void Run::WorkerLoop(Worker* w) {
     size_t i = next_.fetch_add(1);
     if (i >= tasks_.size() || failed_.load()) return;
     if (access(MarkerPath(i).c_str(), F_OK) == 0) {
+      if (cfg_.run.limit > 0) {  // its documents count toward the limit (one worker: in order)
+        simdjson::dom::parser parser;
+        TaskResult done;
+        if (ParseMarker(MarkerPath(i), parser, &done).ok())
+          docs_taken_ += done.read - done.unreadable;
+      }
       ++w->t.tasks_resumed;
       bytes_done_tasks_.fetch_add(tasks_[i].bytes);
       tasks_done_.fetch_add(1);
@@ -744,26 +798,9 @@ void Run::ProgressLoop() {
 
 Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   start_ = Clock::now();
-  if (inputs.empty()) return Status::InvalidArgument("no --input given");
-  if (cfg_.run.executor != "local") {
-    return Status::InvalidArgument("--executor " + cfg_.run.executor +
-                                   " is not implemented yet (use local)");
-  }
-  auto comp = ParseOutputCompression(cfg_.run.compression);
-  if (!comp.ok()) return comp.status();
-  compression_ = *comp;
   // Every usage error is found before the output folder is touched.
-  for (const std::string& in : inputs) {
-    if (IsRemoteInput(in)) {
-      return Status::InvalidArgument(
-          "--input " + in +
-          ": remote inputs are not supported; kilang reads local files and folders only "
-          "(copy the data first, e.g. with aws s3 cp, huggingface-cli download or curl)");
-    }
-  }
-  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
-    return Status::InvalidArgument("--input -: standard input can be named once");
-  }
+  KILANG_RETURN_IF_ERROR(CheckRequest(cfg_, inputs));
+  compression_ = *ParseOutputCompression(cfg_.run.compression);
   auto stages = cfg_.BuildStages();
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
@@ -782,6 +819,8 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers)
                                   : std::max(1u, std::thread::hardware_concurrency());
   n = std::max<size_t>(1, std::min(n, tasks_.size()));
+  const size_t dedup_threads = n;
+  if (cfg_.run.limit > 0) n = 1;  // the first `limit` documents in task order, every time
   std::vector<Worker> workers(n);
   std::thread progress([this] { ProgressLoop(); });
   std::vector<std::thread> threads;
@@ -799,6 +838,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   RunSummary sum;
   RunStats& st = sum.stats;
   st.tasks = tasks_.size();
+  st.limit = cfg_.run.limit;
   st.ignored_files = ignored_;
   for (auto& u : plan_warnings_) {
     ++st.warnings_count;
@@ -825,6 +865,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     for (auto& u : r.unreadable_items) {
       if (st.unreadable_inputs.size() < kListedItems) st.unreadable_inputs.push_back(std::move(u));
     }
+    st.limited |= r.limited;
     st.warnings_count += r.warnings_count;
     for (auto& u : r.warnings) {
       if (st.warnings.size() < kListedItems) st.warnings.push_back(std::move(u));
@@ -862,8 +903,8 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
         }
       };
     }
-    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level, n,
-                            progress);
+    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level,
+                            std::max<size_t>(1, dedup_threads), progress);
     if (tty && printed) std::fprintf(stderr, "\n");
     if (!dd.ok()) return dd.status();
     for (const DedupShardResult& r : dd->shards) {
@@ -917,6 +958,71 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
 }
 
 }  // namespace
+
+Result<std::string> DescribeRun(const RunConfig& config, const std::vector<std::string>& inputs,
+                                const std::string& output_dir) {
+  KILANG_RETURN_IF_ERROR(CheckRequest(config, inputs));
+  auto stages = config.BuildStages();
+  if (!stages.ok()) return stages.status();
+  std::vector<std::string> paths = ExpandInputPatterns(inputs);
+  bool stdin_input = std::find(paths.begin(), paths.end(), "-") != paths.end();
+  paths.erase(std::remove(paths.begin(), paths.end(), "-"), paths.end());
+  RunPlan plan = PlanRun(paths, config.run.pages_per_task, config.run.split_bytes, output_dir);
+  size_t tasks = plan.tasks.size() + (stdin_input ? 1 : 0);
+  size_t width = std::max<size_t>(5, std::to_string(tasks).size());
+  std::string out = "kilang run --dry-run: the plan (nothing is read or written)\n";
+  std::error_code ec;
+  std::string state = !fs::exists(output_dir, ec) ? "does not exist yet (it will be created)"
+                      : fs::exists(output_dir + "/stats.json", ec)
+                          ? "holds a finished run (the same command resumes it; another is refused)"
+                      : fs::exists(output_dir + "/.kilang/run.json", ec)
+                          ? "holds an unfinished run (the same command resumes it)"
+                          : "exists";
+  out += "output: " + output_dir + " " + state + "\n";
+  out += "tasks: " + std::to_string(tasks) + ", " + Megabytes(plan.total_bytes) + " stored" +
+         (stdin_input ? " + standard input" : "") + "\n";
+  size_t i = 0;
+  for (const Task& t : plan.tasks) {
+    std::string line = "  " + ShardName(i++, width) + "  ";
+    if (!t.problem.empty() || t.kind == InputKind::kUnknown ||
+        (t.kind != InputKind::kPage && !fs::exists(t.files[0], ec))) {
+      std::string why = t.problem;
+      if (why.empty()) {
+        why = !fs::exists(t.files[0], ec) ? "not found" : "not a WARC, WET, JSONL or page file";
+      }
+      line += "unreadable  " + t.files[0] + ": " + why;
+    } else if (t.kind == InputKind::kPage) {
+      line += "pages  " + std::to_string(t.files.size()) + " files, " + Megabytes(t.bytes) + "  " +
+              t.files.front() + (t.files.size() > 1 ? " ... " + t.files.back() : "");
+    } else {
+      line += std::string(InputKindName(t.kind)) + "  " + Megabytes(t.bytes) + "  " + t.files[0];
+      if (t.begin > 0 || t.end != UINT64_MAX) {
+        line += " [bytes " + std::to_string(t.begin) + "-" +
+                (t.end == UINT64_MAX ? std::string("end") : std::to_string(t.end)) + ")";
+      }
+    }
+    out += line + "\n";
+  }
+  if (stdin_input) out += "  " + ShardName(i, width) + "  jsonl  standard input\n";
+  if (!plan.ignored.empty()) {
+    out += "ignored (not inputs): " + std::to_string(plan.ignored.size()) + " file(s)\n";
+    for (size_t j = 0; j < plan.ignored.size() && j < 10; ++j) out += "  " + plan.ignored[j] + "\n";
+    if (plan.ignored.size() > 10) out += "  ...\n";
+  }
+  for (const auto& w : plan.warnings) out += "warning: " + w.file + ": " + w.reason + "\n";
+  size_t workers = config.run.workers > 0 ? size_t(config.run.workers)
+                                          : std::max(1u, std::thread::hardware_concurrency());
+  out +=
+      "workers: " +
+      std::to_string(config.run.limit > 0 ? 1 : std::min(workers, std::max<size_t>(1, tasks))) +
+      (config.run.limit > 0 ? " (--limit " + std::to_string(config.run.limit) + ": one at a time)"
+                            : "") +
+      "\n";
+  auto yaml = config.ToYaml();
+  if (!yaml.ok()) return yaml.status();
+  out += "effective config:\n" + *yaml;
+  return out;
+}
 
 Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
                                const std::string& output_dir) {

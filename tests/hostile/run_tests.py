@@ -364,7 +364,62 @@ def scenario_set_stage_options(r, tmp):
     r.check("--set with an unknown stage option: no output folder", not os.path.exists(out), out)
 
 
+def scenario_inspection(r, tmp):
+    """Item 11: --limit, --dry-run, kilang config --print, kilang stages."""
+    warc = os.path.join(SHARED, "warc")
+    outs = []
+    for attempt in range(2):
+        rc, err, out, s = r.run(["--input", warc, "--limit", "7", "--workers", "2"], "limit")
+        outs.append(out)
+        r.check("--limit 7: seven documents read", rc in (0, 1) and s and
+                s["kept"] + s["removed"] == 7 and s["limited"] is True and s["limit"] == 7,
+                err + str(s))
+    same = subprocess.run(["diff", "-r", "-x", "run.json", outs[0], outs[1]],
+                          capture_output=True).returncode == 0
+    r.check("--limit: the same documents every time (workers 2)", same)
+    rc, err, out, s = r.run(["--input", warc, "--limit", "7"], "limit", out=outs[0])
+    r.check("--limit: a rerun resumes", rc in (0, 1) and "resumed" in err and s["kept"] == 7, err)
+    # --dry-run: the plan, and nothing written.
+    out = r.out_dir("dry")
+    p = subprocess.run([r.kilang, "run", r.xo, "--input", warc, os.path.join(tmp, "nope.jsonl"),
+                        "--output", out, "--dry-run"], capture_output=True, text=True)
+    r.check("--dry-run: exit 0", p.returncode == 0, p.stderr)
+    r.check("--dry-run: no output folder", not os.path.exists(out))
+    r.check("--dry-run: lists the tasks and inputs",
+            "tasks: 9" in p.stdout and "dolma-sample-0000.warc.gz" in p.stdout and
+            "nope.jsonl: not found" in p.stdout, p.stdout[:2000])
+    r.check("--dry-run: prints the effective config", "effective config:" in p.stdout and
+            "pipeline:\n  - extract:" in p.stdout, p.stdout[-2000:])
+    p = subprocess.run([r.kilang, "run", "--input", "s3://b/x", "--output", out, "--dry-run"],
+                       capture_output=True, text=True)
+    r.check("--dry-run: the same usage errors", p.returncode == 2, p.stderr)
+    # config --print: every option, and it reads back to the same text.
+    cfg1 = os.path.join(tmp, "printed.yaml")
+    p = subprocess.run([r.kilang, "config", "--print", "--set", "langid.threshold=0.8",
+                        "--set", "run.limit=3"], capture_output=True, text=True)
+    open(cfg1, "w").write(p.stdout)
+    p2 = subprocess.run([r.kilang, "config", cfg1, "--print"], capture_output=True, text=True)
+    r.check("config --print: exit 0 and reads back to the same config",
+            p.returncode == 0 and p2.returncode == 0 and p.stdout == p2.stdout, p2.stderr)
+    r.check("config --print: the --set values and the defaults",
+            "threshold: 0.8 " in p.stdout and "limit: 3 " in p.stdout and
+            "min_doc_words: 50 " in p.stdout and "jsonl_text_key: text,raw_content,content" in
+            p.stdout, p.stdout)
+    # kilang stages: every stage, and every option config --print shows.
+    p = subprocess.run([r.kilang, "stages"], capture_output=True, text=True)
+    r.check("stages: exit 0", p.returncode == 0, p.stderr)
+    for stage in ("extract", "langid", "gopher_quality", "gopher_repetition", "c4",
+                  "fineweb_quality", "pii"):
+        r.check("stages: lists %s" % stage, ("\n%s  (" % stage) in p.stdout, p.stdout[:300])
+    import re
+    keys = re.findall(r"^      (\w+):", open(cfg1).read(), re.M)
+    missing = [k for k in keys if ("    %s " % k) not in p.stdout]
+    r.check("stages: every stage option with type and default", keys and not missing and
+            "min_doc_words              int, default 50" in p.stdout, str(missing))
+
+
 SCENARIOS = {
+    "inspection": scenario_inspection,
     "set_stage_options": scenario_set_stage_options,
     "inputs": scenario_inputs,
     "output_inside_input": scenario_output_inside_input,

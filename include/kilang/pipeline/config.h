@@ -42,6 +42,9 @@ struct RunOptions {
   uint64_t split_bytes = uint64_t(256) << 20;
   std::string progress = "auto";  // auto (status line on a TTY, else log lines) | plain | none
   double progress_interval = 10;  // seconds between plain progress lines
+  // Read at most this many documents (0: all), the first ones in input order, for a quick look.
+  // Tasks then run one at a time so that the same documents are taken every time.
+  uint64_t limit = 0;
   void Bind(OptionBinder* b);
 };
 
@@ -65,6 +68,9 @@ struct RunConfig {
   // Canonical text of every option that shapes the output (not workers/progress): two runs with
   // the same fingerprint and inputs produce the same output.
   std::string Fingerprint() const;
+  // The config as YAML: every section and option with its current value (defaults included)
+  // and a comment of help. ParseRunConfig reads it back to the same options.
+  Result<std::string> ToYaml() const;
   // Builds the stages (immutable, shared by all workers).
   Result<std::vector<std::unique_ptr<DocumentStage>>> BuildStages() const;
 };

@@ -119,6 +119,10 @@ void RegisterBuiltinStages(StageRegistry* r);
 // What built-in stage `name` does, in one line ("" for an unknown name).
 std::string StageSummary(std::string_view name);
 
+// `kilang stages`: every stage of `registry` (the default pipeline's first, in its order), a
+// line of what it does, then each option with its type, default and a line of help.
+Result<std::string> DescribeStages(const StageRegistry& registry);
+
 // The stage names of the built-in default pipeline, in order (SPEC.md "The default pipeline"):
 // the stages of that list that are implemented so far.
 std::vector<std::string> DefaultPipeline();

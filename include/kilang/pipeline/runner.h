@@ -49,6 +49,8 @@ struct RunStats {
   std::vector<UnreadableItem> warnings;
   uint64_t warnings_count = 0;
   std::vector<std::string> ignored_files;  // files in input folders that are not inputs
+  uint64_t limit = 0;                      // run.limit (0: none)
+  bool limited = false;  // the limit stopped the reading (inputs were left unread)
   uint64_t tasks = 0;
   uint64_t input_bytes = 0;         // size of the input files as stored
   uint64_t output_bytes = 0;        // uncompressed JSONL bytes written (kept + removed)
@@ -80,6 +82,14 @@ struct RunSummary {
 // not errors: they are counted in stats.unreadable.
 Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
                                const std::string& output_dir);
+
+// What RunPipeline would do (`kilang run --dry-run`), as text, without reading any input beyond
+// its first bytes (to tell its kind) and without touching the output folder: the output folder's
+// state, the tasks with their inputs and sizes, ignored files, problems found while planning,
+// the worker count and the effective config (RunConfig::ToYaml). The same usage errors as
+// RunPipeline.
+Result<std::string> DescribeRun(const RunConfig& config, const std::vector<std::string>& inputs,
+                                const std::string& output_dir);
 
 }  // namespace kilang
 
