@@ -149,6 +149,20 @@ TEST(RunConfig, ToYamlListsEveryOptionAndReadsBack) {
   EXPECT_EQ(back->run.limit, 10u);
 }
 
+TEST(CheckStageOrder, TextStagesAfterExtractAndLanguageStagesAfterLangid) {
+  EXPECT_TRUE(CheckStageOrder(DefaultPipeline()).ok());
+  EXPECT_TRUE(CheckStageOrder({}).ok());
+  EXPECT_TRUE(CheckStageOrder({"langid", "pii"}).ok());  // text input (JSONL): no extract needed
+  EXPECT_TRUE(CheckStageOrder({"extract", "gopher_quality"}).ok());  // no langid: default_language
+  Status before_extract = CheckStageOrder({"langid", "extract"});
+  ASSERT_FALSE(before_extract.ok());
+  EXPECT_NE(before_extract.message().find("'langid' comes before 'extract'"), std::string::npos);
+  Status before_langid = CheckStageOrder({"extract", "fineweb_quality", "langid"});
+  ASSERT_FALSE(before_langid.ok());
+  EXPECT_NE(before_langid.message().find("'fineweb_quality' picks its rules by metadata.lang"),
+            std::string::npos);
+}
+
 TEST(RunConfig, BadFilterOptionsInTheFileNameTheFileAndTheKnownKeys) {
   auto cfg = ParseRunConfig("pipeline:\n  - extract\n  - pii:\n      emials: false\n", "c.yaml");
   ASSERT_FALSE(cfg.ok());

@@ -101,6 +101,46 @@ void RegisterBuiltinStages(StageRegistry* r) {
   }
 }
 
+StageTraits TraitsOfStage(std::string_view name) {
+  StageTraits t;
+  if (name == "extract") {
+    t.sets_text = true;
+  } else if (name == "langid") {
+    t.needs_text = t.sets_lang = true;
+  } else if (name == "pii") {
+    t.needs_text = true;
+  } else if (name == "gopher_quality" || name == "gopher_repetition" || name == "c4" ||
+             name == "fineweb_quality") {
+    t.needs_text = t.uses_lang = true;
+  }
+  return t;
+}
+
+Status CheckStageOrder(const std::vector<std::string>& names) {
+  size_t extract = names.size(), langid = names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    StageTraits t = TraitsOfStage(names[i]);
+    if (t.sets_text && extract == names.size()) extract = i;
+    if (t.sets_lang && langid == names.size()) langid = i;
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    StageTraits t = TraitsOfStage(names[i]);
+    if (t.needs_text && extract < names.size() && i < extract) {
+      return Status::InvalidArgument(
+          "pipeline: '" + names[i] +
+          "' comes before 'extract', so it would see pages before "
+          "their text is extracted (and remove or judge them on empty text): put 'extract' first");
+    }
+    if (t.uses_lang && langid < names.size() && i < langid) {
+      return Status::InvalidArgument(
+          "pipeline: '" + names[i] +
+          "' picks its rules by metadata.lang, which 'langid' sets "
+          "later: put 'langid' before it (or set its default_language and drop langid)");
+    }
+  }
+  return Status::Ok();
+}
+
 std::string StageSummary(std::string_view name) {
   if (name == "extract") {
     return "extraction: the article text and metadata of HTML or page-text pages (JSONL text "

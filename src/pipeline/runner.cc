@@ -315,6 +315,34 @@ Status CheckRequest(const RunConfig& cfg, const std::vector<std::string>& inputs
   if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
     return Status::InvalidArgument("--input -: standard input can be named once");
   }
+  std::vector<std::string> names;
+  for (const StageConfig& sc : cfg.stages) names.push_back(sc.name);
+  return CheckStageOrder(names);
+}
+
+bool HasExtract(const RunConfig& cfg) {
+  for (const StageConfig& sc : cfg.stages) {
+    if (TraitsOfStage(sc.name).sets_text) return true;
+  }
+  return false;
+}
+
+// Pages that no stage would extract: HTML/text page files, or JSONL read as pages.
+Status CheckExtraction(const RunConfig& cfg, const RunPlan& plan) {
+  if (HasExtract(cfg)) return Status::Ok();
+  if (cfg.input.jsonl_extract) {
+    return Status::InvalidArgument(
+        "input.jsonl_extract is true but the pipeline has no 'extract' stage: the pages would "
+        "keep an empty text; add 'extract' first in the pipeline");
+  }
+  for (const Task& t : plan.tasks) {
+    if (t.kind == InputKind::kPage) {
+      return Status::InvalidArgument(
+          "the inputs hold pages to extract (" + t.files[0] +
+          ", ...) but the pipeline has no 'extract' stage: they would keep an empty text; add "
+          "'extract' first in the pipeline");
+    }
+  }
   return Status::Ok();
 }
 
@@ -337,6 +365,7 @@ class Run {
   };
 
   Status OpenFolder();
+  void AbandonFolder();
   bool NothingFinished() const;
   void ClearPartialRun();
   Status SpoolStdin(std::vector<std::string>* inputs);
@@ -360,6 +389,8 @@ class Run {
   std::string run_now_;
   std::unique_ptr<FileLock> lock_;  // DIR/.kilang/lock, held for the whole run
   uint64_t docs_taken_ = 0;         // documents read, against run.limit (one worker then)
+  bool created_dir_ = false;        // this invocation created DIR
+  bool has_extract_ = false;        // the pipeline has an extract stage
 
   std::atomic<size_t> next_{0};
   std::atomic<bool> failed_{false};
@@ -373,8 +404,17 @@ class Run {
   Clock::time_point start_;
 };
 
+// A folder this invocation created and then could not use goes again: a failed command must
+// not leave a folder behind.
+void Run::AbandonFolder() {
+  lock_.reset();
+  std::error_code ec;
+  if (created_dir_) fs::remove_all(dir_, ec);
+}
+
 Status Run::OpenFolder() {
   std::error_code ec;
+  created_dir_ = !fs::exists(dir_, ec);
   fs::create_directories(dir_ + "/.kilang", ec);
   if (ec) return Status::IoError(dir_ + ": cannot create the output folder: " + ec.message());
   // One run at a time in a folder: everything after this reads and rewrites the folder's state.
@@ -619,6 +659,7 @@ Status Run::RunTask(size_t i, Worker* w) {
   w->ctx.set_input(&raw);
   InputRecord rec;
   uint64_t consumed = 0, decoded = 0;
+  uint64_t unextracted = 0;  // pages read by a pipeline without an extract stage
   while (reader && !failed_.load(std::memory_order_relaxed)) {
     double t0 = ThreadCpu();
     auto more = reader->Next(&rec);
@@ -654,6 +695,7 @@ Status Run::RunTask(size_t i, Worker* w) {
     doc.metadata.url = rec.url;
     doc.metadata.json_fields = std::move(rec.fields);
     bool page = rec.kind == InputRecord::Kind::kPage;
+    if (page && !has_extract_) ++unextracted;
     if (!page) doc.text = std::move(rec.body);
     raw.bytes = page ? std::string_view(rec.body) : std::string_view();
     raw.needs_extraction = page;
@@ -704,6 +746,12 @@ Status Run::RunTask(size_t i, Worker* w) {
   }
   w->ctx.set_input(nullptr);
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
+  if (unextracted > 0) {
+    add_warning({task.files[0], 0,
+                 std::to_string(unextracted) +
+                     " page(s) were not extracted (the pipeline has no 'extract' stage): their "
+                     "text is empty"});
+  }
   if (reader) {
     r.skipped = reader->skip_counts();
     for (const auto& wn : reader->warnings()) add_warning({task.files[0], wn.offset, wn.reason});
@@ -801,13 +849,21 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   // Every usage error is found before the output folder is touched.
   KILANG_RETURN_IF_ERROR(CheckRequest(cfg_, inputs));
   compression_ = *ParseOutputCompression(cfg_.run.compression);
+  has_extract_ = HasExtract(cfg_);
   auto stages = cfg_.BuildStages();
   if (!stages.ok()) return stages.status();
   stages_ = std::move(*stages);
   std::vector<std::string> paths = ExpandInputPatterns(inputs);
   KILANG_RETURN_IF_ERROR(OpenFolder());
-  KILANG_RETURN_IF_ERROR(SpoolStdin(&paths));
+  if (Status s = SpoolStdin(&paths); !s.ok()) {
+    AbandonFolder();
+    return s;
+  }
   RunPlan plan = PlanRun(paths, cfg_.run.pages_per_task, cfg_.run.split_bytes, dir_);
+  if (Status s = CheckExtraction(cfg_, plan); !s.ok()) {
+    AbandonFolder();
+    return s;
+  }
   input_states_ = PlanInputStates(plan);
   tasks_ = std::move(plan.tasks);
   ignored_ = std::move(plan.ignored);
@@ -968,6 +1024,7 @@ Result<std::string> DescribeRun(const RunConfig& config, const std::vector<std::
   bool stdin_input = std::find(paths.begin(), paths.end(), "-") != paths.end();
   paths.erase(std::remove(paths.begin(), paths.end(), "-"), paths.end());
   RunPlan plan = PlanRun(paths, config.run.pages_per_task, config.run.split_bytes, output_dir);
+  KILANG_RETURN_IF_ERROR(CheckExtraction(config, plan));
   size_t tasks = plan.tasks.size() + (stdin_input ? 1 : 0);
   size_t width = std::max<size_t>(5, std::to_string(tasks).size());
   std::string out = "kilang run --dry-run: the plan (nothing is read or written)\n";

@@ -418,7 +418,38 @@ def scenario_inspection(r, tmp):
             "min_doc_words              int, default 50" in p.stdout, str(missing))
 
 
+def scenario_pipeline_sanity(r, tmp):
+    """Item 12: stage orders that cannot work are usage errors, found before any folder is made;
+    pages with no extract stage are an error (page files) or a named warning (WARC)."""
+    d = os.path.join(tmp, "sanity")
+    os.makedirs(os.path.join(d, "pages"))
+    with open(os.path.join(d, "pages", "a.html"), "w") as fh:
+        fh.write("<html><body><p>Sebuah halaman.</p></body></html>")
+    warc = os.path.join(SHARED, "warc", "dolma-sample-0000.warc.gz")
+    cases = [
+        ("[langid, extract]", "pipeline: [langid, extract]\n", warc, "'langid' comes before 'extract'"),
+        ("[extract, gopher_quality, langid]", "pipeline: [extract, gopher_quality, langid]\n",
+         warc, "'gopher_quality' picks its rules by metadata.lang"),
+        ("page files without extract", "pipeline: [langid]\n", os.path.join(d, "pages"),
+         "no 'extract' stage"),
+    ]
+    for i, (label, yaml, inp, words) in enumerate(cases):
+        cfg = os.path.join(d, "c%d.yaml" % i)
+        open(cfg, "w").write(yaml)
+        rc, err, out, _ = r.run(["--input", inp], "sanity", config=cfg)
+        r.check("pipeline %s: usage error (exit 2)" % label, rc == 2, "rc=%d %s" % (rc, err))
+        r.check("pipeline %s: says why" % label, words in err, err)
+        r.check("pipeline %s: no output folder left" % label, not os.path.exists(out), out)
+    cfg = os.path.join(d, "none.yaml")
+    open(cfg, "w").write("pipeline: []\ndedup: {enabled: false}\n")
+    rc, err, _, s = r.run(["--input", warc], "sanity", config=cfg)
+    r.check("pipeline []: WARC pages are read, with a warning naming the missing extract stage",
+            rc == 0 and s and s["kept"] == 22 and any(
+                "22 page(s) were not extracted" in w["reason"] for w in s["warnings"]), err)
+
+
 SCENARIOS = {
+    "pipeline_sanity": scenario_pipeline_sanity,
     "inspection": scenario_inspection,
     "set_stage_options": scenario_set_stage_options,
     "inputs": scenario_inputs,

@@ -116,6 +116,22 @@ class StageRegistry {
 // Registers kilang's own stages into `r`.
 void RegisterBuiltinStages(StageRegistry* r);
 
+// What a built-in stage needs from the stages before it and gives to those after it, for the
+// pipeline's sanity checks.
+struct StageTraits {
+  bool sets_text = false;   // turns pages into text (extract)
+  bool needs_text = false;  // reads doc.text: useless (and harmful) before extraction
+  bool sets_lang = false;   // sets metadata.lang (langid)
+  bool uses_lang = false;   // picks its rules by metadata.lang (default_language when unset)
+};
+StageTraits TraitsOfStage(std::string_view name);
+
+// The order rules of a pipeline (stage names in order): a stage that reads the text cannot come
+// before 'extract' (it would see pages' empty text: [langid, extract] removed everything as
+// lang_empty), and a stage that picks its rules by language cannot come before 'langid' when
+// langid is in the pipeline. InvalidArgument explaining the fix.
+Status CheckStageOrder(const std::vector<std::string>& names);
+
 // What built-in stage `name` does, in one line ("" for an unknown name).
 std::string StageSummary(std::string_view name);
 
