@@ -218,6 +218,15 @@ int RunRun(const RunFlags& flags) {
       static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(st.tasks),
       static_cast<unsigned long long>(tm.tasks_resumed), tm.wall, tm.bytes_consumed / 1e6,
       tm.bytes_decoded / 1e6, tm.read, tm.stages, tm.write);
+  if (tm.worker_cpu.size() > 1) {
+    std::string per;
+    for (double c : tm.worker_cpu) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.2f", per.empty() ? "" : ", ", c);
+      per += buf;
+    }
+    std::fprintf(stderr, "kilang run:   CPU seconds per worker: %s\n", per.c_str());
+  }
   for (const auto& [stage, secs] : tm.per_stage) {
     std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
   }

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -352,6 +353,27 @@ std::string Megabytes(uint64_t bytes) {
   return buf;
 }
 
+// One document's outcome, made by whichever worker processed it.
+struct DocOutcome {
+  bool removed = false;
+  std::string stage, reason;  // when removed
+  std::string line;           // the JSON line to write ("" = nothing to write)
+  std::vector<std::pair<std::string, uint64_t>> counters;  // pii_* redaction counts
+  bool unextracted = false;  // a page, and the pipeline has no extract stage
+};
+
+// Consecutive documents of one task, processed together by any worker.
+struct Batch {
+  explicit Batch(bool pages) : pages_task(pages) {}
+  bool pages_task;
+  std::vector<InputRecord> recs;
+  std::vector<DocOutcome> out;  // parallel to recs, once done
+  size_t bytes = 0;
+  std::atomic<bool> done{false};
+};
+constexpr size_t kBatchDocs = 64;
+constexpr size_t kBatchBytes = size_t(4) << 20;
+
 class Run {
  public:
   Run(const RunConfig& cfg, std::string dir) : cfg_(cfg), dir_(std::move(dir)) {}
@@ -371,6 +393,12 @@ class Run {
   Status SpoolStdin(std::vector<std::string>* inputs);
   Status Prepare();
   Status RunTask(size_t i, Worker* w);
+  DocOutcome ProcessDoc(InputRecord& rec, bool pages_task, Worker* w);
+  void Submit(const std::shared_ptr<Batch>& b);
+  bool HelpOnce(Worker* w);
+  void ProcessBatch(Batch& b, Worker* w);
+  void WaitForBatch(const Batch& b);
+  void HelpUntilAllTasksEnd(Worker* w);
   void WorkerLoop(Worker* w);
   void ProgressLoop();
   std::string MarkerPath(size_t i) const {
@@ -390,6 +418,14 @@ class Run {
   std::unique_ptr<FileLock> lock_;  // DIR/.kilang/lock, held for the whole run
   uint64_t docs_taken_ = 0;         // documents read, against run.limit (one worker then)
   bool created_dir_ = false;        // this invocation created DIR
+  // Batches of documents that idle workers help with (within-file parallelism).
+  bool batching_ = false;  // more than one worker
+  size_t max_inflight_ = 4;
+  std::mutex batch_mu_;
+  std::condition_variable batch_cv_;
+  std::deque<std::shared_ptr<Batch>> batch_queue_;
+  size_t tasks_active_ = 0;  // tasks claimed and not over (guarded by batch_mu_)
+  std::atomic<uint64_t> kept_docs_{0}, removed_docs_{0};  // for the progress line
   bool has_extract_ = false;        // the pipeline has an extract stage
 
   std::atomic<size_t> next_{0};
@@ -655,11 +691,53 @@ Status Run::RunTask(size_t i, Worker* w) {
     reader.reset();  // the limit was reached by earlier tasks: this one reads nothing
     r.limited = true;
   }
-  RawInput raw;
-  w->ctx.set_input(&raw);
+  uint64_t unextracted = 0;  // pages read by a pipeline without an extract stage
+  // Writes one document's outcome (in input order: the shard's bytes never depend on which
+  // worker processed what).
+  auto write = [&](DocOutcome& o) -> Status {
+    double t0 = ThreadCpu();
+    for (const auto& [k, v] : o.counters) r.counters[k] += v;
+    if (o.unextracted) ++unextracted;
+    Status ws;
+    if (o.removed) {
+      ++r.removed;
+      removed_docs_.fetch_add(1, std::memory_order_relaxed);
+      ++r.removed_by[o.stage][o.reason];
+      if (!o.line.empty()) {
+        ws = writer(&removed, "removed/" + name + suffix);
+        if (ws.ok()) ws = removed->WriteLine(o.line);
+      }
+    } else {
+      ++r.kept;
+      kept_docs_.fetch_add(1, std::memory_order_relaxed);
+      // With dedup on, kept documents are stage-1 output, finalised by the dedup phase.
+      ws = writer(&kept, (cfg_.dedup.enabled ? ".kilang/stage1/" : "") + name + suffix);
+      if (ws.ok()) ws = kept->WriteLine(o.line);
+    }
+    w->t.write += ThreadCpu() - t0;
+    return ws;
+  };
+  // With several workers, documents go in batches to a queue that idle workers help with (one
+  // big file uses every worker; the reader stays in this thread, so a compressed input is
+  // decompressed once); results are written in batch order.
+  std::deque<std::shared_ptr<Batch>> inflight;
+  std::shared_ptr<Batch> batch;
+  const bool pages_task = task.kind == InputKind::kPage;
+  auto drain = [&](bool all) -> Status {
+    while (!inflight.empty()) {
+      Batch& b = *inflight.front();
+      if (!b.done.load(std::memory_order_acquire)) {
+        if (!all && inflight.size() < max_inflight_) return Status::Ok();
+        if (!HelpOnce(w)) WaitForBatch(b);
+        continue;
+      }
+      for (DocOutcome& o : b.out) KILANG_RETURN_IF_ERROR(write(o));
+      inflight.pop_front();
+    }
+    return Status::Ok();
+  };
   InputRecord rec;
   uint64_t consumed = 0, decoded = 0;
-  uint64_t unextracted = 0;  // pages read by a pipeline without an extract stage
   while (reader && !failed_.load(std::memory_order_relaxed)) {
     double t0 = ThreadCpu();
     auto more = reader->Next(&rec);
@@ -688,63 +766,27 @@ Status Run::RunTask(size_t i, Worker* w) {
     }
     ++docs_taken_;
     ++r.read;
-    docs_.fetch_add(1, std::memory_order_relaxed);
-    ++w->t.docs;
-    Document doc;
-    doc.id = rec.id.empty() ? FileStem(rec.file) + "-" + std::to_string(rec.offset) : rec.id;
-    doc.metadata.url = rec.url;
-    doc.metadata.json_fields = std::move(rec.fields);
-    bool page = rec.kind == InputRecord::Kind::kPage;
-    if (page && !has_extract_) ++unextracted;
-    if (!page) doc.text = std::move(rec.body);
-    raw.bytes = page ? std::string_view(rec.body) : std::string_view();
-    raw.needs_extraction = page;
-    raw.declared_charset = rec.charset;
-    raw.anchor_time = !rec.date.empty() && DateTime::ParseIso(rec.date)
-                          ? std::string_view(rec.date)
-                          : std::string_view(run_now_);
-    const DocumentStage* remover = nullptr;
-    Verdict verdict;
-    double s0 = t1;
-    for (const auto& st : stages_) {
-      verdict = st->Process(doc, w->ctx);
-      double s1 = ThreadCpu();
-      double dt = s1 - s0;
-      s0 = s1;
-      w->t.stages += dt;
-      w->t.per_stage[std::string(st->name())] += dt;
-      if (!verdict.keep) {
-        remover = st.get();
-        break;
-      }
+    if (!batching_) {
+      DocOutcome o = ProcessDoc(rec, pages_task, w);
+      KILANG_RETURN_IF_ERROR(write(o));
+      continue;
     }
-    double t2 = s0;
-    if (doc.metadata.url.empty()) doc.metadata.url = rec.url;
-    doc.metadata.source =
-        task.kind == InputKind::kPage ? rec.file : rec.file + "#" + std::to_string(rec.offset);
-    if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
-    // PII redaction counts ("pii_email", ...) are summed into stats.json's "counters".
-    for (const auto& [k, v] : doc.metadata.extra) {
-      if (k.rfind("pii_", 0) == 0) r.counters[k] += std::strtoull(v.c_str(), nullptr, 10);
+    if (!batch) batch = std::make_shared<Batch>(pages_task);
+    batch->bytes += rec.body.size();
+    batch->recs.push_back(std::move(rec));
+    rec = InputRecord();
+    if (batch->recs.size() >= kBatchDocs || batch->bytes >= kBatchBytes) {
+      Submit(batch);
+      inflight.push_back(std::move(batch));
+      batch.reset();
+      KILANG_RETURN_IF_ERROR(drain(false));
     }
-    Status ws;
-    if (remover) {
-      ++r.removed;
-      ++r.removed_by[std::string(remover->name())][verdict.reason];
-      doc.metadata.extra.emplace_back("stage", std::string(remover->name()));
-      doc.metadata.extra.emplace_back("reason", verdict.reason);
-      ws = writer(&removed, "removed/" + name + suffix);
-      if (ws.ok()) ws = removed->WriteLine(ToJsonLine(doc));
-    } else {
-      ++r.kept;
-      // With dedup on, kept documents are stage-1 output, finalised by the dedup phase.
-      ws = writer(&kept, (cfg_.dedup.enabled ? ".kilang/stage1/" : "") + name + suffix);
-      if (ws.ok()) ws = kept->WriteLine(ToJsonLine(doc));
-    }
-    w->t.write += ThreadCpu() - t2;
-    if (!ws.ok()) return ws;
   }
-  w->ctx.set_input(nullptr);
+  if (batch) {
+    Submit(batch);
+    inflight.push_back(std::move(batch));
+  }
+  KILANG_RETURN_IF_ERROR(drain(true));
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (unextracted > 0) {
     add_warning({task.files[0], 0,
@@ -779,10 +821,134 @@ Status Run::RunTask(size_t i, Worker* w) {
   return s;
 }
 
+DocOutcome Run::ProcessDoc(InputRecord& rec, bool pages_task, Worker* w) {
+  docs_.fetch_add(1, std::memory_order_relaxed);
+  ++w->t.docs;
+  double t1 = ThreadCpu();
+  RawInput raw;
+  w->ctx.set_input(&raw);
+  Document doc;
+  doc.id = rec.id.empty() ? FileStem(rec.file) + "-" + std::to_string(rec.offset) : rec.id;
+  doc.metadata.url = rec.url;
+  doc.metadata.json_fields = std::move(rec.fields);
+  DocOutcome o;
+  bool page = rec.kind == InputRecord::Kind::kPage;
+  o.unextracted = page && !has_extract_;
+  if (!page) doc.text = std::move(rec.body);
+  raw.bytes = page ? std::string_view(rec.body) : std::string_view();
+  raw.needs_extraction = page;
+  raw.declared_charset = rec.charset;
+  raw.anchor_time = !rec.date.empty() && DateTime::ParseIso(rec.date) ? std::string_view(rec.date)
+                                                                      : std::string_view(run_now_);
+  const DocumentStage* remover = nullptr;
+  Verdict verdict;
+  double s0 = t1;
+  for (const auto& st : stages_) {
+    verdict = st->Process(doc, w->ctx);
+    double s1 = ThreadCpu();
+    double dt = s1 - s0;
+    s0 = s1;
+    w->t.stages += dt;
+    w->t.per_stage[std::string(st->name())] += dt;
+    if (!verdict.keep) {
+      remover = st.get();
+      break;
+    }
+  }
+  w->ctx.set_input(nullptr);
+  double t2 = s0;
+  if (doc.metadata.url.empty()) doc.metadata.url = rec.url;
+  doc.metadata.source = pages_task ? rec.file : rec.file + "#" + std::to_string(rec.offset);
+  if (!rec.date.empty()) doc.metadata.extra.emplace_back("warc_date", rec.date);
+  // PII redaction counts ("pii_email", ...) are summed into stats.json's "counters".
+  for (const auto& [k, v] : doc.metadata.extra) {
+    if (k.rfind("pii_", 0) == 0) o.counters.emplace_back(k, std::strtoull(v.c_str(), nullptr, 10));
+  }
+  if (remover) {
+    o.removed = true;
+    o.stage = std::string(remover->name());
+    o.reason = verdict.reason;
+    doc.metadata.extra.emplace_back("stage", o.stage);
+    doc.metadata.extra.emplace_back("reason", o.reason);
+  }
+  o.line = ToJsonLine(doc);
+  w->t.write += ThreadCpu() - t2;
+  return o;
+}
+
+void Run::Submit(const std::shared_ptr<Batch>& b) {
+  {
+    std::lock_guard<std::mutex> l(batch_mu_);
+    batch_queue_.push_back(b);
+  }
+  batch_cv_.notify_one();
+}
+
+bool Run::HelpOnce(Worker* w) {
+  std::shared_ptr<Batch> b;
+  {
+    std::lock_guard<std::mutex> l(batch_mu_);
+    if (batch_queue_.empty()) return false;
+    b = std::move(batch_queue_.front());
+    batch_queue_.pop_front();
+  }
+  ProcessBatch(*b, w);
+  return true;
+}
+
+void Run::ProcessBatch(Batch& b, Worker* w) {
+  b.out.reserve(b.recs.size());
+  for (InputRecord& rec : b.recs) b.out.push_back(ProcessDoc(rec, b.pages_task, w));
+  b.recs.clear();
+  {
+    std::lock_guard<std::mutex> l(batch_mu_);
+    b.done.store(true, std::memory_order_release);
+  }
+  batch_cv_.notify_all();
+}
+
+void Run::WaitForBatch(const Batch& b) {
+  std::unique_lock<std::mutex> l(batch_mu_);
+  batch_cv_.wait(l, [&] { return b.done.load() || !batch_queue_.empty(); });
+}
+
+// A worker with no task left to start helps with the batches of the tasks still running.
+void Run::HelpUntilAllTasksEnd(Worker* w) {
+  for (;;) {
+    std::shared_ptr<Batch> b;
+    {
+      std::unique_lock<std::mutex> l(batch_mu_);
+      batch_cv_.wait(l, [&] { return !batch_queue_.empty() || tasks_active_ == 0; });
+      if (batch_queue_.empty()) return;
+      b = std::move(batch_queue_.front());
+      batch_queue_.pop_front();
+    }
+    ProcessBatch(*b, w);
+  }
+}
+
 void Run::WorkerLoop(Worker* w) {
   for (;;) {
-    size_t i = next_.fetch_add(1);
-    if (i >= tasks_.size() || failed_.load()) return;
+    size_t i;
+    {
+      std::lock_guard<std::mutex> l(batch_mu_);
+      i = next_.fetch_add(1);
+      if (i < tasks_.size() && !failed_.load()) ++tasks_active_;
+    }
+    if (i >= tasks_.size() || failed_.load()) {
+      if (batching_) HelpUntilAllTasksEnd(w);
+      return;
+    }
+    struct Active {  // the task is over (run, resumed or failed): helpers may stop waiting
+      Run* run;
+      ~Active() {
+        {
+          std::lock_guard<std::mutex> l(run->batch_mu_);
+          --run->tasks_active_;
+        }
+        run->batch_cv_.notify_all();
+      }
+    } active{this};
     if (access(MarkerPath(i).c_str(), F_OK) == 0) {
       if (cfg_.run.limit > 0) {  // its documents count toward the limit (one worker: in order)
         simdjson::dom::parser parser;
@@ -874,9 +1040,13 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
 
   size_t n = cfg_.run.workers > 0 ? size_t(cfg_.run.workers)
                                   : std::max(1u, std::thread::hardware_concurrency());
-  n = std::max<size_t>(1, std::min(n, tasks_.size()));
-  const size_t dedup_threads = n;
+  const size_t dedup_threads = std::max<size_t>(1, std::min(n, tasks_.size()));
+  // Not capped by the task count: workers without a task of their own help with the others'
+  // documents (batches), so one big file uses every worker.
+  n = std::max<size_t>(1, n);
   if (cfg_.run.limit > 0) n = 1;  // the first `limit` documents in task order, every time
+  batching_ = n > 1;
+  max_inflight_ = 2 * n;
   std::vector<Worker> workers(n);
   std::thread progress([this] { ProgressLoop(); });
   std::vector<std::thread> threads;
@@ -1008,6 +1178,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     tm.docs += w.t.docs;
     tm.bytes_consumed += w.t.bytes_consumed;
     tm.bytes_decoded += w.t.bytes_decoded;
+    tm.worker_cpu.push_back(w.t.read + w.t.stages + w.t.write);
   }
   tm.wall = Seconds(Clock::now() - start_);
   return sum;

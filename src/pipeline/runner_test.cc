@@ -153,3 +153,32 @@ TEST(Runner, JsonlPagesAndMissingInputs) {
 
 }  // namespace
 }  // namespace kilang
+
+namespace kilang {
+namespace {
+
+TEST(Runner, OneBigFileIsSharedByEveryWorkerWithTheSameOutput) {
+  std::string in = test_util::FreshTempDir("runner", "onefile");
+  fs::create_directories(in);
+  {
+    std::ofstream f(in + "/big.jsonl");
+    for (int i = 0; i < 3000; ++i) {
+      f << "{\"id\":\"d" << i << "\",\"text\":\"Dokumen nomor " << i << " dari satu berkas.\"}\n";
+    }
+  }
+  std::string a = TmpDir("onefile1"), b = TmpDir("onefile4");
+  auto one = RunWith(1, {in + "/big.jsonl"}, a, uint64_t(256) << 20, false, true);
+  auto four = RunWith(4, {in + "/big.jsonl"}, b, uint64_t(256) << 20, false, true);
+  ASSERT_TRUE(one.ok() && four.ok());
+  EXPECT_EQ(one->stats.tasks, 1u);
+  EXPECT_EQ(four->stats.read, 3000u);
+  // Four workers for one task: the three without a task took batches of its documents.
+  EXPECT_EQ(four->timings.worker_cpu.size(), 4u);
+  EXPECT_TRUE(Snapshot(a) == Snapshot(b));
+  fs::remove_all(in);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+}  // namespace
+}  // namespace kilang

@@ -448,7 +448,45 @@ def scenario_pipeline_sanity(r, tmp):
                 "22 page(s) were not extracted" in w["reason"] for w in s["warnings"]), err)
 
 
+def scenario_within_file_parallelism(r, tmp):
+    """Item 13: one big file uses every worker (its documents go in batches to idle workers),
+    and the output is the same as with one worker."""
+    import re
+    d = os.path.join(tmp, "bigfile")
+    os.makedirs(d)
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make_run_corpus.py"),
+                    "--src", os.path.join(SHARED, "aeb", "html"), "--out", d, "--files", "1",
+                    "--mb-per-file", "30", "--level", "1"], check=True, capture_output=True)
+    warc = os.path.join(d, "corpus-00000.warc.gz")
+    lines = []
+    for i in range(20000):
+        lines.append(json.dumps({"id": "j%d" % i, "text": "Kalimat nomor %d dalam berkas besar. "
+                                 "Isinya cukup panjang untuk diperiksa oleh semua filter." % i}))
+    jl = os.path.join(d, "big.jsonl")
+    open(jl, "w").write("\n".join(lines) + "\n")
+    subprocess.run(["zstd", "-q", "-f", jl, "-o", jl + ".zst"], check=True)
+    for label, inp in (("per-record gzip WARC", warc), ("plain JSONL", jl),
+                       ("zstd JSONL", jl + ".zst")):
+        outs = []
+        for workers in ("1", "2"):
+            out = r.out_dir("bigfile")
+            p = subprocess.run([r.kilang, "run", "--input", inp, "--output", out, "--workers",
+                                workers, "--progress", "none"], capture_output=True, text=True)
+            outs.append(out)
+            ok = p.returncode == 0
+            r.check("%s, --workers %s: runs" % (label, workers), ok, p.stderr[-1000:])
+            if workers == "2" and ok:
+                m = re.search(r"CPU seconds per worker: ([0-9.]+), ([0-9.]+)", p.stderr)
+                a, b = (float(m.group(1)), float(m.group(2))) if m else (0, 0)
+                r.check("%s, --workers 2: both workers processed documents (%.2f, %.2f CPU s)"
+                        % (label, a, b), m and min(a, b) > 0.05 * (a + b), p.stderr[-1000:])
+        same = subprocess.run(["diff", "-r", "-x", "run.json", outs[0], outs[1]],
+                              capture_output=True).returncode == 0
+        r.check("%s: --workers 1 and 2 give the same output" % label, same)
+
+
 SCENARIOS = {
+    "within_file_parallelism": scenario_within_file_parallelism,
     "pipeline_sanity": scenario_pipeline_sanity,
     "inspection": scenario_inspection,
     "set_stage_options": scenario_set_stage_options,

@@ -70,6 +70,9 @@ struct RunTimings {
   uint64_t docs = 0;            // documents processed in this invocation
   uint64_t bytes_consumed = 0;  // stored input bytes consumed in this invocation
   uint64_t bytes_decoded = 0;   // the same, decompressed
+  // Per worker thread: its CPU seconds reading, in stages and writing (how evenly the work was
+  // spread: one big file is shared by every worker through batches).
+  std::vector<double> worker_cpu;
 };
 
 struct RunSummary {
