@@ -95,6 +95,7 @@ struct RunFlags {
   std::string compression;
   std::string progress;
   std::string limit;
+  std::string removed;
   bool dry_run = false;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
 };
@@ -114,6 +115,7 @@ kilang::Result<kilang::RunConfig> EffectiveConfig(const char* cmd, const RunFlag
   if (!flags.compression.empty()) sets.emplace_back("run.compression", flags.compression);
   if (!flags.progress.empty()) sets.emplace_back("run.progress", flags.progress);
   if (!flags.limit.empty()) sets.emplace_back("run.limit", flags.limit);
+  if (!flags.removed.empty()) sets.emplace_back("run.removed", flags.removed);
   for (const std::string& kv : flags.sets) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos) {
@@ -262,6 +264,8 @@ int main(int argc, char** argv) {
   run->add_option("--progress", rf.progress, "auto|plain|none");
   run->add_option("--set", rf.sets, "SECTION.KEY=VALUE, as in the YAML config (repeatable)");
   run->add_option("--limit", rf.limit, "read at most N documents, the first ones (a quick look)");
+  run->add_option("--removed", rf.removed,
+                  "full|meta|none: what is written of removed documents (default full)");
   run->add_flag("--dry-run", rf.dry_run,
                 "print the plan (tasks, inputs, effective config) and exit; nothing is written");
 

@@ -81,4 +81,20 @@ std::string ToJsonLine(const Document& doc) {
   return out;
 }
 
+std::string ToRemovedMetaLine(const Document& doc) {
+  std::string out = "{\"id\":";
+  AppendJsonString(doc.id, &out);
+  out.append(",\"metadata\":{");
+  bool first = true;
+  const Metadata& m = doc.metadata;
+  AppendField("url", m.url, &first, &out);
+  AppendField("source", m.source, &first, &out);
+  for (const auto& [k, v] : m.extra) {
+    if (k == "stage" || k == "reason") AppendField(k, v, &first, &out);
+  }
+  if (!first) out.push_back(',');
+  out.append("\"length\":" + std::to_string(doc.text.size()) + "}}");
+  return out;
+}
+
 }  // namespace kilang

@@ -20,6 +20,10 @@ void RunOptions::Bind(OptionBinder* b) {
   b->Add("progress_interval", &progress_interval, "seconds between plain progress lines", 0.1,
          86400);
   b->Add("limit", &limit, "read at most this many documents, the first ones (0: all)");
+  b->Add("removed", &removed,
+         "removed documents written: full record, meta (id, url, stage, "
+         "reason, length) or none",
+         {"full", "meta", "none"});
 }
 
 void BindReaderOptions(ReaderOptions* o, OptionBinder* b) {
@@ -181,6 +185,7 @@ std::string RunConfig::Fingerprint() const {
                     "\npages_per_task=" + std::to_string(run.pages_per_task) +
                     "\nsplit_bytes=" + std::to_string(run.split_bytes) +
                     (run.limit ? "\nlimit=" + std::to_string(run.limit) : std::string()) +
+                    (run.removed != "full" ? "\nremoved=" + run.removed : std::string()) +
                     "\n[input]\n";
   OptionBinder ib;
   ReaderOptions copy = input;

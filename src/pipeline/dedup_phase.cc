@@ -188,7 +188,7 @@ Status ParseMarker(const std::string& path, DedupShardResult* r) {
 
 Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShardInput& in,
                   const std::string& dir, OutputCompression compression, int level,
-                  DedupShardResult* r) {
+                  const std::string& removed_mode, DedupShardResult* r) {
   auto filter = plan.ForShard(index);
   if (!filter.ok()) return filter.status();
   std::string suffix(OutputSuffix(compression));
@@ -213,13 +213,15 @@ Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShard
           doc.metadata.extra.emplace_back("reason", v.reason);
           slot = &removed;
           rel = &removed_rel;
+          if (removed_mode == "none") return Status::Ok();
         }
         if (!*slot) {
           auto w = ShardWriter::Create(dir + "/" + *rel, compression, level);
           if (!w.ok()) return w.status();
           *slot = std::move(*w);
         }
-        return (*slot)->WriteLine(ToJsonLine(doc));
+        return (*slot)->WriteLine(!v.keep && removed_mode == "meta" ? ToRemovedMetaLine(doc)
+                                                                    : ToJsonLine(doc));
       },
       &r->in_bytes);
   if (!s.ok()) return s;
@@ -365,11 +367,17 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
       if (k >= todo.size() || failed.load()) return;
       const size_t i = todo[k];
       DedupShardResult r;
-      Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
+      std::error_code ec2;
+      Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level,
+                            options.removed, &r);
       if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
         s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
       }
       if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
+      // The shard is final: its stage-1 copy goes now rather than after the last shard, so the
+      // folder never holds much more than the final output (a resumed run rewrites only shards
+      // without a marker, whose stage-1 copies are still there).
+      if (s.ok() && !options.keep_intermediate) fs::remove(inputs[i].path, ec2);
       if (s.ok()) {
         report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
                std::to_string(todo.size()) + " shards");

@@ -91,7 +91,10 @@ TEST(DedupPhase, InterruptedPhaseResumesToTheSameOutput) {
   SetDedupPhaseHookForTesting(nullptr);
   ASSERT_FALSE(r1.ok());
   EXPECT_FALSE(fs::exists(base + "/k/stats.json"));
-  EXPECT_TRUE(fs::exists(base + "/k/.kilang/stage1/part-00000.jsonl.zst"));  // still needed
+  // Shard 0 is final (marker written): its stage-1 copy went at once. Shard 1 has no marker:
+  // its stage-1 copy is still there for the rerun.
+  EXPECT_FALSE(fs::exists(base + "/k/.kilang/stage1/part-00000.jsonl.zst"));
+  EXPECT_TRUE(fs::exists(base + "/k/.kilang/stage1/part-00001.jsonl.zst"));
   auto r2 = RunDedupRun(2, in, base + "/k");
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   EXPECT_EQ(Snapshot(base + "/k"), ref);

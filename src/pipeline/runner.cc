@@ -871,7 +871,11 @@ DocOutcome Run::ProcessDoc(InputRecord& rec, bool pages_task, Worker* w) {
     doc.metadata.extra.emplace_back("stage", o.stage);
     doc.metadata.extra.emplace_back("reason", o.reason);
   }
-  o.line = ToJsonLine(doc);
+  // run.removed: the whole record, its short form, or nothing for a removed document.
+  const std::string& mode = cfg_.run.removed;
+  o.line = !o.removed || mode == "full" ? ToJsonLine(doc)
+           : mode == "meta"             ? ToRemovedMetaLine(doc)
+                                        : std::string();
   w->t.write += ThreadCpu() - t2;
   return o;
 }
@@ -1129,7 +1133,9 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
         }
       };
     }
-    auto dd = RunDedupPhase(cfg_.dedup, stage1, dir_, compression_, cfg_.run.compression_level,
+    RunDedupOptions dedup_options = cfg_.dedup;
+    dedup_options.removed = cfg_.run.removed;
+    auto dd = RunDedupPhase(dedup_options, stage1, dir_, compression_, cfg_.run.compression_level,
                             std::max<size_t>(1, dedup_threads), progress);
     if (tty && printed) std::fprintf(stderr, "\n");
     if (!dd.ok()) return dd.status();

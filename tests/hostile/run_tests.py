@@ -485,7 +485,42 @@ def scenario_within_file_parallelism(r, tmp):
         r.check("%s: --workers 1 and 2 give the same output" % label, same)
 
 
+def scenario_removed_modes(r, tmp):
+    """Item 14: --removed full|meta|none: what removed/ holds; the counts never change."""
+    warc = os.path.join(SHARED, "warc")
+    shown = {}
+    for mode in ("full", "meta", "none"):
+        rc, err, out, s = r.run(["--input", warc, "--removed", mode], "removed", config=None)
+        recs = []
+        rd = os.path.join(out, "removed")
+        for f in sorted(os.listdir(rd)) if os.path.isdir(rd) else []:
+            recs += [json.loads(l) for l in subprocess.run(
+                ["zstdcat", os.path.join(rd, f)], capture_output=True, text=True).stdout.splitlines()]
+        shown[mode] = (s, recs)
+        r.check("--removed %s: runs" % mode, rc in (0, 1) and s is not None, err[-500:])
+    (sf, full), (sm, meta), (sn, none) = shown["full"], shown["meta"], shown["none"]
+    r.check("--removed: the same counts in every mode", sf and sm and sn and
+            sf["removed_by_stage"] == sm["removed_by_stage"] == sn["removed_by_stage"] and
+            sf["removed"] > 0, str(sf and sf["removed_by_stage"]))
+    r.check("--removed full: every removed document whole, with stage and reason",
+            len(full) == sf["removed"] and all("text" in x and x["metadata"]["stage"] and
+                                               x["metadata"]["reason"] for x in full))
+    by_id = {x["id"]: x for x in full}
+    ok = len(meta) == sm["removed"]
+    for x in meta:
+        f = by_id.get(x["id"])
+        ok = ok and f is not None and "text" not in x and set(x["metadata"]) <= {
+            "url", "source", "stage", "reason", "length"} and \
+            x["metadata"]["stage"] == f["metadata"]["stage"] and \
+            x["metadata"]["reason"] == f["metadata"]["reason"] and \
+            x["metadata"]["length"] == len(f["text"].encode())
+    r.check("--removed meta: id, url, source, stage, reason and length only", ok,
+            json.dumps(meta[:2]))
+    r.check("--removed none: no removed records written", none == [], str(len(none)))
+
+
 SCENARIOS = {
+    "removed_modes": scenario_removed_modes,
     "within_file_parallelism": scenario_within_file_parallelism,
     "pipeline_sanity": scenario_pipeline_sanity,
     "inspection": scenario_inspection,

@@ -39,6 +39,11 @@ void AppendJsonString(std::string_view s, std::string* out);
 // Serialises `doc` as one JSON object without a trailing newline, keys in SPEC order.
 std::string ToJsonLine(const Document& doc);
 
+// The short form of a removed document (`kilang run --removed meta`): its id and, in metadata,
+// url, source, stage, reason (from metadata.extra) and the text's length in bytes:
+// {"id":"…","metadata":{"url":"…","source":"…","stage":"…","reason":"…","length":1234}}.
+std::string ToRemovedMetaLine(const Document& doc);
+
 }  // namespace kilang
 
 #endif  // KILANG_CORE_DOCUMENT_H_

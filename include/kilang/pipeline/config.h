@@ -45,6 +45,10 @@ struct RunOptions {
   // Read at most this many documents (0: all), the first ones in input order, for a quick look.
   // Tasks then run one at a time so that the same documents are taken every time.
   uint64_t limit = 0;
+  // What is written of removed documents under DIR/removed/: "full" (the whole record, with
+  // metadata.stage and metadata.reason), "meta" (id, url, source, stage, reason, length) or
+  // "none" (nothing: stats.json still counts them by stage and reason).
+  std::string removed = "full";
   void Bind(OptionBinder* b);
 };
 

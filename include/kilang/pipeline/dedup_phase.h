@@ -41,6 +41,9 @@ struct RunDedupOptions {
   std::string verify = "exact";  // none | signature | exact
   uint64_t memory_mb = 512;
   uint64_t line_min_docs = 5;
+  // What is written of the documents dedup removes: run.removed ("full", "meta", "none"), set
+  // by the runner (not a dedup key).
+  std::string removed = "full";
   void Bind(OptionBinder* b);
   // Copies the mirrored fields into `options` (call after setting keys).
   dedup::DedupOptions Resolved(size_t threads) const;
