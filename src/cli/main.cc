@@ -6,12 +6,20 @@
 //   kilang config [--print] [CONFIG.yaml] [--set SECTION.KEY=VALUE]...
 //   kilang stages
 //
-// Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
-#include <CLI/CLI.hpp>
+// Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error; for
+// `run` also 3 the output folder cannot be written (disk full, no permission), 4 internal error,
+// 130/143 stopped by SIGINT/SIGTERM (the same command resumes).
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kilang/core/document.h"
@@ -25,6 +33,37 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitUnreadable = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitOutput = 3;    // the output folder cannot be created or written (disk full, ...)
+constexpr int kExitInternal = 4;  // a bug (e.g. the accounting does not add up)
+// Stopped by SIGINT/SIGTERM: 128 + the signal number (130, 143), as shells report it.
+
+// Ctrl-C / SIGTERM: the first asks the run to stop cleanly (it resumes later); a second one
+// stops at once, as the default action would.
+std::atomic<bool> g_stop{false};
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void OnStopSignal(int sig) {
+  if (g_signal != 0) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_signal = sig;
+  g_stop.store(true);
+}
+
+// Removes this process's temporary files (`*.tmp.<pid>`) from a run's output folder.
+void RemoveOwnTempFiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const std::string mark = ".tmp." + std::to_string(::getpid());
+  std::error_code ec;
+  for (const char* sub : {"", "/removed", "/.kilang", "/.kilang/done", "/.kilang/stage1",
+                          "/.kilang/unreadable", "/.kilang/dedup/done"}) {
+    for (const auto& e : fs::directory_iterator(dir + sub, ec)) {
+      if (e.path().filename().string().find(mark) != std::string::npos) fs::remove(e.path(), ec);
+    }
+  }
+}
 
 struct ExtractFlags {
   std::string format = "auto";
@@ -173,11 +212,46 @@ int RunRun(const RunFlags& flags) {
     std::fwrite(plan->data(), 1, plan->size(), stdout);
     return kExitOk;
   }
-  auto sum = kilang::RunPipeline(*cfg, flags.inputs, flags.output);
+  // Signals: the run stops between documents and returns Cancelled. Should it not return
+  // within a few seconds (a dedup step under way cannot be cut short), a watcher removes this
+  // process's temporary files and exits: the run's state is safe on disk as after a kill.
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::atomic<bool> finished{false};
+  const std::string resume_hint = "run the same command again to resume";
+  std::thread watcher([&] {
+    while (!finished.load() && g_signal == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (finished.load()) return;
+    std::fprintf(stderr, "\nkilang run: stopping (%s): finishing the documents in hand...\n",
+                 g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    for (int i = 0; i < 100 && !finished.load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (finished.load()) return;
+    RemoveOwnTempFiles(flags.output);
+    std::fprintf(stderr, "kilang run: stopped during a dedup step; %s\n", resume_hint.c_str());
+    std::fflush(stderr);
+    ::_exit(128 + g_signal);
+  });
+  auto sum = kilang::RunPipeline(*cfg, flags.inputs, flags.output, &g_stop);
+  finished.store(true);
+  watcher.join();
   if (!sum.ok()) {
+    const kilang::StatusCode code = sum.status().code();
+    if (code == kilang::StatusCode::kCancelled) {
+      std::fprintf(stderr, "kilang run: stopped (%s); %s\n", sum.status().message().c_str(),
+                   resume_hint.c_str());
+      return 128 + (g_signal ? int(g_signal) : SIGINT);
+    }
     std::fprintf(stderr, "kilang run: %s\n", sum.status().message().c_str());
-    return sum.status().code() == kilang::StatusCode::kInvalidArgument ? kExitUsage
-                                                                       : kExitUnreadable;
+    if (code == kilang::StatusCode::kInvalidArgument) return kExitUsage;
+    if (code == kilang::StatusCode::kInternal) return kExitInternal;
+    return kExitOutput;
   }
   const kilang::RunStats& st = sum->stats;
   const kilang::RunTimings& tm = sum->timings;

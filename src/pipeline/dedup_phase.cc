@@ -284,7 +284,8 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
                                        const std::vector<DedupShardInput>& inputs,
                                        const std::string& dir, OutputCompression compression,
                                        int compression_level, size_t threads,
-                                       const std::function<void(const std::string&)>& progress) {
+                                       const std::function<void(const std::string&)>& progress,
+                                       const std::atomic<bool>* stop) {
   std::mutex progress_mu;
   auto report = [&](const std::string& line) {
     if (!progress) return;
@@ -365,6 +366,12 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
     for (;;) {
       size_t k = next.fetch_add(1);
       if (k >= todo.size() || failed.load()) return;
+      if (stop && stop->load()) {  // asked to stop: the shards without a marker wait for a rerun
+        std::lock_guard<std::mutex> l(mu);
+        if (fatal.ok()) fatal = Status::Cancelled("stopped during the dedup phase");
+        failed = true;
+        return;
+      }
       const size_t i = todo[k];
       DedupShardResult r;
       std::error_code ec2;

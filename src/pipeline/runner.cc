@@ -376,7 +376,8 @@ constexpr size_t kBatchBytes = size_t(4) << 20;
 
 class Run {
  public:
-  Run(const RunConfig& cfg, std::string dir) : cfg_(cfg), dir_(std::move(dir)) {}
+  Run(const RunConfig& cfg, std::string dir, const std::atomic<bool>* stop)
+      : cfg_(cfg), dir_(std::move(dir)), stop_(stop) {}
 
   Result<RunSummary> Go(const std::vector<std::string>& inputs);
 
@@ -405,8 +406,11 @@ class Run {
     return dir_ + "/.kilang/done/" + ShardName(i, width_) + ".json";
   }
 
+  bool Stopping() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
   const RunConfig& cfg_;
   std::string dir_;
+  const std::atomic<bool>* stop_;  // the caller's stop request (may be null)
   std::vector<Task> tasks_;
   std::vector<std::string> ignored_;
   std::vector<UnreadableItem> plan_warnings_;
@@ -739,6 +743,7 @@ Status Run::RunTask(size_t i, Worker* w) {
   InputRecord rec;
   uint64_t consumed = 0, decoded = 0;
   while (reader && !failed_.load(std::memory_order_relaxed)) {
+    if (Stopping()) return Status::Cancelled("");  // no marker: the task is redone on resume
     double t0 = ThreadCpu();
     auto more = reader->Next(&rec);
     double t1 = ThreadCpu();
@@ -787,6 +792,7 @@ Status Run::RunTask(size_t i, Worker* w) {
     inflight.push_back(std::move(batch));
   }
   KILANG_RETURN_IF_ERROR(drain(true));
+  if (Stopping()) return Status::Cancelled("");
   if (failed_.load()) return Status::Ok();  // another task failed; leave no marker
   if (unextracted > 0) {
     add_warning({task.files[0], 0,
@@ -934,12 +940,14 @@ void Run::HelpUntilAllTasksEnd(Worker* w) {
 void Run::WorkerLoop(Worker* w) {
   for (;;) {
     size_t i;
+    bool claimed;
     {
       std::lock_guard<std::mutex> l(batch_mu_);
       i = next_.fetch_add(1);
-      if (i < tasks_.size() && !failed_.load()) ++tasks_active_;
+      claimed = i < tasks_.size() && !failed_.load() && !Stopping();
+      if (claimed) ++tasks_active_;
     }
-    if (i >= tasks_.size() || failed_.load()) {
+    if (!claimed) {
       if (batching_) HelpUntilAllTasksEnd(w);
       return;
     }
@@ -966,6 +974,7 @@ void Run::WorkerLoop(Worker* w) {
       continue;
     }
     Status s = RunTask(i, w);
+    if (s.code() == StatusCode::kCancelled) return;  // stopping: the guard ends the task
     if (!s.ok()) {
       std::lock_guard<std::mutex> l(mu_);
       if (fatal_.ok()) fatal_ = s;
@@ -993,14 +1002,16 @@ void Run::ProgressLoop() {
     uint64_t covered = bytes + bytes_done_tasks_.load();
     double rate = el > 0 ? double(bytes) / el : 0;
     double eta = rate > 0 && total_bytes_ > covered ? double(total_bytes_ - covered) / rate : 0;
-    char buf[256];
+    char buf[320];
     std::snprintf(buf, sizeof buf,
-                  "kilang run: %llu/%zu tasks, %llu docs, %.0f docs/s, %.1f MB/s stored (%.1f MB/s "
-                  "decoded), %s elapsed, ETA %s",
+                  "kilang run: %llu/%zu tasks, %llu docs (kept %llu, removed %llu), %.0f docs/s, "
+                  "%.1f MB/s stored (%.1f MB/s decoded), %s elapsed, ETA %s",
                   static_cast<unsigned long long>(done), tasks_.size(),
-                  static_cast<unsigned long long>(docs), el > 0 ? double(docs) / el : 0.0,
-                  rate / 1e6, decoded_rate / 1e6, FormatDuration(el).c_str(),
-                  stop_progress_ ? "0s" : FormatDuration(eta).c_str());
+                  static_cast<unsigned long long>(docs),
+                  static_cast<unsigned long long>(kept_docs_.load()),
+                  static_cast<unsigned long long>(removed_docs_.load()),
+                  el > 0 ? double(docs) / el : 0.0, rate / 1e6, decoded_rate / 1e6,
+                  FormatDuration(el).c_str(), stop_progress_ ? "0s" : FormatDuration(eta).c_str());
     if (tty) {
       std::fprintf(stderr, "\r%s\033[K", buf);
       printed = true;
@@ -1064,6 +1075,10 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
   progress_cv_.notify_all();
   progress.join();
   if (!fatal_.ok()) return fatal_;
+  if (Stopping()) {
+    return Status::Cancelled(std::to_string(tasks_done_.load()) + " of " +
+                             std::to_string(tasks_.size()) + " tasks done");
+  }
 
   RunSummary sum;
   RunStats& st = sum.stats;
@@ -1136,7 +1151,7 @@ Result<RunSummary> Run::Go(const std::vector<std::string>& inputs) {
     RunDedupOptions dedup_options = cfg_.dedup;
     dedup_options.removed = cfg_.run.removed;
     auto dd = RunDedupPhase(dedup_options, stage1, dir_, compression_, cfg_.run.compression_level,
-                            std::max<size_t>(1, dedup_threads), progress);
+                            std::max<size_t>(1, dedup_threads), progress, stop_);
     if (tty && printed) std::fprintf(stderr, "\n");
     if (!dd.ok()) return dd.status();
     for (const DedupShardResult& r : dd->shards) {
@@ -1259,8 +1274,8 @@ Result<std::string> DescribeRun(const RunConfig& config, const std::vector<std::
 }
 
 Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
-                               const std::string& output_dir) {
-  Run run(config, output_dir);
+                               const std::string& output_dir, const std::atomic<bool>* stop) {
+  Run run(config, output_dir, stop);
   return run.Go(inputs);
 }
 

@@ -13,6 +13,8 @@ std::string_view Status::CodeName(StatusCode code) {
     case StatusCode::kUnsupported: return "unsupported input";
     case StatusCode::kResourceExhausted: return "resource limit exceeded";
     case StatusCode::kInternal: return "internal error";
+    case StatusCode::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -519,7 +519,74 @@ def scenario_removed_modes(r, tmp):
     r.check("--removed none: no removed records written", none == [], str(len(none)))
 
 
+def scenario_exit_codes_and_signals(r, tmp):
+    """Item 15: exit 1 only for unreadable input, 3 for an output that cannot be written; Ctrl-C
+    and SIGTERM stop cleanly (no temporary file, a resume hint) and the rerun resumes; the
+    progress line shows kept and removed."""
+    import signal
+    import time
+    d = os.path.join(tmp, "signals")
+    os.makedirs(d)
+    good = os.path.join(d, "a.jsonl")
+    open(good, "w").write(json.dumps({"id": "a", "text": "Satu dokumen."}) + "\n")
+    rc, err, _, _ = r.run(["--input", good], "exit")
+    r.check("exit 0 when everything was read", rc == 0, err)
+    rc, err, _, _ = r.run(["--input", good, os.path.join(d, "missing.jsonl")], "exit")
+    r.check("exit 1 when some input is unreadable", rc == 1, err)
+    blocker = os.path.join(d, "a-file")
+    open(blocker, "w").write("x")
+    rc, err, _, _ = r.run(["--input", good], "exit", out=os.path.join(blocker, "out"))
+    r.check("exit 3 when the output folder cannot be created", rc == 3 and
+            "cannot create the output folder" in err, "rc=%d %s" % (rc, err))
+    if os.geteuid() == 0:
+        ro = os.path.join(d, "readonly")
+        os.makedirs(ro)
+        os.chmod(ro, 0o555)
+        rc, err, _, _ = r.run(["--input", good], "exit", out=os.path.join(ro, "out"),
+                              as_nobody=True)
+        r.check("exit 3 when the output folder is not writable", rc == 3, "rc=%d %s" % (rc, err))
+    # Signals, on a corpus that takes a few seconds.
+    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make_run_corpus.py"),
+                    "--src", os.path.join(SHARED, "aeb", "html"), "--out", d, "--files", "2",
+                    "--mb-per-file", "20", "--level", "1"], check=True, capture_output=True)
+    inputs = [os.path.join(d, "corpus-0000%d.warc.gz" % i) for i in range(2)]
+    ref = r.out_dir("signal-ref")
+    p = subprocess.run([r.kilang, "run", "--input"] + inputs + ["--output", ref, "--progress",
+                       "plain", "--set", "run.progress_interval=0.2", "--workers", "2"],
+                       capture_output=True, text=True)
+    r.check("the progress line shows kept and removed so far", p.returncode == 0 and
+            "(kept " in p.stderr and ", removed " in p.stderr, p.stderr[-500:])
+    for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        out = r.out_dir("signal")
+        cmd = [r.kilang, "run", "--input"] + inputs + ["--output", out, "--progress", "none",
+                                                       "--workers", "2"]
+        p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        for _ in range(400):  # until the run is under way
+            if os.path.isdir(os.path.join(out, ".kilang", "done")):
+                break
+            time.sleep(0.01)
+        time.sleep(0.3)
+        p.send_signal(sig)
+        err = p.communicate()[1]
+        name = signal.Signals(sig).name
+        if p.returncode == 0:
+            print("note: the run ended before %s arrived; not checked" % name)
+            continue
+        r.check("%s: exit %d" % (name, code), p.returncode == code, "rc=%d %s" % (p.returncode,
+                                                                                 err))
+        r.check("%s: says how to resume" % name,
+                "run the same command again to resume" in err, err)
+        tmps = [f for root, _, fs in os.walk(out) for f in fs if ".tmp." in f]
+        r.check("%s: no temporary files left" % name, tmps == [], str(tmps))
+        p2 = subprocess.run(cmd, capture_output=True, text=True)
+        same = subprocess.run(["diff", "-r", "-x", "run.json", ref, out],
+                              capture_output=True).returncode == 0
+        r.check("%s: the rerun completes the same output" % name, p2.returncode == 0 and same,
+                p2.stderr[-500:])
+
+
 SCENARIOS = {
+    "exit_codes_and_signals": scenario_exit_codes_and_signals,
     "removed_modes": scenario_removed_modes,
     "within_file_parallelism": scenario_within_file_parallelism,
     "pipeline_sanity": scenario_pipeline_sanity,

@@ -17,6 +17,7 @@
 #ifndef KILANG_PIPELINE_DEDUP_PHASE_H_
 #define KILANG_PIPELINE_DEDUP_PHASE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -74,7 +75,8 @@ struct DedupPhaseResult {
 Result<DedupPhaseResult> RunDedupPhase(
     const RunDedupOptions& options, const std::vector<DedupShardInput>& inputs,
     const std::string& dir, OutputCompression compression, int compression_level, size_t threads,
-    const std::function<void(const std::string&)>& progress = nullptr);
+    const std::function<void(const std::string&)>& progress = nullptr,
+    const std::atomic<bool>* stop = nullptr);
 
 // Test hook: called before writing shard i's marker; returning false stops the phase with
 // Status::Internal (simulates a kill between a shard's rename and its marker).

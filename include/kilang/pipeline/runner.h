@@ -21,6 +21,7 @@
 #ifndef KILANG_PIPELINE_RUNNER_H_
 #define KILANG_PIPELINE_RUNNER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -83,8 +84,16 @@ struct RunSummary {
 // Runs the pipeline. Errors: InvalidArgument (no inputs, unsupported executor, output folder
 // holds another run or unrelated files), IoError (the output cannot be written). Bad inputs are
 // not errors: they are counted in stats.unreadable.
+//
+// `stop` (may be null): when it turns true (a signal handler sets it), the run stops as soon as
+// it can — between documents, and between shards of the dedup phase; a dedup step already
+// under way runs to its end — leaving no temporary file (`*.tmp.<pid>`) behind, and returns
+// Cancelled; the same command resumes it. Errors of the output folder (it cannot be created or
+// written, disk full) are IoError; other folder trouble (a run's intermediate files missing) is
+// NotFound or Corruption.
 Result<RunSummary> RunPipeline(const RunConfig& config, const std::vector<std::string>& inputs,
-                               const std::string& output_dir);
+                               const std::string& output_dir,
+                               const std::atomic<bool>* stop = nullptr);
 
 // What RunPipeline would do (`kilang run --dry-run`), as text, without reading any input beyond
 // its first bytes (to tell its kind) and without touching the output folder: the output folder's

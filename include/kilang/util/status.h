@@ -27,6 +27,7 @@ enum class StatusCode {
   kUnsupported,        // a format or encoding kilang does not handle (e.g. a binary file)
   kResourceExhausted,  // a configured budget (size, memory) was exceeded
   kInternal,           // a bug; should never be seen
+  kCancelled,          // the caller asked the operation to stop (e.g. Ctrl-C); it can be resumed
 };
 
 // A value type: cheap to copy when OK (no allocation).
@@ -44,6 +45,7 @@ class Status {
   static Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
   static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
