@@ -1,6 +1,7 @@
 // The filter stages by name, for the `kilang run` pipeline config:
 //
 //   pipeline:
+//     - extract
 //     - langid: {languages: [id, ms], threshold: 0.7}
 //     - gopher_quality: {}
 //     - pii: {phone_placeholder: "<PHONE>"}
