@@ -75,10 +75,29 @@ Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options,
   ExtractReport local;
   if (!report) report = &local;
   InputFormat f = options.format;
+  // UTF-16 without a byte order mark, named by the transport (HTTP Content-Type charset): its
+  // NUL bytes would otherwise make the page look binary before the HTML decoder sees the label.
+  // Used only when the bytes do not decode as text otherwise (a UTF-16 label on UTF-8 bytes is
+  // a common server mistake).
+  const std::string_view transport = CanonicalEncodingName(options.declared_charset);
+  const bool utf16 = transport == "utf-16le" || transport == "utf-16be";
+  auto decode_text = [&](std::string_view b, std::string* out, DecodeInfo* info) -> Status {
+    Status plain = DecodeText(b, out, info);
+    if (plain.ok() || !utf16 || plain.code() != StatusCode::kUnsupported) return plain;
+    size_t invalid = 0;
+    Status s = ConvertToUtf8(b.substr(0, b.size() & ~size_t(1)), transport, out, &invalid);
+    if (info) {
+      *info = DecodeInfo();
+      info->encoding = std::string(transport);
+      info->source = "transport";
+      info->invalid_sequences = invalid;
+    }
+    return s;
+  };
   if (f == InputFormat::kAuto) {
     // DetectFormat looks at the first 4 KiB of text only: decode just enough of the bytes.
     std::string head;
-    KILANG_RETURN_IF_ERROR(DecodeText(bytes.substr(0, 8192), &head, nullptr));
+    KILANG_RETURN_IF_ERROR(decode_text(bytes.substr(0, 8192), &head, nullptr));
     f = DetectFormat(head);
   }
   std::string text;
@@ -87,7 +106,7 @@ Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options,
     // HTML declares its charset (transport header, <meta>) and legacy encodings are common.
     KILANG_RETURN_IF_ERROR(DecodeHtmlBytes(bytes, options.declared_charset, &text, &info));
   } else {
-    KILANG_RETURN_IF_ERROR(DecodeText(bytes, &text, &info));
+    KILANG_RETURN_IF_ERROR(decode_text(bytes, &text, &info));
   }
   report->encoding = info.encoding;
   report->invalid_utf8 = info.invalid_sequences;

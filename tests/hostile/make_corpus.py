@@ -318,6 +318,31 @@ def other_tools_jsonl(c):
                           "records": expect_records})
 
 
+def transport_charset(c):
+    """Item 17: a UTF-16 page with no byte order mark is read by its HTTP charset (it was
+    removed as not_text); a UTF-16 label on UTF-8 bytes does not garble the page."""
+    para = ("Pemerintah kota mengumumkan jadwal baru untuk layanan bus umum mulai pekan depan. "
+            "Warga diminta memeriksa informasi resmi di situs dinas perhubungan setempat. ")
+    html = ("<html><head><title>Berita kota</title></head><body><article><p>" + para * 4 +
+            "</p><p>" + para * 4 + "</p></article></body></html>")
+    recs = []
+    for rid, charset, body in (("u16le", "utf-16le", html.encode("utf-16-le")),
+                               ("u16be", "utf-16be", html.encode("utf-16-be")),
+                               ("lying", "utf-16le", html.encode("utf-8"))):
+        http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=" + charset.encode() +
+                b"\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
+        recs.append((b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:" +
+                     rid.encode() + b">\r\nWARC-Date: 2024-01-02T03:04:05Z\r\n"
+                     b"WARC-Target-URI: http://contoh.id/" + rid.encode() + b"\r\n"
+                     b"Content-Type: application/http; msgtype=response\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(http)) + http + b"\r\n\r\n")
+    p = c.write("charset_utf16", "utf16.warc", b"".join(recs))
+    want = {"text_contains": "Pemerintah kota mengumumkan jadwal baru", "metadata": {}}
+    c.add("charset_utf16", [p], {"docs": 3, "unreadable": [], "exit": 0,
+                                 "removed_by_stage": {},
+                                 "records": {"u16le": want, "u16be": want, "lying": want}})
+
+
 def main():
     shared, out = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
@@ -327,6 +352,7 @@ def main():
     hidden_folders(c)
     many_unreadable(c)
     other_tools_jsonl(c)
+    transport_charset(c)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(c.cases, f, indent=1, sort_keys=True)
 

@@ -147,10 +147,18 @@ def check_case(r, name, case, baselines):
             r.check(name + ": record %s kept" % rid, have is not None, str(sorted(got)))
             if have is None:
                 continue
-            r.check(name + ": record %s text" % rid, have["text"] == want["text"], have["text"])
+            if "text" in want:
+                r.check(name + ": record %s text" % rid, have["text"] == want["text"],
+                        have["text"])
+            if "text_contains" in want:
+                r.check(name + ": record %s text holds '%s'" % (rid, want["text_contains"]),
+                        want["text_contains"] in have["text"], have["text"][:300])
             for k, v in want["metadata"].items():
                 r.check(name + ": record %s metadata.%s" % (rid, k),
                         have["metadata"].get(k) == v, json.dumps(have["metadata"]))
+    if "removed_by_stage" in exp:
+        r.check(name + ": removed by stage", s["removed_by_stage"] == exp["removed_by_stage"],
+                str(s["removed_by_stage"]))
     if "docs" in exp:
         r.check(name + ": %d documents" % exp["docs"], s["kept"] + s["removed"] == exp["docs"],
                 str(s))
