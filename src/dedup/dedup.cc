@@ -24,10 +24,12 @@ namespace kilang::dedup {
 
 using internal::ExternalSorter;
 using internal::MergeStreams;
+using internal::ReadTableString;
 using internal::RecordFile;
 using internal::RecordFileWriter;
 using internal::RecordStream;
 using internal::SectionCursor;
+using internal::StringTableWriter;
 
 Status VectorCorpus::ReadShard(size_t shard,
                                const std::function<Status(const Document&)>& fn) const {
@@ -112,14 +114,14 @@ uint64_t OptionsTag(const DedupOptions& o, size_t shards) {
     s << n.lowercase << n.strip_accents << static_cast<int>(n.digits) << static_cast<int>(n.punct)
       << n.collapse_whitespace << ';';
   };
-  s << "v1;" << shards << ';';
+  s << "v2;" << shards << ';';
   norm(o.normalize);
   s << o.exact << o.minhash << ';' << o.minhash_options.ngram << ',' << o.minhash_options.bands
     << ',' << o.minhash_options.rows << ',' << o.minhash_options.seed << ';'
     << static_cast<int>(o.verify) << ',' << o.verify_threshold << ';' << o.lines.enabled;
   norm(o.lines.normalize);
   s << o.lines.min_docs << ',' << o.lines.per_host << ',' << o.lines.min_line_chars << ','
-    << o.partitions;
+    << o.partitions << ',' << o.lines.keep_first;
   std::string str = s.str();
   return XXH3_64bits(str.data(), str.size());
 }
@@ -151,6 +153,7 @@ class Runner {
   std::string P4() const { return dir_ + "/p4/clusters"; }
   std::string P5(size_t p) const { return dir_ + "/p5/" + ShardName(p) + ".lines"; }
   std::string P6(size_t s) const { return dir_ + "/p6/" + ShardName(s) + ".plan"; }
+  std::string P6Refs(size_t s) const { return dir_ + "/p6/" + ShardName(s) + ".refs"; }
   std::string Marker(int phase) const { return dir_ + "/phase" + std::to_string(phase) + ".done"; }
   // ParallelFor over the current phase's n items, reporting progress (DedupOptions::progress).
   Status ForEachItem(size_t n, const std::function<Status(size_t)>& fn) {
@@ -170,6 +173,8 @@ class Runner {
   size_t SigWords() const { return o_.minhash_options.num_hashes(); }
   bool NeedSig() const { return o_.minhash && o_.verify == VerifyMode::kSignature; }
   bool NeedShingles() const { return o_.minhash && o_.verify == VerifyMode::kExact; }
+  // Document ids, for annotations that name the representative.
+  bool NeedIds() const { return o_.exact || o_.minhash; }
   size_t SorterBudget(size_t sorters) const {
     return std::max<size_t>(4096, o_.memory_budget_bytes / std::max<size_t>(1, o_.threads) /
                                       std::max<size_t>(1, sorters));
@@ -181,7 +186,8 @@ class Runner {
   }
 
   // Whether `path` holds a valid file of this run (validated at most once per process).
-  bool ValidFile(const std::string& path, size_t words);
+  // `sorted`: the file's sections must be in ascending order (not for shingle sets and ids).
+  bool ValidFile(const std::string& path, size_t words, bool sorted = true);
   Result<std::unique_ptr<RecordFile>> OpenValid(const std::string& path, size_t words);
   void Produced(const std::string& path) {
     std::lock_guard<std::mutex> l(mu_);
@@ -202,7 +208,9 @@ class Runner {
   Status Phase5();
   Status Phase6();
   Status LoadShardCounts();
-  Status LoadDropped(bool with_near, std::vector<uint64_t>* out);
+  // The documents removed by exact dedup as phase 2 found them or, with `resolved`, by exact or
+  // MinHash dedup as phase 4 resolved them; sorted.
+  Status LoadDropped(bool resolved, std::vector<uint64_t>* out);
   // Deletes every intermediate file that fails validation (and the markers of their phases).
   size_t RevalidateAll();
 
@@ -222,14 +230,14 @@ class Runner {
   uint64_t rebuilt_ = 0;
 };
 
-bool Runner::ValidFile(const std::string& path, size_t words) {
+bool Runner::ValidFile(const std::string& path, size_t words, bool sorted) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (valid_.count(path)) return true;
   }
   auto f = RecordFile::Open(path, words, tag_);
   if (!f.ok()) return false;
-  if (!(*f)->Validate(true).ok()) return false;
+  if (!(*f)->Validate(sorted).ok()) return false;
   Produced(path);
   return true;
 }
@@ -311,7 +319,8 @@ bool Runner::Phase1Done(size_t s) {
   if (o_.exact && !ValidFile(P1(s, ".exact"), 3)) return false;
   if (o_.lines.enabled && !ValidFile(P1(s, ".lines"), 2)) return false;
   if (NeedSig() && !ValidFile(P1(s, ".sig"), SigWords())) return false;
-  if (NeedShingles() && !ValidFile(P1(s, ".shing"), 1)) return false;
+  if (NeedShingles() && !ValidFile(P1(s, ".shing"), 1, false)) return false;
+  if (NeedIds() && !ValidFile(P1(s, ".ids"), 1, false)) return false;
   return true;
 }
 
@@ -327,6 +336,11 @@ Status Runner::Phase1Shard(size_t s) {
     sig_w = std::make_unique<RecordFileWriter>(P1(s, ".sig"), SigWords(), 1, tag_);
     KILANG_RETURN_IF_ERROR(sig_w->Open());
   }
+  std::unique_ptr<StringTableWriter> ids_w;
+  if (NeedIds()) {
+    ids_w = std::make_unique<StringTableWriter>(P1(s, ".ids"), tag_);
+    KILANG_RETURN_IF_ERROR(ids_w->Open());
+  }
   std::vector<uint64_t> shing_offsets{0};
   if (NeedShingles()) {
     shing_w = std::make_unique<RecordFileWriter>(P1(s, ".shing"), 1, 2, tag_);
@@ -338,6 +352,7 @@ Status Runner::Phase1Shard(size_t s) {
   std::vector<uint64_t> sig, keys, shingles;
   Status st = corpus_.ReadShard(s, [&](const Document& doc) -> Status {
     const DocKey key = MakeDocKey(static_cast<uint32_t>(s), pos++);
+    if (ids_w) ids_w->Add(doc.id);
     norm_.Normalize(doc.text, &norm);
     if (norm.empty()) {
       ++empty;
@@ -417,6 +432,10 @@ Status Runner::Phase1Shard(size_t s) {
     for (uint64_t off : shing_offsets) shing_w->Append(1, &off);
     KILANG_RETURN_IF_ERROR(shing_w->Finish());
     Produced(P1(s, ".shing"));
+  }
+  if (ids_w) {
+    KILANG_RETURN_IF_ERROR(ids_w->Finish());
+    Produced(P1(s, ".ids"));
   }
   RecordFileWriter cw(P1(s, ".count"), 2, 1, tag_);
   KILANG_RETURN_IF_ERROR(cw.Open());
@@ -515,30 +534,29 @@ Status Runner::Phase2() {
   return st;
 }
 
-Status Runner::LoadDropped(bool with_near, std::vector<uint64_t>* out) {
+Status Runner::LoadDropped(bool resolved, std::vector<uint64_t>* out) {
   out->clear();
-  if (o_.exact) {
+  std::vector<uint64_t> rec(4);
+  if (resolved) {
+    if (!o_.exact && !o_.minhash) return Status::Ok();
+    auto f = OpenValid(P4(), 4);
+    if (!f.ok()) return f.status();
+    for (size_t s = 0; s < (*f)->num_sections(); ++s) {
+      SectionCursor c(f->get(), s, 1 << 16, true);
+      while (c.Next(rec.data())) {
+        if (rec[3] != kClusterKept) out->push_back(rec[0]);
+      }
+      KILANG_RETURN_IF_ERROR(c.status());
+    }
+  } else if (o_.exact) {
     for (size_t p = 0; p < o_.partitions; ++p) {
       auto f = OpenValid(P2(p), 2);
       if (!f.ok()) return f.status();
-      std::vector<uint64_t> rec(2);
       for (size_t s = 0; s < (*f)->num_sections(); ++s) {
         SectionCursor c(f->get(), s, 1 << 16, true);
         while (c.Next(rec.data())) out->push_back(rec[0]);
         KILANG_RETURN_IF_ERROR(c.status());
       }
-    }
-  }
-  if (with_near && o_.minhash) {
-    auto f = OpenValid(P4(), 3);
-    if (!f.ok()) return f.status();
-    std::vector<uint64_t> rec(3);
-    for (size_t s = 0; s < (*f)->num_sections(); ++s) {
-      SectionCursor c(f->get(), s, 1 << 16, true);
-      while (c.Next(rec.data())) {
-        if (rec[0] != rec[1]) out->push_back(rec[0]);
-      }
-      KILANG_RETURN_IF_ERROR(c.status());
     }
   }
   std::sort(out->begin(), out->end());
@@ -609,170 +627,209 @@ Status Runner::Phase3() {
   return st;
 }
 
-// ---------------- phase 4: verification + union-find ----------------
+// ---------------- phase 4: verification and representatives ----------------
 
-class UnionFind {
- public:
-  explicit UnionFind(size_t n) : parent_(n) {
-    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
-  }
-  uint32_t Find(uint32_t x) {
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];
-      x = parent_[x];
-    }
-    return x;
-  }
-  // The smaller root becomes the root: the root of a set is its smallest member.
-  void Union(uint32_t a, uint32_t b) {
-    a = Find(a);
-    b = Find(b);
-    if (a == b) return;
-    if (a < b) {
-      parent_[b] = a;
-    } else {
-      parent_[a] = b;
-    }
-  }
-
- private:
-  std::vector<uint32_t> parent_;
-};
-
+// Phase 4 walks the unique candidate pairs (a, b), a < b, in DocKey order, so every pair (x, a)
+// that could make `a` a duplicate is decided before the first pair (a, ·): when `a` is reached
+// as the first document of a pair its status is final. A document that is still unassigned then
+// is a representative; a representative never becomes a duplicate later, and a duplicate is
+// only ever assigned to a representative after the pair (representative, duplicate) passed
+// verification. So there are no chains: every removed document resembles the document it
+// names, and every group has one kept document. (Union-find over the verified edges, the former
+// design, joined unrelated documents through chains of similar ones and then removed all of
+// them in favour of one that resembled none.)
+//
+// For a pair (a, b) whose `a` is itself a duplicate, b is verified against a's representative.
+// Verification runs in parallel on batches of pairs, speculatively against the state at the
+// start of the batch; a pair whose anchor changed within the batch is verified again.
 Status Runner::Phase4() {
   const uint64_t n = shard_offset_[shards_];
   if (n >= UINT32_MAX) return Status::ResourceExhausted("more than 2^32-1 documents");
   auto dense = [&](uint64_t k) {
     return static_cast<uint32_t>(shard_offset_[KeyShard(k)] + KeyPos(k));
   };
-  std::vector<std::unique_ptr<RecordFile>> vfiles(shards_);
-  if (o_.verify != VerifyMode::kNone) {
-    for (size_t s = 0; s < shards_; ++s) {
-      auto f = NeedSig() ? OpenValid(P1(s, ".sig"), SigWords()) : OpenValid(P1(s, ".shing"), 1);
-      if (!f.ok()) return f.status();
-      vfiles[s] = std::move(f).value();
-    }
-  }
-  const size_t k = SigWords();
-  auto verify = [&](uint64_t a, uint64_t b, std::vector<uint64_t>* sa,
-                    std::vector<uint64_t>* sb) -> Result<bool> {
-    if (o_.verify == VerifyMode::kNone) return true;
-    const RecordFile* fa = vfiles[KeyShard(a)].get();
-    const RecordFile* fb = vfiles[KeyShard(b)].get();
-    if (o_.verify == VerifyMode::kSignature) {
-      sa->resize(k);
-      sb->resize(k);
-      KILANG_RETURN_IF_ERROR(fa->ReadRecord(0, KeyPos(a), sa->data()));
-      KILANG_RETURN_IF_ERROR(fb->ReadRecord(0, KeyPos(b), sb->data()));
-      return MinHasher::EstimateJaccard(sa->data(), sb->data(), k) >= o_.verify_threshold;
-    }
-    auto load = [&](const RecordFile* f, uint64_t key, std::vector<uint64_t>* v) -> Status {
-      uint64_t off[2];
-      KILANG_RETURN_IF_ERROR(f->ReadRecords(1, KeyPos(key), 2, off));
-      if (off[1] < off[0]) return Status::Corruption(f->path() + ": bad offsets");
-      v->resize(off[1] - off[0]);
-      if (v->empty()) return Status::Ok();
-      return f->ReadRecords(0, off[0], v->size(), v->data());
-    };
-    KILANG_RETURN_IF_ERROR(load(fa, a, sa));
-    KILANG_RETURN_IF_ERROR(load(fb, b, sb));
-    size_t i = 0, j = 0, inter = 0;
-    while (i < sa->size() && j < sb->size()) {
-      if ((*sa)[i] < (*sb)[j]) {
-        ++i;
-      } else if ((*sa)[i] > (*sb)[j]) {
-        ++j;
-      } else {
-        ++inter;
-        ++i;
-        ++j;
-      }
-    }
-    size_t uni = sa->size() + sb->size() - inter;
-    return uni > 0 && static_cast<double>(inter) / static_cast<double>(uni) >= o_.verify_threshold;
-  };
-
-  UnionFind uf(n);
-  ShardCursors c;
-  for (size_t b = 0; b < o_.minhash_options.bands; ++b) {
-    auto f = OpenValid(P3(b), 2);
-    if (!f.ok()) return f.status();
-    c.cursors.push_back(
-        std::make_unique<SectionCursor>(f->get(), 0, CursorBuffer(o_.minhash_options.bands), true));
-    c.raw.push_back(c.cursors.back().get());
-    c.files.push_back(std::move(f).value());
-  }
-  uint64_t candidates = 0, verified = 0, skipped = 0;
-  // Verified edges (the pairs that joined clusters), for inspection and quality measurement.
-  RecordFileWriter edges(P4() + ".edges", 2, 1, tag_);
-  KILANG_RETURN_IF_ERROR(edges.Open());
-  const size_t kBatch = 1 << 14;
-  std::vector<uint64_t> batch;  // pairs
-  std::vector<uint8_t> ok;
-  Status batch_st;
-  auto flush = [&]() {
-    if (batch.empty() || !batch_st.ok()) return;
-    const size_t m = batch.size() / 2;
-    ok.assign(m, 0);
-    const size_t chunks = std::max<size_t>(1, std::min<size_t>(o_.threads, m / 64 + 1));
-    Status st = ForEachItem(chunks, [&](size_t t) -> Status {
-      std::vector<uint64_t> sa, sb;
-      for (size_t i = t; i < m; i += chunks) {
-        auto r = verify(batch[2 * i], batch[2 * i + 1], &sa, &sb);
-        if (!r.ok()) return r.status();
-        ok[i] = *r ? 1 : 0;
-      }
-      return Status::Ok();
-    });
-    if (!st.ok()) batch_st = st;
-    for (size_t i = 0; i < m; ++i) {
-      if (ok[i]) {
-        ++verified;
-        uf.Union(dense(batch[2 * i]), dense(batch[2 * i + 1]));
-        edges.Append(0, &batch[2 * i]);
-      }
-    }
-    batch.clear();
-  };
-  KILANG_RETURN_IF_ERROR(MergeStreams(c.raw, 2, true, [&](const uint64_t* r) {
-    ++candidates;
-    if (uf.Find(dense(r[0])) == uf.Find(dense(r[1]))) {
-      ++skipped;
-      return;
-    }
-    batch.push_back(r[0]);
-    batch.push_back(r[1]);
-    if (batch.size() / 2 >= kBatch) flush();
-  }));
-  flush();
-  KILANG_RETURN_IF_ERROR(batch_st);
-  KILANG_RETURN_IF_ERROR(edges.Finish());
-  c = ShardCursors();
-  vfiles.clear();
-
-  // Cluster sizes, then one record per member of every cluster of >= 2 documents.
-  std::vector<uint32_t> size(n, 0);
-  for (uint64_t i = 0; i < n; ++i) ++size[uf.Find(static_cast<uint32_t>(i))];
   auto key_of = [&](uint64_t d) {
     size_t s =
         std::upper_bound(shard_offset_.begin(), shard_offset_.end(), d) - shard_offset_.begin() - 1;
     return MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(d - shard_offset_[s]));
   };
-  RecordFileWriter w(P4(), 3, shards_, tag_);
+  // rep[d]: the document d is a duplicate of (d itself when it is kept); kind[d]: 0 kept,
+  // kExactDup or kNearDup.
+  std::vector<uint32_t> rep(n);
+  for (uint64_t i = 0; i < n; ++i) rep[i] = static_cast<uint32_t>(i);
+  std::vector<uint8_t> kind(n, 0);
+  if (o_.exact) {
+    uint64_t r[2];
+    for (size_t p = 0; p < o_.partitions; ++p) {
+      auto f = OpenValid(P2(p), 2);
+      if (!f.ok()) return f.status();
+      for (size_t s = 0; s < (*f)->num_sections(); ++s) {
+        SectionCursor c(f->get(), s, 1 << 16, true);
+        while (c.Next(r)) {
+          rep[dense(r[0])] = dense(r[1]);
+          kind[dense(r[0])] = kExactDup;
+        }
+        KILANG_RETURN_IF_ERROR(c.status());
+      }
+    }
+  }
+  uint64_t candidates = 0, verified = 0, skipped = 0, reverified = 0;
+  if (o_.minhash) {
+    std::vector<std::unique_ptr<RecordFile>> vfiles(shards_);
+    if (o_.verify != VerifyMode::kNone) {
+      for (size_t s = 0; s < shards_; ++s) {
+        auto f = NeedSig() ? OpenValid(P1(s, ".sig"), SigWords()) : OpenValid(P1(s, ".shing"), 1);
+        if (!f.ok()) return f.status();
+        vfiles[s] = std::move(f).value();
+      }
+    }
+    const size_t k = SigWords();
+    auto verify = [&](uint64_t a, uint64_t b, std::vector<uint64_t>* sa,
+                      std::vector<uint64_t>* sb) -> Result<bool> {
+      if (o_.verify == VerifyMode::kNone) return true;
+      const RecordFile* fa = vfiles[KeyShard(a)].get();
+      const RecordFile* fb = vfiles[KeyShard(b)].get();
+      if (o_.verify == VerifyMode::kSignature) {
+        sa->resize(k);
+        sb->resize(k);
+        KILANG_RETURN_IF_ERROR(fa->ReadRecord(0, KeyPos(a), sa->data()));
+        KILANG_RETURN_IF_ERROR(fb->ReadRecord(0, KeyPos(b), sb->data()));
+        return MinHasher::EstimateJaccard(sa->data(), sb->data(), k) >= o_.verify_threshold;
+      }
+      auto load = [&](const RecordFile* f, uint64_t key, std::vector<uint64_t>* v) -> Status {
+        uint64_t off[2];
+        KILANG_RETURN_IF_ERROR(f->ReadRecords(1, KeyPos(key), 2, off));
+        if (off[1] < off[0]) return Status::Corruption(f->path() + ": bad offsets");
+        v->resize(off[1] - off[0]);
+        if (v->empty()) return Status::Ok();
+        return f->ReadRecords(0, off[0], v->size(), v->data());
+      };
+      KILANG_RETURN_IF_ERROR(load(fa, a, sa));
+      KILANG_RETURN_IF_ERROR(load(fb, b, sb));
+      size_t i = 0, j = 0, inter = 0;
+      while (i < sa->size() && j < sb->size()) {
+        if ((*sa)[i] < (*sb)[j]) {
+          ++i;
+        } else if ((*sa)[i] > (*sb)[j]) {
+          ++j;
+        } else {
+          ++inter;
+          ++i;
+          ++j;
+        }
+      }
+      size_t uni = sa->size() + sb->size() - inter;
+      return uni > 0 &&
+             static_cast<double>(inter) / static_cast<double>(uni) >= o_.verify_threshold;
+    };
+    // The document a pair's second member is checked against: the first member, or its
+    // representative when the first member is a duplicate.
+    auto anchor_of = [&](uint32_t a) { return kind[a] == kNearDup ? rep[a] : a; };
+
+    ShardCursors c;
+    for (size_t b = 0; b < o_.minhash_options.bands; ++b) {
+      auto f = OpenValid(P3(b), 2);
+      if (!f.ok()) return f.status();
+      c.cursors.push_back(std::make_unique<SectionCursor>(
+          f->get(), 0, CursorBuffer(o_.minhash_options.bands), true));
+      c.raw.push_back(c.cursors.back().get());
+      c.files.push_back(std::move(f).value());
+    }
+    // The assignments, for inspection and quality measurement (ReadVerifiedPairs).
+    RecordFileWriter edges(P4() + ".edges", 2, 1, tag_);
+    KILANG_RETURN_IF_ERROR(edges.Open());
+    const size_t kBatch = 1 << 14;
+    std::vector<uint32_t> batch;  // pairs, dense
+    std::vector<uint32_t> spec;   // speculative anchor per pair (UINT32_MAX: not checked)
+    std::vector<uint8_t> ok;
+    Status batch_st;
+    std::vector<uint64_t> sa, sb;  // for the sequential re-verification
+    auto flush = [&]() {
+      if (batch.empty() || !batch_st.ok()) return;
+      const size_t m = batch.size() / 2;
+      spec.assign(m, UINT32_MAX);
+      ok.assign(m, 0);
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t a = batch[2 * i], b = batch[2 * i + 1];
+        if (kind[b] == 0) spec[i] = anchor_of(a);
+      }
+      const size_t chunks = std::max<size_t>(1, std::min<size_t>(o_.threads, m / 64 + 1));
+      Status st = ParallelFor(chunks, o_.threads, [&](size_t t) -> Status {
+        std::vector<uint64_t> va, vb;
+        for (size_t i = t; i < m; i += chunks) {
+          if (spec[i] == UINT32_MAX) continue;
+          auto r = verify(key_of(spec[i]), key_of(batch[2 * i + 1]), &va, &vb);
+          if (!r.ok()) return r.status();
+          ok[i] = *r ? 1 : 0;
+        }
+        return Status::Ok();
+      });
+      if (!st.ok()) {
+        batch_st = st;
+        return;
+      }
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t b = batch[2 * i + 1];
+        if (kind[b] != 0) {
+          ++skipped;
+          continue;
+        }
+        const uint32_t anchor = anchor_of(batch[2 * i]);
+        bool same = ok[i] != 0;
+        if (anchor != spec[i]) {  // the first member was assigned within this batch
+          ++reverified;
+          auto r = verify(key_of(anchor), key_of(b), &sa, &sb);
+          if (!r.ok()) {
+            batch_st = r.status();
+            return;
+          }
+          same = *r;
+        }
+        if (!same) continue;
+        ++verified;
+        rep[b] = anchor;
+        kind[b] = kNearDup;
+        uint64_t e[2] = {key_of(anchor), key_of(b)};
+        edges.Append(0, e);
+      }
+      batch.clear();
+      if (o_.progress) {
+        o_.progress(4, PhaseName(4), candidates, std::max(candidates, stats_.candidate_pairs));
+      }
+    };
+    KILANG_RETURN_IF_ERROR(MergeStreams(c.raw, 2, true, [&](const uint64_t* r) {
+      ++candidates;
+      batch.push_back(dense(r[0]));
+      batch.push_back(dense(r[1]));
+      if (batch.size() / 2 >= kBatch) flush();
+    }));
+    flush();
+    KILANG_RETURN_IF_ERROR(batch_st);
+    KILANG_RETURN_IF_ERROR(edges.Finish());
+  }
+
+  // Final representatives: an exact duplicate of a document MinHash removed follows it to its
+  // representative (never a chain longer than that: representatives are kept).
+  for (uint64_t d = 0; d < n; ++d) {
+    if (kind[d] == kExactDup && kind[rep[d]] == kNearDup) rep[d] = rep[rep[d]];
+  }
+  // Group sizes (the representative, its exact and its near duplicates), then one record per
+  // member of every group of >= 2 documents: {key, representative's key, size, kind}.
+  std::vector<uint32_t> size(n, 0);
+  for (uint64_t d = 0; d < n; ++d) ++size[rep[d]];
+  RecordFileWriter w(P4(), 4, shards_, tag_);
   KILANG_RETURN_IF_ERROR(w.Open());
   uint64_t clusters = 0, near = 0;
   for (size_t s = 0; s < shards_; ++s) {
     for (uint64_t p = 0; p < shard_docs_[s]; ++p) {
-      uint64_t d = shard_offset_[s] + p;
-      uint32_t r = uf.Find(static_cast<uint32_t>(d));
+      const uint64_t d = shard_offset_[s] + p;
+      const uint32_t r = rep[d];
       if (size[r] < 2) continue;
-      uint64_t rec[3] = {MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(p)), key_of(r),
-                         size[r]};
-      if (r == d) {
-        ++clusters;
-      } else {
-        ++near;
-      }
+      const uint64_t k = kind[d] == 0 ? kClusterKept : kind[d];
+      uint64_t rec[4] = {MakeDocKey(static_cast<uint32_t>(s), static_cast<uint32_t>(p)), key_of(r),
+                         size[r], k};
+      if (k == kClusterKept) ++clusters;
+      if (k == kNearDup) ++near;
       w.Append(s, rec);
     }
   }
@@ -781,6 +838,7 @@ Status Runner::Phase4() {
   counters_["candidate_pairs"] = candidates;
   counters_["verified_pairs"] = verified;
   counters_["skipped_pairs"] = skipped;
+  counters_["reverified_pairs"] = reverified;
   counters_["clusters"] = clusters;
   counters_["near_duplicates"] = near;
   return Status::Ok();
@@ -788,14 +846,16 @@ Status Runner::Phase4() {
 
 // ---------------- phase 5: frequent lines ----------------
 
+// Records {line key, first document}: the line keys found in >= min_docs surviving documents,
+// with the first of those documents (DocKey order), which keeps the line when keep_first is on.
 Status Runner::Phase5() {
   std::vector<uint64_t> dropped;
   KILANG_RETURN_IF_ERROR(LoadDropped(true, &dropped));
   std::atomic<uint64_t> frequent{0};
   const uint32_t min_docs = std::max<uint32_t>(1, o_.lines.min_docs);
   Status st = ForEachItem(o_.partitions, [&](size_t p) -> Status {
-    if (ValidFile(P5(p), 1)) {
-      auto f = OpenValid(P5(p), 1);
+    if (ValidFile(P5(p), 2)) {
+      auto f = OpenValid(P5(p), 2);
       if (!f.ok()) return f.status();
       frequent += (*f)->section_records(0);
       return Status::Ok();
@@ -809,13 +869,16 @@ Status Runner::Phase5() {
       c.raw.push_back(c.cursors.back().get());
       c.files.push_back(std::move(f).value());
     }
-    RecordFileWriter w(P5(p), 1, 1, tag_);
+    RecordFileWriter w(P5(p), 2, 1, tag_);
     KILANG_RETURN_IF_ERROR(w.Open());
-    uint64_t cur = 0;
+    uint64_t cur = 0, first = 0;
     uint32_t count = 0;
     bool have = false;
     auto close = [&]() {
-      if (have && count >= min_docs) w.Append(0, &cur);
+      if (have && count >= min_docs) {
+        uint64_t rec[2] = {cur, first};
+        w.Append(0, rec);
+      }
     };
     KILANG_RETURN_IF_ERROR(MergeStreams(c.raw, 2, true, [&](const uint64_t* r) {
       if (!have || r[0] != cur) {
@@ -824,7 +887,10 @@ Status Runner::Phase5() {
         cur = r[0];
         count = 0;
       }
-      if (!std::binary_search(dropped.begin(), dropped.end(), r[1])) ++count;
+      if (!std::binary_search(dropped.begin(), dropped.end(), r[1])) {
+        if (count == 0) first = r[1];
+        ++count;
+      }
     }));
     close();
     frequent += w.records();
@@ -838,47 +904,62 @@ Status Runner::Phase5() {
 
 // ---------------- phase 6: per-shard plan ----------------
 
+// Per shard: `.plan` records {pos, kind, representative's key, group size} from phase 4 and
+// `.refs`, the representative's document id of each record (read from the phase-1 id tables,
+// each shard's table opened once per task).
 Status Runner::Phase6() {
   counters_["shards"] = shards_;
-  std::vector<std::unique_ptr<RecordFile>> p2;
-  if (o_.exact) {
-    for (size_t p = 0; p < o_.partitions; ++p) {
-      auto f = OpenValid(P2(p), 2);
-      if (!f.ok()) return f.status();
-      p2.push_back(std::move(f).value());
-    }
-  }
   std::unique_ptr<RecordFile> p4;
-  if (o_.minhash) {
-    auto f = OpenValid(P4(), 3);
+  if (o_.exact || o_.minhash) {
+    auto f = OpenValid(P4(), 4);
     if (!f.ok()) return f.status();
     p4 = std::move(f).value();
   }
   return ForEachItem(shards_, [&](size_t s) -> Status {
-    if (ValidFile(P6(s), 4)) return Status::Ok();
+    if (ValidFile(P6(s), 4) && (!p4 || ValidFile(P6Refs(s), 1, false))) return Status::Ok();
     std::vector<uint64_t> recs;  // 4 words each
-    uint64_t rec[3];
-    for (const auto& f : p2) {
-      SectionCursor c(f.get(), s, 1 << 14, true);
-      while (c.Next(rec)) {
-        recs.insert(recs.end(), {KeyPos(rec[0]), kExactDup, rec[1], 0});
-      }
-      KILANG_RETURN_IF_ERROR(c.status());
-    }
     if (p4) {
+      uint64_t rec[4];
       SectionCursor c(p4.get(), s, 1 << 14, true);
-      while (c.Next(rec)) {
-        recs.insert(recs.end(),
-                    {KeyPos(rec[0]), rec[0] == rec[1] ? kClusterKept : kNearDup, rec[1], rec[2]});
-      }
+      while (c.Next(rec)) recs.insert(recs.end(), {KeyPos(rec[0]), rec[3], rec[1], rec[2]});
       KILANG_RETURN_IF_ERROR(c.status());
     }
-    auto* b = reinterpret_cast<std::array<uint64_t, 4>*>(recs.data());
-    std::sort(b, b + recs.size() / 4);
+    const size_t m = recs.size() / 4;
+    // Resolve the representatives' ids, grouped by the shard that holds them.
+    std::vector<std::string> ids(m);
+    std::vector<std::pair<uint64_t, size_t>> wanted;  // (rep key, record index)
+    wanted.reserve(m);
+    for (size_t i = 0; i < m; ++i) wanted.emplace_back(recs[4 * i + 2], i);
+    std::sort(wanted.begin(), wanted.end());
+    std::unique_ptr<RecordFile> table;
+    size_t table_shard = SIZE_MAX;
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      const uint64_t key = wanted[i].first;
+      if (i > 0 && wanted[i - 1].first == key) {
+        ids[wanted[i].second] = ids[wanted[i - 1].second];
+        continue;
+      }
+      if (KeyShard(key) != table_shard) {
+        table_shard = KeyShard(key);
+        auto f = OpenValid(P1(table_shard, ".ids"), 1);
+        if (!f.ok()) return f.status();
+        table = std::move(f).value();
+      }
+      auto id = ReadTableString(*table, KeyPos(key));
+      if (!id.ok()) return id.status();
+      ids[wanted[i].second] = std::move(id).value();
+    }
     RecordFileWriter w(P6(s), 4, 1, tag_);
     KILANG_RETURN_IF_ERROR(w.Open());
     for (size_t i = 0; i < recs.size(); i += 4) w.Append(0, &recs[i]);
     KILANG_RETURN_IF_ERROR(w.Finish());
+    if (p4) {
+      StringTableWriter refs(P6Refs(s), tag_);
+      KILANG_RETURN_IF_ERROR(refs.Open());
+      for (const std::string& id : ids) refs.Add(id);
+      KILANG_RETURN_IF_ERROR(refs.Finish());
+      Produced(P6Refs(s));
+    }
     Produced(P6(s));
     return Status::Ok();
   });
@@ -888,10 +969,10 @@ size_t Runner::RevalidateAll() {
   size_t bad = 0;
   std::lock_guard<std::mutex> l(mu_);
   valid_.clear();
-  auto check = [&](const std::string& path, size_t words, int phase) {
+  auto check = [&](const std::string& path, size_t words, int phase, bool sorted = true) {
     if (!FileExists(path)) return;
     auto f = RecordFile::Open(path, words, tag_);
-    if (f.ok() && (*f)->Validate(true).ok()) return;
+    if (f.ok() && (*f)->Validate(sorted).ok()) return;
     ::unlink(path.c_str());
     ::unlink(Marker(phase).c_str());
     ++bad;
@@ -902,22 +983,26 @@ size_t Runner::RevalidateAll() {
     check(P1(s, ".exact"), 3, 1);
     check(P1(s, ".lines"), 2, 1);
     check(P1(s, ".sig"), SigWords(), 1);
-    check(P1(s, ".shing"), 1, 1);
+    check(P1(s, ".shing"), 1, 1, false);
+    check(P1(s, ".ids"), 1, 1, false);
     check(P6(s), 4, 6);
+    check(P6Refs(s), 1, 6, false);
   }
   // A rebuilt phase-1 shard must also lose its count file so the shard task reruns entirely.
   for (size_t s = 0; s < shards_; ++s) {
     bool missing = (o_.minhash && !FileExists(P1(s, ".band"))) ||
                    (o_.exact && !FileExists(P1(s, ".exact"))) ||
-                   (o_.lines.enabled && !FileExists(P1(s, ".lines")));
+                   (o_.lines.enabled && !FileExists(P1(s, ".lines"))) ||
+                   (NeedShingles() && !FileExists(P1(s, ".shing"))) ||
+                   (NeedIds() && !FileExists(P1(s, ".ids")));
     if (missing) ::unlink(P1(s, ".count").c_str());
   }
   for (size_t p = 0; p < o_.partitions; ++p) {
     check(P2(p), 2, 2);
-    check(P5(p), 1, 5);
+    check(P5(p), 2, 5);
   }
   for (size_t b = 0; b < o_.minhash_options.bands; ++b) check(P3(b), 2, 3);
-  check(P4(), 3, 4);
+  check(P4(), 4, 4);
   return bad;
 }
 
@@ -944,7 +1029,7 @@ Result<DedupStats> Runner::Run() {
     }
     if (st.ok() && o_.exact) st = RunPhase(2, [&] { return Phase2(); });
     if (st.ok() && o_.minhash) st = RunPhase(3, [&] { return Phase3(); });
-    if (st.ok() && o_.minhash) st = RunPhase(4, [&] { return Phase4(); });
+    if (st.ok() && (o_.exact || o_.minhash)) st = RunPhase(4, [&] { return Phase4(); });
     if (st.ok() && o_.lines.enabled) st = RunPhase(5, [&] { return Phase5(); });
     if (st.ok()) st = RunPhase(6, [&] { return Phase6(); });
     if (st.ok()) {
@@ -1000,8 +1085,11 @@ uint64_t DedupPlan::LineKey(std::string_view normalized_line, std::string_view h
   return XXH3_64bits(buf.data(), buf.size());
 }
 
-bool DedupPlan::IsFrequentLine(uint64_t hash) const {
-  return std::binary_search(frequent_lines_.begin(), frequent_lines_.end(), hash);
+bool DedupPlan::RemovesLine(uint64_t hash, DocKey key) const {
+  auto it = std::lower_bound(frequent_lines_.begin(), frequent_lines_.end(),
+                             std::pair<uint64_t, DocKey>(hash, 0));
+  if (it == frequent_lines_.end() || it->first != hash) return false;
+  return !(options_.lines.keep_first && it->second == key);
 }
 
 Result<std::unique_ptr<DedupPlan>> DedupPlan::Open(const std::string& work_dir,
@@ -1020,11 +1108,11 @@ Result<std::unique_ptr<DedupPlan>> DedupPlan::Open(const std::string& work_dir,
   }
   if (options.lines.enabled) {
     for (size_t p = 0; p < options.partitions; ++p) {
-      auto f = RecordFile::Open(work_dir + "/p5/" + ShardName(p) + ".lines", 1, plan->tag_);
+      auto f = RecordFile::Open(work_dir + "/p5/" + ShardName(p) + ".lines", 2, plan->tag_);
       if (!f.ok()) return f.status();
       SectionCursor c(f->get(), 0, 1 << 16, true);
-      uint64_t h;
-      while (c.Next(&h)) plan->frequent_lines_.push_back(h);
+      uint64_t h[2];
+      while (c.Next(h)) plan->frequent_lines_.emplace_back(h[0], h[1]);
       KILANG_RETURN_IF_ERROR(c.status());
     }
     std::sort(plan->frequent_lines_.begin(), plan->frequent_lines_.end());
@@ -1044,34 +1132,44 @@ Result<ShardFilter> DedupPlan::ForShard(uint32_t shard) const {
   uint64_t extra[4];
   c.Next(extra);  // reaching the end verifies the checksum
   KILANG_RETURN_IF_ERROR(c.status());
+  const size_t m = sf.verdicts_.size() / 4;
+  if (m > 0) {
+    auto refs = RecordFile::Open(dir_ + "/p6/" + ShardName(shard) + ".refs", 1, tag_);
+    if (!refs.ok()) return refs.status();
+    KILANG_RETURN_IF_ERROR((*refs)->Validate(false));
+    if (internal::TableStrings(**refs) != m) {
+      return Status::Corruption((*refs)->path() + ": does not match its plan");
+    }
+    sf.refs_.reserve(m);
+    for (size_t i = 0; i < m; ++i) {
+      auto id = ReadTableString(**refs, i);
+      if (!id.ok()) return id.status();
+      sf.refs_.push_back(std::move(id).value());
+    }
+  }
   return sf;
 }
-
-namespace {
-std::string KeyString(uint64_t k) {
-  return std::to_string(KeyShard(k)) + ":" + std::to_string(KeyPos(k));
-}
-}  // namespace
 
 Verdict ShardFilter::Apply(uint32_t pos, Document* doc) {
   const DedupOptions& o = plan_->options();
   auto& extra = doc->metadata.extra;
+  bool representative = false;  // kept for a group of >= 2: never removed by line dedup
   while (next_ < verdicts_.size() && verdicts_[next_] < pos) next_ += 4;
   if (next_ < verdicts_.size() && verdicts_[next_] == pos) {
     const uint64_t* v = &verdicts_[next_];
+    const std::string& ref = refs_[next_ / 4];
     switch (v[1]) {
       case kExactDup:
-        if (o.annotate) extra.emplace_back("duplicate_of", KeyString(v[2]));
-        return Verdict::Remove("exact_duplicate");
       case kNearDup:
         if (o.annotate) {
-          extra.emplace_back("duplicate_of", KeyString(v[2]));
-          extra.emplace_back("dedup_cluster_id", KeyString(v[2]));
+          extra.emplace_back("duplicate_of", ref);
+          extra.emplace_back("dedup_cluster_id", ref);
         }
-        return Verdict::Remove("minhash_duplicate");
+        return Verdict::Remove(v[1] == kExactDup ? "exact_duplicate" : "minhash_duplicate");
       case kClusterKept:
+        representative = true;
         if (o.annotate) {
-          extra.emplace_back("dedup_cluster_id", KeyString(v[2]));
+          extra.emplace_back("dedup_cluster_id", ref);
           extra.emplace_back("dedup_cluster_size", std::to_string(v[3]));
         }
         break;
@@ -1082,6 +1180,7 @@ Verdict ShardFilter::Apply(uint32_t pos, Document* doc) {
   if (!o.lines.enabled || !plan_->HasFrequentLines()) return Verdict::Keep();
   std::string_view host = o.lines.per_host ? DocumentHost(*doc) : std::string_view();
   std::string_view text = doc->text;
+  const DocKey key = MakeDocKey(shard_, pos);
   std::string out;
   size_t removed = 0;
   size_t i = 0;
@@ -1091,7 +1190,7 @@ Verdict ShardFilter::Apply(uint32_t pos, Document* doc) {
     std::string_view line = text.substr(i, e - i);
     plan_->line_normalizer().Normalize(line, &norm_);
     bool drop = norm_.size() >= std::max<size_t>(1, o.lines.min_line_chars) &&
-                plan_->IsFrequentLine(plan_->LineKey(norm_, host));
+                plan_->RemovesLine(plan_->LineKey(norm_, host), key);
     if (drop) {
       ++removed;
     } else {
@@ -1101,9 +1200,15 @@ Verdict ShardFilter::Apply(uint32_t pos, Document* doc) {
     i = e + 1;
   }
   if (removed == 0) return Verdict::Keep();
+  if (out.size() < o.lines.min_doc_chars) {
+    // The representative of a group keeps its text: removing it would delete the group.
+    if (representative) return Verdict::Keep();
+    doc->text = std::move(out);
+    if (o.annotate) extra.emplace_back("dedup_lines_removed", std::to_string(removed));
+    return Verdict::Remove("line_dedup_too_short");
+  }
   doc->text = std::move(out);
   if (o.annotate) extra.emplace_back("dedup_lines_removed", std::to_string(removed));
-  if (doc->text.size() < o.lines.min_doc_chars) return Verdict::Remove("line_dedup_too_short");
   return Verdict::Keep();
 }
 
