@@ -362,8 +362,8 @@ TEST(Dedup, ARepeatedLineIsKeptInTheFirstDocumentThatHoldsIt) {
   std::mt19937_64 rng(14);
   std::vector<std::vector<Document>> shards(2);
   for (int i = 0; i < 8; ++i) {
-    shards[i % 2].push_back(
-        Doc(std::string("a") + std::to_string(i), "Berita Terkait\n" + Words(&rng, 40) + "\nBaca juga lainnya"));
+    shards[i % 2].push_back(Doc(std::string("a") + std::to_string(i),
+                                "Berita Terkait\n" + Words(&rng, 40) + "\nBaca juga lainnya"));
   }
   VectorCorpus c(std::move(shards));
   Outcome r = RunAndFilter(c, TempDir("keepfirst"), SmallOptions());
@@ -440,9 +440,9 @@ TEST(Dedup, KilledBetweenPhasesResumesToTheSameResult) {
   ASSERT_GT(clean.removed.size(), 10u);
   for (int stop = 1; stop <= 5; ++stop) {
     std::string dir = TempDir("kill" + std::to_string(stop));
-    SetPhaseHookForTesting([stop](int phase) { return phase != stop; });
-    auto st = RunDedup(c, dir, o);
-    SetPhaseHookForTesting(nullptr);
+    auto killed = o;
+    killed.after_phase = [stop](int phase) { return phase != stop; };
+    auto st = RunDedup(c, dir, killed);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.status().message(), "stopped after phase " + std::to_string(stop));
     Outcome resumed = RunAndFilter(c, dir, o);
@@ -493,9 +493,9 @@ TEST(Dedup, CorruptIntermediateFileIsDetectedAndRebuilt) {
   auto o = SmallOptions();
   Outcome clean = RunAndFilter(c, TempDir("clean2"), o);
   std::string dir = TempDir("corrupt");
-  SetPhaseHookForTesting([](int phase) { return phase != 2; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 2; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   // Flip one payload byte of a band file; phase 1 is marked complete, so only reading it in
   // phase 3 can find the damage.
   {
@@ -514,9 +514,9 @@ TEST(Dedup, TruncatedIntermediateFileIsRebuilt) {
   auto o = SmallOptions();
   Outcome clean = RunAndFilter(c, TempDir("clean3"), o);
   std::string dir = TempDir("trunc");
-  SetPhaseHookForTesting([](int phase) { return phase != 3; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 3; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   fs::resize_file(dir + "/p3/000004.pairs", fs::file_size(dir + "/p3/000004.pairs") / 2);
   fs::resize_file(dir + "/p1/000002.lines", 10);
   Outcome r = RunAndFilter(c, dir, o);
@@ -531,9 +531,9 @@ TEST(Dedup, UnsortedIntermediateFileIsDetectedAndRebuilt) {
   o.lines.enabled = false;
   Outcome clean = RunAndFilter(c, TempDir("clean4"), o);
   std::string dir = TempDir("unsorted");
-  SetPhaseHookForTesting([](int phase) { return phase != 1; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 1; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   // Rewrite a band file with the right tag and valid checksums but records in reverse order:
   // only the order check can catch it.
   std::string tag;

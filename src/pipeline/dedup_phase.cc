@@ -9,22 +9,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "kilang/core/document.h"
 #include "kilang/io/file.h"
 #include "kilang/io/stream.h"
+#include "kilang/util/parallel.h"
 
 namespace kilang {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::function<bool(size_t)>& PhaseHook() {
-  static std::function<bool(size_t)> hook;
-  return hook;
-}
 
 // Parses one output line (core/document.h ToJsonLine) back into a Document; unknown metadata
 // keys go to metadata.extra in order, so ToJsonLine(parsed) reproduces the line.
@@ -255,10 +250,6 @@ Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShard
 
 }  // namespace
 
-void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook) {
-  PhaseHook() = std::move(hook);
-}
-
 void RunDedupOptions::Bind(OptionBinder* b) {
   dedup::DedupOptions& o = options;
   b->Add("enabled", &enabled, "run corpus dedup after the per-document stages");
@@ -392,38 +383,25 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
     }
     plan = std::move(p).value();
   }
-  std::atomic<size_t> next{0}, written{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  Status fatal;
-  auto work = [&] {
-    for (;;) {
-      size_t k = next.fetch_add(1);
-      if (k >= todo.size() || failed.load()) return;
-      const size_t i = todo[k];
-      DedupShardResult r;
-      Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
-      if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
-        s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
-      }
-      if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
-      if (s.ok()) {
-        report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
-               std::to_string(todo.size()) + " shards");
-      }
-      if (!s.ok()) {
-        std::lock_guard<std::mutex> l(mu);
-        if (fatal.ok()) fatal = s;
-        failed = true;
-        return;
-      }
+  std::atomic<size_t> written{0};
+  std::atomic<bool> failed{false};  // the first failure stops the shards not yet started
+  KILANG_RETURN_IF_ERROR(ParallelFor(todo.size(), threads, [&](size_t k) -> Status {
+    if (failed.load()) return Status::Ok();
+    const size_t i = todo[k];
+    DedupShardResult r;
+    Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
+    if (s.ok() && options.before_marker && !options.before_marker(i)) {
+      s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
     }
-  };
-  size_t n = std::max<size_t>(1, std::min(threads, todo.size()));
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < n; ++t) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  if (!fatal.ok()) return fatal;
+    if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
+    if (!s.ok()) {
+      failed = true;
+      return s;
+    }
+    report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
+           std::to_string(todo.size()) + " shards");
+    return Status::Ok();
+  }));
   for (size_t i = 0; i < inputs.size(); ++i) {
     KILANG_RETURN_IF_ERROR(ParseMarker(marker(i), &out.shards[i]));
   }

@@ -135,6 +135,10 @@ struct DedupOptions {
   // "lines", "plan"); from the worker threads (the callee synchronises). Not called for phases
   // skipped on resume. Null: silent.
   std::function<void(int phase, std::string_view name, size_t done, size_t total)> progress;
+  // Fault-injection seam (tests): called with the phase number (1-6) after each phase that ran
+  // or was found complete; returning false stops the run there with
+  // Status::Internal("stopped after phase N"), as a kill would. Null: never stops.
+  std::function<bool(int phase)> after_phase;
 };
 
 struct DedupStats {
@@ -165,10 +169,6 @@ Result<DedupStats> RunDedup(const ShardedCorpus& corpus, const std::string& work
 // with the document it was verified against and assigned to. Pairs whose second document was
 // already assigned when reached are not verified and not listed.
 Result<std::vector<std::pair<DocKey, DocKey>>> ReadVerifiedPairs(const std::string& work_dir);
-
-// Test hook: called with the phase number (1-6) after each phase completes; returning false
-// stops the run there with Status::Internal("stopped after phase N") (simulates a kill).
-void SetPhaseHookForTesting(std::function<bool(int)> hook);
 
 class DedupPlan;
 
