@@ -2,6 +2,7 @@
 //
 //   kilang extract [--format auto|html|text] [--url URL] [--now ISO8601] FILE... | -
 //   kilang run [CONFIG.yaml] --input PATH... --output DIR [--workers N] [--executor local|slurm]
+//   kilang report DIR [--out FILE]
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include "kilang/io/file.h"
 #include "kilang/pipeline/config.h"
 #include "kilang/pipeline/runner.h"
+#include "kilang/report/report.h"
 
 namespace {
 
@@ -163,6 +165,27 @@ int RunRun(const RunFlags& flags) {
   return st.unreadable ? kExitUnreadable : kExitOk;
 }
 
+struct ReportFlags {
+  std::string dir;
+  std::string out;
+  kilang::report::ReportOptions options;
+};
+
+int RunReport(const ReportFlags& flags) {
+  auto written = kilang::report::WriteReport(flags.dir, flags.options, flags.out);
+  if (!written.ok()) {
+    std::fprintf(stderr, "kilang report: %s\n", written.status().message().c_str());
+    return written.status().code() == kilang::StatusCode::kNotFound ? kExitUsage : kExitUnreadable;
+  }
+  for (const std::string& w : written->warnings) {
+    std::fprintf(stderr, "kilang report: warning: %s\n", w.c_str());
+  }
+  std::fprintf(stderr, "kilang report: wrote %s (%.1f MB, %llu documents read)\n",
+               written->path.c_str(), written->bytes / 1e6,
+               static_cast<unsigned long long>(written->documents));
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,6 +218,21 @@ int main(int argc, char** argv) {
                 "keep the stage-1 shards and dedup work files (default: removed once the final "
                 "shards are written and read back)");
 
+  ReportFlags rp;
+  auto* report = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a run's output folder (DIR/report.html)");
+  report->add_option("dir", rp.dir, "the output folder of a `kilang run`")->required();
+  report->add_option("--out", rp.out, "where to write the page (default DIR/report.html)");
+  report
+      ->add_option("--samples", rp.options.samples_per_reason,
+                   "removed documents sampled per stage and reason")
+      ->capture_default_str();
+  report->add_option("--kept-samples", rp.options.kept_samples, "kept documents sampled")
+      ->capture_default_str();
+  report->add_option("--seed", rp.options.seed, "sampling seed")->capture_default_str();
+  report->add_option("--threads", rp.options.threads, "shards read in parallel (0: all cores)")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -203,5 +241,6 @@ int main(int argc, char** argv) {
   }
   if (*extract) return RunExtract(ex);
   if (*run) return RunRun(rf);
+  if (*report) return RunReport(rp);
   return kExitUsage;
 }
