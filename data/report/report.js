@@ -19,7 +19,8 @@
     var p = 100 * n / d;
     if (p === 0) return '0%';
     if (p < 0.1) return '<0.1%';
-    if (p > 99.9 && p < 100) return '>99.9%';
+    if (p === 100) return '100%';
+    if (p > 99.9) return '>99.9%';
     return (p < 10 ? p.toFixed(1) : p.toFixed(p < 99.5 ? 0 : 1)) + '%';
   }
   function bytes(n) {
@@ -41,6 +42,7 @@
     if (n < 1e9) return (n / 1e6).toFixed(n < 1e7 ? 1 : 0).replace(/\.0$/, '') + 'M';
     return (n / 1e9).toFixed(1).replace(/\.0$/, '') + 'G';
   }
+  function when(iso) { return iso.replace('T', ' ').replace(/\+00:00$/, ' UTC'); }
   // h('div.cls#id', {attr: v, onclick: f}, child, ...): a DOM element. Strings become text.
   function h(spec, attrs) {
     var m = spec.split(/(?=[.#])/), el = document.createElement(m[0]);
@@ -159,7 +161,15 @@
         lab.textContent = yfmt(t);
         root.appendChild(lab);
       }
-      var every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(iw / 44))));
+      var labelRight = -1e9;  // right end of the last x label drawn: labels never overlap
+      function xLabel(cx, text) {
+        var half = String(text).length * 3.4 + 4;
+        if (cx - half < labelRight) return;
+        labelRight = cx + half;
+        var t = svg('text', {x: cx, y: H - mB + 16, 'text-anchor': 'middle'});
+        t.textContent = text;
+        root.appendChild(t);
+      }
       for (var i = 0; i < n; i++) {
         var x = mL + i * bw, gap = Math.min(6, bw * 0.18);
         if (o.stacked) {
@@ -182,11 +192,7 @@
               y: mT + ih - hh, height: Math.max(0.5, hh), fill: s.color, rx: 1.5}));
           });
         }
-        if (i % every === 0) {
-          var xl = svg('text', {x: x + bw / 2, y: H - mB + 16, 'text-anchor': 'middle'});
-          xl.textContent = o.labels[i];
-          root.appendChild(xl);
-        }
+        xLabel(o.edgeLabels ? x : x + bw / 2, o.labels[i]);
         var hit = svg('rect', {x: x, y: mT, width: bw, height: ih, 'class': 'hit'});
         (function (i) {
           var lines = [o.tipLabel ? o.tipLabel(i) : o.labels[i]];
@@ -197,6 +203,7 @@
         })(i);
         root.appendChild(hit);
       }
+      if (o.edgeLabels && o.lastEdge != null) xLabel(mL + n * bw, o.lastEdge);
       if (o.xtitle) {
         var xt = svg('text', {x: mL + iw / 2, y: H - 6, 'text-anchor': 'middle'});
         xt.textContent = o.xtitle;
@@ -209,18 +216,19 @@
   function rows(el, o) {
     chart(el, function (el) {
       clear(el);
-      var W = Math.max(260, el.clientWidth), rh = 22, mL = Math.min(150, W * 0.3), mR = 70;
+      var longest = Math.max.apply(null, o.labels.map(function (l) { return String(l).length; }).concat([2]));
+      var W = Math.max(260, el.clientWidth), rh = 22, mL = Math.min(W * 0.4, longest * 6.8 + 14), mR = 56;
       var n = o.labels.length, H = n * rh + 24;
       var tot = o.labels.map(function (_, i) { return sum(o.series.map(function (s) { return s.values[i]; })); });
-      var max = Math.max.apply(null, tot.concat([1]));
+      var max = o.share ? 100 : Math.max.apply(null, tot.concat([1]));
       var iw = W - mL - mR;
       var root = svg('svg', {width: W, height: H, role: 'img', 'aria-label': o.title || 'chart'});
-      var step = niceStep(max, 4);
+      var step = o.share ? 25 : niceStep(max, 4);
       for (var t = 0; t <= max + 1e-9; t += step) {
         var x = mL + iw * t / max;
         root.appendChild(svg('line', {x1: x, x2: x, y1: 0, y2: n * rh, 'class': t ? 'grid' : 'axis'}));
         var tl = svg('text', {x: x, y: n * rh + 16, 'text-anchor': 'middle'});
-        tl.textContent = compact(t);
+        tl.textContent = o.share ? t + '%' : compact(t);
         root.appendChild(tl);
       }
       for (var i = 0; i < n; i++) {
@@ -236,7 +244,7 @@
           base += v;
         });
         var vl = svg('text', {x: mL + iw * tot[i] / max + 6, y: y + rh / 2 + 4});
-        vl.textContent = compact(tot[i]);
+        vl.textContent = o.share ? Math.round(o.series[0].values[i]) + '%' : compact(tot[i]);
         root.appendChild(vl);
         var hit = svg('rect', {x: 0, y: y, width: W, height: rh, 'class': 'hit'});
         tipOn(hit, o.rowTip(i));
@@ -257,8 +265,9 @@
   function header() {
     document.getElementById('run-dir').textContent = D.dir;
     var meta = [];
-    if (D.run_started) meta.push('run started ' + D.run_started.replace('T', ' '));
-    meta.push('report generated ' + D.generated.replace('T', ' '));
+    if (T.read) meta.push('kept ' + fmt(T.kept) + ' of ' + fmt(T.read) + ' (' + pct(T.kept, T.read) + ')');
+    if (D.run_started) meta.push('run started ' + when(D.run_started));
+    meta.push('report ' + when(D.generated));
     meta.push('kilang ' + D.version);
     document.getElementById('run-meta').textContent = meta.join(' · ');
     document.getElementById('footer').textContent =
@@ -273,7 +282,7 @@
       t.appendChild(h('div.tile.' + cls, null, h('div.label', null, label),
                       h('div.value', null, num(n, key)), h('div.sub', null, sub)));
     }
-    tile('read', 'Read', 'read', T.read, 'documents + unreadable items');
+    tile('read', 'Read', 'read', T.read, 'documents and unreadable items');
     tile('kept', 'Kept', 'kept', T.kept, pct(T.kept, T.read) + ' of read');
     tile('removed', 'Removed', 'removed', T.removed, pct(T.removed, T.read) + ' of read');
     tile('unreadable', 'Unreadable', 'unreadable', T.unreadable, pct(T.unreadable, T.read) + ' of read');
@@ -290,40 +299,52 @@
   // ---------- funnel ----------
   function funnel() {
     var s = section('funnel', 'Funnel',
-        'Every input document, from read to kept. Each stage removes some of what reaches it; ' +
-        'the numbers are stats.json\'s.');
+        'Every input document, from read to kept: each stage removes part of what reaches it. ' +
+        'The numbers are stats.json\'s; click a stage for its removed documents.');
     var f = h('div.funnel');
     var read = T.read || 0;
     function w(n) { return read ? (100 * n / read) + '%' : '0'; }
     f.appendChild(h('div.frow.total', null,
-        h('div.name', null, 'read', h('small', null, 'documents and unreadable items')),
+        h('div.name', {title: 'documents and unreadable items'}, 'read'),
         h('div.bar', null, h('span.all', {style: 'left:0;width:' + w(read)})),
-        h('div.num', null, h('b', null, num(read, 'read')))));
+        h('div.num', null, h('b', null, num(read, 'read')), ' ', h('span.muted', null, 'documents and unreadable items'))));
     D.funnel.forEach(function (st) {
       var after = st['in'] - st.removed, unread = st.stage === '(unreadable)';
       var row = h('div.frow.step' + (st.removed ? '' : '.zero'), {'data-stage': st.stage},
-          h('div.name', {title: st.stage}, unread ? 'unreadable' : st.stage,
-            h('small', null, st.reasons.length ? st.reasons.length + ' reason' + (st.reasons.length > 1 ? 's' : '')
-                                               : unread ? 'inputs that could not be read' : 'removed nothing')),
+          h('div.name', null, unread ? 'unreadable' : st.stage),
           h('div.bar', null,
             h('span.pass', {style: 'left:0;width:' + w(after)}),
             h('span.cut' + (unread ? '.unreadable' : ''), {style: 'left:' + w(after) + ';width:' + w(st.removed)})),
           h('div.num', null, h('b', null, '−', num(st.removed, unread ? 'unreadable-step' : 'removed:' + st.stage)),
-            ' ', h('span.muted', null, pct(st.removed, st['in']) + ' of ' + fmt(st['in']))));
+            ' ', h('span.muted', null, st.removed ? pct(st.removed, st['in']) + ' of ' + fmt(st['in']) : 'removed nothing')));
       var lines = [(unread ? 'unreadable' : st.stage) + ': ' + fmt(st['in']) + ' in, ' + fmt(st.removed) +
                    ' removed, ' + fmt(after) + ' left'];
+      if (unread) lines.push('inputs that could not be read (see Inputs)');
       st.reasons.slice(0, 8).forEach(function (r) { lines.push('  ' + r[0] + ': ' + fmt(r[1])); });
-      if (st.reasons.length > 8) lines.push('  … ' + (st.reasons.length - 8) + ' more');
-      tipOn(row.querySelector('.bar'), lines.join('\n'));
-      if (!unread && st.removed) row.addEventListener('click', function () { openSamples(st.stage, st.reasons[0][0]); });
+      if (st.reasons.length > 8) lines.push('  … ' + (st.reasons.length - 8) + ' more reasons');
+      tipOn(row, lines.join('\n'));
+      row.addEventListener('click', function () {
+        if (unread) document.getElementById('inputs').scrollIntoView();
+        else if (st.removed) openSamples(st.stage, st.reasons[0][0]);
+      });
+      if (!unread && !st.removed) row.classList.remove('step');
       f.appendChild(row);
     });
     f.appendChild(h('div.frow.total', null,
-        h('div.name', null, 'kept', h('small', null, 'written to part-*')),
+        h('div.name', null, 'kept'),
         h('div.bar', null, h('span.keep', {style: 'left:0;width:' + w(T.kept)})),
         h('div.num', null, h('b', null, num(T.kept, 'kept')), ' ', h('span.muted', null, pct(T.kept, read) + ' of read'))));
     s.appendChild(f);
     if (!read) s.appendChild(empty('This run read no documents.'));
+    var U = S.unreadable_inputs || [];
+    if (T.unreadable) {
+      var box = h('div.unread-box', null, h('b', null, fmt(T.unreadable) + ' unreadable input' + (T.unreadable === 1 ? '' : 's') + ': '));
+      U.slice(0, 3).forEach(function (u, i) {
+        box.appendChild(h('div.unread-item', null, h('code', null, u.file + '#' + u.offset), ' ', h('span.muted', null, u.reason)));
+      });
+      box.appendChild(h('a', {href: '#inputs'}, T.unreadable > 3 ? 'all ' + fmt(T.unreadable) + ' in Inputs ↓' : 'details in Inputs ↓'));
+      s.appendChild(box);
+    }
     return s;
   }
 
@@ -376,27 +397,51 @@
                          sum(rest.map(function (l) { return l[2]; }))]]);
     }
     var total = sum(langs.map(function (l) { return l[1] + l[2]; }));
+    var names = null;
+    try { names = new Intl.DisplayNames(['en'], {type: 'language'}); } catch (e) { names = null; }
+    function langName(code) {
+      if (!code) return 'none';
+      if (/^other \(/.test(code)) return code;
+      var n = null;
+      try { n = names && names.of(code); } catch (e) { n = null; }
+      return n && n !== code ? n + ' (' + code + ')' : code;
+    }
     var a = h('div.chart#chart-langs');
     var b = h('div.chart#chart-scores');
     grid.appendChild(h('div', null, h('div.chart-title', null, 'Documents by language'),
         legend([['kept', cssVar('--kept')], ['removed', cssVar('--removed')]]), a,
         h('p.chart-note', null, langs.length + ' language' + (langs.length > 1 ? 's' : '') +
-          '; "none" = no language assigned (removed before language ID, or no text).')));
+          (langs.some(function (l) { return !l[0]; }) ? '; "none": no language assigned (removed before language ID, or no text).' : '.'))));
     grid.appendChild(h('div', null, h('div.chart-title', null, 'Language-ID confidence'),
         legend([['kept', cssVar('--kept')], ['removed', cssVar('--removed')]]), b,
         h('p.chart-note', null, 'lang_score of documents that have one, in bins of 0.05.')));
     s.appendChild(grid);
-    later(function () {
-      rows(a, {labels: top.map(function (l) { return l[0] || 'none'; }),
-               series: [{name: 'kept', color: cssVar('--kept'), values: top.map(function (l) { return l[1]; })},
-                        {name: 'removed', color: cssVar('--removed'), values: top.map(function (l) { return l[2]; })}],
+    var share = false;
+    function drawLangs() {
+      charts = charts.filter(function (c) { return c.el !== a; });
+      rows(a, {labels: top.map(function (l) { return langName(l[0]); }), share: share,
+               series: [{name: 'kept', color: cssVar('--kept'), values: top.map(function (l) { return share ? 100 * l[1] / (l[1] + l[2]) : l[1]; })},
+                        {name: 'removed', color: cssVar('--removed'), values: top.map(function (l) { return share ? 100 * l[2] / (l[1] + l[2]) : l[2]; })}],
                rowTip: function (i) {
                  var l = top[i], n = l[1] + l[2];
-                 return (l[0] || 'none') + ': ' + fmt(n) + ' documents (' + pct(n, total) + ')\nkept ' + fmt(l[1]) +
+                 return langName(l[0]) + ': ' + fmt(n) + ' documents (' + pct(n, total) + ')\nkept ' + fmt(l[1]) +
                         ' · removed ' + fmt(l[2]) + ' (' + pct(l[2], n) + ')';
                }});
+    }
+    var toggle = h('div.seg', null, [['n', 'Documents'], ['share', '% kept']].map(function (o) {
+      var btn = h('button' + (o[0] === 'n' ? '.on' : ''), {type: 'button', 'data-value': o[0]}, o[1]);
+      btn.addEventListener('click', function () {
+        share = o[0] === 'share';
+        Array.prototype.forEach.call(toggle.children, function (c) { c.classList.toggle('on', c === btn); });
+        drawLangs();
+      });
+      return btn;
+    }));
+    a.parentNode.insertBefore(h('div.controls', null, toggle), a.previousSibling);
+    later(function () {
+      drawLangs();
       var e = D.lang_scores.edges;
-      columns(b, {labels: e.slice(0, -1).map(function (x) { return x.toFixed(2); }),
+      columns(b, {labels: e.slice(0, -1).map(function (x) { return x.toFixed(1); }), edgeLabels: true, lastEdge: '1.0',
                   series: [{name: 'kept', color: cssVar('--kept'), values: D.lang_scores.kept},
                            {name: 'removed', color: cssVar('--removed'), values: D.lang_scores.removed}],
                   stacked: true, height: 230, xtitle: 'lang_score',
@@ -429,9 +474,13 @@
         'Characters of text per document (log scale), kept against removed. Removed documents ' +
         'keep the text they had when their stage removed them.');
     if (!sum(L.kept) && !sum(L.removed)) { s.appendChild(empty('No documents.')); return s; }
-    var e = L.edges, labels = e.slice(0, -1).map(function (_, i) { return lengthLabel(e, i); });
+    // Only the bins from the first to the last that holds a document, one spare on each side.
+    var used = L.kept.map(function (k, i) { return k + L.removed[i] > 0; });
+    var lo = Math.max(0, used.indexOf(true) - 1), hi = Math.min(used.length, used.lastIndexOf(true) + 2);
+    function cut(a) { return a.slice(lo, hi); }
+    var e = L.edges.slice(lo, hi + 1), labels = e.slice(0, -1).map(function (_, i) { return lengthLabel(e, i); });
     var mode = 'kvr', scale = 'count';
-    var mk = median(e, L.kept), mr = median(e, L.removed);
+    var mk = median(L.edges, L.kept), mr = median(L.edges, L.removed);
     var facts = h('p.note', null,
         'Median ≈ ', h('b', null, mk == null ? '–' : fmt(mk)), ' characters kept, ',
         h('b', null, mr == null ? '–' : fmt(mr)), ' removed. Total text: ', bytesOrChars(L.chars_kept), ' kept, ',
@@ -440,14 +489,14 @@
     function series() {
       var out;
       if (mode === 'kvr') {
-        out = [{name: 'kept', color: cssVar('--kept'), values: L.kept},
-               {name: 'removed', color: cssVar('--removed'), values: L.removed}];
+        out = [{name: 'kept', color: cssVar('--kept'), values: cut(L.kept)},
+               {name: 'removed', color: cssVar('--removed'), values: cut(L.removed)}];
       } else {
         out = stageOrder.filter(function (st) { return L.by_stage[st]; }).map(function (st) {
-          return {name: st, color: stageColor(st), values: L.by_stage[st]};
+          return {name: st, color: stageColor(st), values: cut(L.by_stage[st])};
         });
         Object.keys(L.by_stage).forEach(function (st) {
-          if (stageOrder.indexOf(st) < 0) out.push({name: st, color: stageColor(st), values: L.by_stage[st]});
+          if (stageOrder.indexOf(st) < 0) out.push({name: st, color: stageColor(st), values: cut(L.by_stage[st])});
         });
       }
       if (scale === 'share') {
@@ -464,13 +513,15 @@
       leg.appendChild(legend(ser.map(function (x) { return [x.name, x.color]; })));
       charts = charts.filter(function (c) { return c.el !== el; });
       columns(el, {labels: labels, series: ser, stacked: mode !== 'kvr', height: 260,
-                   xtitle: 'characters of text',
+                   xtitle: 'characters of text (log scale)', edgeLabels: true,
+                   lastEdge: hi < L.kept.length ? compact(e[e.length - 1]) : null,
                    yfmt: scale === 'share' ? function (v) { return Math.round(v) + '%'; } : compact,
                    tipfmt: function (v, i, sr) {
                      return scale === 'share' ? v.toFixed(1) + '% (' + fmt(sr.raw[i]) + ')' : fmt(v);
                    },
                    tipLabel: function (i) {
-                     return e[i] === 0 ? 'empty text' : fmt(e[i]) + (i === e.length - 2 ? '+' : '–' + fmt(e[i + 1] - 1)) + ' characters';
+                     return e[i] === 0 && e[i + 1] === 1 ? 'empty text'
+                         : fmt(e[i]) + (lo + i === L.kept.length - 1 ? '+' : '–' + fmt(e[i + 1] - 1)) + ' characters';
                    }});
     }
     function seg(options, get, set) {
@@ -501,7 +552,7 @@
   function dedup() {
     var s = section('dedup', 'Deduplication',
         'Corpus-wide exact and MinHash near-duplicate removal, then repeated-line removal. Every ' +
-        'cluster keeps one document (its representative); the others name it in duplicate_of.');
+        'cluster of duplicates keeps one document, its representative; the others name it in duplicate_of.');
     var R = S.removed_by_stage || {}, DD = S.dedup, X = D.dedup;
     function stageTotal(st) { return R[st] ? sum(Object.keys(R[st]).map(function (k) { return R[st][k]; })) : 0; }
     if (!DD && !stageTotal('exact_dedup') && !stageTotal('minhash_dedup') && !X.clusters) {
@@ -509,19 +560,19 @@
       return s;
     }
     var figs = h('div.figures');
-    function fig(v, label, key) {
-      figs.appendChild(h('div.figure', key ? {'data-dedup': key, 'data-value': String(v)} : null,
+    function fig(v, label, key, cls) {
+      figs.appendChild(h('div.figure' + (cls || ''), key ? {'data-dedup': key, 'data-value': String(v)} : null,
                          h('div.value', null, fmt(v)), h('div.label', null, label)));
     }
-    fig(stageTotal('exact_dedup'), 'exact duplicates removed', 'exact');
-    fig(stageTotal('minhash_dedup'), 'near duplicates removed', 'near');
-    fig(stageTotal('line_dedup'), 'removed by line dedup (too short after it)', 'line');
     var le = X.line_edits.dedup_lines_removed;
-    fig(le ? le[0] : 0, 'kept documents edited by line dedup');
-    fig(le ? le[1] : 0, 'lines removed from them');
-    fig(X.clusters, 'clusters of 2 or more');
-    fig(X.clustered_docs, 'documents in clusters');
-    if (DD && DD.frequent_lines != null) fig(DD.frequent_lines, 'frequent lines (in ≥ line_min_docs documents)');
+    fig(stageTotal('exact_dedup'), 'exact duplicates removed', 'exact', '.rm');
+    fig(stageTotal('minhash_dedup'), 'near duplicates removed (MinHash)', 'near', '.rm');
+    fig(stageTotal('line_dedup'), 'too short after line removal', 'line', '.rm');
+    fig(X.clusters, 'clusters (' + fmt(X.clustered_docs) + ' documents)', 'clusters');
+    fig(le ? le[0] : 0, 'kept documents that lost lines');
+    fig(le ? le[1] : 0, 'repeated lines removed from them');
+    if (DD && DD.frequent_lines != null) fig(DD.frequent_lines, 'frequent lines found');
+    if (DD && DD.candidate_pairs != null) fig(DD.candidate_pairs, 'MinHash candidate pairs (' + fmt(DD.verified_pairs || 0) + ' verified)');
     s.appendChild(figs);
     Object.keys(X.line_edits).forEach(function (k) {
       if (k === 'dedup_lines_removed') return;
@@ -533,43 +584,53 @@
     var ce = X.cluster_sizes.edges;
     var clabels = ce.slice(0, -1).map(function (x, i) {
       var hi = ce[i + 1] - 1;
-      return i === ce.length - 2 ? '>' + (x - 1) : hi === x ? String(x) : x + '–' + hi;
+      return i === ce.length - 2 ? '>' + compact(x - 1) : hi === x ? String(x) : compact(x) + '–' + compact(hi);
     });
     grid.appendChild(h('div', null, h('div.chart-title', null, 'Cluster sizes'),
-        h('p.chart-note', null, 'Clusters by number of documents (representative + its duplicates).'), c));
+        h('p.chart-note', null, 'Clusters by number of documents: the representative and its duplicates.'), c));
     var tbl = h('div');
     grid.appendChild(tbl);
     s.appendChild(grid);
     if (X.clusters) {
       later(function () {
         columns(c, {labels: clabels, series: [{name: 'clusters', color: cssVar('--accent'), values: X.cluster_sizes.counts}],
-                    height: 220, xtitle: 'documents per cluster',
-                    tipLabel: function (i) { return clabels[i] + ' documents'; }});
+                    height: 230, xtitle: 'documents per cluster',
+                    tipLabel: function (i) { return clabels[i] + ' documents per cluster'; }});
       });
     } else {
-      c.appendChild(empty('No clusters (annotate off, or no duplicates).'));
+      c.appendChild(empty('No clusters (dedup.annotate off, or no duplicates).'));
     }
     tbl.appendChild(h('div.chart-title', null, 'Largest clusters'));
+    tbl.appendChild(h('p.chart-note', null, 'Click a cluster for its removed members: ',
+                      h('span.chip.exact', null, 'exact'), ' ', h('span.chip.near', null, 'near')));
     if (!X.top.length) {
       tbl.appendChild(empty('None.'));
-    } else {
-      var tb = h('tbody');
-      X.top.forEach(function (cl) {
-        var more = cl.members_seen - cl.members.length;
-        tb.appendChild(h('tr', null, h('td.n', null, fmt(cl.size)),
-            h('td', null, h('div.clamp', {title: cl.title || ''}, cl.title || h('span.muted', null, '(no title)')),
-              h('span.chip', {title: cl.id}, cl.id), cl.url ? [' ', h('span.muted.clamp', {style: 'display:inline-block;vertical-align:middle;max-width:260px', title: cl.url}, cl.url)] : null,
-              h('details', null, h('summary', null, fmt(cl.members_seen) + ' removed member' + (cl.members_seen === 1 ? '' : 's')),
-                h('div.members', null, cl.members.map(function (m) {
-                  return h('span.chip.' + (m[1] === 'exact_duplicate' ? 'exact' : 'near'), {title: m[1]}, m[0]);
-                }), more > 0 ? h('span.muted', null, '… and ' + fmt(more) + ' more') : null)))));
-      });
-      tbl.appendChild(h('div.table-scroll', null, h('table', null,
-          h('thead', null, h('tr', null, h('th.n', null, 'Size'), h('th', null, 'Representative (kept)'))), tb)));
-      tbl.appendChild(h('p.chart-note', null, 'Member chips: ', h('span.chip.exact', null, 'exact'), ' ',
-                        h('span.chip.near', null, 'near (MinHash)'), '. List a whole cluster with ',
-                        h('code', null, 'jq \'select(.metadata.dedup_cluster_id == "ID")\''), ' over the shards.'));
+      return s;
     }
+    var tb = h('tbody');
+    X.top.forEach(function (cl) {
+      var more = cl.members_seen - cl.members.length;
+      var mr = cl.member_reasons || {};
+      var split = Object.keys(mr).map(function (k) {
+        return fmt(mr[k]) + ' ' + (k === 'exact_duplicate' ? 'exact' : k === 'minhash_duplicate' ? 'near' : k);
+      }).join(' · ');
+      var detail = h('tr.cluster-members', {hidden: true}, h('td', {colspan: '3'},
+          h('div.members', null, cl.members.map(function (m) {
+            return h('span.chip.' + (m[1] === 'exact_duplicate' ? 'exact' : 'near'), {title: m[1]}, m[0]);
+          }), more > 0 ? h('span.muted', null, '… and ' + fmt(more) + ' more') : null)));
+      var row = h('tr.cluster', {'data-id': cl.id, title: 'click for the members'},
+          h('td.n', null, h('b', null, fmt(cl.size))),
+          h('td', null, h('div.clamp', {title: cl.title || cl.url || ''}, cl.title || cl.url || '(no title)'),
+            h('span.chip', {title: 'representative id'}, cl.id)),
+          h('td.n.muted', null, split || fmt(cl.members_seen)));
+      row.addEventListener('click', function () { detail.hidden = !detail.hidden; row.classList.toggle('open', !detail.hidden); });
+      tb.appendChild(row);
+      tb.appendChild(detail);
+    });
+    tbl.appendChild(h('div.cluster-table.table-scroll', null, h('table', null,
+        h('thead', null, h('tr', null, h('th.n', null, 'Size'), h('th', null, 'Representative (kept)'), h('th.n', null, 'Removed'))), tb)));
+    tbl.appendChild(h('p.chart-note', null, 'A whole cluster: ',
+                      h('code', null, 'zstdcat DIR/part-* DIR/removed/* | jq \'select(.metadata.dedup_cluster_id == "ID")\'')));
     return s;
   }
 
@@ -646,7 +707,7 @@
     }
     var card = h('article.doc.' + (kept ? 'kept' : 'removed'),
                  {'data-id': d.id, 'data-stage': d.stage || '', 'data-reason': d.reason || 'kept'},
-                 h('h4', null, d.title ? highlight(d.title, q) : h('span.muted', null, '(no title)')), meta, tags, notes, text);
+                 d.title ? h('h4', null, highlight(d.title, q)) : h('h4.untitled', null, '(no title)'), meta, tags, notes, text);
     var more = h('button.more', {type: 'button'}, 'Show all');
     more.addEventListener('click', function () {
       text.classList.toggle('open');
@@ -676,7 +737,7 @@
         var g = groups[r.stage];
         if (!g) { g = groups[r.stage] = h('optgroup', {label: r.stage}); sel.appendChild(g); }
         var k = reasonKey(r.stage, r.reason);
-        g.appendChild(h('option', {value: k, selected: k === sampleState.key}, r.reason + ' (' + fmt(r.seen) + ')'));
+        g.appendChild(h('option', {value: k, selected: k === sampleState.key}, r.stage + ' · ' + r.reason + ' (' + fmt(r.seen) + ')'));
       });
       sel.value = sampleState.key;
       sel.addEventListener('change', function () { sampleState.key = sel.value; renderSamples(); });
@@ -743,7 +804,7 @@
         Object.keys(byReason).sort(function (a, b) { return byReason[b] - byReason[a]; }).forEach(function (k) {
           tbr.appendChild(h('tr', null, h('td', null, k), h('td.n', null, fmt(byReason[k]))));
         });
-        s.appendChild(h('div.table-scroll', null, h('table', null,
+        s.appendChild(h('div.table-scroll', null, h('table.narrow', null,
             h('thead', null, h('tr', null, h('th', null, 'Reason'), h('th.n', null, 'Items'))), tbr)));
       }
       var tb = h('tbody#unreadable-list');
@@ -778,7 +839,7 @@
       Object.keys(SK).sort(function (a, b) { return SK[b] - SK[a]; }).forEach(function (k) {
         ts.appendChild(h('tr', null, h('td', null, h('code', null, k)), h('td.n', null, fmt(SK[k]))));
       });
-      s.appendChild(h('div.table-scroll', null, h('table', null,
+      s.appendChild(h('div.table-scroll', null, h('table.narrow', null,
           h('thead', null, h('tr', null, h('th', null, 'Kind'), h('th.n', null, 'Records'))), ts)));
     } else {
       s.appendChild(h('p.note', null, 'None.'));
@@ -803,8 +864,8 @@
     row('Output folder', h('code', null, D.dir));
     if (F) {
       row('kilang version', F.version);
-      row('Started', (F.started || D.run_started || '').replace('T', ' '));
-      row('Finished', (F.finished || '').replace('T', ' '));
+      row('Started', when(F.started || D.run_started || ''));
+      row('Finished', when(F.finished || ''));
       row('Wall time', secs(F.wall_seconds) + (F.tasks_resumed ? ' (this invocation; ' + fmt(F.tasks_resumed) + ' tasks were resumed from an earlier one)' : ''));
       row('Workers', F.workers ? String(F.workers) : 'all cores');
       row('Throughput', F.wall_seconds > 0 ? fmt(Math.round(F.docs / F.wall_seconds)) + ' documents/s · ' +
@@ -812,7 +873,7 @@
           (F.bytes_decoded / 1e6 / F.wall_seconds).toFixed(1) + ' MB/s decoded)' : '–');
       row('Inputs', h('div', null, F.inputs.map(function (i) { return h('div', null, h('code', null, i)); })));
     } else {
-      row('Started', D.run_started ? D.run_started.replace('T', ' ') : null);
+      row('Started', D.run_started ? when(D.run_started) : null);
       row('Run facts', 'not recorded (no .kilang/facts.json: the run was made by an older kilang, or not by the CLI)');
     }
     row('Tasks', S.tasks != null ? fmt(S.tasks) : null);

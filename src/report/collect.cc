@@ -124,7 +124,7 @@ struct Acc {
   std::map<ReasonKey, uint64_t> seen;
   BottomK<SampleDoc> kept;
   std::unordered_map<std::string, BottomK<MemberCand>> members;  // phase 2: the largest clusters
-  std::unordered_map<std::string, uint64_t> members_seen;
+  std::unordered_map<std::string, std::map<std::string, uint64_t>> members_seen;  // by reason
   std::vector<std::string> warnings;
 
   void Merge(Acc& o) {
@@ -176,7 +176,9 @@ struct Acc {
         it->second.Merge(std::move(s));
       }
     }
-    for (auto& [k, n] : o.members_seen) members_seen[k] += n;
+    for (auto& [k, by] : o.members_seen) {
+      for (auto& [r, n] : by) members_seen[k][r] += n;
+    }
     for (auto& w : o.warnings) warnings.push_back(std::move(w));
     o.warnings.clear();
   }
@@ -503,7 +505,7 @@ void Collector::Doc(simdjson::dom::element el, bool removed, uint64_t order, Acc
   if (!cluster_id.empty() && !wanted_clusters_.empty()) {
     std::string cid(cluster_id);
     if (wanted_clusters_.count(cid)) {
-      ++a->members_seen[cid];
+      ++a->members_seen[cid][std::string(reason)];
       auto mit = a->members.find(cid);
       if (mit == a->members.end()) {
         mit = a->members.emplace(cid, BottomK<MemberCand>(o_.cluster_members)).first;
@@ -625,7 +627,8 @@ Result<ReportData> Collector::Run() {
         cl.members.push_back({std::move(m.id), std::move(m.reason)});
       }
     }
-    cl.members_seen = total.members_seen[cl.id];
+    cl.member_reasons = total.members_seen[cl.id];
+    for (const auto& [r, n] : cl.member_reasons) cl.members_seen += n;
     d.top_clusters.push_back(std::move(cl));
   }
 
@@ -699,7 +702,9 @@ Result<ReportData> Collector::Run() {
 }  // namespace
 
 Result<ReportData> CollectReport(const std::string& dir, const ReportOptions& options) {
-  std::string d = dir;
+  std::error_code ec;
+  std::string d = fs::absolute(dir, ec).lexically_normal().string();
+  if (ec) d = dir;
   while (d.size() > 1 && d.back() == '/') d.pop_back();
   Collector c(d, options);
   return c.Run();

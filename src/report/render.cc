@@ -227,6 +227,9 @@ std::string ReportJson(const ReportData& d) {
       w.BeginArray().String(m.id).String(m.reason).EndArray();
     w.EndArray();
     w.Key("members_seen").Uint(c.members_seen);
+    w.Key("member_reasons").BeginObject();
+    for (const auto& [r, n] : c.member_reasons) w.Key(r).Uint(n);
+    w.EndObject();
     w.EndObject();
   }
   w.EndArray();

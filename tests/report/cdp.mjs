@@ -17,7 +17,9 @@ export class Browser {
       '--disable-features=Translate,MediaRouter,OptimizationHints',
       `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank',
     ];
-    const proc = spawn(executable, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that close() can end the helper processes it starts too.
+    const proc = spawn(executable, args,
+      { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true });
     const b = new Browser(proc, profile);
     await b.send('Target.setDiscoverTargets', { discover: false });
     return b;
@@ -88,7 +90,12 @@ export class Browser {
       if (!this.exited) this.proc.kill('SIGKILL');
       await new Promise((r) => (this.exited ? r() : this.proc.on('exit', r)));
     }
-    rmSync(this.profile, { recursive: true, force: true });
+    try { process.kill(-this.proc.pid, 'SIGKILL'); } catch { /* the group is gone */ }
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (e) {
+      console.log(`  (could not remove ${this.profile}: ${e.code})`);
+    }
   }
 }
 

@@ -111,6 +111,7 @@ struct Cluster {
   std::string title, url;
   std::vector<ClusterMember> members;  // removed members found in removed/, in shard order
   uint64_t members_seen = 0;
+  std::map<std::string, uint64_t> member_reasons;  // members_seen by metadata.reason
 };
 
 // One stage's step in the funnel: documents that entered it and what it removed.
