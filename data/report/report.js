@@ -297,6 +297,16 @@
   }
 
   // ---------- funnel ----------
+  // What a stage changed in the documents it kept: PII redactions, lines removed by line dedup.
+  function edits(stage) {
+    var C = S.counters || {}, n = 0;
+    if (stage === 'pii') {
+      Object.keys(C).forEach(function (k) { if (/^pii_/.test(k)) n += C[k]; });
+      return n ? ' · ' + fmt(n) + ' redaction' + (n === 1 ? '' : 's') : '';
+    }
+    var le = D.dedup.line_edits[stage === 'line_dedup' ? 'dedup_lines_removed' : stage + '_lines_removed'];
+    return le && le[0] ? ' · ' + fmt(le[0]) + ' edited' : '';
+  }
   function funnel() {
     var s = section('funnel', 'Funnel',
         'Every input document, from read to kept: each stage removes part of what reaches it. ' +
@@ -315,8 +325,9 @@
           h('div.bar', null,
             h('span.pass', {style: 'left:0;width:' + w(after)}),
             h('span.cut' + (unread ? '.unreadable' : ''), {style: 'left:' + w(after) + ';width:' + w(st.removed)})),
-          h('div.num', null, h('b', null, '−', num(st.removed, unread ? 'unreadable-step' : 'removed:' + st.stage)),
-            ' ', h('span.muted', null, st.removed ? pct(st.removed, st['in']) + ' of ' + fmt(st['in']) : 'removed nothing')));
+          h('div.num', null, h('b', null, st.removed ? '−' : '', num(st.removed, unread ? 'unreadable-step' : 'removed:' + st.stage)),
+            ' ', h('span.muted', null, (st.removed ? pct(st.removed, st['in']) + ' of ' + fmt(st['in']) : 'removed nothing') +
+                   edits(st.stage))));
       var lines = [(unread ? 'unreadable' : st.stage) + ': ' + fmt(st['in']) + ' in, ' + fmt(st.removed) +
                    ' removed, ' + fmt(after) + ' left'];
       if (unread) lines.push('inputs that could not be read (see Inputs)');
@@ -655,6 +666,23 @@
     out.push(line.slice(i));
     return out;
   }
+  // A PII line: the placeholders that redaction wrote are marked, the rest as usual.
+  function placeholders(line, q) {
+    var P = (D.samples.pii_placeholders || []).filter(Boolean), out = [], i = 0;
+    for (;;) {
+      var best = -1, len = 0;
+      P.forEach(function (p) {
+        var j = line.indexOf(p, i);
+        if (j >= 0 && (best < 0 || j < best)) { best = j; len = p.length; }
+      });
+      if (best < 0) break;
+      out.push(highlight(line.slice(i, best), q));
+      out.push(h('mark.ph', {title: 'placeholder written by PII redaction'}, line.slice(best, best + len)));
+      i = best + len;
+    }
+    out.push(highlight(line.slice(i), q));
+    return out;
+  }
   var MARK_LABEL = {pii: 'PII redacted on this line', repeated: 'line repeated in this document'};
   function docCard(d, kept, q) {
     var marks = {};
@@ -681,7 +709,7 @@
       var kind = marks[i];
       if (kind) hasMarks = true;
       text.appendChild(h('div.ln' + (kind ? '.' + kind : ''), kind ? {title: MARK_LABEL[kind] || kind} : null,
-                         highlight(l, q)));
+                         kind === 'pii' ? placeholders(l, q) : highlight(l, q)));
     });
     if (!d.text.length) text.appendChild(h('div.cut-note', null, '(empty text)'));
     if (d.truncated) {
@@ -691,9 +719,9 @@
     var notes = [];
     Object.keys(extra).forEach(function (k) {
       var m = /^(.*)_lines_removed$/.exec(k);
-      if (m) notes.push(h('p.note', null, k.replace(/_lines_removed$/, '') + ' removed ' + extra[k] +
-                             ' line' + (extra[k] === '1' ? '' : 's') + ' from this document before it was written; ' +
-                             'removed lines are not kept in the output, so they cannot be shown.'));
+      if (m) notes.push(h('p.note', null, (k === 'dedup_lines_removed' ? 'Repeated-line removal (line dedup)' : m[1]) +
+                             ' removed ' + extra[k] + ' line' + (extra[k] === '1' ? '' : 's') +
+                             ' from this document; removed lines are not kept in the output, so they cannot be shown.'));
     });
     if (extra.duplicate_of) {
       notes.push(h('p.note', null, 'Duplicate of ', h('code', null, extra.duplicate_of), ' (kept).'));
@@ -887,17 +915,21 @@
         var ia = stageOrder.indexOf(a), ib = stageOrder.indexOf(b);
         return (ia < 0 ? 999 : ia) - (ib < 0 ? 999 : ib) || (a < b ? -1 : 1);
       });
-      names.forEach(function (k) { parts.push([k, F.stage_cpu[k]]); });
+      // A stage's rate: the documents that reached it (the funnel) per CPU second; only when this
+      // invocation did the whole run (no resumed tasks).
+      var inOf = {};
+      D.funnel.forEach(function (st) { inOf[st.stage] = st['in']; });
+      names.forEach(function (k) { parts.push([k, F.stage_cpu[k], F.tasks_resumed ? null : inOf[k]]); });
       parts.push(['write (JSON, compression, files)', F.write_cpu]);
       var totalCpu = sum(parts.map(function (p) { return p[1]; })), maxCpu = Math.max.apply(null, parts.map(function (p) { return p[1]; }));
       var tb = h('tbody');
       parts.forEach(function (p) {
         tb.appendChild(h('tr', null, h('td', null, p[0]), h('td.n', null, p[1].toFixed(2) + ' s'), h('td.n', null, pct(p[1], totalCpu)),
             h('td.bar-cell', null, h('span.minibar.cpu', {style: 'width:' + (maxCpu ? 100 * p[1] / maxCpu : 0) + '%'})),
-            h('td.n', null, F.docs && p[1] > 0 ? fmt(Math.round(F.docs / p[1])) + ' docs/CPU s' : '')));
+            h('td.n', null, p[1] > 0.005 && (p.length < 3 ? F.docs : p[2]) ? fmt(Math.round((p.length < 3 ? F.docs : p[2]) / p[1])) + ' docs/CPU s' : '')));
       });
       s.appendChild(h('div.table-scroll', null, h('table', null,
-          h('thead', null, h('tr', null, h('th', null, 'Step'), h('th.n', null, 'CPU'), h('th.n', null, 'Share'), h('th'), h('th.n', null, 'Rate'))), tb)));
+          h('thead', null, h('tr', null, h('th', null, 'Step'), h('th.n', null, 'CPU'), h('th.n', null, 'Share'), h('th'), h('th.n', null, 'Documents per CPU second'))), tb)));
       s.appendChild(h('p.note', null, 'Thread CPU seconds summed over workers for this invocation (the dedup phase is not included), ' +
                       'so they stay meaningful on a busy machine.'));
     }

@@ -6,6 +6,7 @@
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -95,6 +96,7 @@ struct RunFlags {
   std::string progress;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
   bool keep_intermediate = false;
+  bool no_report = false;
 };
 
 int RunRun(const RunFlags& flags) {
@@ -162,6 +164,20 @@ int RunRun(const RunFlags& flags) {
   for (const auto& [stage, secs] : tm.per_stage) {
     std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
   }
+  // The run's facts (config, inputs, timings) for `kilang report`, then the report itself.
+  kilang::Status fs = kilang::report::SaveRunFacts(
+      flags.output, kilang::report::MakeRunFacts(*cfg, flags.inputs, *sum));
+  if (!fs.ok()) std::fprintf(stderr, "kilang run: warning: %s\n", fs.message().c_str());
+  if (!flags.no_report) {
+    kilang::report::ReportOptions ro;
+    ro.threads = size_t(std::max(0, cfg->run.workers));
+    auto rep = kilang::report::WriteReport(flags.output, ro);
+    if (rep.ok()) {
+      std::fprintf(stderr, "kilang run: report: %s\n", rep->path.c_str());
+    } else {
+      std::fprintf(stderr, "kilang run: warning: no report: %s\n", rep.status().message().c_str());
+    }
+  }
   return st.unreadable ? kExitUnreadable : kExitOk;
 }
 
@@ -217,6 +233,8 @@ int main(int argc, char** argv) {
   run->add_flag("--keep-intermediate", rf.keep_intermediate,
                 "keep the stage-1 shards and dedup work files (default: removed once the final "
                 "shards are written and read back)");
+  run->add_flag("--no-report", rf.no_report,
+                "do not write DIR/report.html at the end (`kilang report DIR` writes it later)");
 
   ReportFlags rp;
   auto* report = app.add_subcommand(

@@ -26,10 +26,6 @@
 #include "kilang/util/parallel.h"
 #include "report_internal.h"
 
-#ifndef KILANG_VERSION
-#define KILANG_VERSION "unknown"
-#endif
-
 namespace kilang::report {
 
 namespace fs = std::filesystem;
@@ -567,7 +563,7 @@ std::string NowIso() { return DateTime::FromUnixSeconds(int64_t(std::time(nullpt
 Result<ReportData> Collector::Run() {
   ReportData d;
   d.dir = dir_;
-  d.version = KILANG_VERSION;
+  d.version = KilangVersion();
   d.generated = NowIso();
   auto facts = LoadRunFacts(dir_);
   if (facts.ok()) {
@@ -664,8 +660,9 @@ Result<ReportData> Collector::Run() {
   const size_t cap = internal::FitBudget(sizes, o_.sample_budget_bytes);
   d.text_cap_bytes = cap == SIZE_MAX ? 0 : cap;
   const PiiOptions pii;
-  const std::vector<std::string> placeholders = {pii.email_placeholder, pii.ipv4_placeholder,
-                                                 pii.ipv6_placeholder, pii.phone_placeholder};
+  d.pii_placeholders = {pii.email_placeholder, pii.ipv4_placeholder, pii.ipv6_placeholder,
+                        pii.phone_placeholder};
+  const std::vector<std::string>& placeholders = d.pii_placeholders;
   for (SampleDoc* s : all) {
     if (cap != SIZE_MAX && s->text.size() > cap) {
       s->text.resize(internal::CutBytes(s->text, cap).size());

@@ -1,14 +1,48 @@
 // DIR/.kilang/facts.json: what `kilang run` knew about itself (report.h RunFacts).
 #include <simdjson.h>
 
+#include <cmath>
+#include <ctime>
 #include <filesystem>
 
+#include "kilang/extract/date.h"
 #include "kilang/io/file.h"
 #include "kilang/io/writer.h"
 #include "kilang/report/report.h"
 #include "report_internal.h"
 
+#ifndef KILANG_VERSION
+#define KILANG_VERSION "unknown"
+#endif
+
 namespace kilang::report {
+
+const char* KilangVersion() { return KILANG_VERSION; }
+
+RunFacts MakeRunFacts(const RunConfig& config, const std::vector<std::string>& inputs,
+                      const RunSummary& summary) {
+  RunFacts f;
+  f.version = KilangVersion();
+  f.config = config.Fingerprint();
+  for (const StageConfig& sc : config.stages) f.stages.push_back(sc.name);
+  f.inputs = inputs;
+  f.workers = config.run.workers;
+  const RunTimings& t = summary.timings;
+  const int64_t now = int64_t(std::time(nullptr));
+  f.finished = DateTime::FromUnixSeconds(now, 0).ToIso();
+  f.started = DateTime::FromUnixSeconds(now - int64_t(std::llround(t.wall)), 0).ToIso();
+  f.wall_seconds = t.wall;
+  f.read_cpu = t.read;
+  f.stages_cpu = t.stages;
+  f.write_cpu = t.write;
+  f.stage_cpu = t.per_stage;
+  f.docs = t.docs;
+  f.bytes_stored = t.bytes_consumed;
+  f.bytes_decoded = t.bytes_decoded;
+  f.tasks_run = t.tasks_run;
+  f.tasks_resumed = t.tasks_resumed;
+  return f;
+}
 
 namespace {
 

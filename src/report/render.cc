@@ -240,6 +240,9 @@ std::string ReportJson(const ReportData& d) {
   w.EndObject();
   w.Key("samples").BeginObject();
   w.Key("text_cap_bytes").Uint(d.text_cap_bytes);
+  w.Key("pii_placeholders").BeginArray();
+  for (const auto& p : d.pii_placeholders) w.String(p);
+  w.EndArray();
   w.Key("removed").BeginArray();
   for (const ReasonSample& rs : d.removed_samples) WriteSample(w, rs);
   w.EndArray();

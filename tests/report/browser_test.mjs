@@ -146,6 +146,43 @@ async function testRun(browser, dir) {
     await page.screenshot(`${shots}/${name}-samples-kept-search-1280x800.png`);
   }
 
+  // Marked lines: for each kind of mark (PII placeholder, repeated line), a sampled document that
+  // has one shows its marked lines highlighted.
+  for (const kind of ['pii', 'repeated']) {
+    const marked = await page.eval(`(() => {
+      const data = JSON.parse(document.getElementById('kilang-data').textContent).samples;
+      const has = (x) => (x.marks || []).some((m) => m[1] === ${JSON.stringify(kind)});
+      for (const r of data.removed) {
+        const d = r.docs.find(has);
+        if (d) return {tab: 'removed', key: r.stage + '\\t' + r.reason, id: d.id, marks: d.marks};
+      }
+      const d = data.kept.docs.find(has);
+      return d ? {tab: 'kept', id: d.id, marks: d.marks} : null;
+    })()`);
+    if (!marked) continue;
+    const got = await page.eval(`(async () => {
+      const m = ${JSON.stringify(marked)};
+      document.querySelector('[data-tab="' + m.tab + '"]').click();
+      if (m.tab === 'removed') {
+        const sel = document.querySelector('#sample-reason');
+        sel.value = m.key;
+        sel.dispatchEvent(new Event('change'));
+      } else {
+        const input = document.querySelector('#kept-search');
+        input.value = '';
+        input.dispatchEvent(new Event('input'));
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      const card = [...document.querySelectorAll('#sample-docs article.doc')].find((a) => a.dataset.id === m.id);
+      card.scrollIntoView({block: 'center'});
+      const lines = [...card.querySelectorAll('.text .ln')];
+      return m.marks.map(([i, k]) => !!lines[i] && lines[i].classList.contains(k));
+    })()`);
+    check(got.length > 0 && got.every(Boolean),
+      `marked lines: the ${marked.marks.length} marked line(s) of ${marked.id} (${kind}) are highlighted`);
+    await page.screenshot(`${shots}/${name}-marked-${kind}-1280x800.png`);
+  }
+
   // Other sections at 1280x800, and the whole page for review.
   for (const id of ['languages', 'lengths', 'dedup', 'inputs', 'facts']) {
     await page.eval(`document.getElementById(${JSON.stringify(id)}).scrollIntoView()`);

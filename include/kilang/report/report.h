@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "kilang/pipeline/config.h"
+#include "kilang/pipeline/runner.h"
 #include "kilang/util/status.h"
 
 namespace kilang::report {
@@ -63,6 +65,14 @@ struct RunFacts {
   uint64_t bytes_stored = 0, bytes_decoded = 0;
   uint64_t tasks_run = 0, tasks_resumed = 0;
 };
+
+// The facts of a run that has just ended: `config` and `inputs` as given to RunPipeline, `summary`
+// its result; finished = now, started = now - wall time, version = this kilang's.
+RunFacts MakeRunFacts(const RunConfig& config, const std::vector<std::string>& inputs,
+                      const RunSummary& summary);
+
+// This kilang's version ("0.1.0").
+const char* KilangVersion();
 
 // Writes DIR/.kilang/facts.json atomically. Errors: IoError.
 Status SaveRunFacts(const std::string& dir, const RunFacts& facts);
@@ -152,6 +162,7 @@ struct ReportData {
   uint64_t total_chars_kept = 0, total_chars_removed = 0;
   std::vector<ReasonSample> removed_samples;  // funnel order, then reasons by decreasing count
   ReasonSample kept_sample;
+  std::vector<std::string> pii_placeholders;  // what PII redaction writes (marked in the page)
   size_t text_cap_bytes = 0;          // 0: the budget cut nothing; else every text was cut to this
   std::vector<std::string> warnings;  // problems found while reading (shown on the page)
 };
