@@ -775,7 +775,11 @@
       note.textContent = cur.docs.length < cur.seen
           ? 'a sample of ' + fmt(cur.docs.length) + ' of ' + fmt(cur.seen) + ' documents'
           : fmt(cur.docs.length) + ' document' + (cur.docs.length === 1 ? '' : 's');
-      if (!cur.docs.length) list.appendChild(empty('No documents of this reason were found in removed/.'));
+      if (cur.sampled === false) {
+        list.appendChild(empty('Not sampled: the report samples the ' + 'first 100 reasons only (' + fmt(R.length) + ' here).'));
+      } else if (!cur.docs.length) {
+        list.appendChild(empty('No documents of this reason were found in removed/.'));
+      }
       cur.docs.forEach(function (d) { list.appendChild(docCard(d, false, '')); });
     } else {
       var input = h('input#kept-search', {type: 'search', placeholder: 'Search the sampled kept documents (title, URL, id, text)',
@@ -804,7 +808,7 @@
       filter();
     }
     sampleBody.appendChild(list);
-    if (D.samples.text_cap_bytes) {
+    if (D.samples.text_cap_bytes != null) {
       sampleBody.appendChild(h('p.note', null, 'Texts are cut to ' + fmt(D.samples.text_cap_bytes) +
                                ' bytes each to keep this file small.'));
     }
@@ -850,7 +854,7 @@
                       'else the offset in the decoded stream; see docs/pipeline.md.'));
     }
     var W = S.warnings || [];
-    var wc = S.warnings_count != null ? S.warnings_count : W.length;
+    var wc = S.warnings_count != null ? S.warnings_count : W.length;  // stats.json's, or the report's
     if (wc) {
       s.appendChild(h('h3', null, 'Warnings ', h('span.muted', null, '(' + fmt(wc) + ')')));
       var tw = h('tbody');
@@ -874,7 +878,7 @@
     }
     var IG = S.ignored_files || [];
     if (IG.length) {
-      s.appendChild(h('h3', null, 'Ignored files ', h('span.muted', null, '(' + fmt(IG.length) + ')')));
+      s.appendChild(h('h3', null, 'Ignored files ', h('span.muted', null, '(' + fmt(S.ignored_files_count || IG.length) + ')')));
       s.appendChild(h('div.members', null, IG.slice(0, 200).map(function (f) { return h('span.chip', null, f); })));
     }
     return s;

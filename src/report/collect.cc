@@ -11,6 +11,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -34,10 +35,15 @@ using internal::BottomK;
 namespace {
 
 constexpr char kUnreadableStep[] = "(unreadable)";
+// Bounds that keep the page small whatever the run holds (docs/report.md).
 constexpr size_t kMaxWarnings = 20;
-constexpr size_t kMaxExtraValueBytes = 300;
+constexpr size_t kMaxIdBytes = 200;
+constexpr size_t kMaxExtras = 16;
+constexpr size_t kMaxExtraValueBytes = 200;
 constexpr size_t kMaxTitleBytes = 300;
 constexpr size_t kMaxUrlBytes = 600;
+constexpr size_t kMaxSampledReasons = 100;  // (stage, reason) pairs with samples
+constexpr size_t kMaxStatsListItems = 100;  // items of each stats.json list embedded
 
 Histogram MakeHistogram(std::vector<double> edges) {
   Histogram h;
@@ -215,6 +221,34 @@ Status ForEachLine(const std::string& path, std::string* warning,
   return Status::Ok();
 }
 
+// stats.json as embedded in the page: every list cut to its first kStatsListItems items (an
+// older run could list millions of unreadable items), with "<list>_count" holding the length
+// when the file does not already.
+std::string TrimmedStatsJson(simdjson::dom::element st) {
+  internal::JsonWriter w;
+  w.BeginObject();
+  simdjson::dom::object obj = st.get_object().value_unsafe();
+  for (auto [k, v] : obj) {
+    simdjson::dom::array arr;
+    if (v.get(arr) || arr.size() <= kMaxStatsListItems) {
+      w.Key(k).Raw(simdjson::minify(v));
+      continue;
+    }
+    w.Key(k).BeginArray();
+    size_t i = 0;
+    for (auto e : arr) {
+      if (i++ == kMaxStatsListItems) break;
+      w.Raw(simdjson::minify(e));
+    }
+    w.EndArray();
+    const std::string count_key = std::string(k) + "_count";
+    simdjson::dom::element existing;
+    if (obj[count_key].get(existing)) w.Key(count_key).Uint(arr.size());
+  }
+  w.EndObject();
+  return w.Take();
+}
+
 class Collector {
  public:
   Collector(const std::string& dir, const ReportOptions& o) : dir_(dir), o_(o) {}
@@ -255,6 +289,7 @@ Status Collector::ReadStats(ReportData* d) {
   if (parser.parse(d->stats_json).get(st) || !st.is_object()) {
     return Status::Corruption(path + ": not a JSON object");
   }
+  d->stats_json = TrimmedStatsJson(st);
   auto u = [&](const char* k) {
     uint64_t v = 0;
     if (st[k].get(v)) {
@@ -398,17 +433,17 @@ SampleDoc Collector::MakeSample(std::string_view id, std::string_view text,
     } else if (k == "title") {
       s.title.assign(internal::CutBytes(val, kMaxTitleBytes));
     } else if (k == "date") {
-      s.date = std::move(val);
+      s.date.assign(internal::CutBytes(val, kMaxExtraValueBytes));
     } else if (k == "lang") {
-      s.lang = std::move(val);
+      s.lang.assign(internal::CutBytes(val, kMaxExtraValueBytes));
     } else if (k == "source") {
-      s.source = std::move(val);
+      s.source.assign(internal::CutBytes(val, kMaxUrlBytes));
     } else if (k == "stage") {
       s.stage = std::move(val);
     } else if (k == "reason") {
       s.reason = std::move(val);
-    } else {
-      s.extra.emplace_back(std::string(k),
+    } else if (s.extra.size() < kMaxExtras) {
+      s.extra.emplace_back(std::string(internal::CutBytes(k, kMaxExtraValueBytes)),
                            std::string(internal::CutBytes(val, kMaxExtraValueBytes)));
     }
   }
@@ -644,21 +679,62 @@ Result<ReportData> Collector::Run() {
     for (const auto& [reason, n] : step.reasons) take({step.stage, reason});
   }
   for (const auto& [k, n] : total.seen) take(k);
+  for (size_t i = kMaxSampledReasons; i < d.removed_samples.size(); ++i) {
+    d.removed_samples[i].docs.clear();
+    d.removed_samples[i].sampled = false;
+  }
   d.kept_sample.stage = "";
   d.kept_sample.reason = "kept";
   d.kept_sample.seen = total.docs_kept;
   d.kept_sample.docs = total.kept.Take();
 
-  // The budget: one byte cap for every text, so that all of them fit.
-  std::vector<SampleDoc*> all;
-  for (auto& rs : d.removed_samples) {
-    for (auto& s : rs.docs) all.push_back(&s);
+  // The budget: the samples' fields other than text take at most half of it (else fewer
+  // metadata keys, then fewer documents per reason are kept); the texts share the rest, cut to
+  // one byte cap that fits.
+  for (Cluster& c : d.top_clusters) {
+    c.id.resize(internal::CutBytes(c.id, kMaxIdBytes).size());
+    for (ClusterMember& m : c.members) m.id.resize(internal::CutBytes(m.id, kMaxIdBytes).size());
   }
-  for (auto& s : d.kept_sample.docs) all.push_back(&s);
+  auto fields = [](const SampleDoc& s) {
+    size_t n = 160 + s.id.size() + s.title.size() + s.url.size() + s.source.size() + s.date.size() +
+               s.lang.size() + s.stage.size() + s.reason.size();
+    for (const auto& [k, v] : s.extra) n += k.size() + v.size() + 8;
+    return n;
+  };
+  auto for_all = [&](const std::function<void(SampleDoc&)>& fn) {
+    for (auto& rs : d.removed_samples) {
+      for (auto& s : rs.docs) fn(s);
+    }
+    for (auto& s : d.kept_sample.docs) fn(s);
+  };
+  auto overhead = [&] {
+    size_t n = 0;
+    for_all([&](SampleDoc& s) { n += fields(s); });
+    return n;
+  };
+  for_all([](SampleDoc& s) { s.id.resize(internal::CutBytes(s.id, kMaxIdBytes).size()); });
+  const size_t half = o_.sample_budget_bytes / 2;
+  if (overhead() > half) {
+    for_all([](SampleDoc& s) {
+      if (s.extra.size() > 4) s.extra.resize(4);
+      for (auto& [k, v] : s.extra) v.resize(internal::CutBytes(v, 80).size());
+    });
+  }
+  for (size_t per = o_.samples_per_reason; per > 1 && overhead() > half; per = per * 3 / 4) {
+    for (auto& rs : d.removed_samples) {
+      if (rs.docs.size() > per) rs.docs.resize(per);
+    }
+    if (d.kept_sample.docs.size() > per * 10) d.kept_sample.docs.resize(per * 10);
+  }
   std::vector<size_t> sizes;
-  for (SampleDoc* s : all) sizes.push_back(s->text.size());
-  const size_t cap = internal::FitBudget(sizes, o_.sample_budget_bytes);
-  d.text_cap_bytes = cap == SIZE_MAX ? 0 : cap;
+  for_all([&](SampleDoc& s) { sizes.push_back(s.text.size()); });
+  const size_t used = overhead();
+  const size_t cap =
+      internal::FitBudget(sizes, o_.sample_budget_bytes > used ? o_.sample_budget_bytes - used : 0);
+  d.texts_cut = cap != SIZE_MAX;
+  d.text_cap_bytes = d.texts_cut ? cap : 0;
+  std::vector<SampleDoc*> all;
+  for_all([&](SampleDoc& s) { all.push_back(&s); });
   const PiiOptions pii;
   d.pii_placeholders = {pii.email_placeholder, pii.ipv4_placeholder, pii.ipv6_placeholder,
                         pii.phone_placeholder};

@@ -63,6 +63,7 @@ void WriteSample(JsonWriter& w, const ReasonSample& rs) {
   w.Key("stage").String(rs.stage);
   w.Key("reason").String(rs.reason);
   w.Key("seen").Uint(rs.seen);
+  if (!rs.sampled) w.Key("sampled").Bool(false);
   w.Key("docs").BeginArray();
   for (const SampleDoc& s : rs.docs) WriteDoc(w, s);
   w.EndArray();
@@ -193,9 +194,26 @@ std::string ReportJson(const ReportData& d) {
   std::stable_sort(langs.begin(), langs.end(), [](const auto& a, const auto& b) {
     return a.second.kept + a.second.removed > b.second.kept + b.second.removed;
   });
+  // The 60 largest, then the rest as one "(other)" row.
   w.Key("langs").BeginArray();
-  for (const auto& [code, c] : langs) {
-    w.BeginArray().String(code).Uint(c.kept).Uint(c.removed).EndArray();
+  ReportData::LangCount other;
+  size_t n_other = 0;
+  for (size_t i = 0; i < langs.size(); ++i) {
+    if (i < 60) {
+      w.BeginArray().String(internal::CutBytes(langs[i].first, 40)).Uint(langs[i].second.kept);
+      w.Uint(langs[i].second.removed).EndArray();
+    } else {
+      other.kept += langs[i].second.kept;
+      other.removed += langs[i].second.removed;
+      ++n_other;
+    }
+  }
+  if (n_other) {
+    std::string label = "(";
+    label += std::to_string(n_other);
+    label += " more)";
+    w.BeginArray().String(label).Uint(other.kept);
+    w.Uint(other.removed).EndArray();
   }
   w.EndArray();
   w.Key("lang_scores").BeginObject();
@@ -239,7 +257,7 @@ std::string ReportJson(const ReportData& d) {
   w.EndObject();
   w.EndObject();
   w.Key("samples").BeginObject();
-  w.Key("text_cap_bytes").Uint(d.text_cap_bytes);
+  if (d.texts_cut) w.Key("text_cap_bytes").Uint(d.text_cap_bytes);
   w.Key("pii_placeholders").BeginArray();
   for (const auto& p : d.pii_placeholders) w.String(p);
   w.EndArray();

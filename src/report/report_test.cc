@@ -353,7 +353,7 @@ TEST_F(ReportDirTest, TheSampleIsTheDocumentsWithTheSmallestIdHashes) {
 TEST_F(ReportDirTest, SampleTextsFitTheBudgetAndSayTheyWereCut) {
   WriteTypicalRun();
   ReportOptions o;
-  o.sample_budget_bytes = 10000;
+  o.sample_budget_bytes = 60000;
   auto d = CollectReport(dir_, o);
   ASSERT_TRUE(d.ok());
   size_t total = 0;
@@ -361,7 +361,8 @@ TEST_F(ReportDirTest, SampleTextsFitTheBudgetAndSayTheyWereCut) {
     for (const auto& s : rs.docs) total += s.text.size();
   }
   for (const auto& s : d->kept_sample.docs) total += s.text.size();
-  EXPECT_LE(total, 10000u);
+  EXPECT_LE(total, 60000u);
+  EXPECT_TRUE(d->texts_cut);
   EXPECT_GT(d->text_cap_bytes, 0u);
   const SampleDoc& long_doc = d->removed_samples[1].docs[0];  // gopher_long_doc: 20000 chars
   EXPECT_TRUE(long_doc.truncated);
@@ -452,6 +453,63 @@ TEST_F(ReportDirTest, ThePageIsSelfContainedAndADocumentCannotEndItsScript) {
   std::string_view text;
   ASSERT_FALSE(el["samples"]["kept"]["docs"].at(0)["text"].get(text));
   EXPECT_EQ(text, d.text);
+}
+
+TEST_F(ReportDirTest, AHostileRunStillGivesAPageOfAFewMegabytes) {
+  // 150 reasons of 21 documents with 1 KB ids, 20 metadata keys of 1 KB and 5 KB of text each,
+  // 200 languages, and a stats.json listing 100,000 unreadable items and ignored files.
+  std::vector<Document> removed;
+  std::string stats = R"({"read": 103250, "kept": 100, "removed": 3150, "unreadable": 100000,
+      "removed_by_stage": {"q": {)";
+  for (int r = 0; r < 150; ++r) {
+    stats += (r ? "," : "") + std::string("\"reason") + std::to_string(r) + "\": 21";
+    for (int i = 0; i < 21; ++i) {
+      Document d = MakeDoc(std::string(1000, 'i') + std::to_string(r * 21 + i),
+                           std::string(5000, 'w'), "l" + std::to_string(r), 0.5);
+      for (int k = 0; k < 20; ++k) {
+        d.metadata.extra.emplace_back("key" + std::to_string(k), std::string(1000, 'v'));
+      }
+      d.metadata.extra.emplace_back("stage", "q");
+      d.metadata.extra.emplace_back("reason", "reason" + std::to_string(r));
+      removed.push_back(std::move(d));
+    }
+  }
+  stats += R"(}}, "unreadable_inputs": [)";
+  for (int i = 0; i < 100000; ++i) {
+    stats += (i ? "," : "") + std::string(R"({"file": "f.warc", "offset": )") + std::to_string(i) +
+             R"(, "reason": "bad"})";
+  }
+  stats += R"(], "ignored_files": [)";
+  for (int i = 0; i < 100000; ++i) stats += (i ? ",\"x" : "\"x") + std::to_string(i) + "\"";
+  stats += "]}";
+  std::vector<Document> kept;
+  for (int i = 0; i < 100; ++i) {
+    kept.push_back(MakeDoc("k" + std::to_string(i), std::string(5000, 'k'), "en", 0.9));
+  }
+  WriteShard("part-00000.jsonl.zst", kept);
+  WriteShard("removed/part-00000.jsonl.zst", removed);
+  WriteStats(stats);
+  ASSERT_GT(fs::file_size(dir_ + "/stats.json"), 5u << 20);
+  auto w = WriteReport(dir_, {});
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_LT(w->bytes, 5u << 20);
+  EXPECT_EQ(w->documents, 3250u);
+  auto d = CollectReport(dir_, {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->removed_samples.size(), 150u);
+  EXPECT_GE(d->removed_samples[0].docs.size(), 1u);  // fewer than 20: the budget
+  EXPECT_TRUE(d->removed_samples[99].sampled);
+  EXPECT_FALSE(d->removed_samples[100].sampled);
+  EXPECT_TRUE(d->removed_samples[100].docs.empty());
+  EXPECT_EQ(d->removed_samples[100].seen, 21u);
+  EXPECT_LE(d->removed_samples[0].docs[0].id.size(), 200u);
+  // The embedded stats.json lists 100 items and says how many there were.
+  simdjson::dom::parser p;
+  simdjson::dom::element st;
+  ASSERT_FALSE(p.parse(d->stats_json).get(st));
+  EXPECT_EQ(st["unreadable_inputs"].get_array().size(), 100u);
+  EXPECT_EQ(uint64_t(st["unreadable_inputs_count"]), 100000u);
+  EXPECT_EQ(uint64_t(st["unreadable"]), 100000u);
 }
 
 TEST_F(ReportDirTest, WriteReportWritesDirReportHtmlAtomically) {

@@ -87,7 +87,7 @@ async function testRun(browser, dir) {
   if (stats.unreadable > 0) {
     const listed = await page.eval(`[...document.querySelectorAll('#unreadable-list tr')].map((r) => r.textContent)`);
     const first = (stats.unreadable_inputs || [])[0];
-    check(listed.length === (stats.unreadable_inputs || []).length && listed[0].includes(first.file) &&
+    check(listed.length === Math.min(100, (stats.unreadable_inputs || []).length) && listed[0].includes(first.file) &&
           listed[0].includes(String(first.offset)), `unreadable list names file and offset (${listed.length} rows)`);
   }
 

@@ -15,7 +15,7 @@
 // ("bottom-k"), so the sample depends only on the set of documents, never on the order they are
 // read in or on the number of threads. Memory is bounded by the samples, not by the run size.
 //
-// The page embeds at most ReportOptions::sample_budget_bytes of document text; everything else
+// The page embeds at most ReportOptions::sample_budget_bytes of sampled documents; everything else
 // is counts and histograms, so the file stays a few MB for any run size.
 //
 // Thread-safety: the functions are re-entrant; nothing is shared between calls.
@@ -39,8 +39,9 @@ struct ReportOptions {
   size_t samples_per_reason = 20;  // removed documents shown per (stage, reason)
   size_t kept_samples = 200;       // kept documents shown (and searched in the page)
   size_t text_chars = 2000;        // code points of text kept per sampled document
-  // All samples' text together; when the samples would hold more, every text is cut shorter
-  // (the same cap for all) until they fit.
+  // All samples together (text and other fields). The fields other than text get at most half
+  // (else fewer metadata keys, then fewer documents per reason are kept); when the texts would
+  // need more than the rest, every text is cut shorter (the same cap for all) until they fit.
   size_t sample_budget_bytes = size_t(3) << 20;
   size_t top_clusters = 25;     // largest dedup clusters listed
   size_t cluster_members = 30;  // member ids listed per cluster (the rest are counted)
@@ -109,6 +110,7 @@ struct ReasonSample {
   std::string stage, reason;
   uint64_t seen = 0;            // documents with this stage and reason in the shards
   std::vector<SampleDoc> docs;  // at most samples_per_reason, by increasing key
+  bool sampled = true;          // false past the first 100 reasons: counts only
 };
 
 struct ClusterMember {
@@ -133,9 +135,11 @@ struct FunnelStep {
 
 struct ReportData {
   std::string dir;
-  std::string generated;   // ISO 8601 time of the report, UTC
-  std::string version;     // this kilang's version
-  std::string stats_json;  // DIR/stats.json as read (embedded verbatim in the page)
+  std::string generated;  // ISO 8601 time of the report, UTC
+  std::string version;    // this kilang's version
+  // DIR/stats.json as embedded in the page: verbatim, but every list cut to its first 100 items
+  // (with "<list>_count" = its length).
+  std::string stats_json;
   // From stats.json: the funnel, in pipeline order (unreadable first, dedup stages last).
   uint64_t read = 0, kept = 0, removed = 0, unreadable = 0, skipped = 0;
   std::vector<FunnelStep> funnel;
@@ -163,8 +167,9 @@ struct ReportData {
   std::vector<ReasonSample> removed_samples;  // funnel order, then reasons by decreasing count
   ReasonSample kept_sample;
   std::vector<std::string> pii_placeholders;  // what PII redaction writes (marked in the page)
-  size_t text_cap_bytes = 0;          // 0: the budget cut nothing; else every text was cut to this
-  std::vector<std::string> warnings;  // problems found while reading (shown on the page)
+  bool texts_cut = false;                     // the budget cut the sampled texts ...
+  size_t text_cap_bytes = 0;                  // ... to this many bytes each
+  std::vector<std::string> warnings;          // problems found while reading (shown on the page)
 };
 
 // Reads DIR once and aggregates it. Errors: NotFound (no DIR/stats.json: not a run's output
