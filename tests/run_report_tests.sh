@@ -56,8 +56,14 @@ report() {  # report NAME: `kilang report` on $T/NAME, timed
 if [[ "$MODE" == small ]]; then
   step "runs: WARC samples + AEB pages, 0 documents, only unreadable input"
   run small 1 --input "$SHARED/warc" "$SHARED/aeb/html" --workers 2  # one WARC is truncated: 1
+  # `kilang run` writes the report and the run's facts itself; --no-report writes only the facts.
+  [[ -s "$T/small/report.html" && -s "$T/small/.kilang/facts.json" ]] ||
+    bad "kilang run wrote no report.html or no .kilang/facts.json"
+  grep -q "report: $T/small/report.html" "$T/small.err" || bad "kilang run does not name its report"
   mkdir -p "$T/empty_in"
-  run empty 0 --input "$T/empty_in"
+  run empty 0 --input "$T/empty_in" --no-report
+  [[ ! -e "$T/empty/report.html" && -s "$T/empty/.kilang/facts.json" ]] ||
+    bad "kilang run --no-report wrote a report, or no facts"
   mkdir -p "$T/bad_in"
   printf 'not json\n{"content": "no text key"}\n' >"$T/bad_in/bad.jsonl"
   head -c 4096 /dev/zero | tr '\0' 'x' >"$T/bad_in/junk.warc"
