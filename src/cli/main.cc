@@ -5,6 +5,7 @@
 //              [--limit N] [--dry-run] [--set SECTION.KEY=VALUE]...
 //   kilang config [--print] [CONFIG.yaml] [--set SECTION.KEY=VALUE]...
 //   kilang stages
+//   kilang report DIR [--out FILE]
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error; for
 // `run` also 3 the output folder cannot be written (disk full, no permission), 4 internal error,
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -27,6 +29,7 @@
 #include "kilang/io/file.h"
 #include "kilang/pipeline/config.h"
 #include "kilang/pipeline/runner.h"
+#include "kilang/report/report.h"
 
 namespace {
 
@@ -109,8 +112,9 @@ int RunExtract(const ExtractFlags& flags) {
       continue;
     }
     if (report.invalid_utf8) {
-      std::fprintf(stderr, "kilang extract: %s: warning: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
-                   path.c_str(), report.invalid_utf8);
+      std::fprintf(
+          stderr, "kilang extract: %s: warning: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
+          path.c_str(), report.invalid_utf8);
     }
     std::string line = kilang::ToJsonLine(doc);
     line.push_back('\n');
@@ -137,6 +141,8 @@ struct RunFlags {
   std::string removed;
   bool dry_run = false;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
+  bool keep_intermediate = false;
+  bool no_report = false;
 };
 
 // The config of `kilang run` / `kilang config`: the file (or the default), then the flags, which
@@ -155,6 +161,7 @@ kilang::Result<kilang::RunConfig> EffectiveConfig(const char* cmd, const RunFlag
   if (!flags.progress.empty()) sets.emplace_back("run.progress", flags.progress);
   if (!flags.limit.empty()) sets.emplace_back("run.limit", flags.limit);
   if (!flags.removed.empty()) sets.emplace_back("run.removed", flags.removed);
+  if (flags.keep_intermediate) sets.emplace_back("dedup.keep_intermediate", "true");
   for (const std::string& kv : flags.sets) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos) {
@@ -306,7 +313,42 @@ int RunRun(const RunFlags& flags) {
   for (const auto& [stage, secs] : tm.per_stage) {
     std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
   }
+  // The run's facts (config, inputs, timings) for `kilang report`, then the report itself.
+  kilang::Status fs = kilang::report::SaveRunFacts(
+      flags.output, kilang::report::MakeRunFacts(*cfg, flags.inputs, *sum));
+  if (!fs.ok()) std::fprintf(stderr, "kilang run: warning: %s\n", fs.message().c_str());
+  if (!flags.no_report) {
+    kilang::report::ReportOptions ro;
+    ro.threads = size_t(std::max(0, cfg->run.workers));
+    auto rep = kilang::report::WriteReport(flags.output, ro);
+    if (rep.ok()) {
+      std::fprintf(stderr, "kilang run: report: %s\n", rep->path.c_str());
+    } else {
+      std::fprintf(stderr, "kilang run: warning: no report: %s\n", rep.status().message().c_str());
+    }
+  }
   return st.unreadable ? kExitUnreadable : kExitOk;
+}
+
+struct ReportFlags {
+  std::string dir;
+  std::string out;
+  kilang::report::ReportOptions options;
+};
+
+int RunReport(const ReportFlags& flags) {
+  auto written = kilang::report::WriteReport(flags.dir, flags.options, flags.out);
+  if (!written.ok()) {
+    std::fprintf(stderr, "kilang report: %s\n", written.status().message().c_str());
+    return written.status().code() == kilang::StatusCode::kNotFound ? kExitUsage : kExitUnreadable;
+  }
+  for (const std::string& w : written->warnings) {
+    std::fprintf(stderr, "kilang report: warning: %s\n", w.c_str());
+  }
+  std::fprintf(stderr, "kilang report: wrote %s (%.1f MB, %llu documents read)\n",
+               written->path.c_str(), written->bytes / 1e6,
+               static_cast<unsigned long long>(written->documents));
+  return kExitOk;
 }
 
 }  // namespace
@@ -337,6 +379,26 @@ int main(int argc, char** argv) {
   run->add_option("--compression", rf.compression, "zstd|gzip|none (default zstd)");
   run->add_option("--progress", rf.progress, "auto|plain|none");
   run->add_option("--set", rf.sets, "SECTION.KEY=VALUE, as in the YAML config (repeatable)");
+  run->add_flag("--keep-intermediate", rf.keep_intermediate,
+                "keep the stage-1 shards and dedup work files (default: removed once the final "
+                "shards are written and read back)");
+  run->add_flag("--no-report", rf.no_report,
+                "do not write DIR/report.html at the end (`kilang report DIR` writes it later)");
+
+  ReportFlags rp;
+  auto* report = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a run's output folder (DIR/report.html)");
+  report->add_option("dir", rp.dir, "the output folder of a `kilang run`")->required();
+  report->add_option("--out", rp.out, "where to write the page (default DIR/report.html)");
+  report
+      ->add_option("--samples", rp.options.samples_per_reason,
+                   "removed documents sampled per stage and reason")
+      ->capture_default_str();
+  report->add_option("--kept-samples", rp.options.kept_samples, "kept documents sampled")
+      ->capture_default_str();
+  report->add_option("--seed", rp.options.seed, "sampling seed")->capture_default_str();
+  report->add_option("--threads", rp.options.threads, "shards read in parallel (0: all cores)")
+      ->capture_default_str();
   run->add_option("--limit", rf.limit, "read at most N documents, the first ones (a quick look)");
   run->add_option("--removed", rf.removed,
                   "full|meta|none: what is written of removed documents (default full)");
@@ -362,5 +424,6 @@ int main(int argc, char** argv) {
   if (*run) return RunRun(rf);
   if (*config) return RunConfigPrint(cf);
   if (*stages) return RunStages();
+  if (*report) return RunReport(rp);
   return kExitUsage;
 }

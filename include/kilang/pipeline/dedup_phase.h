@@ -45,6 +45,10 @@ struct RunDedupOptions {
   // What is written of the documents dedup removes: run.removed ("full", "meta", "none"), set
   // by the runner (not a dedup key).
   std::string removed = "full";
+  // Fault-injection seam (tests; not a config key): called before shard i's marker is written;
+  // returning false stops the phase with Status::Internal, as a kill between a shard's rename
+  // and its marker would. Null: never stops.
+  std::function<bool(size_t shard)> before_marker;
   void Bind(OptionBinder* b);
   // Copies the mirrored fields into `options` (call after setting keys).
   dedup::DedupOptions Resolved(size_t threads) const;
@@ -77,10 +81,6 @@ Result<DedupPhaseResult> RunDedupPhase(
     const std::string& dir, OutputCompression compression, int compression_level, size_t threads,
     const std::function<void(const std::string&)>& progress = nullptr,
     const std::atomic<bool>* stop = nullptr);
-
-// Test hook: called before writing shard i's marker; returning false stops the phase with
-// Status::Internal (simulates a kill between a shard's rename and its marker).
-void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook);
 
 }  // namespace kilang
 
