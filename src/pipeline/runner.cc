@@ -430,7 +430,7 @@ class Run {
   std::deque<std::shared_ptr<Batch>> batch_queue_;
   size_t tasks_active_ = 0;  // tasks claimed and not over (guarded by batch_mu_)
   std::atomic<uint64_t> kept_docs_{0}, removed_docs_{0};  // for the progress line
-  bool has_extract_ = false;        // the pipeline has an extract stage
+  bool has_extract_ = false;                              // the pipeline has an extract stage
 
   std::atomic<size_t> next_{0};
   std::atomic<bool> failed_{false};
