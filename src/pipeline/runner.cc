@@ -424,11 +424,12 @@ class Run {
   bool created_dir_ = false;        // this invocation created DIR
   // Batches of documents that idle workers help with (within-file parallelism).
   bool batching_ = false;  // more than one worker
-  size_t max_inflight_ = 4;
+  size_t max_inflight_ = 4;  // batches in flight for the whole run (2 per worker)
   std::mutex batch_mu_;
   std::condition_variable batch_cv_;
   std::deque<std::shared_ptr<Batch>> batch_queue_;
-  size_t tasks_active_ = 0;  // tasks claimed and not over (guarded by batch_mu_)
+  // Tasks claimed and not over (changed under batch_mu_; read without it for the in-flight cap).
+  std::atomic<size_t> tasks_active_{0};
   std::atomic<uint64_t> kept_docs_{0}, removed_docs_{0};  // for the progress line
   bool has_extract_ = false;                              // the pipeline has an extract stage
 
@@ -731,7 +732,10 @@ Status Run::RunTask(size_t i, Worker* w) {
     while (!inflight.empty()) {
       Batch& b = *inflight.front();
       if (!b.done.load(std::memory_order_acquire)) {
-        if (!all && inflight.size() < max_inflight_) return Status::Ok();
+        // The run's in-flight budget is shared by the tasks running now: one task alone keeps
+        // every worker busy, several keep memory bounded (at most ~2 batches per worker).
+        const size_t cap = std::max<size_t>(2, max_inflight_ / std::max<size_t>(1, tasks_active_));
+        if (!all && inflight.size() < cap) return Status::Ok();
         if (!HelpOnce(w)) WaitForBatch(b);
         continue;
       }
