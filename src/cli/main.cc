@@ -5,7 +5,6 @@
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -106,8 +105,9 @@ int RunExtract(const ExtractFlags& flags) {
       continue;
     }
     if (report.invalid_utf8) {
-      std::fprintf(stderr, "kilang extract: %s: warning: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
-                   path.c_str(), report.invalid_utf8);
+      std::fprintf(
+          stderr, "kilang extract: %s: warning: %zu invalid UTF-8 sequence(s) replaced by U+FFFD\n",
+          path.c_str(), report.invalid_utf8);
     }
     std::string line = kilang::ToJsonLine(doc);
     line.push_back('\n');
@@ -131,6 +131,7 @@ struct RunFlags {
   std::string compression;
   std::string progress;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
+  bool keep_intermediate = false;
 };
 
 int RunRun(const RunFlags& flags) {
@@ -146,6 +147,7 @@ int RunRun(const RunFlags& flags) {
   if (!flags.executor.empty()) sets.emplace_back("run.executor", flags.executor);
   if (!flags.compression.empty()) sets.emplace_back("run.compression", flags.compression);
   if (!flags.progress.empty()) sets.emplace_back("run.progress", flags.progress);
+  if (flags.keep_intermediate) sets.emplace_back("dedup.keep_intermediate", "true");
   for (const std::string& kv : flags.sets) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos) {
@@ -231,6 +233,9 @@ int main(int argc, char** argv) {
   run->add_option("--compression", rf.compression, "zstd|gzip|none (default zstd)");
   run->add_option("--progress", rf.progress, "auto|plain|none");
   run->add_option("--set", rf.sets, "SECTION.KEY=VALUE, as in the YAML config (repeatable)");
+  run->add_flag("--keep-intermediate", rf.keep_intermediate,
+                "keep the stage-1 shards and dedup work files (default: removed once the final "
+                "shards are written and read back)");
 
   try {
     app.parse(argc, argv);

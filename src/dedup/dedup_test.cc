@@ -163,7 +163,8 @@ TEST(Dedup, NearDuplicatesFormOneClusterAnnotatedOnTheKeptDocument) {
   EXPECT_EQ(r.removed.size(), 4u);
   for (const auto& [id, reason] : r.removed) EXPECT_EQ(reason, "minhash_duplicate") << id;
   EXPECT_EQ(Extra(r.docs[0][0], "dedup_cluster_size"), "5");
-  EXPECT_EQ(Extra(r.docs[0][0], "dedup_cluster_id"), "0:0");
+  // Clusters are named by the kept document's id, so users can look them up.
+  EXPECT_EQ(Extra(r.docs[0][0], "dedup_cluster_id"), "copy0");
   EXPECT_EQ(Extra(r.docs[0][1], "dedup_cluster_size"), "");
   EXPECT_EQ(r.stats.clusters, 1u);
   EXPECT_EQ(r.stats.near_duplicates, 4u);
@@ -205,10 +206,11 @@ TEST(Dedup, ThousandsOfIdenticalDocumentsKeepOne) {
   o.lines.enabled = false;
   Outcome r = RunAndFilter(c, TempDir("identical"), o);
   // All 6000 are one near-duplicate cluster: "t" exactly 3000 times and "near" (digits collapse)
-  // 3000 times -> 2 exact survivors, joined by MinHash.
+  // 3000 times -> 2 exact survivors, joined by MinHash. The group counts every member, exact
+  // duplicates included, and every removed one names the kept document.
   EXPECT_EQ(r.kept, (std::vector<std::string>{"d0"}));
   EXPECT_EQ(r.stats.exact_duplicates, 5998u);
-  EXPECT_EQ(Extra(r.docs[0][0], "dedup_cluster_size"), "2");
+  EXPECT_EQ(Extra(r.docs[0][0], "dedup_cluster_size"), "6000");
 }
 
 TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
@@ -224,6 +226,7 @@ TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
   shards[1].push_back(Doc("rare2", "Kalimat jarang sekali\n" + Words(&rng, 30)));
   VectorCorpus c(std::move(shards));
   auto o = SmallOptions();
+  o.lines.keep_first = false;  // CCNet's rule: removed from every document
   Outcome r = RunAndFilter(c, TempDir("lines"), o);
   EXPECT_EQ(r.stats.frequent_lines, 2u);
   ASSERT_EQ(r.removed.size(), 1u);
@@ -239,6 +242,138 @@ TEST(Dedup, RepeatedLinesAreRemovedAndShortLeftoversDropped) {
       if (d.id[0] == 'r') {
         EXPECT_NE(d.text.find("Kalimat jarang"), std::string::npos);
       }
+    }
+  }
+}
+
+// Windows of one long word sequence: doc i holds words [i*shift, i*shift + len).
+std::vector<std::string> Windows(std::mt19937_64* rng, size_t docs, size_t len, size_t shift) {
+  std::vector<std::string> words;
+  std::string all = Words(rng, (docs - 1) * shift + len);
+  for (size_t i = 0, j; i < all.size(); i = j + 1) {
+    j = all.find(' ', i);
+    if (j == std::string::npos) j = all.size();
+    words.push_back(all.substr(i, j - i));
+  }
+  std::vector<std::string> out;
+  for (size_t d = 0; d < docs; ++d) {
+    std::string t;
+    for (size_t k = d * shift; k < d * shift + len; ++k) t += (t.empty() ? "" : " ") + words[k];
+    out.push_back(t);
+  }
+  return out;
+}
+
+TEST(Dedup, AChainOfSimilarDocumentsNeverNamesAnUnrelatedRepresentative) {
+  // Regression (issue 11): each document resembles its neighbours (J ~ 0.82) but the ends of
+  // the chain share nothing. Union-find joined all six and removed the last ones in favour of
+  // the first, with which they have Jaccard 0. Every removed document must resemble the kept
+  // document it names, and the chain's text must survive.
+  std::mt19937_64 rng(11);
+  std::vector<std::string> texts = Windows(&rng, 6, 300, 30);
+  std::vector<std::vector<Document>> shards(1);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    shards[0].push_back(Doc(std::string("w") + std::to_string(i), texts[i]));
+  }
+  VectorCorpus c(std::move(shards));
+  auto o = SmallOptions();
+  o.lines.enabled = false;
+  std::map<std::string, std::string> dup_of;
+  auto kept = DedupCorpus(c, TempDir("chain"), o, nullptr, [&](const Document& d, const Verdict&) {
+    dup_of[d.id] = Extra(d, "duplicate_of");
+  });
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  std::set<std::string> kept_ids;
+  for (const auto& d : (*kept)[0]) kept_ids.insert(d.id);
+  EXPECT_FALSE(dup_of.empty());  // neighbours are still found
+  auto index = [](const std::string& id) { return static_cast<size_t>(std::stoi(id.substr(1))); };
+  for (const auto& [id, ref] : dup_of) {
+    ASSERT_TRUE(kept_ids.count(ref)) << id << " -> " << ref;
+    // Shifts of 30 words: neighbours (distance 1) are similar; distance 2 is below 0.75.
+    const size_t a = index(id), b = index(ref);
+    EXPECT_EQ(a > b ? a - b : b - a, 1u) << id << " -> " << ref;
+  }
+  EXPECT_TRUE(kept_ids.count("w0"));
+  EXPECT_TRUE(kept_ids.count("w2") || kept_ids.count("w3"));
+  EXPECT_TRUE(kept_ids.count("w4") || kept_ids.count("w5"));
+}
+
+TEST(Dedup, AnExactCopyOfANearDuplicateNamesTheKeptRepresentative) {
+  // Regression (issue 11): the exact stage keeps "near" and removes its copy; MinHash then
+  // removes "near" in favour of "orig". The copy must name "orig", which is kept.
+  std::mt19937_64 rng(12);
+  std::string base = Words(&rng, 300);
+  std::string near = base;
+  near.replace(near.size() / 2, 8, " zzzyyy ");
+  VectorCorpus c({{Doc("orig", base), Doc("near", near), Doc("copy", near)}});
+  auto o = SmallOptions();
+  o.lines.enabled = false;
+  std::map<std::string, std::string> dup_of;
+  auto kept =
+      DedupCorpus(c, TempDir("exactnear"), o, nullptr, [&](const Document& d, const Verdict& v) {
+        dup_of[d.id] = v.reason + ":" + Extra(d, "duplicate_of");
+      });
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ((*kept)[0].size(), 1u);
+  EXPECT_EQ((*kept)[0][0].id, "orig");
+  EXPECT_EQ(Extra((*kept)[0][0], "dedup_cluster_size"), "3");
+  EXPECT_EQ(dup_of["near"], "minhash_duplicate:orig");
+  EXPECT_EQ(dup_of["copy"], "exact_duplicate:orig");
+}
+
+TEST(Dedup, LineRemovalNeverDeletesAGroupsRepresentative) {
+  // Regression (issue 11): the representative's two lines each occur in six other documents,
+  // so both are frequent and, by CCNet's rule, removed from it; it was then dropped as too
+  // short, and its near duplicate (removed in its favour) took the group's text with it.
+  std::mt19937_64 rng(13);
+  std::string l1 = Words(&rng, 25), l2 = Words(&rng, 25);
+  std::vector<std::vector<Document>> shards(1);
+  for (int i = 0; i < 6; ++i) {
+    shards[0].push_back(Doc(std::string("x") + std::to_string(i), l1 + "\n" + Words(&rng, 80)));
+    shards[0].push_back(Doc(std::string("y") + std::to_string(i), Words(&rng, 80) + "\n" + l2));
+  }
+  shards[0].push_back(Doc("rep", l1 + "\n" + l2));
+  shards[0].push_back(Doc("dup", l1 + "\n" + l2 + " tambahan"));
+  VectorCorpus c(std::move(shards));
+  for (bool keep_first : {true, false}) {
+    auto o = SmallOptions();
+    o.lines.keep_first = keep_first;
+    o.lines.min_doc_chars = 100;
+    o.minhash_options.ngram = 3;  // "dup" differs by one word: make it a near duplicate
+    std::map<std::string, std::string> removed;
+    auto kept = DedupCorpus(c, TempDir(keep_first ? "replines1" : "replines0"), o, nullptr,
+                            [&](const Document& d, const Verdict& v) {
+                              removed[d.id] = v.reason + ":" + Extra(d, "duplicate_of");
+                            });
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ(removed["dup"], "minhash_duplicate:rep") << keep_first;
+    bool rep_kept = false;
+    for (const auto& d : (*kept)[0]) {
+      if (d.id == "rep") {
+        rep_kept = true;
+        EXPECT_EQ(d.text, l1 + "\n" + l2);
+      }
+    }
+    EXPECT_TRUE(rep_kept) << keep_first;
+  }
+}
+
+TEST(Dedup, ARepeatedLineIsKeptInTheFirstDocumentThatHoldsIt) {
+  std::mt19937_64 rng(14);
+  std::vector<std::vector<Document>> shards(2);
+  for (int i = 0; i < 8; ++i) {
+    shards[i % 2].push_back(Doc(std::string("a") + std::to_string(i),
+                                "Berita Terkait\n" + Words(&rng, 40) + "\nBaca juga lainnya"));
+  }
+  VectorCorpus c(std::move(shards));
+  Outcome r = RunAndFilter(c, TempDir("keepfirst"), SmallOptions());
+  EXPECT_EQ(r.stats.frequent_lines, 2u);
+  for (const auto& s : r.docs) {
+    for (const auto& d : s) {
+      // a0 is the first document (shard 0, position 0): it keeps both lines.
+      const bool first = d.id == "a0";
+      EXPECT_EQ(d.text.find("Berita Terkait") != std::string::npos, first) << d.id;
+      EXPECT_EQ(d.text.find("Baca juga") != std::string::npos, first) << d.id;
     }
   }
 }
@@ -305,9 +440,9 @@ TEST(Dedup, KilledBetweenPhasesResumesToTheSameResult) {
   ASSERT_GT(clean.removed.size(), 10u);
   for (int stop = 1; stop <= 5; ++stop) {
     std::string dir = TempDir("kill" + std::to_string(stop));
-    SetPhaseHookForTesting([stop](int phase) { return phase != stop; });
-    auto st = RunDedup(c, dir, o);
-    SetPhaseHookForTesting(nullptr);
+    auto killed = o;
+    killed.after_phase = [stop](int phase) { return phase != stop; };
+    auto st = RunDedup(c, dir, killed);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.status().message(), "stopped after phase " + std::to_string(stop));
     Outcome resumed = RunAndFilter(c, dir, o);
@@ -358,9 +493,9 @@ TEST(Dedup, CorruptIntermediateFileIsDetectedAndRebuilt) {
   auto o = SmallOptions();
   Outcome clean = RunAndFilter(c, TempDir("clean2"), o);
   std::string dir = TempDir("corrupt");
-  SetPhaseHookForTesting([](int phase) { return phase != 2; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 2; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   // Flip one payload byte of a band file; phase 1 is marked complete, so only reading it in
   // phase 3 can find the damage.
   {
@@ -379,9 +514,9 @@ TEST(Dedup, TruncatedIntermediateFileIsRebuilt) {
   auto o = SmallOptions();
   Outcome clean = RunAndFilter(c, TempDir("clean3"), o);
   std::string dir = TempDir("trunc");
-  SetPhaseHookForTesting([](int phase) { return phase != 3; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 3; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   fs::resize_file(dir + "/p3/000004.pairs", fs::file_size(dir + "/p3/000004.pairs") / 2);
   fs::resize_file(dir + "/p1/000002.lines", 10);
   Outcome r = RunAndFilter(c, dir, o);
@@ -396,9 +531,9 @@ TEST(Dedup, UnsortedIntermediateFileIsDetectedAndRebuilt) {
   o.lines.enabled = false;
   Outcome clean = RunAndFilter(c, TempDir("clean4"), o);
   std::string dir = TempDir("unsorted");
-  SetPhaseHookForTesting([](int phase) { return phase != 1; });
-  ASSERT_FALSE(RunDedup(c, dir, o).ok());
-  SetPhaseHookForTesting(nullptr);
+  auto killed = o;
+  killed.after_phase = [](int phase) { return phase != 1; };
+  ASSERT_FALSE(RunDedup(c, dir, killed).ok());
   // Rewrite a band file with the right tag and valid checksums but records in reverse order:
   // only the order check can catch it.
   std::string tag;

@@ -407,4 +407,46 @@ Status ExternalSorter::Drain(bool unique, const std::function<void(const uint64_
   return st;
 }
 
+// ---- string tables ----
+
+void StringTableWriter::Add(std::string_view s) {
+  for (unsigned char c : s) {
+    pending_ |= static_cast<uint64_t>(c) << (8 * pending_len_);
+    if (++pending_len_ == 8) {
+      w_.Append(0, &pending_);
+      pending_ = 0;
+      pending_len_ = 0;
+    }
+  }
+  offsets_.push_back(offsets_.back() + s.size());
+}
+
+Status StringTableWriter::Finish() {
+  if (pending_len_ > 0) w_.Append(0, &pending_);
+  pending_ = 0;
+  pending_len_ = 0;
+  for (uint64_t off : offsets_) w_.Append(1, &off);
+  return w_.Finish();
+}
+
+Result<std::string> ReadTableString(const RecordFile& f, uint64_t index) {
+  if (f.num_sections() != 2 || index + 1 >= f.section_records(1)) {
+    return Status::Corruption(f.path() + ": string " + std::to_string(index) + " out of range");
+  }
+  uint64_t off[2];
+  KILANG_RETURN_IF_ERROR(f.ReadRecords(1, index, 2, off));
+  if (off[1] < off[0] || off[1] > 8 * f.section_records(0)) {
+    return Status::Corruption(f.path() + ": bad string offsets");
+  }
+  std::string out(off[1] - off[0], '\0');
+  if (out.empty()) return out;
+  const uint64_t w0 = off[0] / 8, w1 = (off[1] + 7) / 8;
+  std::vector<uint64_t> words(w1 - w0);
+  KILANG_RETURN_IF_ERROR(f.ReadRecords(0, w0, words.size(), words.data()));
+  for (uint64_t b = off[0]; b < off[1]; ++b) {
+    out[b - off[0]] = static_cast<char>(words[b / 8 - w0] >> (8 * (b % 8)));
+  }
+  return out;
+}
+
 }  // namespace kilang::dedup::internal

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kilang/util/status.h"
@@ -155,6 +156,33 @@ class ExternalSorter {
 // record once when `unique`). Returns the first stream error.
 Status MergeStreams(const std::vector<RecordStream*>& streams, size_t words, bool unique,
                     const std::function<void(const uint64_t*)>& fn);
+
+// Variable-length strings (document ids) stored in a record file of 1-word records: section 0
+// holds the bytes of all strings back to back (packed into little-endian words, the last one
+// zero-padded), section 1 the n+1 byte offsets. Single-threaded writer.
+class StringTableWriter {
+ public:
+  StringTableWriter(std::string path, uint64_t tag) : w_(std::move(path), 1, 2, tag) {}
+  Status Open() { return w_.Open(); }
+  void Add(std::string_view s);
+  // Writes the offsets, the table and the footer; renames into place.
+  Status Finish();
+  uint64_t size() const { return offsets_.size() - 1; }
+
+ private:
+  RecordFileWriter w_;
+  std::vector<uint64_t> offsets_{0};
+  uint64_t pending_ = 0;    // bytes not yet forming a whole word
+  size_t pending_len_ = 0;  // 0..7
+};
+
+// String `index` of a string table (see StringTableWriter). Corruption when out of range.
+// Thread-safe (pread).
+Result<std::string> ReadTableString(const RecordFile& f, uint64_t index);
+// Number of strings in a string table.
+inline uint64_t TableStrings(const RecordFile& f) {
+  return f.num_sections() == 2 && f.section_records(1) > 0 ? f.section_records(1) - 1 : 0;
+}
 
 // Returns a Status for errno after a failed call on `what`.
 Status ErrnoStatus(const std::string& what);

@@ -98,5 +98,28 @@ TEST(DedupExternalSorter, SpillsAndMergesUnique) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(DedupStringTable, RoundTripsEmptyLongAndUnalignedStrings) {
+  const std::string path = ::testing::TempDir() + "/kilang_strings_" + std::to_string(::getpid());
+  std::vector<std::string> in = {
+      "", "a", "0123456", "01234567", "012345678", std::string(1000, 'x'), "<urn:uuid:\xC3\xA9>",
+      ""};
+  StringTableWriter w(path, 7);
+  ASSERT_TRUE(w.Open().ok());
+  for (const auto& s : in) w.Add(s);
+  EXPECT_EQ(w.size(), in.size());
+  ASSERT_TRUE(w.Finish().ok());
+  auto f = RecordFile::Open(path, 1, 7);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE((*f)->Validate(false).ok());
+  ASSERT_EQ(TableStrings(**f), in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    auto s = ReadTableString(**f, i);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(*s, in[i]) << i;
+  }
+  EXPECT_FALSE(ReadTableString(**f, in.size()).ok());
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace kilang::dedup::internal

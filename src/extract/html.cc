@@ -1,7 +1,8 @@
-// HtmlExtractor: main-content extraction by block scoring over the gumbo DOM.
+// HtmlExtractor: main-content extraction by block scoring over the parsed tree (html_dom.h).
 //
 // Steps (every DOM walk is iterative; the tree depth is capped before parsing):
-//  1. Parse (gumbo), after PrepareHtml dropped script/style bodies and capped runaway nesting.
+//  1. Parse (gumbo, into a Dom), after PrepareHtml dropped script/style bodies and capped runaway
+//     nesting. Everything after parsing reads the Dom only.
 //  2. Index the element tree: parent, tag, hints (class/id/role/itemprop/aria-label against
 //     data/html/hints.yaml), visibility, subtree text and link-text sizes; gather metadata
 //     (<title>, <meta>, <link>, JSON-LD, <time>, author hints) on the way.
@@ -13,8 +14,6 @@
 //  6. Emit the container's blocks minus chrome lines, bylines, datelines and the headline.
 #include "kilang/extract/html.h"
 
-#include <gumbo.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -25,12 +24,18 @@
 #include <unordered_set>
 #include <vector>
 
+#include "html_dom.h"
 #include "html_internal.h"
 #include "kilang/util/text.h"
 
 namespace kilang {
 
+using html_internal::AttrId;
+using html_internal::Dom;
 using html_internal::Hints;
+using html_internal::NodeId;
+using html_internal::NodeKind;
+using html_internal::Tag;
 
 HtmlExtractor::HtmlExtractor(const Lexicon& lexicon, HtmlOptions options)
     : lex_(lexicon), dates_(lexicon), options_(options) {
@@ -55,9 +60,9 @@ enum ElemFlags : uint16_t {
 };
 
 struct Elem {
-  const GumboNode* node = nullptr;
+  NodeId node = html_internal::kNoNode;
   int parent = -1;
-  GumboTag tag = GUMBO_TAG_UNKNOWN;
+  Tag tag = Tag::kUnknown;
   uint16_t flags = 0;
   int64_t text = 0;         // subtree text units (own, then aggregated)
   int64_t link = 0;         // subtree text units inside links
@@ -83,109 +88,109 @@ struct Block {
   bool in_ld = false;   // found in the JSON-LD articleBody
 };
 
-bool IsSkipTag(GumboTag t) {
+bool IsSkipTag(Tag t) {
   switch (t) {
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT:
-    case GUMBO_TAG_EMBED:
-    case GUMBO_TAG_CANVAS:
-    case GUMBO_TAG_VIDEO:
-    case GUMBO_TAG_AUDIO:
-    case GUMBO_TAG_SELECT:
-    case GUMBO_TAG_OPTION:
-    case GUMBO_TAG_OPTGROUP:
-    case GUMBO_TAG_DATALIST:
-    case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_INPUT:
-    case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_MAP:
-    case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_NOEMBED:
-    case GUMBO_TAG_FRAMESET:
-    case GUMBO_TAG_APPLET:
-    case GUMBO_TAG_MENUITEM:
-    case GUMBO_TAG_KEYGEN:
-    case GUMBO_TAG_PROGRESS:
-    case GUMBO_TAG_METER:
+    case Tag::kScript:
+    case Tag::kStyle:
+    case Tag::kTemplate:
+    case Tag::kSvg:
+    case Tag::kMath:
+    case Tag::kIframe:
+    case Tag::kObject:
+    case Tag::kEmbed:
+    case Tag::kCanvas:
+    case Tag::kVideo:
+    case Tag::kAudio:
+    case Tag::kSelect:
+    case Tag::kOption:
+    case Tag::kOptgroup:
+    case Tag::kDatalist:
+    case Tag::kButton:
+    case Tag::kInput:
+    case Tag::kTextarea:
+    case Tag::kMap:
+    case Tag::kNoframes:
+    case Tag::kNoembed:
+    case Tag::kFrameset:
+    case Tag::kApplet:
+    case Tag::kMenuitem:
+    case Tag::kKeygen:
+    case Tag::kProgress:
+    case Tag::kMeter:
       return true;
     default:
       return false;
   }
 }
 
-bool IsBlockTag(GumboTag t) {
+bool IsBlockTag(Tag t) {
   switch (t) {
-    case GUMBO_TAG_ADDRESS:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_BODY:
-    case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_DETAILS:
-    case GUMBO_TAG_DIR:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FORM:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HGROUP:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_TFOOT:
-    case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_LEGEND:
-    case GUMBO_TAG_HTML:
-    case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_OPTION:
+    case Tag::kAddress:
+    case Tag::kArticle:
+    case Tag::kAside:
+    case Tag::kBlockquote:
+    case Tag::kBody:
+    case Tag::kCenter:
+    case Tag::kDd:
+    case Tag::kDetails:
+    case Tag::kDir:
+    case Tag::kDiv:
+    case Tag::kDl:
+    case Tag::kDt:
+    case Tag::kFieldset:
+    case Tag::kFigcaption:
+    case Tag::kFigure:
+    case Tag::kFooter:
+    case Tag::kForm:
+    case Tag::kH1:
+    case Tag::kH2:
+    case Tag::kH3:
+    case Tag::kH4:
+    case Tag::kH5:
+    case Tag::kH6:
+    case Tag::kHeader:
+    case Tag::kHgroup:
+    case Tag::kHr:
+    case Tag::kLi:
+    case Tag::kMain:
+    case Tag::kMenu:
+    case Tag::kNav:
+    case Tag::kOl:
+    case Tag::kP:
+    case Tag::kPre:
+    case Tag::kSection:
+    case Tag::kSummary:
+    case Tag::kTable:
+    case Tag::kTbody:
+    case Tag::kTfoot:
+    case Tag::kThead:
+    case Tag::kTr:
+    case Tag::kUl:
+    case Tag::kCaption:
+    case Tag::kLegend:
+    case Tag::kHtml:
+    case Tag::kNoscript:
+    case Tag::kBr:
+    case Tag::kOption:
       return true;
     default:
       return false;
   }
 }
 
-int HeadingLevel(GumboTag t) {
+int HeadingLevel(Tag t) {
   switch (t) {
-    case GUMBO_TAG_H1:
+    case Tag::kH1:
       return 1;
-    case GUMBO_TAG_H2:
+    case Tag::kH2:
       return 2;
-    case GUMBO_TAG_H3:
+    case Tag::kH3:
       return 3;
-    case GUMBO_TAG_H4:
+    case Tag::kH4:
       return 4;
-    case GUMBO_TAG_H5:
+    case Tag::kH5:
       return 5;
-    case GUMBO_TAG_H6:
+    case Tag::kH6:
       return 6;
     default:
       return 0;
@@ -193,11 +198,8 @@ int HeadingLevel(GumboTag t) {
 }
 
 // Every attribute read here or in ElemAttrs must be one html_internal::KeepsAttribute keeps:
-// PrepareHtml drops all others before parsing.
-std::string_view Attr(const GumboNode* n, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
-  return a ? std::string_view(a->value) : std::string_view();
-}
+// PrepareHtml drops all others before parsing (and one with an AttrId: the Dom stores no other).
+std::string_view Attr(const Dom& dom, NodeId n, AttrId name) { return dom.Attr(n, name); }
 
 // Decodes one UTF-8 code point at s[*i], advancing *i (invalid bytes yield U+FFFD).
 inline uint32_t NextCp(std::string_view s, size_t* i) {
@@ -272,51 +274,53 @@ bool LowerEquals(std::string_view v, std::string_view lower) {
 }
 
 // The attributes of an element that the index walk reads, found in one pass over its attribute
-// list (the first one of each name, as gumbo_get_attribute would return).
+// list (the first one of each name, as Dom::Attr would return).
 struct ElemAttrs {
   std::string_view cls, id, itemprop, aria_label, aria_hidden, role, rel, style, data_component,
       data_testid;
   bool hidden = false;
 
-  explicit ElemAttrs(const GumboVector& attrs) {
-    for (unsigned i = 0; i < attrs.length; ++i) {
-      const auto* a = static_cast<const GumboAttribute*>(attrs.data[i]);
-      std::string_view name = a->name;  // the tokenizer lower-cases attribute names
+  explicit ElemAttrs(std::span<const html_internal::DomAttr> attrs) {
+    for (const html_internal::DomAttr& a : attrs) {
       std::string_view* slot = nullptr;
-      switch (name.size()) {
-        case 2:
-          if (name == "id") slot = &id;
+      switch (a.id) {
+        case AttrId::kId:
+          slot = &id;
           break;
-        case 3:
-          if (name == "rel") slot = &rel;
+        case AttrId::kRel:
+          slot = &rel;
           break;
-        case 4:
-          if (name == "role") slot = &role;
+        case AttrId::kRole:
+          slot = &role;
           break;
-        case 5:
-          if (name == "class") slot = &cls;
-          if (name == "style") slot = &style;
+        case AttrId::kClass:
+          slot = &cls;
           break;
-        case 6:
-          if (name == "hidden") hidden = true;
+        case AttrId::kStyle:
+          slot = &style;
           break;
-        case 8:
-          if (name == "itemprop") slot = &itemprop;
+        case AttrId::kHidden:
+          hidden = true;
           break;
-        case 10:
-          if (name == "aria-label") slot = &aria_label;
+        case AttrId::kItemprop:
+          slot = &itemprop;
           break;
-        case 11:
-          if (name == "aria-hidden") slot = &aria_hidden;
-          if (name == "data-testid") slot = &data_testid;
+        case AttrId::kAriaLabel:
+          slot = &aria_label;
           break;
-        case 14:
-          if (name == "data-component") slot = &data_component;
+        case AttrId::kAriaHidden:
+          slot = &aria_hidden;
+          break;
+        case AttrId::kDataTestid:
+          slot = &data_testid;
+          break;
+        case AttrId::kDataComponent:
+          slot = &data_component;
           break;
         default:
           break;
       }
-      if (slot && slot->data() == nullptr) *slot = a->value;
+      if (slot && slot->data() == nullptr) *slot = a.value;
     }
   }
 
@@ -342,24 +346,24 @@ bool StyleHides(std::string_view style) {
          s.find("visibility:hidden") != std::string::npos;
 }
 
-// Gathers the text below `root` (iteratively), up to `cap` bytes.
-std::string SubtreeText(const GumboNode* root, size_t cap) {
+// Gathers the text below `root` (in document order, a linear scan of its id range), up to `cap`
+// bytes.
+std::string SubtreeText(const Dom& dom, NodeId root, size_t cap) {
   std::string out;
-  std::vector<const GumboNode*> stack{root};
-  while (!stack.empty() && out.size() < cap) {
-    const GumboNode* n = stack.back();
-    stack.pop_back();
-    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
-        n->type == GUMBO_NODE_CDATA) {
-      out.append(n->v.text.text);
+  NodeId end = dom[root].end;
+  for (NodeId i = root; i < end && out.size() < cap;) {
+    const html_internal::DomNode& n = dom[i];
+    if (n.kind == NodeKind::kText) {
+      out.append(n.str);
+      ++i;
       continue;
     }
-    if (n->type != GUMBO_NODE_ELEMENT) continue;
-    if (IsSkipTag(n->v.element.tag)) continue;
-    if (IsBlockTag(n->v.element.tag)) out.push_back(' ');
-    const GumboVector& ch = n->v.element.children;
-    for (unsigned i = ch.length; i > 0; --i)
-      stack.push_back(static_cast<GumboNode*>(ch.data[i - 1]));
+    if (IsSkipTag(n.tag)) {
+      i = n.end;
+      continue;
+    }
+    if (IsBlockTag(n.tag)) out.push_back(' ');
+    ++i;
   }
   return CollapseSpace(out);
 }
@@ -409,17 +413,18 @@ class Run {
   Run(const Lexicon& lex, const DateParser& dates, const HtmlOptions& opt, const Hints& hints)
       : lex_(lex), dates_(dates), opt_(opt), hints_(hints) {}
 
-  void Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc);
-  // The JSON-LD bodies PrepareHtml lifted out of `markup`, the text gumbo parsed.
+  // `dom` is the parsed page; it must outlive the Run.
+  void Extract(const Dom& dom, const std::optional<DateTime>& now, Document* doc);
+  // The JSON-LD bodies PrepareHtml lifted out of `markup`, the text the parser parsed.
   void SetLifted(const std::vector<html_internal::LiftedScript>* lifted, std::string_view markup) {
     lifted_ = lifted;
     markup_ = markup;
   }
 
  private:
-  void Index(const GumboNode* root);
+  void Index();
   // The lifted body of the <script> element `n` (found by the offset of its start tag), or "".
-  std::string LiftedBody(const GumboNode* n) const;
+  std::string LiftedBody(NodeId n) const;
   void DecideRemovals(bool drop_noscript);
   void BuildBlocks();
   void Flush(std::string* buf, double* link_units, int owner, int in_heading, int in_li,
@@ -446,6 +451,7 @@ class Run {
   const DateParser& dates_;
   const HtmlOptions& opt_;
   const Hints& hints_;
+  const Dom* dom_ = nullptr;
   std::vector<Elem> elems_;
   std::vector<Block> blocks_;
   MetaBag meta_;
@@ -461,76 +467,76 @@ class Run {
   std::string_view markup_;
 };
 
-std::string Run::LiftedBody(const GumboNode* n) const {
+std::string Run::LiftedBody(NodeId n) const {
   if (!lifted_ || lifted_->empty()) return "";
-  const char* tag = n->v.element.original_tag.data;
-  if (tag < markup_.data() || tag >= markup_.data() + markup_.size()) return "";
-  size_t offset = tag - markup_.data();
+  uint32_t offset_in_markup = (*dom_)[n].source_offset;
+  if (offset_in_markup == html_internal::kNoOffset || offset_in_markup >= markup_.size()) return "";
+  size_t offset = offset_in_markup;
   auto it = std::lower_bound(
       lifted_->begin(), lifted_->end(), offset,
       [](const html_internal::LiftedScript& l, size_t off) { return l.tag_offset < off; });
   return it != lifted_->end() && it->tag_offset == offset ? it->body : "";
 }
 
-void Run::Index(const GumboNode* root) {
+void Run::Index() {
+  const Dom& dom = *dom_;
   struct Frame {
-    const GumboNode* node;
+    NodeId node;
     int elem;
-    unsigned next;
+    NodeId next;  // the next child to visit, or the node's end
   };
   std::vector<Frame> stack;
   elems_.reserve(1024);
-  auto enter = [&](const GumboNode* n, int parent) {
+  auto enter = [&](NodeId n, int parent) {
     Elem e;
     e.node = n;
     e.parent = parent;
-    e.tag = n->v.element.tag;
+    e.tag = dom[n].tag;
     uint16_t pflags = parent >= 0 ? elems_[parent].flags : 0;
     if (pflags & kInLink) e.flags |= kInLink;
-    if (e.tag == GUMBO_TAG_A) e.flags |= kInLink;
-    GumboTag t = e.tag;
+    if (e.tag == Tag::kA) e.flags |= kInLink;
+    Tag t = e.tag;
     int id = static_cast<int>(elems_.size());
     // Metadata.
     switch (t) {
-      case GUMBO_TAG_TITLE:
-        if (meta_.title_tag.empty()) meta_.title_tag = SubtreeText(n, 2000);
+      case Tag::kTitle:
+        if (meta_.title_tag.empty()) meta_.title_tag = SubtreeText(dom, n, 2000);
         break;
-      case GUMBO_TAG_META: {
-        std::string_view name = Attr(n, "property");
-        if (name.empty()) name = Attr(n, "name");
-        if (name.empty()) name = Attr(n, "itemprop");
-        std::string_view content = Attr(n, "content");
+      case Tag::kMeta: {
+        std::string_view name = Attr(dom, n, AttrId::kProperty);
+        if (name.empty()) name = Attr(dom, n, AttrId::kName);
+        if (name.empty()) name = Attr(dom, n, AttrId::kItemprop);
+        std::string_view content = Attr(dom, n, AttrId::kContent);
         if (!name.empty() && !content.empty() && name.size() < 100 && content.size() < 4000) {
           meta_.metas.emplace_back(LowerUtf8(name), std::string(content));
         }
         break;
       }
-      case GUMBO_TAG_LINK: {
-        std::string rel = LowerUtf8(Attr(n, "rel"));
-        if (rel == "canonical" && meta_.canonical.empty()) meta_.canonical = Attr(n, "href");
+      case Tag::kLink: {
+        std::string rel = LowerUtf8(Attr(dom, n, AttrId::kRel));
+        if (rel == "canonical" && meta_.canonical.empty()) {
+          meta_.canonical = Attr(dom, n, AttrId::kHref);
+        }
         break;
       }
-      case GUMBO_TAG_SCRIPT: {
-        std::string type = LowerUtf8(Attr(n, "type"));
+      case Tag::kScript: {
+        std::string type = LowerUtf8(Attr(dom, n, AttrId::kType));
         if (type.find("ld+json") != std::string::npos && meta_.jsonld.size() < 32) {
           std::string body;
-          const GumboVector& ch = n->v.element.children;
-          for (unsigned i = 0; i < ch.length; ++i) {
-            const GumboNode* c = static_cast<GumboNode*>(ch.data[i]);
-            if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
-                c->type == GUMBO_NODE_CDATA)
-              body.append(c->v.text.text);
+          for (NodeId c = dom.FirstChild(n); c != html_internal::kNoNode; c = dom.NextSibling(c)) {
+            if (dom[c].kind == NodeKind::kText) body.append(dom[c].str);
           }
-          if (ch.length == 0) body = LiftedBody(n);
+          if (dom.FirstChild(n) == html_internal::kNoNode) body = LiftedBody(n);
           meta_.jsonld.push_back(std::move(body));
         }
         break;
       }
-      case GUMBO_TAG_TIME: {
-        std::string_view dt = Attr(n, "datetime");
+      case Tag::kTime: {
+        std::string_view dt = Attr(dom, n, AttrId::kDatetime);
         if (!dt.empty() && meta_.time_datetimes.size() < 16) {
-          bool pub = gumbo_get_attribute(&n->v.element.attributes, "pubdate") != nullptr ||
-                     LowerUtf8(Attr(n, "itemprop")).find("datepublished") != std::string::npos;
+          bool pub =
+              dom.HasAttr(n, AttrId::kPubdate) ||
+              LowerUtf8(Attr(dom, n, AttrId::kItemprop)).find("datepublished") != std::string::npos;
           if (pub)
             meta_.time_datetimes.insert(meta_.time_datetimes.begin(), std::string(dt));
           else
@@ -542,14 +548,14 @@ void Run::Index(const GumboNode* root) {
         break;
     }
     if (IsSkipTag(t)) e.flags |= kSkip;
-    if (t == GUMBO_TAG_HEAD) e.flags |= kHidden;  // walked for metadata, never text
-    if (t == GUMBO_TAG_NOSCRIPT) e.flags |= kNoscript;
-    if (t == GUMBO_TAG_BODY && body_ < 0) body_ = id;
-    if (t == GUMBO_TAG_NAV || t == GUMBO_TAG_ASIDE || t == GUMBO_TAG_FOOTER ||
-        t == GUMBO_TAG_HEADER || t == GUMBO_TAG_MENU)
+    if (t == Tag::kHead) e.flags |= kHidden;  // walked for metadata, never text
+    if (t == Tag::kNoscript) e.flags |= kNoscript;
+    if (t == Tag::kBody && body_ < 0) body_ = id;
+    if (t == Tag::kNav || t == Tag::kAside || t == Tag::kFooter || t == Tag::kHeader ||
+        t == Tag::kMenu)
       e.flags |= kChromeTag;
-    const GumboVector& attrs = n->v.element.attributes;
-    if (attrs.length > 0) {
+    std::span<const html_internal::DomAttr> attrs = dom.attrs(n);
+    if (!attrs.empty()) {
       ElemAttrs a(attrs);
       if (a.hidden || (!a.aria_hidden.empty() && LowerEquals(a.aria_hidden, "true")) ||
           StyleHides(a.style))
@@ -557,7 +563,7 @@ void Run::Index(const GumboNode* root) {
       if (!a.role.empty() && hints_.IsRemoveRole(LowerUtf8(a.role))) e.flags |= kChromeTag;
       a.HintText(&hint_buf_);
       const std::string& hint = hint_buf_;
-      if (!hint.empty() && t != GUMBO_TAG_BODY && t != GUMBO_TAG_HTML) {
+      if (!hint.empty() && t != Tag::kBody && t != Tag::kHtml) {
         // Pages repeat the same class names many times: match each distinct value once.
         auto it = hint_cache_.find(hint);
         if (it == hint_cache_.end()) {
@@ -573,33 +579,33 @@ void Run::Index(const GumboNode* root) {
       }
       if (!a.rel.empty() && LowerEquals(a.rel, "author")) {
         e.flags |= kBylineHint;
-        if (meta_.rel_author.empty()) meta_.rel_author = SubtreeText(n, 200);
+        if (meta_.rel_author.empty()) meta_.rel_author = SubtreeText(dom, n, 200);
       }
       if (e.flags & kBylineHint) {
         if (meta_.byline_elems.size() < 32) meta_.byline_elems.push_back(id);
       }
       if (!a.itemprop.empty() && LowerEquals(a.itemprop, "articlebody")) e.flags |= kArticleBody;
     }
-    if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) e.flags |= kContentTag;
+    if (t == Tag::kArticle || t == Tag::kMain) e.flags |= kContentTag;
     elems_.push_back(e);
-    stack.push_back({n, id, 0});
+    stack.push_back({n, id, n + 1});
   };
-  if (root->type != GUMBO_NODE_ELEMENT) return;
-  enter(root, -1);
+  if (dom.empty() || !dom.IsElement(0)) return;
+  enter(0, -1);
   while (!stack.empty()) {
     Frame& f = stack.back();
-    const GumboVector& ch = f.node->v.element.children;
-    if (f.next >= ch.length || (elems_[f.elem].flags & kSkip)) {
+    if (f.next >= dom[f.node].end || (elems_[f.elem].flags & kSkip)) {
       stack.pop_back();
       continue;
     }
-    const GumboNode* c = static_cast<GumboNode*>(ch.data[f.next++]);
+    NodeId c = f.next;
+    f.next = dom[c].end;
     int parent = f.elem;
-    if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
+    if (dom.IsElement(c)) {
       if (static_cast<int>(stack.size()) >= opt_.max_depth) continue;
       enter(c, parent);
-    } else if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA) {
-      double u = TextUnits(c->v.text.text);
+    } else {
+      double u = TextUnits(dom[c].str);
       elems_[parent].text += static_cast<int64_t>(u);
       if (elems_[parent].flags & kInLink) elems_[parent].link += static_cast<int64_t>(u);
     }
@@ -611,9 +617,9 @@ void Run::Index(const GumboNode* root) {
     if (e.parent >= 0) elems_[e.parent].end = std::max(elems_[e.parent].end, e.end);
     if (e.parent >= 0) {
       Elem& p = elems_[e.parent];
-      p.paragraphs += e.paragraphs + (e.tag == GUMBO_TAG_P ? 1 : 0);
-      p.has_anchor = p.has_anchor || e.has_anchor || e.tag == GUMBO_TAG_H1 ||
-                     e.tag == GUMBO_TAG_ARTICLE || e.tag == GUMBO_TAG_MAIN;
+      p.paragraphs += e.paragraphs + (e.tag == Tag::kP ? 1 : 0);
+      p.has_anchor = p.has_anchor || e.has_anchor || e.tag == Tag::kH1 || e.tag == Tag::kArticle ||
+                     e.tag == Tag::kMain;
     }
     if (e.parent < 0 || (e.flags & kSkip)) continue;
     elems_[e.parent].text += e.text;
@@ -638,7 +644,7 @@ void Run::DecideRemovals(bool drop_noscript) {
     // Named both ways ("article modal-enabled", "entry-content-read-more"): the content name
     // wins, as the chrome words are often modifiers.
     if ((e.flags & kRemoveHint) && (e.flags & kContentHint) && !(e.flags & kChromeTag)) continue;
-    if (e.tag == GUMBO_TAG_BODY || e.tag == GUMBO_TAG_HTML || e.tag == GUMBO_TAG_MAIN) continue;
+    if (e.tag == Tag::kBody || e.tag == Tag::kHtml || e.tag == Tag::kMain) continue;
     // A subtree holding most of the page's prose, in several paragraphs or around the headline,
     // is (or wraps) the article whatever its name says.
     int64_t prose = e.text - e.link;
@@ -691,9 +697,10 @@ void Run::BuildBlocks() {
   blocks_.clear();
   if (elems_.empty()) return;
   // Walk the elements in pre-order again; ids are assigned in the same order as in Index.
+  const Dom& dom = *dom_;
   struct Frame {
     int elem;
-    unsigned next;
+    NodeId next;  // the next child node to visit, or the node's end
   };
   std::string buf;
   double link_units = 0;
@@ -709,23 +716,23 @@ void Run::BuildBlocks() {
           in_quote, in_caption);
   };
   auto adjust = [&](int id, int d) {
-    GumboTag t = elems_[id].tag;
+    Tag t = elems_[id].tag;
     if (elems_[id].flags & kCaptionHint) in_caption += d;
     if (HeadingLevel(t)) {
       in_heading += d;
       if (d > 0) heading_level = HeadingLevel(t);
     }
-    if (t == GUMBO_TAG_LI || t == GUMBO_TAG_DD || t == GUMBO_TAG_DT) in_li += d;
-    if (t == GUMBO_TAG_TR) in_cell += d;
-    if (t == GUMBO_TAG_PRE) in_pre += d;
-    if (t == GUMBO_TAG_BLOCKQUOTE) in_quote += d;
-    if (t == GUMBO_TAG_FIGCAPTION || t == GUMBO_TAG_CAPTION || t == GUMBO_TAG_FIGURE) {
+    if (t == Tag::kLi || t == Tag::kDd || t == Tag::kDt) in_li += d;
+    if (t == Tag::kTr) in_cell += d;
+    if (t == Tag::kPre) in_pre += d;
+    if (t == Tag::kBlockquote) in_quote += d;
+    if (t == Tag::kFigcaption || t == Tag::kCaption || t == Tag::kFigure) {
       in_caption += d;
     }
   };
   // Exit handling: when a frame is popped.
   auto leave = [&](int id) {
-    GumboTag t = elems_[id].tag;
+    Tag t = elems_[id].tag;
     if (IsBlockTag(t)) {
       flush();
       if (!block_stack.empty() && block_stack.back() == id) block_stack.pop_back();
@@ -733,35 +740,35 @@ void Run::BuildBlocks() {
     adjust(id, -1);
   };
   auto enter = [&](int id) {
-    GumboTag t = elems_[id].tag;
-    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) buf.push_back(' ');  // cells of a row: one line
+    Tag t = elems_[id].tag;
+    if (t == Tag::kTd || t == Tag::kTh) buf.push_back(' ');  // cells of a row: one line
     if (IsBlockTag(t)) {
       flush();
-      if (t != GUMBO_TAG_BR) block_stack.push_back(id);
+      if (t != Tag::kBr) block_stack.push_back(id);
     }
     adjust(id, +1);
-    stack.push_back({id, 0});
+    stack.push_back({id, elems_[id].node + 1});
   };
   // Index skipped the children of kSkip elements and of elements past max_depth; mirror that.
   enter(next_id++);
   while (!stack.empty()) {
     Frame& f = stack.back();
     const Elem& e = elems_[f.elem];
-    const GumboVector& ch = e.node->v.element.children;
-    if (f.next >= ch.length || (e.flags & kSkip)) {
+    if (f.next >= dom[e.node].end || (e.flags & kSkip)) {
       int id = f.elem;
       stack.pop_back();
       leave(id);
       continue;
     }
-    const GumboNode* c = static_cast<GumboNode*>(ch.data[f.next++]);
-    if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
+    NodeId c = f.next;
+    f.next = dom[c].end;
+    if (dom.IsElement(c)) {
       if (static_cast<int>(stack.size()) >= opt_.max_depth) continue;
       int id = next_id;
       // Skip the whole indexed subtree of a removed element: ids are contiguous per subtree.
       if (is_removed(id)) {
         next_id = elems_[id].end;
-        if (elems_[id].tag == GUMBO_TAG_BR) {
+        if (elems_[id].tag == Tag::kBr) {
           // a removed <br> still breaks the line
           flush();
         }
@@ -769,9 +776,8 @@ void Run::BuildBlocks() {
       }
       ++next_id;
       enter(id);
-    } else if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
-               c->type == GUMBO_NODE_WHITESPACE) {
-      std::string_view s = c->v.text.text;
+    } else {
+      std::string_view s = dom[c].str;
       if (s.find('\0') != std::string_view::npos) continue;
       buf.append(s);
       if (e.flags & kInLink) link_units += TextUnits(s);
@@ -1291,7 +1297,7 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
   if (authors.empty() && !meta_.rel_author.empty()) add_author(meta_.rel_author);
   if (authors.empty()) {
     for (int id : meta_.byline_elems) {
-      std::string t = SubtreeText(elems_[id].node, 300);
+      std::string t = SubtreeText(*dom_, elems_[id].node, 300);
       std::vector<std::string_view> w;
       SplitWords(t, &w);
       if (w.empty() || w.size() > 8) continue;
@@ -1312,8 +1318,10 @@ void Run::FillMetadata(const std::optional<DateTime>& now, Document* doc, std::s
 
 void Run::DebugDump(int container) const {
   auto describe = [&](int id) {
-    std::string d = gumbo_normalized_tagname(elems_[id].tag);
-    std::string_view c = Attr(elems_[id].node, "class"), i = Attr(elems_[id].node, "id");
+    const Dom& dom = *dom_;
+    std::string d((*dom_)[elems_[id].node].str);
+    std::string_view c = Attr(dom, elems_[id].node, AttrId::kClass),
+                     i = Attr(dom, elems_[id].node, AttrId::kId);
     if (!i.empty()) d += "#" + std::string(i.substr(0, 40));
     if (!c.empty()) d += "." + std::string(c.substr(0, 60));
     return d;
@@ -1331,9 +1339,10 @@ void Run::DebugDump(int container) const {
   }
 }
 
-void Run::Extract(const GumboNode* root, const std::optional<DateTime>& now, Document* doc) {
+void Run::Extract(const Dom& dom, const std::optional<DateTime>& now, Document* doc) {
   now_ = now;
-  Index(root);
+  dom_ = &dom;
+  Index();
   DecideRemovals(true);
   BuildBlocks();
   if (blocks_.empty()) {  // a page whose only content is in <noscript>
@@ -1402,17 +1411,22 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
     while (cut > 0 && (static_cast<unsigned char>(html[cut]) & 0xC0) == 0x80) --cut;
     html = html.substr(0, cut);
   }
-  // One arena per thread, reset after each page: its first block is reused, so a page that fits
-  // in it costs no malloc at all for the tree.
+  // One arena and one Dom per thread, reset after each page: the arena's first block and the
+  // Dom's vectors are reused, so a page that fits in them costs no malloc at all for the tree.
   thread_local html_internal::ParseArena arena;
+  thread_local html_internal::Dom dom;
   struct ResetOnExit {
     html_internal::ParseArena* a;
-    ~ResetOnExit() { a->Reset(); }
-  } reset{&arena};
-  GumboOutput* out = html_internal::ParseInto(html, &arena);
+    html_internal::Dom* d;
+    ~ResetOnExit() {
+      d->Reset();  // first: the Dom points into the arena
+      a->Reset();
+    }
+  } reset{&arena, &dom};
+  html_internal::ParseWithGumbo(html, &arena, &dom);
   Run run(lex_, dates_, options_, Hints::Default());
   run.SetLifted(&lifted, html);
-  run.Extract(out->root, now, doc);
+  run.Extract(dom, now, doc);
 }
 
 }  // namespace kilang

@@ -1,32 +1,16 @@
-// ParseArena: the bump allocator gumbo parses into (see html_internal.h).
-#include <gumbo.h>
+// ParseArena: the bump allocator a parse lives in (see html_arena.h).
+#include "html_arena.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
-#include "html_internal.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define KILANG_ARENA_USES_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KILANG_ARENA_USES_MALLOC 1
-#endif
-#endif
-#ifndef KILANG_ARENA_USES_MALLOC
-#define KILANG_ARENA_USES_MALLOC 0
-#endif
-
 namespace kilang::html_internal {
 
 namespace {
 
-constexpr size_t kAlign = 16;  // as malloc: gumbo's structures need no more
 constexpr size_t kFirstBlock = 64 << 10;
 constexpr size_t kMaxBlock = 4 << 20;
-
-inline size_t RoundUp(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
 
 // gumbo (C) cannot take an exception or a null pointer from its allocator: out of memory ends the
 // process, as it would with gumbo's default allocator.
@@ -46,23 +30,11 @@ ParseArena::~ParseArena() {
   for (Block& b : large_) std::free(b.data);
 }
 
-void* ParseArena::Allocate(size_t n) {
-#if KILANG_ARENA_USES_MALLOC
-  // Under AddressSanitizer every request is its own malloc block, so reads past a gumbo node or
-  // string still hit a red zone.
+void* ParseArena::AllocateOwn(size_t n) {
   char* own = MallocOrDie(std::max<size_t>(n, 1));
   large_.push_back(Block{own, n});
   reserved_ += n;
   return own;
-#endif
-  n = RoundUp(std::max<size_t>(n, 1));
-  if (n <= left_) {
-    char* p = next_;
-    next_ += n;
-    left_ -= n;
-    return p;
-  }
-  return AllocateSlow(n);
 }
 
 void* ParseArena::AllocateSlow(size_t n) {
@@ -92,22 +64,6 @@ void ParseArena::Reset() {
   reserved_ = blocks_.empty() ? 0 : kFirstBlock;
   next_ = blocks_.empty() ? nullptr : blocks_.front().data;
   left_ = blocks_.empty() ? 0 : kFirstBlock;
-}
-
-namespace {
-
-void* GumboAllocate(void* arena, size_t n) { return static_cast<ParseArena*>(arena)->Allocate(n); }
-void GumboFree(void*, void*) {}  // everything goes at once with the arena
-
-}  // namespace
-
-GumboOutput* ParseInto(std::string_view html, ParseArena* arena) {
-  GumboOptions opts = kGumboDefaultOptions;
-  opts.max_errors = 0;  // errors are not used: do not record them
-  opts.allocator = GumboAllocate;
-  opts.deallocator = GumboFree;
-  opts.userdata = arena;
-  return gumbo_parse_with_options(&opts, html.data(), html.size());
 }
 
 }  // namespace kilang::html_internal

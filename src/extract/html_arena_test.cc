@@ -1,10 +1,12 @@
+#include "html_arena.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
 #include <string>
 
-#include "html_internal.h"
+#include "html_gumbo.h"
 
 namespace kilang::html_internal {
 namespace {

@@ -1,9 +1,8 @@
 // Internal pieces of the HTML extractor (not a public API): the class/id hint vocabulary, the
-// nesting-depth guard run before the parser, and the structured-metadata readers.
+// nesting-depth guard run before the parser, and the structured-metadata readers. The tree the
+// extractor reads is in html_dom.h; gumbo is only behind html_gumbo.h.
 #ifndef KILANG_SRC_EXTRACT_HTML_INTERNAL_H_
 #define KILANG_SRC_EXTRACT_HTML_INTERNAL_H_
-
-#include <gumbo.h>
 
 #include <array>
 #include <cstdint>
@@ -161,46 +160,8 @@ bool PrepareHtml(std::string_view html, int max_depth, const Hints* hints, std::
 // meta name/property/content, time datetime/pubdate, data-component/-testid, href on <link>,
 // style only when it can hide: "none"/"hidden" or a character reference) and the few the tree
 // builder looks at (font color/face/size, annotation-xml encoding). Anything html.cc starts to read
-// must be added here (ClassifyAttribute in html_prepare.cc).
+// must be added here (ClassifyAttribute in html_prepare.cc) and get an AttrId (html_dom.h).
 bool KeepsAttribute(std::string_view tag, std::string_view name, std::string_view value);
-
-// The memory of one gumbo parse: a bump allocator whose frees are no-ops, released all at once
-// by Reset() or the destructor. gumbo makes one malloc per node, attribute, string and vector
-// and keeps nearly all of it until the tree is destroyed (on the aeb pages it frees ~7% of what
-// it allocates before the end), so per-call malloc/free and the per-node gumbo_destroy_output
-// walk are pure overhead. Blocks grow from 64 KB to 4 MB; a request larger than a quarter of
-// the next block gets a block of its own. Not thread-safe: one arena per thread. Built with
-// AddressSanitizer, every request is a malloc block of its own (red zones for the fuzzers).
-class ParseArena {
- public:
-  ParseArena() = default;
-  ParseArena(const ParseArena&) = delete;
-  ParseArena& operator=(const ParseArena&) = delete;
-  ~ParseArena();
-
-  // 16-byte aligned, never null (out of memory aborts, as gumbo cannot handle a failure).
-  void* Allocate(size_t n);
-  // Frees everything allocated; keeps the first 64 KB block for the next parse.
-  void Reset();
-  // Bytes held from malloc.
-  size_t reserved() const { return reserved_; }
-
- private:
-  struct Block {
-    char* data;
-    size_t size;
-  };
-  void* AllocateSlow(size_t n);
-  std::vector<Block> blocks_;  // regular blocks; the one being filled is the last
-  std::vector<Block> large_;   // blocks of one large request each
-  char* next_ = nullptr;
-  size_t left_ = 0;
-  size_t reserved_ = 0;
-};
-
-// Parses `html` with gumbo (errors not recorded) into `arena`. The output and its tree live
-// until the arena is reset or destroyed; never pass it to gumbo_destroy_output.
-GumboOutput* ParseInto(std::string_view html, ParseArena* arena);
 
 // Article facts from JSON-LD (schema.org). Fields are empty when absent.
 struct JsonLdInfo {

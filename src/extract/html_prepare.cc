@@ -110,9 +110,10 @@ enum class AttrKind : uint8_t {
   kHref,
 };
 
-// `a` is lower-cased. The attributes html.cc reads (every one through Attr(), ElemAttrs or
-// gumbo_get_attribute), and the few the tree builder looks at: <font color|face|size> leaves
-// foreign content, <annotation-xml encoding> holds HTML, <input type=hidden> stays in a table.
+// `a` is lower-cased. The attributes html.cc reads (every one an AttrId of html_dom.h, read
+// through Attr(), ElemAttrs or Dom::HasAttr), and the few the tree builder looks at: <font
+// color|face|size> leaves foreign content, <annotation-xml encoding> holds HTML, <input
+// type=hidden> stays in a table.
 AttrKind ClassifyAttribute(std::string_view a) {
   switch (a.size()) {
     case 2:

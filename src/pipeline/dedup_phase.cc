@@ -4,24 +4,22 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
 #include "kilang/core/document.h"
 #include "kilang/io/file.h"
 #include "kilang/io/stream.h"
+#include "kilang/util/parallel.h"
 
 namespace kilang {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::function<bool(size_t)>& PhaseHook() {
-  static std::function<bool(size_t)> hook;
-  return hook;
-}
 
 // Parses one output line (core/document.h ToJsonLine) back into a Document; unknown metadata
 // keys go to metadata.extra in order, so ToJsonLine(parsed) reproduces the line.
@@ -222,23 +220,35 @@ Status ApplyShard(const dedup::DedupPlan& plan, uint32_t index, const DedupShard
       &r->in_bytes);
   if (!s.ok()) return s;
   std::error_code ec;
+  const uint64_t lines[2] = {r->kept, r->in - r->kept};
+  int k = 0;
   for (auto [w, rel] : {std::pair{&kept, &kept_rel}, std::pair{&removed, &removed_rel}}) {
     if (*w) {
       r->out_bytes += (*w)->bytes_in();
       KILANG_RETURN_IF_ERROR((*w)->Finish());
+      // Read the shard back before anything is deleted on its account: every record whole.
+      uint64_t n = 0;
+      Status v = ForEachLine(dir + "/" + *rel, [&](std::string_view) {
+        ++n;
+        return Status::Ok();
+      });
+      if (!v.ok() || n != lines[k]) {
+        return Status::IoError(
+            dir + "/" + *rel + ": written shard does not read back (" +
+            (v.ok() ? std::to_string(n) + " of " + std::to_string(lines[k]) + " records"
+                    : v.ToString()) +
+            ")");
+      }
       r->shards.push_back(*rel);
     } else {
       fs::remove(dir + "/" + *rel, ec);  // none now: no stale file may remain
     }
+    ++k;
   }
   return Status::Ok();
 }
 
 }  // namespace
-
-void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook) {
-  PhaseHook() = std::move(hook);
-}
 
 void RunDedupOptions::Bind(OptionBinder* b) {
   dedup::DedupOptions& o = options;
@@ -258,6 +268,8 @@ void RunDedupOptions::Bind(OptionBinder* b) {
   b->Add("line_min_chars", &o.lines.min_line_chars, "shorter lines are not counted");
   b->Add("line_min_doc_chars", &o.lines.min_doc_chars,
          "drop a doc shorter than this after line removal");
+  b->Add("line_keep_first", &o.lines.keep_first,
+         "keep each repeated line in the first document that holds it");
   b->Add("partitions", &o.partitions, "hash partitions of the exact and line phases", 1, 4096);
   b->Add("memory_mb", &memory_mb, "memory budget of the dedup sorters (MB)", 16);
   b->Add("annotate", &o.annotate, "write dedup_cluster_id/size annotations");
@@ -295,10 +307,28 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
     if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path(), ec);
   }
   dedup::DedupOptions o = options.Resolved(threads);
+  // "dedup 4/6 clusters: 1200000/1500000 pairs, 310000 pairs/s": the phase, its items done and
+  // their rate since the phase started.
+  std::atomic<int64_t> phase_start_ns{0};
   if (progress) {
     o.progress = [&](int phase, std::string_view name, size_t done, size_t total) {
+      static const char* const kItems[] = {"",      "shards",     "partitions", "bands",
+                                           "pairs", "partitions", "shards"};
+      const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+      if (total == 0) phase_start_ns = now;  // the phase starts
       std::string line = "dedup " + std::to_string(phase) + "/6 " + std::string(name);
-      if (total > 0) line += ": " + std::to_string(done) + "/" + std::to_string(total);
+      if (total > 0) {
+        const char* items = phase >= 1 && phase <= 6 ? kItems[phase] : "items";
+        line += ": " + std::to_string(done) + "/" + std::to_string(total) + " " + items;
+        const double secs = double(now - phase_start_ns.load()) / 1e9;
+        if (secs > 0.05) {
+          char rate[64];
+          std::snprintf(rate, sizeof(rate), ", %.4g %s/s", double(done) / secs, items);
+          line += rate;
+        }
+      }
       report(line);
     };
   }
@@ -353,46 +383,58 @@ Result<DedupPhaseResult> RunDedupPhase(const RunDedupOptions& options,
     }
     plan = std::move(p).value();
   }
-  std::atomic<size_t> next{0}, written{0};
-  std::atomic<bool> failed{false};
-  std::mutex mu;
-  Status fatal;
-  auto work = [&] {
-    for (;;) {
-      size_t k = next.fetch_add(1);
-      if (k >= todo.size() || failed.load()) return;
-      const size_t i = todo[k];
-      DedupShardResult r;
-      Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
-      if (s.ok() && PhaseHook() && !PhaseHook()(i)) {
-        s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
-      }
-      if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
-      if (s.ok()) {
-        report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
-               std::to_string(todo.size()) + " shards");
-      }
-      if (!s.ok()) {
-        std::lock_guard<std::mutex> l(mu);
-        if (fatal.ok()) fatal = s;
-        failed = true;
-        return;
-      }
+  std::atomic<size_t> written{0};
+  std::atomic<bool> failed{false};  // the first failure stops the shards not yet started
+  KILANG_RETURN_IF_ERROR(ParallelFor(todo.size(), threads, [&](size_t k) -> Status {
+    if (failed.load()) return Status::Ok();
+    const size_t i = todo[k];
+    DedupShardResult r;
+    Status s = ApplyShard(*plan, uint32_t(i), inputs[i], dir, compression, compression_level, &r);
+    if (s.ok() && options.before_marker && !options.before_marker(i)) {
+      s = Status::Internal("dedup phase stopped before marker " + std::to_string(i));
     }
-  };
-  size_t n = std::max<size_t>(1, std::min(threads, todo.size()));
-  std::vector<std::thread> pool;
-  for (size_t t = 0; t < n; ++t) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  if (!fatal.ok()) return fatal;
+    if (s.ok()) s = WriteFileAtomic(marker(i), MarkerJson(r));
+    if (!s.ok()) {
+      failed = true;
+      return s;
+    }
+    report("dedup writing: " + std::to_string(written.fetch_add(1) + 1) + "/" +
+           std::to_string(todo.size()) + " shards");
+    return Status::Ok();
+  }));
   for (size_t i = 0; i < inputs.size(); ++i) {
     KILANG_RETURN_IF_ERROR(ParseMarker(marker(i), &out.shards[i]));
   }
+  // Every shard is final and was read back whole: the stage-1 copies and the dedup work files
+  // are no longer read (a rerun finds every marker whole and needs neither). Markers and
+  // summary.json stay. stats.json says which it was.
+  // The size is measured once, before anything is removed, and kept in a file so that a
+  // resumed run reports the same figure.
+  const std::string size_path = base + "/intermediate_bytes";
+  std::string size_text;
+  if (!ReadFile(size_path, 64, &size_text).ok()) {
+    uint64_t total = 0;
+    for (const DedupShardInput& in : inputs) {
+      auto sz = fs::file_size(in.path, ec);
+      if (!ec) total += sz;
+    }
+    for (const auto& e : fs::recursive_directory_iterator(base + "/work", ec)) {
+      auto sz = e.is_regular_file(ec) ? e.file_size(ec) : 0;
+      if (!ec) total += sz;
+    }
+    size_text = std::to_string(total);
+    KILANG_RETURN_IF_ERROR(WriteFileAtomic(size_path, size_text));
+  }
+  const uint64_t bytes = std::strtoull(size_text.c_str(), nullptr, 10);
   if (!options.keep_intermediate) {
-    // Every shard is final: the stage-1 copies and the dedup work files are no longer read (a
-    // rerun finds every marker whole and needs neither). Markers and summary.json stay.
     for (const DedupShardInput& in : inputs) fs::remove(in.path, ec);
     fs::remove_all(base + "/work", ec);
+  }
+  if (!out.summary_json.empty() && out.summary_json.back() == '}') {
+    out.summary_json.pop_back();
+    out.summary_json += std::string(", \"intermediate\": \"") +
+                        (options.keep_intermediate ? "kept" : "removed") +
+                        "\", \"intermediate_bytes\": " + std::to_string(bytes) + "}";
   }
   return out;
 }

@@ -3,19 +3,31 @@
 //
 // The pipeline gives a ShardedCorpus (shards of documents that can be read again, in the same
 // order) and a work directory. Deduplicator::Run() computes a plan in phases:
-//   1 signatures   per shard: exact hash, MinHash band keys, full signatures, line hashes
+//   1 signatures   per shard: exact hash, MinHash band keys, full signatures, line hashes, ids
 //   2 exact        per hash partition: groups of equal normalised text -> dropped docs
 //   3 bands        per LSH band: docs sharing a band key -> candidate pairs (sorted, unique)
-//   4 cluster      merge of all bands' pairs, verification (parallel), union-find
+//   4 clusters     one pass over all candidate pairs in DocKey order: verification (parallel)
+//                  and the assignment of every duplicate to one kept representative
 //   5 lines        per hash partition: documents per line (surviving docs only) -> frequent lines
-//   6 plan         per shard: verdict file (dropped docs, cluster annotations)
+//   6 plan         per shard: verdict file (dropped docs, cluster annotations, the ids they name)
 // Then, while writing its output, the pipeline opens a ShardFilter per shard and calls Apply() on
 // every document in order. Phases and their tasks skip work whose output file already exists and
 // validates, so a run killed at any point resumes where it stopped. See docs/dedup.md.
 //
 // Document identity: (shard index, position in shard) -> DocKey = shard << 32 | position. The
-// deterministic order is DocKey order. Keep rule: in every group of exact duplicates and every
-// MinHash cluster the document with the smallest DocKey is kept.
+// deterministic order is DocKey order.
+//
+// IMPORTANT, the representative rule (no stage ever deletes every copy of a text):
+//  - every group of duplicates has exactly one representative, the document that is kept; the
+//    exact stage and the MinHash stage agree on it: an exact duplicate of a document that
+//    MinHash removes points to that document's representative;
+//  - a document removed by MinHash was verified against its representative itself (not against
+//    some other member of a chain), so it resembles the document it names;
+//  - repeated-line removal never removes a representative: a representative that would be left
+//    too short keeps its text, and by default each repeated line is kept in the first document
+//    that holds it (LineDedupOptions::keep_first);
+//  - removed documents name their representative by its document id (`duplicate_of`,
+//    `dedup_cluster_id`), so a cluster can be listed with a text search over the output.
 #ifndef KILANG_DEDUP_DEDUP_H_
 #define KILANG_DEDUP_DEDUP_H_
 
@@ -89,6 +101,10 @@ struct LineDedupOptions {
   // dropped with reason "line_dedup_too_short". Documents from which no line was removed are
   // never dropped by this rule.
   size_t min_doc_chars = 100;
+  // Keep each frequent line in the first surviving document (DocKey order) that holds it and
+  // remove it from the others, so that a text whose every line is repeated elsewhere is not
+  // deleted from every copy. Off: removed from every document (CCNet's behaviour).
+  bool keep_first = true;
 };
 
 struct DedupOptions {
@@ -119,6 +135,10 @@ struct DedupOptions {
   // "lines", "plan"); from the worker threads (the callee synchronises). Not called for phases
   // skipped on resume. Null: silent.
   std::function<void(int phase, std::string_view name, size_t done, size_t total)> progress;
+  // Fault-injection seam (tests): called with the phase number (1-6) after each phase that ran
+  // or was found complete; returning false stops the run there with
+  // Status::Internal("stopped after phase N"), as a kill would. Null: never stops.
+  std::function<bool(int phase)> after_phase;
 };
 
 struct DedupStats {
@@ -128,7 +148,7 @@ struct DedupStats {
   uint64_t candidate_pairs = 0;             // unique band-collision pairs (after exact dedup)
   uint64_t verified_pairs = 0;              // candidate pairs that passed verification
   uint64_t skipped_pairs = 0;               // already in one cluster: not verified
-  uint64_t clusters = 0;                    // MinHash clusters with >= 2 documents
+  uint64_t clusters = 0;                    // groups of >= 2 documents (exact and MinHash together)
   uint64_t near_duplicates = 0;             // dropped by MinHash
   uint64_t frequent_lines = 0;              // distinct line hashes above the threshold
   uint64_t spilled_runs = 0;                // sorter runs written to disk (memory budget hit)
@@ -145,13 +165,10 @@ struct DedupStats {
 Result<DedupStats> RunDedup(const ShardedCorpus& corpus, const std::string& work_dir,
                             const DedupOptions& options);
 
-// The verified candidate pairs of phase 4 (the edges that formed clusters; pairs already in one
-// cluster when reached are not verified and not listed), in DocKey order.
+// The verified pairs of phase 4 as (representative, duplicate): every document MinHash removed,
+// with the document it was verified against and assigned to. Pairs whose second document was
+// already assigned when reached are not verified and not listed.
 Result<std::vector<std::pair<DocKey, DocKey>>> ReadVerifiedPairs(const std::string& work_dir);
-
-// Test hook: called with the phase number (1-6) after each phase completes; returning false
-// stops the run there with Status::Internal("stopped after phase N") (simulates a kill).
-void SetPhaseHookForTesting(std::function<bool(int)> hook);
 
 class DedupPlan;
 
@@ -159,15 +176,19 @@ class DedupPlan;
 class ShardFilter {
  public:
   // Decides about document `pos` of the shard and edits it: line removal rewrites doc->text,
-  // annotations go to doc->metadata.extra. Reasons: "exact_duplicate", "minhash_duplicate",
-  // "line_dedup_too_short". REQUIRES: pos values increase between calls.
+  // annotations go to doc->metadata.extra ("duplicate_of" and "dedup_cluster_id": the id of
+  // the kept representative; "dedup_cluster_size" on the representative: the documents of its
+  // group, itself and exact duplicates included; "dedup_lines_removed"). Reasons:
+  // "exact_duplicate", "minhash_duplicate", "line_dedup_too_short". REQUIRES: pos values
+  // increase between calls.
   Verdict Apply(uint32_t pos, Document* doc);
 
  private:
   friend class DedupPlan;
   const DedupPlan* plan_ = nullptr;
   uint32_t shard_ = 0;
-  std::vector<uint64_t> verdicts_;  // 4 words per entry: pos, kind, a, b (sorted by pos)
+  std::vector<uint64_t> verdicts_;  // 4 words per entry: pos, kind, rep key, size (by pos)
+  std::vector<std::string> refs_;   // the representative's id, per entry
   size_t next_ = 0;
   std::string norm_, key_buf_;
 };
@@ -179,7 +200,9 @@ class DedupPlan {
                                                  const DedupOptions& options);
   Result<ShardFilter> ForShard(uint32_t shard) const;
 
-  bool IsFrequentLine(uint64_t hash) const;
+  // Whether line key `hash` is removed from the document `key` (frequent, and not kept there
+  // as its first occurrence).
+  bool RemovesLine(uint64_t hash, DocKey key) const;
   bool HasFrequentLines() const { return !frequent_lines_.empty(); }
   // Line key as counted in phase 5 ("" host when not per host).
   uint64_t LineKey(std::string_view normalized_line, std::string_view host) const;
@@ -192,7 +215,7 @@ class DedupPlan {
   std::string dir_;
   DedupOptions options_;
   Normalizer line_norm_;
-  std::vector<uint64_t> frequent_lines_;  // sorted
+  std::vector<std::pair<uint64_t, DocKey>> frequent_lines_;  // (line key, first doc), sorted
   uint64_t tag_ = 0;
 };
 

@@ -41,6 +41,10 @@ struct RunDedupOptions {
   std::string verify = "exact";  // none | signature | exact
   uint64_t memory_mb = 512;
   uint64_t line_min_docs = 5;
+  // Fault-injection seam (tests; not a config key): called before shard i's marker is written;
+  // returning false stops the phase with Status::Internal, as a kill between a shard's rename
+  // and its marker would. Null: never stops.
+  std::function<bool(size_t shard)> before_marker;
   void Bind(OptionBinder* b);
   // Copies the mirrored fields into `options` (call after setting keys).
   dedup::DedupOptions Resolved(size_t threads) const;
@@ -72,10 +76,6 @@ Result<DedupPhaseResult> RunDedupPhase(
     const RunDedupOptions& options, const std::vector<DedupShardInput>& inputs,
     const std::string& dir, OutputCompression compression, int compression_level, size_t threads,
     const std::function<void(const std::string&)>& progress = nullptr);
-
-// Test hook: called before writing shard i's marker; returning false stops the phase with
-// Status::Internal (simulates a kill between a shard's rename and its marker).
-void SetDedupPhaseHookForTesting(std::function<bool(size_t)> hook);
 
 }  // namespace kilang
 
