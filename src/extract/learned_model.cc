@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,7 +75,59 @@ Result<LearnedModel> LearnedModel::Parse(std::string_view where, std::string_vie
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(w + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  m.BuildComplete();
   return m;
+}
+
+void LearnedModel::BuildComplete() {
+  // The depth of every tree (children come after their parent, so one forward pass does).
+  int depth = 0;
+  std::vector<int> node_depth(nodes_.size(), 0);
+  for (size_t t = 0; t < trees_.size(); ++t) {
+    const size_t end = t + 1 < trees_.size() ? trees_[t + 1] : nodes_.size();
+    for (size_t i = trees_[t]; i < end; ++i) {
+      if (nodes_[i].feature < 0) {
+        depth = std::max(depth, node_depth[i]);
+        continue;
+      }
+      node_depth[size_t(nodes_[i].left)] = node_depth[i] + 1;
+      node_depth[size_t(nodes_[i].right)] = node_depth[i] + 1;
+    }
+  }
+  if (trees_.empty() || depth == 0 || depth > kMaxCompleteDepth) return;
+  depth_ = depth;
+  const size_t inner = (size_t(1) << depth) - 1, leaves = size_t(1) << depth;
+  split_feature_.assign(trees_.size() * inner, 0);
+  split_threshold_.assign(trees_.size() * inner, std::numeric_limits<float>::infinity());
+  leaf_.assign(trees_.size() * leaves, 0);
+  for (size_t t = 0; t < trees_.size(); ++t) {
+    // Walk the tree; `slot` is the node's index in the complete layout (root 0, children of k
+    // at 2k+1 and 2k+2). A leaf above the last level fills every leaf slot below it; the
+    // always-left padding splits (threshold +inf) lead to the first of them, and all of them
+    // hold the same value.
+    struct Item {
+      uint32_t node;
+      size_t slot;
+      int level;
+    };
+    std::vector<Item> stack = {{trees_[t], 0, 0}};
+    while (!stack.empty()) {
+      Item it = stack.back();
+      stack.pop_back();
+      const Node& nd = nodes_[it.node];
+      if (nd.feature >= 0) {
+        split_feature_[t * inner + it.slot] = nd.feature;
+        split_threshold_[t * inner + it.slot] = nd.threshold;
+        stack.push_back({uint32_t(nd.left), 2 * it.slot + 1, it.level + 1});
+        stack.push_back({uint32_t(nd.right), 2 * it.slot + 2, it.level + 1});
+        continue;
+      }
+      size_t first = it.slot;  // the leftmost slot under `slot` on the last level
+      for (int l = it.level; l < depth; ++l) first = 2 * first + 1;
+      const size_t span = size_t(1) << (depth - it.level);
+      for (size_t k = 0; k < span; ++k) leaf_[t * leaves + (first - inner) + k] = nd.value;
+    }
+  }
 }
 
 const LearnedModel* LearnedModel::Embedded(std::string_view file,
@@ -108,6 +162,18 @@ float LearnedModel::Score(const float* x) const {
   float s = bias_;
   if (trees_.empty()) {
     for (size_t j = 0; j < features_; ++j) s += weights_[j] * x[j];
+    return s;
+  }
+  if (depth_ > 0) {
+    const size_t inner = (size_t(1) << depth_) - 1, leaves = size_t(1) << depth_;
+    const int32_t* f = split_feature_.data();
+    const float* th = split_threshold_.data();
+    const float* leaf = leaf_.data();
+    for (size_t t = 0; t < trees_.size(); ++t, f += inner, th += inner, leaf += leaves) {
+      size_t i = 0;
+      for (int l = 0; l < depth_; ++l) i = 2 * i + 1 + size_t(x[f[i]] > th[i]);
+      s += leaf[i - inner];
+    }
     return s;
   }
   const Node* nodes = nodes_.data();

@@ -58,6 +58,15 @@ class LearnedModel {
   std::vector<float> weights_;
   std::vector<Node> nodes_;      // all trees, concatenated
   std::vector<uint32_t> trees_;  // root index of each tree in `nodes_`
+  // The same trees as complete binary trees of depth `depth_` (shallower leaves repeated under
+  // always-left splits), stored level by level: evaluation is branch-free, `depth_` dependent
+  // loads per tree. Used when depth_ <= kMaxCompleteDepth.
+  static constexpr int kMaxCompleteDepth = 6;
+  int depth_ = 0;
+  std::vector<int32_t> split_feature_;  // (2^depth - 1) per tree
+  std::vector<float> split_threshold_;  // (2^depth - 1) per tree
+  std::vector<float> leaf_;             // 2^depth per tree
+  void BuildComplete();
 };
 
 }  // namespace kilang
