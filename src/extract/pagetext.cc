@@ -1020,22 +1020,20 @@ void PageTextExtractor::Run(std::string_view text, const std::optional<DateTime>
       }
     }
     if (table) return;
-    if (line_ctx_model_) {
-      ContextColumns(z, x.data());
-      for (size_t i = 0; i < n; ++i) keep_line[i] = line_ctx_model_->Decide(x.data() + i * kStride);
-    } else {
-      for (size_t i = 0; i < n; ++i) keep_line[i] = z[i] >= line_model_->threshold();
-    }
-    // Verdicts the model does not overrule: the title is metadata; lexicon chrome (boilerplate,
-    // bylines, dates, UI words, copyright, list headers), short menu and repeated lines are never
-    // body text. A comment thread is evidence (the `after_comments` feature), not a verdict: on
-    // some pages the gold text includes the comments.
-    if (title_idx >= 0) keep_line[size_t(title_idx)] = 0;
-    for (size_t i = 0; i < n; ++i) {
+    // Verdicts the model does not overrule (so it is not asked): the title is metadata; lexicon
+    // chrome (boilerplate, bylines, dates, UI words, copyright, list headers), short menu and
+    // repeated lines are never body text. A comment thread is evidence (the `after_comments`
+    // feature), not a verdict: on some pages the gold text includes the comments.
+    auto vetoed = [&](size_t i) {
       const Line& l = lines[i];
-      if ((l.flags & kChrome) || ((l.flags & (kListRun | kDuplicate)) && l.units < 6) ||
-          (options_.drop_comments && scratch.after_comments[i]))
-        keep_line[i] = 0;
+      return int(i) == title_idx || (l.flags & kChrome) ||
+             ((l.flags & (kListRun | kDuplicate)) && l.units < 6) ||
+             (options_.drop_comments && scratch.after_comments[i]);
+    };
+    if (line_ctx_model_) ContextColumns(z, x.data());
+    for (size_t i = 0; i < n; ++i) {
+      keep_line[i] = !vetoed(i) && (line_ctx_model_ ? line_ctx_model_->Decide(x.data() + i * kStride)
+                                                    : z[i] >= line_model_->threshold());
     }
   }
   std::string& out = doc->text;
