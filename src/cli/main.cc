@@ -2,9 +2,11 @@
 //
 //   kilang extract [--format auto|html|text] [--url URL] [--now ISO8601] FILE... | -
 //   kilang run [CONFIG.yaml] --input PATH... --output DIR [--workers N] [--executor local|slurm]
+//   kilang report DIR [--out FILE]
 //
 // Exit status (SPEC.md): 0 all inputs processed, 1 some input unreadable, 2 usage error.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -15,6 +17,7 @@
 #include "kilang/io/file.h"
 #include "kilang/pipeline/config.h"
 #include "kilang/pipeline/runner.h"
+#include "kilang/report/report.h"
 
 namespace {
 
@@ -132,6 +135,7 @@ struct RunFlags {
   std::string progress;
   std::vector<std::string> sets;  // SECTION.KEY=VALUE
   bool keep_intermediate = false;
+  bool no_report = false;
 };
 
 int RunRun(const RunFlags& flags) {
@@ -199,7 +203,42 @@ int RunRun(const RunFlags& flags) {
   for (const auto& [stage, secs] : tm.per_stage) {
     std::fprintf(stderr, "kilang run:   stage %s: %.2f CPU seconds\n", stage.c_str(), secs);
   }
+  // The run's facts (config, inputs, timings) for `kilang report`, then the report itself.
+  kilang::Status fs = kilang::report::SaveRunFacts(
+      flags.output, kilang::report::MakeRunFacts(*cfg, flags.inputs, *sum));
+  if (!fs.ok()) std::fprintf(stderr, "kilang run: warning: %s\n", fs.message().c_str());
+  if (!flags.no_report) {
+    kilang::report::ReportOptions ro;
+    ro.threads = size_t(std::max(0, cfg->run.workers));
+    auto rep = kilang::report::WriteReport(flags.output, ro);
+    if (rep.ok()) {
+      std::fprintf(stderr, "kilang run: report: %s\n", rep->path.c_str());
+    } else {
+      std::fprintf(stderr, "kilang run: warning: no report: %s\n", rep.status().message().c_str());
+    }
+  }
   return st.unreadable ? kExitUnreadable : kExitOk;
+}
+
+struct ReportFlags {
+  std::string dir;
+  std::string out;
+  kilang::report::ReportOptions options;
+};
+
+int RunReport(const ReportFlags& flags) {
+  auto written = kilang::report::WriteReport(flags.dir, flags.options, flags.out);
+  if (!written.ok()) {
+    std::fprintf(stderr, "kilang report: %s\n", written.status().message().c_str());
+    return written.status().code() == kilang::StatusCode::kNotFound ? kExitUsage : kExitUnreadable;
+  }
+  for (const std::string& w : written->warnings) {
+    std::fprintf(stderr, "kilang report: warning: %s\n", w.c_str());
+  }
+  std::fprintf(stderr, "kilang report: wrote %s (%.1f MB, %llu documents read)\n",
+               written->path.c_str(), written->bytes / 1e6,
+               static_cast<unsigned long long>(written->documents));
+  return kExitOk;
 }
 
 }  // namespace
@@ -236,6 +275,23 @@ int main(int argc, char** argv) {
   run->add_flag("--keep-intermediate", rf.keep_intermediate,
                 "keep the stage-1 shards and dedup work files (default: removed once the final "
                 "shards are written and read back)");
+  run->add_flag("--no-report", rf.no_report,
+                "do not write DIR/report.html at the end (`kilang report DIR` writes it later)");
+
+  ReportFlags rp;
+  auto* report = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a run's output folder (DIR/report.html)");
+  report->add_option("dir", rp.dir, "the output folder of a `kilang run`")->required();
+  report->add_option("--out", rp.out, "where to write the page (default DIR/report.html)");
+  report
+      ->add_option("--samples", rp.options.samples_per_reason,
+                   "removed documents sampled per stage and reason")
+      ->capture_default_str();
+  report->add_option("--kept-samples", rp.options.kept_samples, "kept documents sampled")
+      ->capture_default_str();
+  report->add_option("--seed", rp.options.seed, "sampling seed")->capture_default_str();
+  report->add_option("--threads", rp.options.threads, "shards read in parallel (0: all cores)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -245,5 +301,6 @@ int main(int argc, char** argv) {
   }
   if (*extract) return RunExtract(ex);
   if (*run) return RunRun(rf);
+  if (*report) return RunReport(rp);
   return kExitUsage;
 }

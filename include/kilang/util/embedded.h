@@ -21,6 +21,8 @@ extern const EmbeddedFile kEmbeddedFilterFiles[];  // data/filters/*.yaml
 extern const size_t kEmbeddedFilterFileCount;
 extern const EmbeddedFile kEmbeddedModelFiles[];  // data/models/*.yaml (learned weights)
 extern const size_t kEmbeddedModelFileCount;
+extern const EmbeddedFile kEmbeddedReportFiles[];  // data/report/report.{html,css,js}
+extern const size_t kEmbeddedReportFileCount;
 
 }  // namespace kilang
 
