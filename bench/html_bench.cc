@@ -56,12 +56,15 @@ int main(int argc, char** argv) {
   std::string dir = std::string(KILANG_SHARED_DIR) + "/data/aeb/html";
   int passes = 3;
   bool parse_only = false, parse_prepared = false;
+  kilang::HtmlOptions options;  // --no-fallback: the block scorer alone (the cost before it)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--passes" && i + 1 < argc)
       passes = std::max(1, std::atoi(argv[++i]));
     else if (a == "--parse-only")
       parse_only = true;
+    else if (a == "--no-fallback")
+      options.fallback_words = 0;
     else if (a == "--parse-prepared")
       parse_only = parse_prepared = true;
     else
@@ -74,7 +77,7 @@ int main(int argc, char** argv) {
   }
   size_t bytes = 0;
   for (const auto& p : pages) bytes += p.size();
-  kilang::HtmlExtractor extractor;
+  kilang::HtmlExtractor extractor(kilang::Lexicon::Default(), options);
   size_t sink = 0;
   kilang::html_internal::ParseArena arena;
   kilang::html_internal::Dom dom;

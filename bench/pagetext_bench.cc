@@ -14,7 +14,12 @@ int main(int argc, char** argv) {
   std::string dir = std::string(KILANG_SHARED_DIR) + "/data/aeb/pagetext";
   double min_seconds = 3.0;
   int fixed_iters = 0;  // --iters N: exactly N timed passes (for instruction counts)
+  kilang::PageTextOptions options;  // --no-learned: the segmentation alone (the cost before it)
   for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--no-learned")) {
+      options.learned = false;
+      continue;
+    }
     if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) min_seconds = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--iters") && i + 1 < argc) fixed_iters = std::atoi(argv[++i]);
     else dir = argv[i];
@@ -26,7 +31,7 @@ int main(int argc, char** argv) {
   }
   size_t bytes = 0;
   for (auto& p : pages) bytes += p.size();
-  const kilang::PageTextExtractor extractor;
+  const kilang::PageTextExtractor extractor(kilang::Lexicon::Default(), options);
   kilang::Document doc;
   auto pass = [&] {
     size_t out = 0;

@@ -16,6 +16,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # fuzz build only (scripts/fuzz.sh): libFuzzer's runtime is in -rt-
   python3 python3-lxml
+  python3-sklearn python3-numpy  # scripts/train_extract.py (learned extraction weights)
   chromium  # `kilang report`'s browser tests (tests/run_report_tests.sh) run it headless
   fonts-droid-fallback  # CJK glyphs in the tests' screenshots (1.8 MB)
 )

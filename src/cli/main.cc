@@ -73,8 +73,38 @@ struct ExtractFlags {
   std::string url;
   std::string now;
   size_t max_bytes = size_t(256) << 20;
+  bool dump_features = false;  // hidden: the learned scorer's features instead of records
   std::vector<std::string> files;
 };
+
+// One JSON line per page: {"id", "names": [...], "rows": [{"t": text, "x": [...]}, ...]}.
+std::string FeatureJsonLine(const std::string& id, const kilang::FeatureTable& t) {
+  std::string out = "{\"id\":";
+  kilang::AppendJsonString(id, &out);
+  out += ",\"names\":[";
+  for (size_t j = 0; j < t.names.size(); ++j) {
+    if (j) out.push_back(',');
+    kilang::AppendJsonString(t.names[j], &out);
+  }
+  out += "],\"rows\":[";
+  char buf[32];
+  for (size_t i = 0; i < t.rows(); ++i) {
+    if (i) out.push_back(',');
+    out += "{\"t\":";
+    kilang::AppendJsonString(t.texts[i], &out);
+    out += ",\"x\":[";
+    const float* x = t.row(i);
+    for (size_t j = 0; j < t.names.size(); ++j) {
+      if (j) out.push_back(',');
+      // Shortest text that reads back as the same float.
+      std::snprintf(buf, sizeof buf, "%.9g", double(x[j]));
+      out += buf;
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return out;
+}
 
 int RunExtract(const ExtractFlags& flags) {
   kilang::ExtractOptions options;
@@ -105,6 +135,15 @@ int RunExtract(const ExtractFlags& flags) {
     kilang::Document doc;
     doc.id = path == "-" ? "stdin" : kilang::FileStem(path);
     kilang::ExtractReport report;
+    if (s.ok() && flags.dump_features) {
+      kilang::FeatureTable table;
+      s = extractor.ExtractFeatures(bytes, options, &table);
+      if (s.ok()) {
+        std::string line = FeatureJsonLine(doc.id, table);
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        continue;
+      }
+    }
     if (s.ok()) s = extractor.Extract(bytes, options, &doc, &report);
     if (!s.ok()) {
       std::fprintf(stderr, "kilang extract: %s: %s\n", path.c_str(), s.ToString().c_str());
@@ -366,6 +405,9 @@ int main(int argc, char** argv) {
   extract->add_option("--now", ex.now, "ISO 8601 time that anchors relative dates");
   extract->add_option("--max-bytes", ex.max_bytes, "inputs larger than this are reported, not read")
       ->capture_default_str();
+  // Hidden (empty group): for scripts/train_extract.py, not a user-facing command.
+  extract->add_flag("--dump-features", ex.dump_features, "the learned scorer's block features")
+      ->group("");
   extract->add_option("files", ex.files, "input files, or - for stdin")->required();
 
   RunFlags rf;

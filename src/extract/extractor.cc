@@ -70,6 +70,23 @@ struct Extractor::Impl {
 Extractor::Extractor(const Lexicon& lexicon) : impl_(std::make_unique<Impl>(lexicon)) {}
 Extractor::~Extractor() = default;
 
+Status Extractor::ExtractFeatures(std::string_view bytes, const ExtractOptions& options,
+                                  FeatureTable* table) const {
+  InputFormat f = options.format;
+  if (f == InputFormat::kAuto) {
+    std::string head;
+    KILANG_RETURN_IF_ERROR(DecodeText(bytes.substr(0, 8192), &head, nullptr));
+    f = DetectFormat(head);
+  }
+  if (f == InputFormat::kHtml) {
+    return Status::Unsupported("no learned scorer for HTML yet: features are page text only");
+  }
+  std::string text;
+  KILANG_RETURN_IF_ERROR(DecodeText(bytes, &text, nullptr));
+  impl_->pagetext.ExtractFeatures(text, options.now, table);
+  return Status::Ok();
+}
+
 Status Extractor::Extract(std::string_view bytes, const ExtractOptions& options, Document* doc,
                           ExtractReport* report) const {
   ExtractReport local;

@@ -14,6 +14,8 @@
 //  6. Emit the container's blocks minus chrome lines, bylines, datelines and the headline.
 #include "kilang/extract/html.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +28,9 @@
 
 #include "html_dom.h"
 #include "html_internal.h"
+#include "html_pagetext.h"
 #include "kilang/util/text.h"
+#include "kilang/util/utf8.h"
 
 namespace kilang {
 
@@ -38,7 +42,7 @@ using html_internal::NodeKind;
 using html_internal::Tag;
 
 HtmlExtractor::HtmlExtractor(const Lexicon& lexicon, HtmlOptions options)
-    : lex_(lexicon), dates_(lexicon), options_(options) {
+    : lex_(lexicon), dates_(lexicon), options_(options), pagetext_(lexicon) {
   Hints::Default();  // load (and validate) once, up front
 }
 
@@ -1427,6 +1431,38 @@ void HtmlExtractor::Extract(std::string_view html, const std::optional<DateTime>
   Run run(lex_, dates_, options_, Hints::Default());
   run.SetLifted(&lifted, html);
   run.Extract(dom, now, doc);
+  Fallback(dom, now, doc);
+}
+
+// The fallback cascade: the block scorer's text is kept unless it is short both in absolute
+// terms and against what the learned page-text extractor finds in the same page rendered as
+// page text (then a container was missed or pruned: an empty result, a teaser-sized one).
+void HtmlExtractor::Fallback(const html_internal::Dom& dom, const std::optional<DateTime>& now,
+                             Document* doc) const {
+  if (options_.fallback_words == 0) return;
+  // Words as the benchmarks' scorer counts them: runs of letters, digits, marks and '_'.
+  auto count_words = [](std::string_view t) {
+    size_t n = 0, i = 0;
+    bool in_word = false;
+    while (i < t.size()) {
+      uint32_t cp = NextCodePoint(t, &i);
+      bool w = cp == '_' || IsLetter(cp) || IsDigit(cp) ||
+               (cp >= 0x300 && (utf8proc_category(utf8proc_int32_t(cp)) == UTF8PROC_CATEGORY_MN ||
+                                utf8proc_category(utf8proc_int32_t(cp)) == UTF8PROC_CATEGORY_MC));
+      n += w && !in_word;
+      in_word = w;
+    }
+    return n;
+  };
+  const size_t have = count_words(doc->text);
+  if (have >= options_.fallback_words) return;
+  std::string page;
+  html_internal::RenderPageText(dom, &page);
+  Document alt;
+  pagetext_.Extract(page, now, &alt);
+  if (double(have) < options_.fallback_ratio * double(count_words(alt.text))) {
+    doc->text.swap(alt.text);
+  }
 }
 
 }  // namespace kilang

@@ -15,10 +15,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +30,7 @@
 #include "kilang/util/phrase_matcher.h"
 #include "kilang/util/text.h"
 #include "kilang/util/utf8.h"
+#include "learned_model.h"
 
 namespace kilang {
 
@@ -84,6 +87,69 @@ struct Line {
   float score = 0;
   bool content = false;
 };
+
+// ---- the learned line model's features (see features.h; names below, in column order) ----
+constexpr std::string_view kFeatureNames[] = {
+    "log_units", "log_chars", "units_lt3", "units_lt8", "units_ge20", "end_punct", "ellipsis",
+    "colon_end", "cjk", "stop_ratio", "few_words", "cap_ratio", "commas", "letter_ratio",
+    "digit_ratio", "blank_before", "blank_after",
+    // flags, bit by bit (LineFlag order)
+    "f_boiler", "f_list_header", "f_ui", "f_copyright", "f_date", "f_rel_time", "f_byline",
+    "f_teaser", "f_teaser_full", "f_list_run", "f_duplicate", "f_initials", "f_end_marker",
+    "f_comment_marker",
+    // the hand-weighted score and the segmentation's verdicts
+    "score", "seg_content", "seg_kept", "in_main", "is_title",
+    // position and context
+    "pos", "before_body", "after_body", "log_dist_kept", "score_win2", "score_win6", "prev_kept",
+    "next_kept", "prev_log_units", "next_log_units", "prev_end_punct", "next_end_punct",
+    "log_lines", "kept_frac", "seg_rel", "log_main_sum", "bullet", "kept_units_frac_win6",
+    "after_comments"};
+constexpr size_t kPageTextFeatureCount = std::size(kFeatureNames);
+constexpr int kFlagCount = 14;
+
+std::span<const std::string_view> PageTextFeatureNames() { return kFeatureNames; }
+
+// The second pass sees the first pass's features plus its log-odds around the line: means over
+// the previous / next 1, 3 and 10 lines (0 past the page's ends) and the page's share of lines
+// with positive log-odds. scripts/train_extract.py computes the same columns (ContextColumns).
+constexpr size_t kContextCount = 7;
+constexpr auto kContextFeatureNames = [] {
+  std::array<std::string_view, kPageTextFeatureCount + kContextCount> a{};
+  for (size_t j = 0; j < kPageTextFeatureCount; ++j) a[j] = kFeatureNames[j];
+  const std::string_view extra[kContextCount] = {"z_prev1",  "z_next1",  "z_prev3",   "z_next3",
+                                                 "z_prev10", "z_next10", "z_pos_frac"};
+  for (size_t j = 0; j < kContextCount; ++j) a[kPageTextFeatureCount + j] = extra[j];
+  return a;
+}();
+
+// Fills the context columns of every line (row-major `x`, stride kPageTextFeatureCount +
+// kContextCount) from the first pass's log-odds `z`.
+void ContextColumns(const std::vector<float>& z, float* x) {
+  const size_t n = z.size();
+  std::vector<double> c(n + 1, 0);
+  size_t positive = 0;
+  for (size_t i = 0; i < n; ++i) {
+    c[i + 1] = c[i] + z[i];
+    positive += z[i] > 0;
+  }
+  const float pos_frac = n ? float(positive) / float(n) : 0;
+  auto mean = [&](size_t i, long lo, long hi) {
+    long l = std::clamp(long(i) + lo, 0L, long(n)), h = std::clamp(long(i) + hi, 0L, long(n));
+    long cnt = std::max(h - l, 1L);
+    return float((c[h] - c[l]) / double(cnt));
+  };
+  constexpr size_t kStride = kPageTextFeatureCount + kContextCount;
+  for (size_t i = 0; i < n; ++i) {
+    float* o = x + i * kStride + kPageTextFeatureCount;
+    o[0] = mean(i, -1, 0);
+    o[1] = mean(i, 1, 2);
+    o[2] = mean(i, -3, 0);
+    o[3] = mean(i, 1, 4);
+    o[4] = mean(i, -10, 0);
+    o[5] = mean(i, 1, 11);
+    o[6] = pos_frac;
+  }
+}
 
 bool IsSentenceEnd(uint32_t cp) {
   switch (cp) {
@@ -350,6 +416,134 @@ void ScanLine(std::string_view t, size_t max_lower, LineScan* s) {
   s->size = at();
 }
 
+// Page-level context of the feature vectors.
+struct LineContext {
+  size_t body_begin, body_end;
+  int title_idx;
+  float main_sum;
+};
+
+// Prefix sums over the page, so each window feature costs O(1).
+struct LineFeatureScratch {
+  std::vector<float> score_sum;         // prefix sums of the hand scores
+  std::vector<float> kept_units;        // prefix sums of units of kept lines
+  std::vector<float> units;             // prefix sums of units
+  std::vector<int32_t> prev_kept;       // index of the nearest kept line at or before i, or -1
+  std::vector<int32_t> next_kept;       // index of the nearest kept line at or after i, or -1
+  std::vector<uint8_t> after_comments;  // past a comment marker that follows >= 20 kept units
+  size_t kept = 0;
+};
+
+void PrepareLineContext(const std::vector<Line>& lines, const std::vector<uint8_t>& keep,
+                        LineFeatureScratch* s) {
+  const size_t n = lines.size();
+  s->score_sum.assign(n + 1, 0);
+  s->kept_units.assign(n + 1, 0);
+  s->units.assign(n + 1, 0);
+  s->prev_kept.assign(n, -1);
+  s->next_kept.assign(n, -1);
+  s->kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    s->score_sum[i + 1] = s->score_sum[i] + lines[i].score;
+    s->units[i + 1] = s->units[i] + lines[i].units;
+    s->kept_units[i + 1] = s->kept_units[i] + (keep[i] ? lines[i].units : 0);
+    s->kept += keep[i];
+    s->prev_kept[i] = keep[i] ? int32_t(i) : (i ? s->prev_kept[i - 1] : -1);
+  }
+  for (size_t i = n; i-- > 0;) {
+    s->next_kept[i] = keep[i] ? int32_t(i) : (i + 1 < n ? s->next_kept[i + 1] : -1);
+  }
+  s->after_comments.assign(n, 0);
+  bool thread = false;
+  for (size_t i = 0; i < n; ++i) {
+    thread |= (lines[i].flags & kCommentMarker) && s->kept_units[i] >= 20;
+    s->after_comments[i] = thread;
+  }
+}
+
+// The feature vector of line `i` (kPageTextFeatureCount floats into `x`).
+void LineFeatures(const std::vector<Line>& lines, const std::vector<uint8_t>& keep,
+                  const LineFeatureScratch& s, const LineContext& ctx, float seg_sum, size_t i,
+                  float* x) {
+  const size_t n = lines.size();
+  const Line& l = lines[i];
+  auto window_mean = [&](const std::vector<float>& sum, size_t r, bool self) {
+    size_t a = i >= r ? i - r : 0, b = std::min(n, i + r + 1);
+    float v = sum[b] - sum[a];
+    size_t cnt = b - a;
+    if (!self) {
+      v -= sum[i + 1] - sum[i];
+      --cnt;
+    }
+    return cnt ? v / float(cnt) : 0.0f;
+  };
+  float chars = std::max(1, l.chars);
+  size_t k = 0;
+  x[k++] = std::log1p(l.units);
+  x[k++] = std::log1p(float(l.chars));
+  x[k++] = l.units < 3;
+  x[k++] = l.units < 8;
+  x[k++] = l.units >= 20;
+  x[k++] = l.end_punct;
+  x[k++] = l.ellipsis;
+  x[k++] = l.colon_end;
+  x[k++] = l.cjk;
+  x[k++] = l.words >= 4 ? l.stop_ratio : 0;
+  x[k++] = l.words < 4;
+  x[k++] = l.cap_ratio;
+  x[k++] = float(std::min(l.commas, 5)) / 5.0f;
+  x[k++] = float(l.letters) / chars;
+  x[k++] = float(l.digits) / chars;
+  x[k++] = l.blank_before;
+  x[k++] = l.blank_after;
+  for (int b = 0; b < kFlagCount; ++b) x[k++] = (l.flags >> b) & 1;
+  x[k++] = std::clamp(l.score, -8.0f, 8.0f);
+  x[k++] = l.content;
+  x[k++] = keep[i];
+  x[k++] = i >= ctx.body_begin && i < ctx.body_end;
+  x[k++] = int(i) == ctx.title_idx;
+  x[k++] = float(i) / float(n);
+  x[k++] = i < ctx.body_begin;
+  x[k++] = i >= ctx.body_end;
+  {
+    size_t d = n;
+    if (s.prev_kept[i] >= 0) d = std::min(d, i - size_t(s.prev_kept[i]));
+    if (s.next_kept[i] >= 0) d = std::min(d, size_t(s.next_kept[i]) - i);
+    x[k++] = std::log1p(float(d));
+  }
+  x[k++] = std::clamp(window_mean(s.score_sum, 2, false), -8.0f, 8.0f);
+  x[k++] = std::clamp(window_mean(s.score_sum, 6, false), -8.0f, 8.0f);
+  x[k++] = i > 0 && keep[i - 1];
+  x[k++] = i + 1 < n && keep[i + 1];
+  x[k++] = i > 0 ? std::log1p(lines[i - 1].units) : 0;
+  x[k++] = i + 1 < n ? std::log1p(lines[i + 1].units) : 0;
+  x[k++] = i > 0 && lines[i - 1].end_punct;
+  x[k++] = i + 1 < n && lines[i + 1].end_punct;
+  x[k++] = std::log1p(float(n));
+  x[k++] = float(s.kept) / float(n);
+  x[k++] = ctx.main_sum > 0 ? std::clamp(seg_sum / ctx.main_sum, -1.0f, 1.0f) : 0;
+  x[k++] = std::log1p(std::max(0.0f, ctx.main_sum));
+  {
+    // A list item: "- x", "* x", "• x", "1. x", "2) x".
+    std::string_view t = l.text;
+    bool bullet = StartsWith(t, "- ") || StartsWith(t, "* ") || StartsWith(t, "\xE2\x80\xA2") ||
+                  StartsWith(t, "\xC2\xB7");
+    if (!bullet && !t.empty() && t[0] >= '0' && t[0] <= '9') {
+      size_t j = 0;
+      while (j < t.size() && j < 3 && t[j] >= '0' && t[j] <= '9') ++j;
+      bullet = j < t.size() && (t[j] == '.' || t[j] == ')') && j + 1 < t.size() && t[j + 1] == ' ';
+    }
+    x[k++] = bullet;
+  }
+  {
+    size_t a = i >= 6 ? i - 6 : 0, b = std::min(n, i + 7);
+    float u = s.units[b] - s.units[a];
+    x[k++] = u > 0 ? (s.kept_units[b] - s.kept_units[a]) / u : 0;
+  }
+  x[k++] = s.after_comments[i];
+  assert(k == kPageTextFeatureCount);
+}
+
 }  // namespace
 
 // One phrase matcher over the lexicon's boilerplate, copyright and byline phrases, so each word
@@ -370,12 +564,27 @@ PageTextExtractor::PageTextExtractor(const Lexicon& lexicon, PageTextOptions opt
     : lex_(lexicon),
       dates_(lexicon),
       options_(options),
-      matchers_(std::make_shared<const Matchers>(lexicon)) {}
+      matchers_(std::make_shared<const Matchers>(lexicon)),
+      line_model_(LearnedModel::Embedded("pagetext_lines.yaml", PageTextFeatureNames())),
+      line_ctx_model_(line_model_
+                          ? LearnedModel::Embedded("pagetext_lines_ctx.yaml", kContextFeatureNames)
+                          : nullptr) {}
 
 PageTextExtractor::~PageTextExtractor() = default;
 
 void PageTextExtractor::Extract(std::string_view text, const std::optional<DateTime>& now,
                                 Document* doc) const {
+  Run(text, now, doc, nullptr);
+}
+
+void PageTextExtractor::ExtractFeatures(std::string_view text, const std::optional<DateTime>& now,
+                                        FeatureTable* table) const {
+  Document doc;
+  Run(text, now, &doc, table);
+}
+
+void PageTextExtractor::Run(std::string_view text, const std::optional<DateTime>& now,
+                            Document* doc, FeatureTable* table) const {
   // ---- 1. lines ----
   std::vector<Line> lines;
   lines.reserve(size_t(std::count(text.begin(), text.end(), '\n')) + 1);
@@ -774,14 +983,64 @@ void PageTextExtractor::Extract(std::string_view text, const std::optional<DateT
   }
   if (title_idx >= 0) doc->metadata.title = std::string(lines[title_idx].text);
 
-  // ---- 5. body text ----
-  std::string& out = doc->text;
+  // ---- 5. body text: the segmentation's verdict, then the learned line model's ----
+  std::vector<uint8_t> keep_line(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const Line& l = lines[i];
     if (!l.content || (l.flags & kChrome) || int(i) == title_idx) continue;
     if ((l.flags & (kListRun | kDuplicate)) && l.units < 6) continue;
+    keep_line[i] = 1;
+  }
+  if (table || (options_.learned && line_model_)) {
+    LineContext ctx{body_begin, body_end, title_idx, segs.empty() ? 0.0f : segs[main_seg].sum};
+    std::vector<float> seg_sum(n, 0);
+    for (const Segment& sg : segs) {
+      for (size_t i = sg.b; i < sg.e; ++i) seg_sum[i] = sg.sum;
+    }
+    if (table) {
+      table->names = PageTextFeatureNames();
+      table->texts.clear();
+      table->values.clear();
+    }
+    // Pass 1 scores each line alone; pass 2 (when its model is there) sees pass 1's log-odds
+    // around the line too, as a cheap stand-in for a sequence model.
+    constexpr size_t kStride = kPageTextFeatureCount + kContextCount;
+    std::vector<float> x(n * kStride);
+    std::vector<float> z(n);
+    LineFeatureScratch scratch;
+    PrepareLineContext(lines, keep_line, &scratch);
+    for (size_t i = 0; i < n; ++i) {
+      float* xi = x.data() + i * kStride;
+      LineFeatures(lines, keep_line, scratch, ctx, seg_sum[i], i, xi);
+      if (table) {
+        table->texts.emplace_back(lines[i].text);
+        table->values.insert(table->values.end(), xi, xi + kPageTextFeatureCount);
+      } else {
+        z[i] = line_model_->Score(xi);
+      }
+    }
+    if (table) return;
+    // Verdicts the model does not overrule (so it is not asked): the title is metadata; lexicon
+    // chrome (boilerplate, bylines, dates, UI words, copyright, list headers), short menu and
+    // repeated lines are never body text. A comment thread is evidence (the `after_comments`
+    // feature), not a verdict: on some pages the gold text includes the comments.
+    auto vetoed = [&](size_t i) {
+      const Line& l = lines[i];
+      return int(i) == title_idx || (l.flags & kChrome) ||
+             ((l.flags & (kListRun | kDuplicate)) && l.units < 6) ||
+             (options_.drop_comments && scratch.after_comments[i]);
+    };
+    if (line_ctx_model_) ContextColumns(z, x.data());
+    for (size_t i = 0; i < n; ++i) {
+      keep_line[i] = !vetoed(i) && (line_ctx_model_ ? line_ctx_model_->Decide(x.data() + i * kStride)
+                                                    : z[i] >= line_model_->threshold());
+    }
+  }
+  std::string& out = doc->text;
+  for (size_t i = 0; i < n; ++i) {
+    if (!keep_line[i]) continue;
     if (!out.empty()) out.push_back('\n');
-    out.append(l.text);
+    out.append(lines[i].text);
   }
 
   // ---- 6b. date: a date line near the title/body start, else anywhere before the body ----

@@ -100,7 +100,7 @@ TEST(PageText, TeaserAndFullTitlePairsAreDropped) {
   EXPECT_EQ(d.text.find("Third Story"), std::string::npos);
 }
 
-TEST(PageText, CommentsAfterTheArticleAreNotTheArticle) {
+std::string PostWithComments() {
   std::string page =
       "Blog Post Title\n\nThe post itself is a single, fairly long paragraph that explains the "
       "topic of the day, and it ends with a period as prose does.\n\nComments\n";
@@ -111,7 +111,23 @@ TEST(PageText, CommentsAfterTheArticleAreNotTheArticle) {
             ", and it is a long question, because I want to know many things that the post did "
             "not cover in enough detail for me.\n\n";
   }
-  Document d = ExtractPage(page);
+  return page;
+}
+
+// The comment thread is evidence for the learned model, not a verdict: whatever it keeps of the
+// thread, the post comes first and the marker itself is never body text.
+TEST(PageText, CommentsNeverReplaceThePostThatPrecedesThem) {
+  Document d = ExtractPage(PostWithComments());
+  EXPECT_EQ(d.text.rfind("The post itself", 0), 0u) << d.text;
+  EXPECT_EQ(d.text.find("Comments"), std::string::npos) << d.text;
+}
+
+TEST(PageText, DropCommentsOptionCutsTheThread) {
+  PageTextOptions options;
+  options.drop_comments = true;
+  PageTextExtractor ex(Lexicon::Default(), options);
+  Document d;
+  ex.Extract(PostWithComments(), std::nullopt, &d);
   EXPECT_NE(d.text.find("The post itself"), std::string::npos) << d.text;
   EXPECT_EQ(d.text.find("I have a question"), std::string::npos) << d.text;
 }

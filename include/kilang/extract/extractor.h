@@ -13,6 +13,7 @@
 
 #include "kilang/core/document.h"
 #include "kilang/extract/date.h"
+#include "kilang/extract/features.h"
 #include "kilang/extract/lexicon.h"
 #include "kilang/util/status.h"
 
@@ -54,6 +55,13 @@ class Extractor {
   // no article is OK with an empty text.
   Status Extract(std::string_view bytes, const ExtractOptions& options, Document* doc,
                  ExtractReport* report) const;
+
+  // The learned block scorer's input for `bytes` (decoded and format-detected as Extract()
+  // does): one row per block with its text and feature vector. For training only
+  // (`kilang extract --dump-features`). Unsupported for HTML until the HTML side has a learned
+  // scorer; otherwise the same errors as Extract().
+  Status ExtractFeatures(std::string_view bytes, const ExtractOptions& options,
+                         FeatureTable* table) const;
 
  private:
   struct Impl;

@@ -26,8 +26,12 @@
 #include "kilang/core/document.h"
 #include "kilang/extract/date.h"
 #include "kilang/extract/lexicon.h"
+#include "kilang/extract/pagetext.h"
 
 namespace kilang {
+namespace html_internal {
+class Dom;
+}
 
 struct HtmlOptions {
   // Markup beyond this many bytes (counted after script/style bodies and comments are dropped)
@@ -40,6 +44,13 @@ struct HtmlOptions {
   // Keep image/table captions (<figcaption>, <caption>, <figure> text, "(Image: ...)" lines) of
   // the article in the text. Off by default: article-extraction gold standards leave them out.
   bool keep_captions = false;
+  // Fallback cascade: when the block scorer's text has fewer than `fallback_words` words and
+  // fewer than `fallback_ratio` times the words of the learned page-text extractor's result on
+  // the page rendered as page text, that result is the text instead (docs/html.md). 0: off.
+  // Defaults chosen by per-set F1 on AEB and the five wceb-dev sets; the same on every set left
+  // out in turn.
+  size_t fallback_words = 80;
+  double fallback_ratio = 0.7;
 };
 
 class HtmlExtractor {
@@ -52,9 +63,12 @@ class HtmlExtractor {
   void Extract(std::string_view html, const std::optional<DateTime>& now, Document* doc) const;
 
  private:
+  void Fallback(const html_internal::Dom& dom, const std::optional<DateTime>& now,
+                Document* doc) const;
   const Lexicon& lex_;
   DateParser dates_;
   HtmlOptions options_;
+  PageTextExtractor pagetext_;  // the fallback's extractor
 };
 
 }  // namespace kilang

@@ -18,6 +18,7 @@
 
 #include "kilang/core/document.h"
 #include "kilang/extract/date.h"
+#include "kilang/extract/features.h"
 #include "kilang/extract/lexicon.h"
 
 namespace kilang {
@@ -31,7 +32,18 @@ struct PageTextOptions {
   bool debug = false;
   // Keep non-chrome lines lying between two parts of the body (lists, short headings).
   bool fill_gaps = true;
+  // Let the learned line model (data/models/pagetext_lines.yaml, trained by
+  // scripts/train_extract.py) make the final keep/drop decision for every line, with the
+  // segmentation's verdicts among its features. Off: the segmentation's verdicts are final.
+  // Default: on (no cost worth measuring: one small model evaluation per line).
+  bool learned = true;
+  // Drop every line after a comment marker ("Comments", "Leave a reply") that follows the
+  // article, whatever the learned model says. Default: off: the thread is evidence the model
+  // weighs (some benchmarks' gold text includes the comments; see docs/pagetext.md).
+  bool drop_comments = false;
 };
+
+class LearnedModel;
 
 class PageTextExtractor {
  public:
@@ -44,12 +56,23 @@ class PageTextExtractor {
   // yields an empty text.
   void Extract(std::string_view text, const std::optional<DateTime>& now, Document* doc) const;
 
+  // The learned line model's input for `text`: one row per non-blank line, in page order, with
+  // the line's text and its feature vector (the columns' names in table->names). For training
+  // (`kilang extract --dump-features`); the vectors are the ones Extract() scores.
+  void ExtractFeatures(std::string_view text, const std::optional<DateTime>& now,
+                       FeatureTable* table) const;
+
  private:
+  void Run(std::string_view text, const std::optional<DateTime>& now, Document* doc,
+           FeatureTable* table) const;
+
   const Lexicon& lex_;
   DateParser dates_;
   PageTextOptions options_;
   struct Matchers;  // phrase matchers built from the lexicon
   std::shared_ptr<const Matchers> matchers_;
+  const LearnedModel* line_model_;      // pass 1 (embedded), or nullptr; never owned
+  const LearnedModel* line_ctx_model_;  // pass 2 (embedded), or nullptr; never owned
 };
 
 }  // namespace kilang

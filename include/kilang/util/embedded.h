@@ -19,6 +19,8 @@ extern const EmbeddedFile kEmbeddedHtmlFiles[];    // data/html/*.yaml
 extern const size_t kEmbeddedHtmlFileCount;
 extern const EmbeddedFile kEmbeddedFilterFiles[];  // data/filters/*.yaml
 extern const size_t kEmbeddedFilterFileCount;
+extern const EmbeddedFile kEmbeddedModelFiles[];  // data/models/*.yaml (learned weights)
+extern const size_t kEmbeddedModelFileCount;
 extern const EmbeddedFile kEmbeddedReportFiles[];  // data/report/report.{html,css,js}
 extern const size_t kEmbeddedReportFileCount;
 
